@@ -1,0 +1,90 @@
+"""The thin public API: text in, IR or output text out, one exception type for problems."""
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple
+
+from . import ir
+from .checks import check
+from .diagnostics import Diagnostic, Span, error, render_text, sort_key
+from .parser import SyntaxProblem, parse_tree
+from .plugin_manager import Registry, default_registry
+from .program import Program
+from .transformer import to_ir
+
+
+class PipeError(Exception):
+    """The input has problems; `diagnostics` holds every one of them, in source order."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], text: str = "", filename: str = "<string>"):
+        self.diagnostics = list(diagnostics)
+        self.text = text
+        self.filename = filename
+        first = self.diagnostics[0].message if self.diagnostics else "invalid input"
+        more = len(self.diagnostics) - 1
+        super().__init__(f"{filename}: {first}" + (f" (and {more} more)" if more > 0 else ""))
+
+    def render(self) -> str:
+        """The diagnostics as text, with source lines and carets."""
+        return render_text(self.diagnostics, self.text, self.filename)
+
+
+def _one_pipeline(file: ir.File, text: str) -> List[Diagnostic]:
+    if not file.pipelines:
+        lines = text.split("\n")
+        at = Span(len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
+        return [error("E0003", "no `pipeline` in this file", at, "the file ends here",
+                      "declare one: `pipeline Name { ... }`")]
+    return [error("E0003", "a file declares exactly one pipeline", p.name_span, "a second pipeline",
+                  notes=[(file.pipelines[0].name_span, "the first")]) for p in file.pipelines[1:]]
+
+
+def analyse(text: str, filename: str = "<string>", registry: Optional[Registry] = None
+            ) -> Tuple[Optional[Program], List[Diagnostic]]:
+    """Parse and check; return the program (None if it could not be built) and every problem."""
+    registry = registry or default_registry()
+    try:
+        tree, docs = parse_tree(text)
+    except SyntaxProblem as problem:
+        return None, [problem.diagnostic]
+    file, problems = to_ir(tree, docs, text, filename)
+    problems += _one_pipeline(file, text)
+    if not file.pipelines:
+        return None, sorted(problems, key=sort_key)
+    program = Program(file, registry.kinds)
+    problems += check(program)
+    return program, sorted(problems, key=sort_key)
+
+
+def parse(text: str, filename: str = "<string>") -> ir.File:
+    """Parse `.pipe` text into the IR; raise PipeError on any error (warnings pass)."""
+    program, problems = analyse(text, filename)
+    errors = [d for d in problems if d.is_error]
+    if errors or program is None:
+        raise PipeError(errors or problems, text, filename)
+    return program.file
+
+
+def transpile(text: str, to: str = "json", filename: str = "<string>", compact: bool = False,
+              registry: Optional[Registry] = None) -> str:
+    """Transpile `.pipe` text with the emitter `to`; raise PipeError on any error."""
+    registry = registry or default_registry()
+    program, problems = analyse(text, filename, registry)
+    errors = [d for d in problems if d.is_error]
+    if errors or program is None:
+        raise PipeError(errors or problems, text, filename)
+    emitter = registry.emitters.get(to)
+    if emitter is None:
+        from .diagnostics import NO_SPAN, did_you_mean
+
+        raise PipeError([error("E0401", f"no emitter called `{to}`", NO_SPAN, "",
+                               did_you_mean(to, registry.emitters) or
+                               "installed: " + ", ".join(sorted(registry.emitters)))], text, filename)
+    try:
+        return emitter.emit(program, {"compact": compact})
+    except PipeError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a plugin's crash is reported, not a traceback
+        from .diagnostics import NO_SPAN
+
+        raise PipeError([error("E0402", f"emitter `{to}` (plugin `{emitter.plugin}`) failed: "
+                               f"{type(exc).__name__}: {exc}", NO_SPAN)], text, filename) from exc

@@ -1,0 +1,662 @@
+"""Checks over the IR (LANGUAGE.md section 9). Every check adds diagnostics to one list and
+goes on, so a file's problems are all reported in one run.
+
+Step kinds add their own checks through `StepKind.check`; this module checks what is common
+to every file and every step: names, parameters, lets, the experiment, references,
+functions, the step envelope (fields, depends_on, cache, retry), branches and cycles.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional
+
+from . import ir
+from .diagnostics import Diagnostic, Span, did_you_mean, error
+from .kinds import ENVELOPE_FIELDS, Field
+from .program import EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, PARAM_TYPES, Program
+
+PIPELINE_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}")
+STEP_OR_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+EXPERIMENT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}")
+PIPELINE_ATTRIBUTES = {"description": "string", "default_bucket": "string"}
+EXPERIMENT_ATTRIBUTES = ("name", "trial")
+FUNCTIONS = ("join", "json_get")
+STEP_EXCEPTIONS = ("Step.SERVICE_FAULT", "Step.THROTTLING")
+JOB_EXCEPTIONS = ("SageMaker.JOB_INTERNAL_ERROR", "SageMaker.CAPACITY_ERROR", "SageMaker.RESOURCE_LIMIT")
+RETRY_FIELDS = {
+    "backoff_rate": ("number", None),
+    "interval_seconds": ("integer", None),
+    "max_attempts": ("integer", (1, 20)),
+    "expire_after_min": ("integer", (0, 14400)),
+}
+TYPE_WORDS = {"string": "a string", "integer": "an integer", "number": "a number",
+              "boolean": "a boolean", "list": "a list", "map": "a map", "null": "null",
+              "any": "a value"}
+
+
+def _fits(actual: str, wanted: str) -> bool:
+    if wanted == "any" or actual == "any":
+        return True
+    if wanted == "number":
+        return actual in ("number", "integer")
+    return actual == wanted
+
+
+class Checker:
+    """Runs every check of one program; `kind.check(step, ctx)` receives this as `ctx`."""
+
+    def __init__(self, program: Program):
+        self.program = program
+        self.problems: List[Diagnostic] = []
+        # step name -> names of steps whose properties it reads (for cycles and docs)
+        self.data_edges: Dict[str, List[str]] = {}
+        self._current_step: Optional[str] = None
+
+    # --- for kinds -------------------------------------------------------------------
+    def add(self, diagnostic: Diagnostic):
+        self.problems.append(diagnostic)
+
+    def type_of(self, expr) -> str:
+        return self.program.type_of(expr)
+
+    def literal(self, expr, default=None):
+        return self.program.literal(expr, default)
+
+    def walk_shape(self, root, parts):
+        return self.program.walk_shape(root, parts)
+
+    def expect(self, expr, wanted: str, what: str, items: str = "any"):
+        """Check a value's references and that its type fits `wanted`."""
+        self.value(expr)
+        actual = self.type_of(expr)
+        if not _fits(actual, wanted):
+            self.add(error("E0304", f"{what} must be {TYPE_WORDS[wanted]}, not {TYPE_WORDS[actual]}",
+                           self._span_of(expr), "wrong type"))
+            return
+        if wanted == "list" and items != "any":
+            target = self.program.follow(expr)
+            if isinstance(target, ir.ListExpr):
+                for item in target.items:
+                    item_type = self.type_of(item)
+                    if not _fits(item_type, items):
+                        self.add(error("E0304", f"each item of {what} must be {TYPE_WORDS[items]}, "
+                                       f"not {TYPE_WORDS[item_type]}", self._span_of(item), "wrong type"))
+
+    def attributes(self, attributes, fields: Dict[str, Field], what: str, owner_span=None):
+        """Check a block's attributes against `fields`: unknown, repeated, missing, types.
+        Returns the names that were set."""
+        seen = {}
+        for attribute in attributes:
+            field = fields.get(attribute.name)
+            if field is None:
+                self.add(error("E0302", f"unknown field `{attribute.name}` in {what}",
+                               attribute.name_span, "unknown field",
+                               did_you_mean(attribute.name, fields) or
+                               f"fields here: {', '.join(sorted(fields)) or 'none'}"))
+                self.value(attribute.value)
+                continue
+            if attribute.name in seen:
+                self.add(error("E0101", f"field `{attribute.name}` is set twice in {what}",
+                               attribute.name_span, "set again here",
+                               notes=[(seen[attribute.name], "first set here")]))
+            seen[attribute.name] = attribute.name_span
+            if field.type == "step_list":
+                self.step_list(attribute)
+            else:
+                self.expect(attribute.value, field.type, f"`{attribute.name}`", field.items)
+        if owner_span is not None:
+            for name, field in fields.items():
+                if field.required and name not in seen:
+                    self.add(error("E0303", f"{what} needs `{name}`", owner_span,
+                                   f"`{name}` missing", f"add `{name} = ...`"))
+        return seen
+
+    # --- helpers ------------------------------------------------------------------------
+    @staticmethod
+    def _span_of(expr) -> Span:
+        return getattr(expr, "span", None) or Span(1, 1, 1, 2)
+
+    def run(self) -> List[Diagnostic]:
+        p = self.program
+        self.check_names()
+        self.check_pipeline_attributes()
+        self.check_lets()
+        for param in p.pipeline.params:
+            self.check_param(param)
+        self.check_experiment()
+        for step in p.pipeline.steps:
+            self._current_step = step.name
+            self.check_step(step)
+        self._current_step = None
+        self.check_branches()
+        self.check_cycles()
+        return self.problems
+
+    # --- names ----------------------------------------------------------------------
+    def check_names(self):
+        p = self.program.pipeline
+        if not PIPELINE_NAME.fullmatch(p.name):
+            self.add(error("E0103", f"`{p.name}` is not a valid pipeline name", p.name_span,
+                           "breaks the service's name rule",
+                           "pipeline names are 1-256 letters, digits and single hyphens "
+                           "(`[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}`), with no underscore"))
+        first: Dict[str, Span] = {}
+        for decl, what in ([(x, "let") for x in self.program.file.lets + p.lets]
+                           + [(x, "parameter") for x in p.params] + [(x, "step") for x in p.steps]):
+            if decl.name in first:
+                where = first[decl.name]
+                self.add(error("E0101", f"`{decl.name}` is declared twice", decl.name_span,
+                               "declared again here",
+                               f"parameters, lets and steps share one namespace; `{decl.name}` is "
+                               f"first declared at line {where.line}, column {where.column}",
+                               notes=[(where, "first declared here")]))
+            else:
+                first[decl.name] = decl.name_span
+            if what in ("step", "parameter") and not STEP_OR_PARAM_NAME.fullmatch(decl.name):
+                self.add(error("E0104" if what == "step" else "E0105",
+                               f"`{decl.name}` is not a valid {what} name", decl.name_span,
+                               "breaks the service's name rule",
+                               f"{what} names are 1-64 letters, digits, `_` and `-`"))
+
+    def check_pipeline_attributes(self):
+        p = self.program.pipeline
+        for attribute in p.attributes:
+            wanted = PIPELINE_ATTRIBUTES.get(attribute.name)
+            if wanted is None:
+                self.add(error("E0106", f"unknown pipeline attribute `{attribute.name}`",
+                               attribute.name_span, "unknown attribute",
+                               did_you_mean(attribute.name, PIPELINE_ATTRIBUTES)
+                               or "pipeline attributes are `description` and `default_bucket`"))
+                continue
+            self.value(attribute.value)
+            if self.program.literal(attribute.value) is None or self.type_of(attribute.value) != "string":
+                self.add(error("E0304", f"`{attribute.name}` must be a literal string",
+                               self._span_of(attribute.value), "not a literal string"))
+
+    def check_lets(self):
+        lets = self.program.file.lets + self.program.pipeline.lets
+        for let in lets:
+            self.value(let.value)
+        # cycles among lets
+        reported = set()
+        for let in lets:
+            chain, expr = [let.name], let.value
+            while isinstance(expr, ir.Ref) and not expr.parts and expr.name in self.program.lets:
+                if expr.name in chain:
+                    cycle = chain[chain.index(expr.name):]
+                    if not reported.intersection(cycle):
+                        reported.update(cycle)
+                        self.add(error("E0110", "these lets refer to each other in a cycle: "
+                                       + " -> ".join(cycle + [expr.name]), let.name_span,
+                                       "part of the cycle"))
+                    break
+                chain.append(expr.name)
+                expr = self.program.lets[expr.name].value
+
+    def check_param(self, param: ir.Param):
+        if param.type not in PARAM_TYPES:
+            self.add(error("E0151", f"unknown parameter type `{param.type}`", param.type_span,
+                           "unknown type", did_you_mean(param.type, PARAM_TYPES)
+                           or "types are String, Integer, Float and Boolean"))
+            return
+        wanted = PARAM_TYPES[param.type]
+        enum_values = None
+        if param.enum is not None:
+            if param.type != "String":
+                self.add(error("E0153", f"enum values are allowed on String parameters only, not {param.type}",
+                               param.enum.span.start(), "enum on a non-String parameter"))
+            else:
+                enum_values = self.check_enum(param)
+        if param.default is None:
+            return
+        default = param.default
+        value = self.program.literal(default, _NOT_LITERAL)
+        if value is _NOT_LITERAL or isinstance(value, (list, dict)):
+            self.value(default)
+            self.add(error("E0152", f"the default of `{param.name}` must be a literal {param.type}",
+                           default.span, "not a literal"))
+            return
+        actual = self.type_of(default)
+        if not _fits(actual, wanted):
+            self.add(error("E0152", f"default of the wrong type: `{param.name}` is {param.type}, "
+                           f"the default is {TYPE_WORDS[actual]}", default.span, "wrong type"))
+            return
+        if enum_values is not None and value not in enum_values:
+            self.add(error("E0154", f"the default {value!r} is not among the enum values of `{param.name}`",
+                           default.span, "not an allowed value",
+                           did_you_mean(value, enum_values) or
+                           "allowed: " + ", ".join(repr(v) for v in enum_values)))
+
+    def check_enum(self, param):
+        target = self.program.follow(param.enum)
+        if not isinstance(target, ir.ListExpr):
+            self.add(error("E0157", "enum values must be a list of strings", param.enum.span, "not a list"))
+            return None
+        values, seen = [], {}
+        for item in target.items:
+            value = self.program.literal(item)
+            if not isinstance(value, str) or self.type_of(item) != "string":
+                self.add(error("E0157", "enum values must be literal strings", item.span, "not a string"))
+                continue
+            if value in seen:
+                self.add(error("E0156", f"duplicate enum value {value!r}", item.span, "repeated",
+                               notes=[(seen[value], "first here")]))
+            seen.setdefault(value, item.span)
+            values.append(value)
+        if len(target.items) > 16:
+            self.add(error("E0155", f"{len(target.items)} enum values; at most 16 are allowed",
+                           target.items[16].span, "the 17th value", "SageMaker accepts up to 16"))
+        if not target.items:
+            self.add(error("E0157", "an enum needs at least one value", param.enum.span, "empty"))
+        return values
+
+    def check_experiment(self):
+        p = self.program.pipeline
+        for extra in p.experiments[1:]:
+            self.add(error("E0109", "`experiment` is given twice", extra.span.start(), "again here",
+                           notes=[(p.experiments[0].span.start(), "first here")]))
+        exp = p.experiment
+        if exp is None or exp.none:
+            return
+        seen = {}
+        for attribute in exp.attributes:
+            if attribute.name not in EXPERIMENT_ATTRIBUTES:
+                self.add(error("E0108", f"unknown experiment setting `{attribute.name}`",
+                               attribute.name_span, "unknown setting",
+                               did_you_mean(attribute.name, EXPERIMENT_ATTRIBUTES)
+                               or "settings are `name` (the experiment) and `trial` (the run group)"))
+                self.value(attribute.value)
+                continue
+            if attribute.name in seen:
+                self.add(error("E0101", f"`{attribute.name}` is set twice in `experiment`",
+                               attribute.name_span, "set again here", notes=[(seen[attribute.name], "first set here")]))
+            seen[attribute.name] = attribute.name_span
+            self.expect(attribute.value, "string", f"the experiment `{attribute.name}`")
+            value = self.program.literal(attribute.value)
+            if isinstance(value, str) and not EXPERIMENT_NAME.fullmatch(value):
+                what = "experiment" if attribute.name == "name" else "trial (run group)"
+                self.add(error("E0107", f"{value!r} is not a valid {what} name",
+                               attribute.value.span, "breaks the service's name rule",
+                               "experiment and trial names are 1-120 letters, digits and single "
+                               "hyphens (`[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`)"))
+
+    # --- expressions --------------------------------------------------------------------
+    def value(self, expr, in_json_get=False):
+        """Check every reference and call inside an expression or condition."""
+        if isinstance(expr, ir.Ref):
+            self.reference(expr, in_json_get)
+        elif isinstance(expr, ir.Interpolation):
+            for piece in expr.pieces:
+                if isinstance(piece, ir.Ref):
+                    self.reference(piece)
+        elif isinstance(expr, ir.ListExpr):
+            for item in expr.items:
+                self.value(item)
+        elif isinstance(expr, ir.MapExpr):
+            for entry in expr.entries:
+                self.value(entry.value)
+        elif isinstance(expr, ir.Call):
+            self.call(expr)
+        elif isinstance(expr, ir.Compare):
+            self.value(expr.left)
+            self.value(expr.right)
+        elif isinstance(expr, ir.InCond):
+            self.value(expr.value)
+            self.value(expr.values)
+            if self.type_of(expr.values) not in ("list", "any"):
+                self.add(error("E0304", "the right side of `in` must be a list",
+                               self._span_of(expr.values), "not a list"))
+        elif isinstance(expr, ir.NotCond):
+            self.value(expr.condition)
+        elif isinstance(expr, (ir.OrCond, ir.AndCond)):
+            for condition in expr.conditions:
+                self.value(condition)
+
+    def reference(self, ref: ir.Ref, in_json_get=False):
+        p = self.program
+        if ref.name in ("Execution", "PipelineExperimentConfig"):
+            table = EXECUTION_VARIABLES if ref.name == "Execution" else EXPERIMENT_PROPERTIES
+            what = "execution variable" if ref.name == "Execution" else "experiment property"
+            first = ref.parts[0] if ref.parts else None
+            if not isinstance(first, ir.Member) or first.name not in table:
+                span = first.span if first is not None else ref.name_span
+                name = first.name if isinstance(first, ir.Member) else ""
+                self.add(error("E0204", f"unknown {what} `{ref.name}.{name}`" if name else
+                               f"`{ref.name}` needs a member", span, f"not an {what}"
+                               if what[0] in "ae" else f"not a {what}",
+                               did_you_mean(name, table) if name else None
+                               or "one of: " + ", ".join(table)))
+            elif len(ref.parts) > 1:
+                self.add(error("E0204", f"`{ref.name}.{first.name}` has no members",
+                               ref.parts[1].span, "nothing to select"))
+            return
+        if ref.name in p.lets or ref.name in p.params:
+            if ref.parts:
+                what = "a let" if ref.name in p.lets else "a parameter"
+                self.add(error("E0205", f"`{ref.name}` is {what} and has no members",
+                               ref.parts[0].span, "nothing to select"))
+            return
+        if ref.name in p.steps:
+            self.step_reference(ref, p.steps[ref.name], in_json_get)
+            return
+        candidates = p.names() + ["Execution", "PipelineExperimentConfig"]
+        hint = did_you_mean(ref.name, candidates)
+        kind = "name"
+        if hint:
+            guess = hint.split("`")[1]
+            kind = "parameter" if guess in p.params else "step" if guess in p.steps else (
+                "let" if guess in p.lets else "name")
+        self.add(error("E0203", f"unknown {kind} `{ref.name}`", ref.name_span, "not declared", hint))
+
+    def step_reference(self, ref: ir.Ref, step: ir.Step, in_json_get: bool):
+        p = self.program
+        if self._current_step is not None:
+            self.data_edges.setdefault(self._current_step, []).append(step.name)
+        kind = p.kind_of(step)
+        if in_json_get:
+            names = [f.name for f in step.property_files]
+            member = ref.parts[0] if ref.parts else None
+            if step.kind != "processing":
+                self.add(error("E0207", f"`json_get` reads a property file of a processing step; "
+                               f"`{step.name}` is a `{step.kind}` step", ref.name_span, "not a processing step"))
+            elif not isinstance(member, ir.Member) or len(ref.parts) != 1 or member.name not in names:
+                span = member.span if member is not None else ref.name_span
+                shown = member.name if isinstance(member, ir.Member) else ""
+                self.add(error("E0207", f"`{step.name}` declares no property file `{shown}`" if shown
+                               else f"`json_get` needs `{step.name}.<property file>`", span,
+                               "no such property file",
+                               did_you_mean(shown, names) if shown and names else
+                               ("declared: " + ", ".join(names) if names else
+                                f"declare one with `property_file NAME {{ output_name = ..., path = ... }}` in `{step.name}`")))
+            return
+        if kind is None:
+            return  # unknown kind, reported at the step
+        if not ref.parts:
+            self.add(error("E0205", f"`{step.name}` is a step: name one of its properties",
+                           ref.name_span, "a step, not a value",
+                           f"e.g. `{step.name}.<Property>`; to order steps use `depends_on`"))
+            return
+        problem = kind.property_problem(ref.parts, self)
+        if problem is not None:
+            index, message, hint = problem
+            code = "E0206" if kind.property_root is None else "E0205"
+            span = ref.name_span if kind.property_root is None else ref.parts[index].span
+            self.add(error(code, message, span, "unknown property" if code == "E0205" else "no properties", hint))
+
+    def call(self, call: ir.Call):
+        if call.name not in FUNCTIONS:
+            self.add(error("E0208", f"unknown function `{call.name}`", call.name_span, "not a function",
+                           did_you_mean(call.name, FUNCTIONS) or "functions are `join` and `json_get`"))
+            for arg in call.args:
+                self.value(arg.value)
+            return
+        args = self.bind_args(call)
+        if args is None:
+            return
+        if call.name == "join":
+            on, values = args.get("on"), args.get("values")
+            if on is not None:
+                self.expect(on, "string", "`join`'s separator")
+                if self.program.literal(on) is None:
+                    self.add(error("E0304", "`join`'s separator must be a literal string", on.span, "not literal"))
+            if values is None:
+                self.add(error("E0208", "`join` needs a list of values", call.span.start(), "missing values",
+                               'e.g. `join("-", ["a", Execution.PipelineExecutionId])`'))
+            else:
+                self.expect(values, "list", "`join`'s values")
+        else:
+            property_file, s3_uri, path = args.get("property_file"), args.get("s3_uri"), args.get("path")
+            if (property_file is None) == (s3_uri is None):
+                self.add(error("E0208", "`json_get` needs exactly one of a property file or `s3_uri`",
+                               call.name_span, "ambiguous" if property_file else "nothing to read",
+                               'e.g. `json_get(Evaluate.Report, "metrics.accuracy.value")`'))
+            if property_file is not None:
+                if not isinstance(property_file, ir.Ref) or property_file.name not in self.program.steps:
+                    if isinstance(property_file, ir.Ref) and property_file.name not in self.program.names():
+                        self.reference(property_file)
+                    else:
+                        self.add(error("E0207", "`json_get` reads `Step.PropertyFile`", self._span_of(property_file),
+                                       "not a property file"))
+                else:
+                    self.value(property_file, in_json_get=True)
+            if s3_uri is not None:
+                target = self.program.follow(s3_uri)
+                self.value(s3_uri)
+                if not (isinstance(target, ir.Call) and target.name == "join") and not isinstance(target, ir.Interpolation):
+                    self.add(error("E0304", "`s3_uri` must be a `join(...)` (the SDK requires a Join)",
+                                   self._span_of(s3_uri), "not a join"))
+            if path is None:
+                self.add(error("E0208", "`json_get` needs a JSON path", call.span.start(), "missing path"))
+            else:
+                self.expect(path, "string", "the JSON path")
+
+    def bind_args(self, call: ir.Call) -> Optional[dict]:
+        names = ("on", "values") if call.name == "join" else ("property_file", "path")
+        allowed = ("on", "values") if call.name == "join" else ("property_file", "s3_uri", "path")
+        bound, ok = {}, True
+        for i, arg in enumerate(call.args):
+            if arg.name is None:
+                if any(a.name for a in call.args[:i]):
+                    self.add(error("E0208", "a positional argument after a named one", arg.span, "positional"))
+                    ok = False
+                    continue
+                if i >= len(names):
+                    self.add(error("E0208", f"`{call.name}` takes {len(names)} arguments", arg.span, "one too many"))
+                    ok = False
+                    continue
+                name = names[i]
+            else:
+                name = arg.name
+                if name not in allowed:
+                    self.add(error("E0208", f"`{call.name}` has no argument `{name}`", arg.span, "unknown argument",
+                                   did_you_mean(name, allowed) or "arguments: " + ", ".join(allowed)))
+                    ok = False
+                    continue
+            if name in bound:
+                self.add(error("E0208", f"argument `{name}` given twice", arg.span, "again"))
+                ok = False
+                continue
+            bound[name] = arg.value
+        if call.name == "join" and "on" not in bound and "values" in bound:
+            pass  # `on` defaults to "" as in the SDK
+        for name, value in bound.items():
+            if name not in ("property_file", "s3_uri", "path", "on", "values"):
+                self.value(value)
+        return bound if ok else None
+
+    # --- steps ------------------------------------------------------------------------
+    def step_list(self, attribute: ir.Attribute):
+        target = attribute.value
+        if not isinstance(target, ir.ListExpr):
+            self.add(error("E0304", f"`{attribute.name}` must be a list of step names",
+                           self._span_of(target), "not a list"))
+            return
+        seen = set()
+        for item in target.items:
+            if not isinstance(item, ir.Ref) or item.parts:
+                self.add(error("E0304", f"`{attribute.name}` lists step names", self._span_of(item), "not a step name"))
+                continue
+            if item.name not in self.program.steps:
+                self.add(error("E0308", f"unknown step `{item.name}` in `{attribute.name}`", item.name_span,
+                               "not a step", did_you_mean(item.name, self.program.steps)))
+            elif item.name in seen:
+                self.add(error("E0308", f"`{item.name}` is listed twice", item.name_span, "repeated"))
+            seen.add(item.name)
+
+    def check_step(self, step: ir.Step):
+        p = self.program
+        kind = p.kind_of(step)
+        if kind is None:
+            self.add(error("E0301", f"unknown step kind `{step.kind}`", step.kind_span, "unknown kind",
+                           did_you_mean(step.kind, p.kinds) or "kinds: " + ", ".join(sorted(p.kinds))))
+            return
+        fields = dict(ENVELOPE_FIELDS)
+        if not kind.cache:
+            fields.pop("cache")
+        fields.update(kind.fields)
+        seen = self.attributes(step.attributes, fields, f"`{kind.name}` step `{step.name}`",
+                               owner_span=step.name_span)
+        if "cache" in seen:
+            self.check_cache(step.attribute("cache"))
+        self.check_members(step, kind)
+        for retry in step.retries:
+            self.check_retry(retry, kind)
+        for problem in kind.check(step, self) or ():
+            self.add(problem)
+        if p.default_bucket is None:
+            for field, span in kind.needs_default_bucket(step, self) or ():
+                self.add(error("E0307", f"`{step.name}` needs a default S3 path for {field}, and the "
+                               "pipeline has no `default_bucket`", span, "needs a default S3 path",
+                               f"set {field}, or `default_bucket = \"...\"` in the pipeline"))
+
+    def check_members(self, step, kind):
+        groups = [("input", step.inputs, lambda m: m.span.start()),
+                  ("output", step.outputs, lambda m: m.span.start()),
+                  ("property_file", step.property_files, lambda m: m.span.start()),
+                  ("when", step.whens, lambda m: m.span.start()),
+                  ("retry", step.retries, lambda m: m.span.start())]
+        for member, items, span in groups:
+            allowed = kind.retry if member == "retry" else member in kind.members
+            if items and not allowed:
+                self.add(error("E0306", f"a `{kind.name}` step takes no `{member}`", span(items[0]),
+                               f"`{member}` not allowed here"))
+        for block in step.blocks:
+            if f"block:{block.name}" not in kind.members:
+                blocks = [m[6:] for m in kind.members if m.startswith("block:")]
+                self.add(error("E0306", f"a `{kind.name}` step has no block `{block.name}`", block.name_span,
+                               "unknown block", did_you_mean(block.name, blocks)))
+
+    def check_cache(self, attribute):
+        value = self.program.literal(attribute.value, _NOT_LITERAL)
+        if isinstance(value, bool):
+            return
+        if isinstance(value, str) and value:
+            return
+        self.value(attribute.value)
+        self.add(error("E0316", "`cache` is `true`, `false` or an ISO 8601 duration string such as \"P30D\"",
+                       self._span_of(attribute.value), "not a cache setting"))
+
+    def check_retry(self, retry: ir.Retry, kind):
+        families = set()
+        for exc in retry.exception_types:
+            if exc.name in STEP_EXCEPTIONS:
+                families.add("Step")
+            elif exc.name in JOB_EXCEPTIONS:
+                families.add("SageMaker")
+                if not kind.job_step:
+                    self.add(error("E0314", f"`{exc.name}` applies to SageMaker job steps only; "
+                                   f"a `{kind.name}` step takes `Step.*` exception types", exc.span,
+                                   "not for this kind"))
+            else:
+                self.add(error("E0312", f"unknown exception type `{exc.name}`", exc.span, "unknown",
+                               did_you_mean(exc.name, STEP_EXCEPTIONS + JOB_EXCEPTIONS)
+                               or "types: " + ", ".join(STEP_EXCEPTIONS + JOB_EXCEPTIONS)))
+        if len(families) > 1:
+            self.add(error("E0313", "one `retry` cannot mix `Step.*` and `SageMaker.*` exception types",
+                           retry.span.start(), "mixed", "write two `retry` members"))
+        seen = set()
+        for attribute in retry.attributes:
+            spec = RETRY_FIELDS.get(attribute.name)
+            if spec is None:
+                self.add(error("E0302", f"unknown retry field `{attribute.name}`", attribute.name_span,
+                               "unknown field", did_you_mean(attribute.name, RETRY_FIELDS)
+                               or "fields: " + ", ".join(RETRY_FIELDS)))
+                continue
+            if attribute.name in seen:
+                self.add(error("E0101", f"`{attribute.name}` is set twice", attribute.name_span, "again"))
+            seen.add(attribute.name)
+            wanted, bounds = spec
+            value = self.program.literal(attribute.value, _NOT_LITERAL)
+            if value is _NOT_LITERAL or not _fits(self.type_of(attribute.value), wanted):
+                self.value(attribute.value)
+                self.add(error("E0304", f"`{attribute.name}` must be {TYPE_WORDS[wanted]} literal",
+                               self._span_of(attribute.value), "wrong type"))
+            elif bounds and not bounds[0] <= value <= bounds[1]:
+                self.add(error("E0315", f"`{attribute.name}` must be between {bounds[0]} and {bounds[1]}",
+                               self._span_of(attribute.value), "out of range"))
+
+    # --- branches and cycles -------------------------------------------------------------
+    def check_branches(self):
+        p = self.program
+        placed: Dict[str, tuple] = {}
+        for step in p.pipeline.steps:
+            if step.kind != "condition":
+                continue
+            for which in ("if_steps", "else_steps"):
+                attribute = step.attribute(which)
+                if not attribute or not isinstance(attribute.value, ir.ListExpr):
+                    continue
+                for item in attribute.value.items:
+                    if not isinstance(item, ir.Ref) or item.name not in p.steps:
+                        continue
+                    if item.name == step.name:
+                        self.add(error("E0310", f"condition `{step.name}` names itself in `{which}`",
+                                       item.name_span, "its own branch"))
+                        continue
+                    if item.name in placed:
+                        other = placed[item.name]
+                        self.add(error("E0309", f"`{item.name}` is in two branches: `{other[0]}.{other[1]}` "
+                                       f"and `{step.name}.{which}`", item.name_span, "second branch",
+                                       "a step sits in one branch only", notes=[(other[2], "first branch")]))
+                        continue
+                    placed[item.name] = (step.name, which, item.name_span)
+
+    def edges(self) -> Dict[str, List[str]]:
+        """step -> the steps that must come before it (depends_on, data, branches)."""
+        p = self.program
+        before: Dict[str, List[str]] = {name: [] for name in p.steps}
+        for step in p.pipeline.steps:
+            depends = step.attribute("depends_on")
+            if depends and isinstance(depends.value, ir.ListExpr):
+                before[step.name] += [i.name for i in depends.value.items
+                                      if isinstance(i, ir.Ref) and i.name in p.steps]
+            before[step.name] += self.data_edges.get(step.name, [])
+        for name, (condition, _) in p.branch_of.items():
+            before[name].append(condition)
+        return before
+
+    def check_cycles(self):
+        p = self.program
+        before = self.edges()
+        order = {name: i for i, name in enumerate(p.steps)}
+        state: Dict[str, int] = {}
+        cycles = []
+
+        def visit(name, path):
+            state[name] = 1
+            path.append(name)
+            for prev in before.get(name, []):
+                if state.get(prev) == 1:
+                    cycles.append(path[path.index(prev):])
+                elif prev not in state:
+                    visit(prev, path)
+            path.pop()
+            state[name] = 2
+
+        for name in p.steps:
+            if name not in state:
+                visit(name, [])
+        seen = set()
+        for cycle in cycles:
+            key = frozenset(cycle)
+            if key in seen:
+                continue
+            seen.add(key)
+            # print the cycle in run order, starting at its first step in file order
+            forward = list(reversed(cycle))
+            start = min(range(len(forward)), key=lambda i: order[forward[i]])
+            forward = forward[start:] + forward[:start]
+            first = p.steps[forward[0]]
+            self.add(error("E0311", "steps depend on each other in a cycle: " + " -> ".join(forward + [forward[0]]),
+                           first.name_span, "the cycle starts here",
+                           "a cycle runs through depends_on, property references and condition branches"))
+
+
+_NOT_LITERAL = object()
+
+
+def check(program: Program) -> List[Diagnostic]:
+    """Every problem of the program, in source order."""
+    checker = Checker(program)
+    checker.run()
+    return checker.problems

@@ -1,0 +1,127 @@
+"""Diagnostics are data: a code, a severity, a span, a message and a hint.
+
+Everything that finds a problem returns or collects `Diagnostic` values; rendering them as
+text (with the source line and a caret) or as JSON is separate and happens at the edge.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Iterable, Optional, Tuple
+
+import attrs
+
+
+@attrs.frozen
+class Span:
+    """A source range: 1-based lines and columns, end exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def of(cls, meta_or_token) -> "Span":
+        """The span of a Lark token or tree `meta`."""
+        return cls(
+            meta_or_token.line,
+            meta_or_token.column,
+            meta_or_token.end_line,
+            meta_or_token.end_column,
+        )
+
+    def start(self) -> "Span":
+        """A one-character span at this span's first character."""
+        return Span(self.line, self.column, self.line, self.column + 1)
+
+
+NO_SPAN = Span(1, 1, 1, 1)
+
+
+@attrs.frozen
+class Diagnostic:
+    code: str
+    message: str
+    span: Span
+    severity: str = "error"
+    label: str = ""
+    hint: Optional[str] = None
+    # other places the problem involves, e.g. the first of two declarations: (span, label)
+    notes: Tuple[Tuple[Span, str], ...] = ()
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def error(code, message, span, label="", hint=None, notes=()) -> Diagnostic:
+    return Diagnostic(code, message, span, "error", label, hint, tuple(notes))
+
+
+def warning(code, message, span, label="", hint=None) -> Diagnostic:
+    return Diagnostic(code, message, span, "warning", label, hint)
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> Optional[str]:
+    """A `did you mean` hint for a misspelt name, or None when nothing is close."""
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+def sort_key(diagnostic: Diagnostic):
+    span = diagnostic.span
+    return (span.line, span.column, diagnostic.code)
+
+
+def render_text(diagnostics: Iterable[Diagnostic], text: str, filename: str) -> str:
+    """Render diagnostics the way LANGUAGE.md section 9 shows them."""
+    lines = text.splitlines()
+    out = []
+    for d in diagnostics:
+        span = d.span
+        number = str(span.line)
+        pad = " " * len(number)
+        source = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+        width = span.end_column - span.column if span.end_line == span.line else 1
+        width = max(1, min(width, max(1, len(source) - span.column + 1)))
+        caret_pad = "".join("\t" if ch == "\t" else " " for ch in source[: span.column - 1])
+        label = f" {d.label}" if d.label else ""
+        out.append(f"{d.severity}[{d.code}]: {d.message}")
+        out.append(f"{pad}--> {filename}:{span.line}:{span.column}")
+        out.append(f"{pad} |")
+        out.append(f"{number} | {source}")
+        out.append(f"{pad} | {caret_pad}{'^' * width}{label}")
+        for note_span, note in d.notes:
+            note_source = lines[note_span.line - 1] if 0 < note_span.line <= len(lines) else ""
+            note_number = str(note_span.line).rjust(len(number))
+            note_width = max(1, note_span.end_column - note_span.column
+                             if note_span.end_line == note_span.line else 1)
+            out.append(f"{pad} |")
+            out.append(f"{note_number} | {note_source}")
+            out.append(f"{pad} | {' ' * (note_span.column - 1)}{'-' * note_width} {note}")
+        if d.hint:
+            out.append(f"{pad} = help: {d.hint}")
+        out.append("")
+    return "\n".join(out)
+
+
+def to_dicts(diagnostics: Iterable[Diagnostic], filename: str) -> list:
+    return [
+        {
+            "severity": d.severity,
+            "code": d.code,
+            "message": d.message,
+            "file": filename,
+            "line": d.span.line,
+            "column": d.span.column,
+            "end_line": d.span.end_line,
+            "end_column": d.span.end_column,
+            "hint": d.hint,
+        }
+        for d in diagnostics
+    ]
+
+
+def render_json(diagnostics: Iterable[Diagnostic], filename: str) -> str:
+    return json.dumps(to_dicts(diagnostics, filename), indent=2, ensure_ascii=False)

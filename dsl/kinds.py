@@ -1,0 +1,83 @@
+"""What a step kind is. A kind owns everything about its steps: the fields it takes, its
+checks, its JSON `Arguments`, and (through the emitters that ask it) its SDK code and docs.
+
+Kinds are registered through the `pipedsl_step_kinds` hook; the core only knows this base
+class. The envelope (`depends_on`, `display_name`, `description`, `cache`, `retry`) is the
+same for every kind and handled by the core and the emitters.
+"""
+from __future__ import annotations
+
+from typing import Dict, FrozenSet, Iterable, Optional, Tuple
+
+import attrs
+
+from . import ir
+from .diagnostics import Diagnostic
+
+# Value types a field can ask for; `ctx.type_of(expr)` answers with the same words
+# (plus "any" when an expression's type is only known at run time).
+TYPES = ("string", "integer", "number", "boolean", "list", "map", "any")
+
+
+@attrs.frozen
+class Field:
+    type: str = "any"
+    required: bool = False
+    doc: str = ""
+    # for lists: the type of each item ("any" when unchecked)
+    items: str = "any"
+
+
+ENVELOPE_FIELDS = {
+    "depends_on": Field("list", doc="steps that must finish first"),
+    "display_name": Field("string", doc="the step's display name"),
+    "description": Field("string", doc="the step's description"),
+    "cache": Field("any", doc="true, false or an ISO 8601 duration such as \"P30D\""),
+}
+
+
+class StepKind:
+    """Base class of step kinds. Subclasses set the class attributes and override the
+    `json_*` methods; `check` adds kind-specific diagnostics."""
+
+    name: str = ""  # as written after `step NAME:`
+    type: str = ""  # the JSON `Type`
+    sdk_class: str = ""  # the SDK class behind it, for docs
+    summary: str = ""  # one line for docs
+    fields: Dict[str, Field] = {}
+    # members besides attributes: "input", "output", "property_file", "when", "block:<name>"
+    members: FrozenSet[str] = frozenset()
+    # botocore shape name of `Step.<...>` references, or None for kinds without properties
+    property_root: Optional[str] = None
+    retry: bool = True  # takes `retry`
+    job_step: bool = False  # takes `SageMaker.*` exception types (a SageMaker job)
+    cache: bool = True  # takes `cache`
+    # the run this kind adds to the execution's run group (docs), or ""
+    experiment_run: str = ""
+
+    def json_name(self, name: str) -> str:
+        """The step's name in the definition (`ModelStep`s append a suffix)."""
+        return name
+
+    def check(self, step: ir.Step, ctx) -> Iterable[Diagnostic]:
+        """Kind-specific problems of `step` beyond unknown/missing/mistyped fields."""
+        return ()
+
+    def property_problem(self, parts: Tuple, ctx) -> Optional[Tuple[int, str, Optional[str]]]:
+        """Check a property path into this kind: None if fine, else (index of the bad part,
+        message, hint). The default walks `property_root` in the shipped botocore shapes."""
+        if self.property_root is None:
+            return (0, f"a `{self.name}` step has no properties", None)
+        return ctx.walk_shape(self.property_root, parts)
+
+    def needs_default_bucket(self, step: ir.Step, ctx) -> Iterable[Tuple[str, object]]:
+        """(field to set, span) for each default S3 path this step needs."""
+        return ()
+
+    def json_arguments(self, step: ir.Step, ctx) -> dict:
+        """The step's `Arguments`, keys in the SDK's order."""
+        raise NotImplementedError
+
+    def json_extras(self, step: ir.Step, ctx) -> dict:
+        """Top-level step keys after `CacheConfig` (e.g. `PropertyFiles`)."""
+        return {}

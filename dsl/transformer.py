@@ -1,0 +1,454 @@
+"""Parse tree to IR. Also decodes strings (escapes and `${...}` pieces) and attaches doc
+comments. Problems found here (bad escapes, keywords used as names, ...) are collected as
+diagnostics; the IR is still built so that later checks can report their own problems.
+"""
+from __future__ import annotations
+
+import re
+from typing import List
+
+from lark import Token, Transformer, v_args
+
+from . import ir
+from .diagnostics import Diagnostic, Span, error
+
+KEYWORDS = frozenset(
+    "pipeline let param step experiment none input output property_file retry when "
+    "and or not in true false null".split()
+)
+
+_REF_IN_STRING = re.compile(r"""[A-Za-z_][A-Za-z0-9_-]*""")
+
+
+def _span(meta_or_token) -> Span:
+    return Span.of(meta_or_token)
+
+
+def _number(text: str):
+    if any(c in text for c in ".eE"):
+        return float(text)
+    return int(text)
+
+
+class _StringDecoder:
+    """Decodes one STRING token into literal text and `${ref}` references."""
+
+    _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r",
+                "t": "\t", "$": "$"}
+
+    def __init__(self, token: Token, problems: List[Diagnostic]):
+        self.token = token
+        self.raw = str(token)
+        self.problems = problems
+
+    def at(self, offset: int, length: int = 1) -> Span:
+        column = self.token.column + offset
+        return Span(self.token.line, column, self.token.line, column + length)
+
+    def decode(self):
+        raw, pieces, text = self.raw, [], []
+        i, end = 1, len(self.raw) - 1
+        while i < end:
+            ch = raw[i]
+            if ch == "\\":
+                nxt = raw[i + 1] if i + 1 < end else ""
+                if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", raw[i + 2 : i + 6]):
+                    code = int(raw[i + 2 : i + 6], 16)
+                    i += 6
+                    # a UTF-16 surrogate pair written as two escapes, as in JSON
+                    if 0xD800 <= code < 0xDC00 and re.fullmatch(r"\\u[dD][c-fC-F][0-9a-fA-F]{2}", raw[i : i + 6]):
+                        low = int(raw[i + 2 : i + 6], 16)
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        i += 6
+                    text.append(chr(code))
+                    continue
+                if nxt in self._ESCAPES:
+                    text.append(self._ESCAPES[nxt])
+                else:
+                    self.problems.append(error(
+                        "E0002", f"unknown escape `\\{nxt}` in a string", self.at(i, 2),
+                        "not an escape", "escapes are \\\" \\\\ \\n \\t \\uXXXX and \\$"))
+                i += 2
+                continue
+            if ch == "$" and raw[i + 1 : i + 2] == "{":
+                close = self._closing_brace(i + 2, end)
+                if close < 0:
+                    self.problems.append(error(
+                        "E0002", "`${` without a closing `}`", self.at(i, 2),
+                        "interpolation starts here", "write a literal `$` as `\\$`"))
+                    text.append(raw[i:end])
+                    break
+                ref = self._reference(raw[i + 2 : close], i + 2)
+                if ref is not None:
+                    if text:
+                        pieces.append("".join(text))
+                        text = []
+                    pieces.append(ref)
+                i = close + 1
+                continue
+            text.append(ch)
+            i += 1
+        if text:
+            pieces.append("".join(text))
+        span = _span(self.token)
+        if any(isinstance(p, ir.Ref) for p in pieces):
+            return ir.Interpolation(pieces=tuple(pieces), span=span)
+        return ir.Literal(value="".join(pieces), span=span)
+
+    def _closing_brace(self, start: int, end: int) -> int:
+        in_quote = False
+        i = start
+        while i < end:
+            ch = self.raw[i]
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == "'" or (ch == '"'):
+                in_quote = not in_quote
+            elif ch == "}" and not in_quote:
+                return i
+            i += 1
+        return -1
+
+    def _reference(self, body: str, offset: int):
+        """Parse `Name(.Member|[0]|['key'])*` inside `${...}`."""
+        stripped = body.strip()
+        lead = len(body) - len(body.lstrip())
+        pos = 0
+        match = _REF_IN_STRING.match(stripped)
+        if not match:
+            self.problems.append(error(
+                "E0209", "only a reference may stand inside `${...}`", self.at(offset - 2, len(body) + 3),
+                "not a reference", "write a parameter, let, step property or Execution variable, e.g. `${Threshold}`"))
+            return None
+        name = match.group()
+        name_span = self.at(offset + lead, len(name))
+        pos = match.end()
+        parts = []
+        while pos < len(stripped):
+            ch = stripped[pos]
+            if ch == ".":
+                m = _REF_IN_STRING.match(stripped, pos + 1)
+                if not m:
+                    break
+                parts.append(ir.Member(name=m.group(), span=self.at(offset + lead + pos + 1, len(m.group()))))
+                pos = m.end()
+            elif ch == "[":
+                m = re.compile(r"""\[\s*(?:(-?\d+)|'([^']*)'|\\"((?:[^"\\]|\\.)*)\\")\s*\]""").match(stripped, pos)
+                if not m:
+                    break
+                key = int(m.group(1)) if m.group(1) is not None else (m.group(2) if m.group(2) is not None else m.group(3))
+                parts.append(ir.Index(key=key, span=self.at(offset + lead + pos, m.end() - pos)))
+                pos = m.end()
+            else:
+                break
+        if pos != len(stripped):
+            self.problems.append(error(
+                "E0209", "only a reference may stand inside `${...}`", self.at(offset - 2, len(body) + 3),
+                "not a reference", "no calls, strings or operators inside `${...}`"))
+            return None
+        return ir.Ref(name=name, name_span=name_span, parts=tuple(parts),
+                      span=self.at(offset + lead, len(stripped)))
+
+
+def _attrs(children):
+    return tuple(c for c in children if isinstance(c, ir.Attribute))
+
+
+class _ToIR(Transformer):
+    def __init__(self, problems: List[Diagnostic]):
+        super().__init__(visit_tokens=False)
+        self.problems = problems
+
+    def _name(self, token: Token, what: str) -> str:
+        if str(token) in KEYWORDS:
+            self.problems.append(error(
+                "E0102", f"`{token}` is a keyword and cannot name a {what}", _span(token),
+                "keyword", f"choose another name for the {what}"))
+        return str(token)
+
+    # values -------------------------------------------------------------------------
+    def string(self, children):
+        return _StringDecoder(children[0], self.problems).decode()
+
+    def number(self, children):
+        return ir.Literal(value=_number(str(children[0])), span=_span(children[0]))
+
+    @v_args(meta=True)
+    def true(self, meta, children):
+        return ir.Literal(value=True, span=_span(meta))
+
+    @v_args(meta=True)
+    def false(self, meta, children):
+        return ir.Literal(value=False, span=_span(meta))
+
+    @v_args(meta=True)
+    def null(self, meta, children):
+        return ir.Literal(value=None, span=_span(meta))
+
+    @v_args(meta=True)
+    def list(self, meta, children):
+        return ir.ListExpr(items=tuple(c for c in children if c is not None), span=_span(meta))
+
+    @v_args(meta=True)
+    def map(self, meta, children):
+        return ir.MapExpr(entries=tuple(c for c in children if c is not None), span=_span(meta))
+
+    def pair(self, children):
+        key, value = children
+        if key.type == "STRING":
+            decoded = _StringDecoder(key, self.problems).decode()
+            text = decoded.value if isinstance(decoded, ir.Literal) else str(key)[1:-1]
+        else:
+            text = str(key)
+        return ir.MapEntry(key=text, key_span=_span(key), value=value)
+
+    @v_args(meta=True)
+    def index(self, meta, children):
+        token = children[0]
+        if token.type == "NUMBER":
+            key = _number(str(token))
+            if not isinstance(key, int):
+                self.problems.append(error("E0001", "an index must be a whole number or a string",
+                                           _span(token), "not an index"))
+                key = 0
+        else:
+            decoded = _StringDecoder(token, self.problems).decode()
+            key = decoded.value if isinstance(decoded, ir.Literal) else str(token)[1:-1]
+        return ir.Index(key=key, span=_span(meta))
+
+    @v_args(meta=True)
+    def ref(self, meta, children):
+        head, rest = children[0], children[1:]
+        parts = tuple(
+            ir.Member(name=str(c), span=_span(c)) if isinstance(c, Token) else c for c in rest
+        )
+        return ir.Ref(name=str(head), name_span=_span(head), parts=parts, span=_span(meta))
+
+    @v_args(meta=True)
+    def call(self, meta, children):
+        name, args = children[0], tuple(c for c in children[1:] if c is not None)
+        return ir.Call(name=str(name), name_span=_span(name), args=args, span=_span(meta))
+
+    @v_args(meta=True)
+    def arg(self, meta, children):
+        return ir.Arg(name=None, value=children[0], span=_span(meta))
+
+    @v_args(meta=True)
+    def named_arg(self, meta, children):
+        return ir.Arg(name=str(children[0]), value=children[1], span=_span(meta))
+
+    # conditions ---------------------------------------------------------------------
+    @v_args(meta=True)
+    def comparison(self, meta, children):
+        left, op, right = children
+        return ir.Compare(op=str(op), left=left, right=right, span=_span(meta))
+
+    @v_args(meta=True)
+    def in_cond(self, meta, children):
+        return ir.InCond(value=children[0], values=children[1], negated=False, span=_span(meta))
+
+    @v_args(meta=True)
+    def not_in_cond(self, meta, children):
+        return ir.InCond(value=children[0], values=children[1], negated=True, span=_span(meta))
+
+    @v_args(meta=True)
+    def not_cond(self, meta, children):
+        return ir.NotCond(condition=children[0], span=_span(meta))
+
+    @v_args(meta=True)
+    def or_cond(self, meta, children):
+        return self._chain(ir.OrCond, meta, children)
+
+    @v_args(meta=True)
+    def and_cond(self, meta, children):
+        return self._chain(ir.AndCond, meta, children)
+
+    @staticmethod
+    def _chain(cls, meta, children):
+        if len(children) == 1:
+            return children[0]
+        flat = []
+        for child in children:  # `(a or b) or c` is one Or of three: parentheses leave no trace
+            flat.extend(child.conditions if isinstance(child, cls) else [child])
+        return cls(conditions=tuple(flat), span=_span(meta))
+
+    @v_args(meta=True)
+    def when(self, meta, children):
+        return ir.When(condition=children[0], span=_span(meta))
+
+    # declarations -------------------------------------------------------------------
+    @v_args(meta=True)
+    def attribute(self, meta, children):
+        name, value = children
+        return ir.Attribute(name=str(name), name_span=_span(name), value=value, span=_span(meta))
+
+    @v_args(meta=True)
+    def let(self, meta, children):
+        name, value = children
+        return ir.Let(name=self._name(name, "let"), name_span=_span(name), value=value, doc=None,
+                      span=_span(meta))
+
+    def param_type(self, children):
+        return ("type", children[0], children[1] if len(children) > 1 else None)
+
+    def enum(self, children):
+        return children[0]
+
+    def param_default(self, children):
+        return ("default", children[0])
+
+    @v_args(meta=True)
+    def param(self, meta, children):
+        name, rest = children[0], children[1:]
+        type_name, type_span, enum, default = "String", None, None, None
+        for item in rest:
+            if item[0] == "type":
+                type_name, type_span, enum = str(item[1]), _span(item[1]), item[2]
+            else:
+                default = item[1]
+        return ir.Param(name=self._name(name, "parameter"), name_span=_span(name), type=type_name,
+                        type_span=type_span, enum=enum, default=default, doc=None, span=_span(meta))
+
+    @v_args(meta=True)
+    def experiment_none(self, meta, children):
+        return ir.Experiment(none=True, attributes=(), doc=None, span=_span(meta))
+
+    @v_args(meta=True)
+    def experiment_block(self, meta, children):
+        return ir.Experiment(none=False, attributes=_attrs(children), doc=None, span=_span(meta))
+
+    @v_args(meta=True)
+    def block(self, meta, children):
+        name = children[0]
+        return ir.Block(name=str(name), name_span=_span(name), attributes=_attrs(children[1:]),
+                        span=_span(meta))
+
+    @v_args(meta=True)
+    def input_value(self, meta, children):
+        name = children[0] if len(children) == 2 else None
+        return ir.Input(name=self._name(name, "channel") if name else None,
+                        name_span=_span(name) if name else None, value=children[-1],
+                        attributes=(), span=_span(meta))
+
+    @v_args(meta=True)
+    def input_block(self, meta, children):
+        name = children[0] if children and isinstance(children[0], Token) else None
+        return ir.Input(name=self._name(name, "channel") if name else None,
+                        name_span=_span(name) if name else None, value=None,
+                        attributes=_attrs(children), span=_span(meta))
+
+    @v_args(meta=True)
+    def output_typed(self, meta, children):
+        name, type_token = children
+        return ir.Output(name=self._name(name, "output"), name_span=_span(name),
+                         type=str(type_token), type_span=_span(type_token), attributes=(),
+                         span=_span(meta))
+
+    @v_args(meta=True)
+    def output_block(self, meta, children):
+        name = children[0]
+        return ir.Output(name=self._name(name, "output"), name_span=_span(name), type=None,
+                         type_span=None, attributes=_attrs(children[1:]), span=_span(meta))
+
+    @v_args(meta=True)
+    def property_file(self, meta, children):
+        name = children[0]
+        return ir.PropertyFile(name=self._name(name, "property file"), name_span=_span(name),
+                               attributes=_attrs(children[1:]), span=_span(meta))
+
+    @v_args(meta=True)
+    def dotted(self, meta, children):
+        return ir.ExceptionType(name=".".join(str(c) for c in children), span=_span(meta))
+
+    def retry_body(self, children):
+        return ("body", _attrs(children))
+
+    @v_args(meta=True)
+    def retry(self, meta, children):
+        types = tuple(c for c in children if isinstance(c, ir.ExceptionType))
+        body = next((c[1] for c in children if isinstance(c, tuple)), ())
+        return ir.Retry(exception_types=types, attributes=body, span=_span(meta))
+
+    @v_args(meta=True)
+    def step(self, meta, children):
+        name, kind, members = children[0], children[1], children[2:]
+
+        def of(cls):
+            return tuple(m for m in members if isinstance(m, cls))
+
+        return ir.Step(
+            name=self._name(name, "step"), name_span=_span(name), kind=str(kind),
+            kind_span=_span(kind), attributes=of(ir.Attribute), blocks=of(ir.Block),
+            inputs=of(ir.Input), outputs=of(ir.Output), property_files=of(ir.PropertyFile),
+            retries=of(ir.Retry), whens=of(ir.When), doc=None, span=_span(meta),
+        )
+
+    @v_args(meta=True)
+    def pipeline(self, meta, children):
+        name, members = children[0], children[1:]
+        experiments = tuple(m for m in members if isinstance(m, ir.Experiment))
+        return ir.Pipeline(
+            name=self._name(name, "pipeline"), name_span=_span(name),
+            attributes=_attrs(members),
+            lets=tuple(m for m in members if isinstance(m, ir.Let)),
+            params=tuple(m for m in members if isinstance(m, ir.Param)),
+            experiment=experiments[0] if experiments else None,
+            experiments=experiments,
+            steps=tuple(m for m in members if isinstance(m, ir.Step)),
+            doc=None, span=_span(meta),
+        )
+
+    def start(self, children):
+        return children
+
+
+class _DocComments:
+    """Attaches `##` comment blocks to the declaration on the line right below them."""
+
+    def __init__(self, text: str, tokens):
+        lines = text.split("\n")
+        self.by_line = {}
+        for token in tokens:
+            before = lines[token.line - 1][: token.column - 1]
+            if before.strip():
+                continue  # a trailing `##` after code documents nothing
+            body = str(token)[2:]
+            self.by_line[token.line] = body[1:] if body.startswith(" ") else body
+
+    def above(self, line: int):
+        found = []
+        line -= 1
+        while line in self.by_line:
+            found.append(self.by_line[line])
+            line -= 1
+        return "\n".join(reversed(found)) if found else None
+
+    def attach(self, node):
+        import attrs
+
+        doc = self.above(node.span.line)
+        if isinstance(node, ir.Pipeline):
+            node = attrs.evolve(
+                node,
+                lets=tuple(self.attach(x) for x in node.lets),
+                params=tuple(self.attach(x) for x in node.params),
+                steps=tuple(self.attach(x) for x in node.steps),
+                experiment=self.attach(node.experiment) if node.experiment else None,
+                experiments=tuple(self.attach(x) for x in node.experiments),
+            )
+        return attrs.evolve(node, doc=doc) if doc is not None else node
+
+
+def to_ir(tree, doc_tokens, text: str, filename: str):
+    """Build the IR of a file; return `(ir.File, problems)`."""
+    problems: List[Diagnostic] = []
+    top = _ToIR(problems).transform(tree)
+    docs = _DocComments(text, doc_tokens)
+    top = [docs.attach(node) for node in top]
+    file = ir.File(
+        filename=filename,
+        lets=tuple(n for n in top if isinstance(n, ir.Let)),
+        pipelines=tuple(n for n in top if isinstance(n, ir.Pipeline)),
+    )
+    return file, problems

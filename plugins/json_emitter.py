@@ -1,0 +1,208 @@
+"""The `json` emitter: the pipeline definition exactly as the SDK's `Pipeline.definition()`
+writes it. This module owns the pipeline-level shape and the step envelope; each step kind
+supplies its `Arguments` and extra keys.
+"""
+from __future__ import annotations
+
+import json
+
+from dsl import ir
+from dsl.emitters import Emitter
+from dsl.hookspecs import hookimpl
+from dsl.program import interpolation_pieces, property_path
+
+COMPARISONS = {"==": "Equals", ">": "GreaterThan", ">=": "GreaterThanOrEqualTo",
+               "<": "LessThan", "<=": "LessThanOrEqualTo"}
+
+
+class JsonContext:
+    """Lowers IR expressions to definition JSON; handed to step kinds as `ctx`."""
+
+    def __init__(self, program):
+        self.program = program
+
+    def literal(self, expr, default=None):
+        return self.program.literal(expr, default)
+
+    def attr(self, step, name, default=None):
+        """The JSON value of a step attribute, or `default` when it is not set."""
+        attribute = step.attribute(name)
+        return self.value(attribute.value) if attribute else default
+
+    def value(self, expr):
+        p = self.program
+        expr = p.follow(expr)
+        if isinstance(expr, ir.Literal):
+            return expr.value
+        if isinstance(expr, ir.ListExpr):
+            return [self.value(item) for item in expr.items]
+        if isinstance(expr, ir.MapExpr):
+            return {entry.key: self.value(entry.value) for entry in expr.entries}
+        if isinstance(expr, ir.Interpolation):
+            pieces = interpolation_pieces(p, expr)
+            if all(isinstance(piece, str) for piece in pieces):
+                return "".join(pieces)
+            return self.join("", [piece if isinstance(piece, str) else self.value(piece) for piece in pieces])
+        if isinstance(expr, ir.Call):
+            return self.call(expr)
+        if isinstance(expr, ir.Ref):
+            return self.ref(expr)
+        raise TypeError(f"not an expression: {expr!r}")
+
+    @staticmethod
+    def join(on, values):
+        return {"Std:Join": {"On": on, "Values": values}}
+
+    def ref(self, ref: ir.Ref):
+        p = self.program
+        if ref.name in p.params:
+            return {"Get": f"Parameters.{ref.name}"}
+        if ref.name in ("Execution", "PipelineExperimentConfig"):
+            return {"Get": f"{ref.name}.{ref.parts[0].name}"}
+        return {"Get": f"Steps.{p.json_name(ref.name)}{property_path(ref.parts)}"}
+
+    def call(self, call: ir.Call):
+        args = {}
+        names = ("on", "values") if call.name == "join" else ("property_file", "path")
+        for i, arg in enumerate(call.args):
+            args[arg.name or names[i]] = arg.value
+        if call.name == "join":
+            on = self.literal(args["on"]) if "on" in args else ""
+            return self.join(on, self.value(args["values"]))
+        out = {}
+        if "property_file" in args:
+            ref = args["property_file"]
+            step = self.program.json_name(ref.name)
+            out["PropertyFile"] = {"Get": f"Steps.{step}.PropertyFiles.{ref.parts[0].name}"}
+        else:
+            out["S3Uri"] = self.value(args["s3_uri"])
+        out["Path"] = self.value(args["path"])
+        return {"Std:JsonGet": out}
+
+    def to_string(self, expr):
+        """What the SDK's `to_string()` makes of a value: `str()` of a literal; String
+        parameters, execution variables and joins as they are; any other expression wrapped
+        in `Join(on="", values=[x])`."""
+        target = self.program.follow(expr)
+        if isinstance(target, ir.Ref) and target.name in self.program.params:
+            if self.program.params[target.name].type == "String":
+                return self.value(target)
+            return self.join("", [self.value(target)])
+        if isinstance(target, ir.Ref) and target.name == "Execution":
+            return self.value(target)
+        if isinstance(target, ir.Ref) or (isinstance(target, ir.Call) and target.name == "json_get"):
+            return self.join("", [self.value(target)])
+        if isinstance(target, (ir.Call, ir.Interpolation)):
+            return self.value(target)
+        literal = self.literal(target, _NONE)
+        if literal is _NONE:
+            return self.value(target)
+        return _python_str(literal)
+
+    def condition(self, cond):
+        if isinstance(cond, ir.Compare):
+            if cond.op == "!=":
+                inner = {"Type": "Equals", "LeftValue": self.value(cond.left), "RightValue": self.value(cond.right)}
+                return {"Type": "Not", "Condition": inner}
+            return {"Type": COMPARISONS[cond.op], "LeftValue": self.value(cond.left),
+                    "RightValue": self.value(cond.right)}
+        if isinstance(cond, ir.InCond):
+            inner = {"Type": "In", "QueryValue": self.value(cond.value), "Values": self.value(cond.values)}
+            return {"Type": "Not", "Condition": inner} if cond.negated else inner
+        if isinstance(cond, ir.NotCond):
+            return {"Type": "Not", "Condition": self.condition(cond.condition)}
+        if isinstance(cond, ir.OrCond):
+            return {"Type": "Or", "Conditions": [self.condition(c) for c in cond.conditions]}
+        # `a and b` below an `or`/`not`: not (not a or not b)
+        negated = [{"Type": "Not", "Condition": self.condition(c)} for c in cond.conditions]
+        return {"Type": "Not", "Condition": {"Type": "Or", "Conditions": negated}}
+
+    def step(self, step: ir.Step) -> dict:
+        """One step object: the envelope in the SDK's key order around the kind's parts."""
+        p = self.program
+        kind = p.kind_of(step)
+        out = {"Name": kind.json_name(step.name), "Type": kind.type,
+               "Arguments": kind.json_arguments(step, self)}
+        depends = step.attribute("depends_on")
+        if depends and depends.value.items:
+            out["DependsOn"] = [p.json_name(item.name) for item in depends.value.items]
+        for key, name in (("DisplayName", "display_name"), ("Description", "description")):
+            value = self.attr(step, name)
+            if value:
+                out[key] = value
+        if step.retries:
+            out["RetryPolicies"] = [self.retry(r) for r in step.retries]
+        cache = step.attribute("cache")
+        if cache is not None:
+            setting = self.literal(cache.value)
+            out["CacheConfig"] = ({"Enabled": setting} if isinstance(setting, bool)
+                                  else {"Enabled": True, "ExpireAfter": setting})
+        out.update(kind.json_extras(step, self))
+        return out
+
+    def retry(self, retry: ir.Retry) -> dict:
+        fields = {a.name: self.literal(a.value) for a in retry.attributes}
+        out = {"BackoffRate": fields.get("backoff_rate", 2.0),
+               "IntervalSeconds": fields.get("interval_seconds", 1)}
+        if fields.get("max_attempts") is not None:
+            out["MaxAttempts"] = fields["max_attempts"]
+        if fields.get("expire_after_min"):  # the SDK leaves out 0
+            out["ExpireAfterMin"] = fields["expire_after_min"]
+        out["ExceptionType"] = [e.name for e in retry.exception_types]
+        return out
+
+    def parameter(self, param: ir.Param) -> dict:
+        out = {"Name": param.name, "Type": param.type}
+        if param.default is not None:
+            default = self.literal(param.default)
+            if param.type == "Float" and not isinstance(default, bool):
+                default = float(default)  # `Float = 1` is written 1.0
+            if default is not None:
+                out["DefaultValue"] = default
+        if param.enum is not None:
+            values = self.literal(param.enum)
+            if values:
+                out["EnumValues"] = values
+        return out
+
+    def experiment(self):
+        exp = self.program.pipeline.experiment
+        if exp is not None and exp.none:
+            return None
+        settings = {a.name: a.value for a in exp.attributes} if exp else {}
+        name = settings.get("name")
+        trial = settings.get("trial")
+        return {
+            "ExperimentName": self.value(name) if name is not None else {"Get": "Execution.PipelineName"},
+            "TrialName": self.value(trial) if trial is not None else {"Get": "Execution.PipelineExecutionId"},
+        }
+
+    def definition(self) -> dict:
+        p = self.program
+        return {
+            "Version": "2020-12-01",
+            "Metadata": {},
+            "Parameters": [self.parameter(param) for param in p.pipeline.params],
+            "PipelineExperimentConfig": self.experiment(),
+            "Steps": [self.step(step) for step in p.top_level_steps()],
+        }
+
+
+_NONE = object()
+
+
+def _python_str(value) -> str:
+    """`str()` of the Python value the SDK program would hold (`True`, `1e-05`, `None`)."""
+    return str(value)
+
+
+def emit(program, options) -> str:
+    definition = JsonContext(program).definition()
+    if options.get("compact"):
+        return json.dumps(definition)  # exactly the SDK's json.dumps(request_dict)
+    return json.dumps(definition, indent=2, ensure_ascii=False) + "\n"
+
+
+@hookimpl
+def pipedsl_emitters():
+    return [Emitter("json", "the pipeline definition JSON, as SageMaker SDK v2 Pipeline.definition() writes it", emit)]

@@ -1,0 +1,1 @@
+"""Built-in step kinds, registered through the `pipedsl` entry-point group."""

@@ -1,0 +1,55 @@
+"""Helpers shared by the built-in job step kinds."""
+from __future__ import annotations
+
+from dsl import ir
+from dsl.diagnostics import error
+
+ROLE_HINT = "give the role's full ARN, e.g. \"arn:aws:iam::123456789012:role/SageMakerRole\""
+
+
+def check_role(step: ir.Step, ctx):
+    """A literal role must be an ARN: the SDK would look a bare role name up in IAM."""
+    attribute = step.attribute("role")
+    if attribute is None:
+        return
+    value = ctx.literal(attribute.value)
+    if isinstance(value, str) and "/" not in value:
+        yield error("E0304", f"`role` {value!r} is not an IAM role ARN", attribute.value.span,
+                    "not an ARN", ROLE_HINT)
+
+
+def check_map_keys(step: ir.Step, ctx, field: str, allowed: dict):
+    """Keys of a map-valued field (`network_config = { ... }`) against what the SDK takes."""
+    attribute = step.attribute(field)
+    if attribute is None:
+        return
+    target = ctx.program.follow(attribute.value)
+    if not isinstance(target, ir.MapExpr):
+        return
+    from dsl.diagnostics import did_you_mean
+
+    for entry in target.entries:
+        wanted = allowed.get(entry.key)
+        if wanted is None:
+            yield error("E0302", f"unknown key `{entry.key}` in `{field}`", entry.key_span, "unknown key",
+                        did_you_mean(entry.key, allowed) or "keys: " + ", ".join(allowed))
+        else:
+            ctx.expect(entry.value, wanted, f"`{field}.{entry.key}`")
+
+
+def is_set(ctx, expr) -> bool:
+    """Truthiness the SDK applies to optional flags: a literal false/null/empty is unset;
+    any parameter or expression counts as set."""
+    literal = ctx.literal(expr, _EXPR)
+    return literal is _EXPR or bool(literal)
+
+
+def tags(ctx, expr):
+    """`tags` as a list of {Key, Value} (a map is turned into that list, as the SDK does)."""
+    target = ctx.program.follow(expr)
+    if isinstance(target, ir.MapExpr):
+        return [{"Key": e.key, "Value": ctx.value(e.value)} for e in target.entries]
+    return ctx.value(expr)
+
+
+_EXPR = object()

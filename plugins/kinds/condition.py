@@ -1,0 +1,64 @@
+"""`condition`: `ConditionStep`, Type `Condition`. Branch steps are written inside
+`IfSteps`/`ElseSteps` (and only there)."""
+from __future__ import annotations
+
+from dsl import ir
+from dsl.diagnostics import error
+from dsl.hookspecs import hookimpl
+from dsl.kinds import Field, StepKind
+
+
+class Condition(StepKind):
+    name = "condition"
+    type = "Condition"
+    sdk_class = "ConditionStep"
+    summary = "branches on conditions; the service ANDs the `when` clauses"
+    members = frozenset({"when"})
+    retry = False
+    cache = False
+    property_root = "Outcome"
+    fields = {
+        "if_steps": Field("step_list", doc="steps run when every condition holds"),
+        "else_steps": Field("step_list", doc="steps run otherwise"),
+    }
+
+    def check(self, step, ctx):
+        if not step.whens:
+            yield error("E0303", f"condition `{step.name}` needs at least one `when`", step.name_span,
+                        "no `when`", "e.g. `when Evaluate.ProcessingJobStatus == \"Completed\"`")
+        for when in step.whens:
+            ctx.value(when.condition)
+
+    def property_problem(self, parts, ctx):
+        first = parts[0]
+        if not isinstance(first, ir.Member) or first.name != "Outcome":
+            from dsl.diagnostics import did_you_mean
+
+            name = first.name if isinstance(first, ir.Member) else ""
+            return (0, f"a condition step's only property is `Outcome`, not `{name}`",
+                    did_you_mean(name, ["Outcome"]) or "use `Step.Outcome`")
+        if len(parts) > 1:
+            return (1, "`Outcome` has no members", None)
+        return None
+
+    @staticmethod
+    def conditions(step: ir.Step):
+        """The entries of `Conditions`: each `when`, with a top-level `and` split up."""
+        for when in step.whens:
+            if isinstance(when.condition, ir.AndCond):
+                yield from when.condition.conditions
+            else:
+                yield when.condition
+
+    def json_arguments(self, step, ctx) -> dict:
+        program = ctx.program
+        return {
+            "Conditions": [ctx.condition(c) for c in self.conditions(step)],
+            "IfSteps": [ctx.step(s) for s in program.branch_steps(step, "if_steps")],
+            "ElseSteps": [ctx.step(s) for s in program.branch_steps(step, "else_steps")],
+        }
+
+
+@hookimpl
+def pipedsl_step_kinds():
+    return [Condition()]

@@ -1,0 +1,24 @@
+"""`fail`: `FailStep`, Type `Fail`: stops the execution with an error message."""
+from __future__ import annotations
+
+from dsl.hookspecs import hookimpl
+from dsl.kinds import Field, StepKind
+
+
+class Fail(StepKind):
+    name = "fail"
+    type = "Fail"
+    sdk_class = "FailStep"
+    summary = "stops the execution as failed, with a message"
+    retry = False
+    cache = False
+    property_root = None
+    fields = {"error_message": Field("string", doc="any string expression; default \"\"")}
+
+    def json_arguments(self, step, ctx) -> dict:
+        return {"ErrorMessage": ctx.attr(step, "error_message", "")}
+
+
+@hookimpl
+def pipedsl_step_kinds():
+    return [Fail()]

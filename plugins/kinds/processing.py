@@ -1,0 +1,222 @@
+"""`processing`: `ProcessingStep(step_args=Processor(...).run(...))`, Type `Processing`;
+with `code = "s3://..."` it is `ScriptProcessor(command=...).run(code=...)`.
+
+`Arguments` is the CreateProcessingJob request, in the order of `Session._get_process_request`.
+"""
+from __future__ import annotations
+
+import posixpath
+
+from dsl import ir
+from dsl.diagnostics import error
+from dsl.hookspecs import hookimpl
+from dsl.kinds import Field, StepKind
+
+from ._common import check_map_keys, check_role, tags
+
+CODE_DIR = "/opt/ml/processing/input/code"
+
+INPUT_FIELDS = {
+    "source": Field("string", required=True, doc="S3 URI to download"),
+    "destination": Field("string", required=True, doc="path in the container"),
+    "s3_data_type": Field("string", doc="S3Prefix (default) or ManifestFile"),
+    "s3_input_mode": Field("string", doc="File (default) or Pipe"),
+    "s3_data_distribution_type": Field("string", doc="FullyReplicated (default) or ShardedByS3Key"),
+    "s3_compression_type": Field("string", doc="None (default) or Gzip"),
+}
+OUTPUT_FIELDS = {
+    "source": Field("string", required=True, doc="path in the container"),
+    "destination": Field("string", doc="S3 URI; default s3://<default_bucket>/<pipeline>/<execution>/<step>/output/<name>"),
+    "s3_upload_mode": Field("string", doc="EndOfJob (default) or Continuous"),
+}
+PROPERTY_FILE_FIELDS = {
+    "output_name": Field("string", required=True, doc="the output holding the file"),
+    "path": Field("string", required=True, doc="the file's path inside that output"),
+}
+NETWORK_KEYS = {"enable_network_isolation": "boolean", "security_group_ids": "list",
+                "subnets": "list", "encrypt_inter_container_traffic": "boolean"}
+
+
+class Processing(StepKind):
+    name = "processing"
+    type = "Processing"
+    sdk_class = "ProcessingStep"
+    summary = "a SageMaker processing job (Processor.run)"
+    property_root = "DescribeProcessingJobResponse"
+    job_step = True
+    experiment_run = "the processing job"
+    members = frozenset({"input", "output", "property_file"})
+    fields = {
+        "image_uri": Field("string", required=True),
+        "role": Field("string", required=True, doc="IAM role ARN"),
+        "instance_type": Field("string", required=True),
+        "instance_count": Field("integer", required=True),
+        "volume_size_in_gb": Field("integer", doc="default 30"),
+        "volume_kms_key": Field("string"),
+        "output_kms_key": Field("string"),
+        "max_runtime_in_seconds": Field("integer"),
+        "entrypoint": Field("list"),
+        "arguments": Field("list"),
+        "env": Field("map"),
+        "base_job_name": Field("string", doc="job name prefix (not part of the definition)"),
+        "network_config": Field("map", doc="enable_network_isolation, security_group_ids, subnets, encrypt_inter_container_traffic"),
+        "tags": Field("any", doc="a map or a list of {Key, Value}"),
+        "code": Field("string", doc="S3 URI of a script: makes this a ScriptProcessor"),
+        "command": Field("list", items="string", doc="with `code`: the command that runs it, e.g. [\"python3\"]"),
+    }
+
+    def check(self, step, ctx):
+        yield from check_role(step, ctx)
+        yield from check_map_keys(step, ctx, "network_config", NETWORK_KEYS)
+        code, command, entry = (step.attribute(n) for n in ("code", "command", "entrypoint"))
+        if code is not None:
+            value = ctx.literal(code.value)
+            if not (isinstance(value, str) and value.startswith("s3://")):
+                yield error("E0304", "`code` must be a literal S3 URI (\"s3://...\"); local code is not supported",
+                            code.value.span, "not an S3 URI", "upload the script and give its S3 URI")
+            if command is None:
+                yield error("E0303", "`code` needs `command`, e.g. `command = [\"python3\"]`",
+                            code.name_span, "`command` missing")
+            if entry is not None:
+                yield error("E0304", "`entrypoint` and `code` exclude each other (with `code` the "
+                            "entrypoint is `command` + the script)", entry.name_span, "not with `code`")
+        elif command is not None:
+            yield error("E0304", "`command` goes with `code`", command.name_span, "no `code`",
+                        "use `entrypoint` to set the container's command")
+        names = {}
+        for position, item in enumerate(step.inputs, 1):
+            name = item.name or f"input-{position}"
+            span = item.name_span or item.span.start()
+            if item.value is not None:
+                yield error("E0304", "a processing input is a block: `input NAME { source = ..., destination = ... }`",
+                            item.value.span, "not a block")
+                continue
+            if name in names:
+                yield error("E0101", f"input `{name}` is declared twice", span, "declared again here",
+                            notes=[(names[name], "first declared here")])
+            names[name] = span
+            ctx.attributes(item.attributes, INPUT_FIELDS, f"input `{name}`", owner_span=span)
+        outputs = {}
+        for output in step.outputs:
+            if output.type is not None:
+                yield error("E0304", "a processing output is a block: `output NAME { source = ... }`",
+                            output.type_span, "not a block")
+                continue
+            if output.name in outputs:
+                yield error("E0101", f"output `{output.name}` is declared twice", output.name_span,
+                            "declared again here", notes=[(outputs[output.name], "first declared here")])
+            outputs[output.name] = output.name_span
+            ctx.attributes(output.attributes, OUTPUT_FIELDS, f"output `{output.name}`", owner_span=output.name_span)
+        files = {}
+        for pf in step.property_files:
+            if pf.name in files:
+                yield error("E0101", f"property file `{pf.name}` is declared twice", pf.name_span,
+                            "declared again here", notes=[(files[pf.name], "first declared here")])
+            files[pf.name] = pf.name_span
+            ctx.attributes(pf.attributes, PROPERTY_FILE_FIELDS, f"property file `{pf.name}`", owner_span=pf.name_span)
+            output_name = next((a for a in pf.attributes if a.name == "output_name"), None)
+            if output_name is not None:
+                value = ctx.literal(output_name.value)
+                if value not in outputs:
+                    from dsl.diagnostics import did_you_mean
+
+                    yield error("E0305", f"property file `{pf.name}` names output {value!r}, which "
+                                f"`{step.name}` does not declare", output_name.value.span, "no such output",
+                                did_you_mean(str(value), outputs) or
+                                ("outputs: " + ", ".join(outputs) if outputs else "declare it with `output NAME { source = ... }`"))
+
+    def needs_default_bucket(self, step, ctx):
+        for output in step.outputs:
+            if output.type is None and not any(a.name == "destination" for a in output.attributes):
+                yield (f"the `destination` of output `{output.name}`", output.name_span)
+
+    def json_arguments(self, step, ctx) -> dict:
+        def attr(name, default=None):
+            return ctx.attr(step, name, default)
+
+        cluster = {"InstanceType": attr("instance_type"), "InstanceCount": attr("instance_count"),
+                   "VolumeSizeInGB": attr("volume_size_in_gb", 30)}
+        if step.attribute("volume_kms_key") is not None:
+            cluster["VolumeKmsKeyId"] = attr("volume_kms_key")
+        app = {"ImageUri": attr("image_uri")}
+        if step.attribute("arguments") is not None:
+            app["ContainerArguments"] = attr("arguments")
+        code = ctx.literal(step.attribute("code").value) if step.attribute("code") else None
+        if code is not None:
+            app["ContainerEntrypoint"] = attr("command") + [f"{CODE_DIR}/{posixpath.basename(code)}"]
+        elif step.attribute("entrypoint") is not None:
+            app["ContainerEntrypoint"] = attr("entrypoint")
+        args = {"ProcessingResources": {"ClusterConfig": cluster}, "AppSpecification": app,
+                "RoleArn": attr("role")}
+        inputs = [self.input(item, position, ctx) for position, item in enumerate(step.inputs, 1)]
+        if code is not None:
+            inputs.append(self.s3_input("code", {"source": code, "destination": CODE_DIR}))
+        if inputs:
+            args["ProcessingInputs"] = inputs
+        if step.outputs:
+            config = {"Outputs": [self.output(step, o, ctx) for o in step.outputs]}
+            if step.attribute("output_kms_key") is not None:
+                config["KmsKeyId"] = attr("output_kms_key")
+            args["ProcessingOutputConfig"] = config
+        if step.attribute("env") is not None:
+            args["Environment"] = attr("env")
+        if step.attribute("network_config") is not None:
+            args["NetworkConfig"] = self.network_config(attr("network_config"))
+        if step.attribute("max_runtime_in_seconds") is not None:
+            args["StoppingCondition"] = {"MaxRuntimeInSeconds": attr("max_runtime_in_seconds")}
+        if step.attribute("tags") is not None:
+            args["Tags"] = tags(ctx, step.attribute("tags").value)
+        return args
+
+    @staticmethod
+    def network_config(settings: dict) -> dict:
+        out = {"EnableNetworkIsolation": settings.get("enable_network_isolation", False)}
+        if settings.get("encrypt_inter_container_traffic") is not None:
+            out["EnableInterContainerTrafficEncryption"] = settings["encrypt_inter_container_traffic"]
+        if "security_group_ids" in settings or "subnets" in settings:
+            vpc = out["VpcConfig"] = {}
+            if "security_group_ids" in settings:
+                vpc["SecurityGroupIds"] = settings["security_group_ids"]
+            if "subnets" in settings:
+                vpc["Subnets"] = settings["subnets"]
+        return out
+
+    def input(self, item: ir.Input, position: int, ctx) -> dict:
+        fields = {a.name: ctx.value(a.value) for a in item.attributes}
+        return self.s3_input(item.name or f"input-{position}", fields)
+
+    @staticmethod
+    def s3_input(name: str, fields: dict) -> dict:
+        return {"InputName": name, "AppManaged": False, "S3Input": {
+            "S3Uri": fields.get("source"), "LocalPath": fields.get("destination"),
+            "S3DataType": fields.get("s3_data_type", "S3Prefix"),
+            "S3InputMode": fields.get("s3_input_mode", "File"),
+            "S3DataDistributionType": fields.get("s3_data_distribution_type", "FullyReplicated"),
+            "S3CompressionType": fields.get("s3_compression_type", "None")}}
+
+    def output(self, step, output: ir.Output, ctx) -> dict:
+        fields = {a.name: ctx.value(a.value) for a in output.attributes}
+        destination = fields.get("destination")
+        if destination is None:
+            # the SDK's default: s3://<bucket>/<pipeline>/<execution id>/<step>/output/<name>
+            destination = ctx.join("/", ["s3:/", ctx.program.default_bucket, ctx.program.name,
+                                         {"Get": "Execution.PipelineExecutionId"}, step.name,
+                                         "output", output.name])
+        return {"OutputName": output.name, "AppManaged": False, "S3Output": {
+            "S3Uri": destination, "LocalPath": fields.get("source"),
+            "S3UploadMode": fields.get("s3_upload_mode", "EndOfJob")}}
+
+    def json_extras(self, step, ctx) -> dict:
+        if not step.property_files:
+            return {}
+        files = []
+        for pf in step.property_files:
+            fields = {a.name: ctx.value(a.value) for a in pf.attributes}
+            files.append({"PropertyFileName": pf.name, "OutputName": fields.get("output_name"),
+                          "FilePath": fields.get("path")})
+        return {"PropertyFiles": files}
+
+
+@hookimpl
+def pipedsl_step_kinds():
+    return [Processing()]

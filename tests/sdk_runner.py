@@ -1,0 +1,140 @@
+"""Run SageMaker SDK v2 programs offline and return `pipeline.definition()`.
+
+The test suite starts this file once per session as a subprocess (`--serve`), so the
+~1.5 s `import sagemaker` is paid once, and the offline patches below never touch the
+pytest process. Protocol: one JSON request per line on stdin, `{"path": ...}` or
+`{"code": ..., "name": ...}`; one JSON reply per line on stdout,
+`{"ok": true, "definition": "<the SDK's string>"}` or `{"ok": false, "error": "..."}`.
+
+Offline recipe (everything before `import sagemaker`): fake credentials and region, no
+AWS config files, the SDK's admin/user config pointed at an empty file (a config could add
+tags, VPC or KMS defaults), telemetry senders no-op'd, `default_bucket()`'s bucket check
+no-op'd, STS answered locally, and every other socket connection refused at once.
+"""
+import io
+import json
+import os
+import runpy
+import sys
+import traceback
+
+FAKE_ACCOUNT = "123456789012"
+
+
+def setup_offline(region="us-east-1"):
+    for key in [k for k in os.environ if k.startswith("AWS_")]:
+        del os.environ[key]
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "AKIAPIPEDSLTESTKEY00",
+            "AWS_SECRET_ACCESS_KEY": "pipedsl-fake-secret",
+            "AWS_DEFAULT_REGION": region,
+            "AWS_REGION": region,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_MAX_ATTEMPTS": "1",
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "SAGEMAKER_ADMIN_CONFIG_OVERRIDE": os.devnull,
+            "SAGEMAKER_USER_CONFIG_OVERRIDE": os.devnull,
+            "SAGEMAKER_SUPPRESS_V2_WARNING": "1",
+        }
+    )
+
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise OSError("network disabled by tests/sdk_runner.py")
+
+    socket.getaddrinfo = refuse
+    socket.create_connection = refuse
+    socket.socket.connect = refuse
+    socket.socket.connect_ex = refuse
+
+    import botocore.httpsession
+    from botocore.awsrequest import AWSResponse
+
+    sts_body = (
+        "<GetCallerIdentityResponse><GetCallerIdentityResult>"
+        f"<Arn>arn:aws:iam::{FAKE_ACCOUNT}:user/t</Arn><UserId>U</UserId>"
+        f"<Account>{FAKE_ACCOUNT}</Account></GetCallerIdentityResult>"
+        "</GetCallerIdentityResponse>"
+    ).encode()
+
+    class Raw:
+        def __init__(self, body):
+            self.body = body
+
+        def stream(self, *a, **k):
+            if self.body:
+                yield self.body
+
+        def read(self, *a, **k):
+            body, self.body = self.body, b""
+            return body
+
+    def send(self, request):
+        body = request.body or b""
+        if hasattr(body, "read"):
+            body = body.read()
+        if isinstance(body, str):
+            body = body.encode()
+        if b"GetCallerIdentity" in body:
+            return AWSResponse(request.url, 200, {"Content-Type": "text/xml"}, Raw(sts_body))
+        err = b"<ErrorResponse><Error><Code>Offline</Code><Message>offline</Message></Error></ErrorResponse>"
+        return AWSResponse(request.url, 400, {"Content-Type": "text/xml"}, Raw(err))
+
+    botocore.httpsession.URLLib3Session.send = send
+
+    import sagemaker.session
+    import sagemaker.telemetry.telemetry_logging as telemetry
+
+    telemetry._send_telemetry_request = lambda *a, **k: None
+    telemetry._requests_helper = lambda *a, **k: None
+    sagemaker.session.Session._create_s3_bucket_if_it_does_not_exist = lambda *a, **k: None
+    # Import what the programs use up front, so each request only builds its pipeline.
+    import sagemaker.workflow.pipeline  # noqa: F401
+
+
+def definition_of(request):
+    if "path" in request:
+        ns = runpy.run_path(request["path"], run_name="__sdk_runner__")
+    else:
+        ns = {"__name__": "__sdk_runner__"}
+        exec(compile(request["code"], request.get("name", "<generated>"), "exec"), ns)
+    return ns["pipeline"].definition()
+
+
+def serve():
+    out = sys.stdout
+    sys.stdout = sys.stderr  # the SDK logs `sagemaker.config INFO` lines to stdout
+    import logging
+    import warnings
+
+    warnings.simplefilter("ignore")
+    logging.disable(logging.WARNING)
+    setup_offline()
+    out.write(json.dumps({"ready": True}) + "\n")
+    out.flush()
+    for line in sys.stdin:
+        request = json.loads(line)
+        captured = io.StringIO()
+        sys.stdout = captured  # a program's own prints must not break the protocol
+        try:
+            reply = {"ok": True, "definition": definition_of(request)}
+        except BaseException:  # noqa: BLE001 - report anything the program raised
+            reply = {"ok": False, "error": traceback.format_exc()}
+        finally:
+            sys.stdout = sys.stderr
+        reply["stdout"] = captured.getvalue()
+        out.write(json.dumps(reply) + "\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+    else:
+        sys.stdout, real = sys.stderr, sys.stdout
+        setup_offline()
+        for path in sys.argv[1:]:
+            real.write(definition_of({"path": os.path.abspath(path)}) + "\n")
