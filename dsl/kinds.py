@@ -16,7 +16,7 @@ from .diagnostics import Diagnostic
 
 # Value types a field can ask for; `ctx.type_of(expr)` answers with the same words
 # (plus "any" when an expression's type is only known at run time).
-TYPES = ("string", "integer", "number", "boolean", "list", "map", "any")
+TYPES = ("string", "integer", "number", "boolean", "list", "map", "any", "step_list")
 
 
 @attrs.frozen
@@ -29,7 +29,7 @@ class Field:
 
 
 ENVELOPE_FIELDS = {
-    "depends_on": Field("list", doc="steps that must finish first"),
+    "depends_on": Field("step_list", doc="steps that must finish first"),
     "display_name": Field("string", doc="the step's display name"),
     "description": Field("string", doc="the step's description"),
     "cache": Field("any", doc="true, false or an ISO 8601 duration such as \"P30D\""),
