@@ -45,7 +45,7 @@ def analyse(text: str, filename: str = "<string>", registry: Optional[Registry] 
     try:
         tree, docs = parse_tree(text)
     except SyntaxProblem as problem:
-        return None, [problem.diagnostic]
+        return None, problem.diagnostics
     file, problems = to_ir(tree, docs, text, filename)
     problems += _one_pipeline(file, text)
     if not file.pipelines:

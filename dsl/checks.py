@@ -88,6 +88,10 @@ class Checker:
         seen = {}
         for attribute in attributes:
             field = fields.get(attribute.name)
+            if field is None and attribute.name in ENVELOPE_FIELDS:
+                self.add(error("E0317", f"{what} takes no `{attribute.name}`", attribute.name_span,
+                               "not supported by this kind"))
+                continue
             if field is None:
                 self.add(error("E0302", f"unknown field `{attribute.name}` in {what}",
                                attribute.name_span, "unknown field",

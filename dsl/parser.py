@@ -37,9 +37,9 @@ def _parser() -> lark.Lark:
 
 
 class SyntaxProblem(Exception):
-    def __init__(self, diagnostic: Diagnostic):
-        super().__init__(diagnostic.message)
-        self.diagnostic = diagnostic
+    def __init__(self, diagnostics):
+        super().__init__(diagnostics[0].message)
+        self.diagnostics = diagnostics
 
 
 _TOKEN_NAMES = {
@@ -92,13 +92,56 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str) -> Diagnostic:
     return error("E0001", str(exc).splitlines()[0], _end_of(text))
 
 
+MAX_SYNTAX_ERRORS = 10
+
+
+def _blank_line(text: str, line: int) -> str:
+    """`text` with line `line` replaced by spaces, so positions elsewhere stay the same."""
+    lines = text.split("\n")
+    if 0 < line <= len(lines):
+        lines[line - 1] = " " * len(lines[line - 1])
+    return "\n".join(lines)
+
+
+def _brace_balance(line: str) -> int:
+    return line.count("{") - line.count("}")
+
+
+def _is_consequence(diagnostic: Diagnostic, unbalanced: bool) -> bool:
+    """After a line holding an unbalanced brace was dropped, an unexpected `}` or end of file
+    most likely comes from that line, not from a mistake of its own."""
+    return unbalanced and diagnostic.message in ("unexpected end of file", "unexpected `}`")
+
+
 def parse_tree(text: str):
-    """Parse `text`; return `(tree, doc_comment_tokens)` or raise SyntaxProblem."""
-    _collected.docs = []
-    try:
-        tree = _parser().parse(text)
-    except UnexpectedInput as exc:
-        raise SyntaxProblem(_syntax_diagnostic(exc, text)) from None
-    finally:
-        docs, _collected.docs = _collected.docs, []
+    """Parse `text`; return `(tree, doc_comment_tokens)` or raise SyntaxProblem.
+
+    To report more than the first syntax error, the line of each error is blanked out and
+    the text parsed again; a later error is reported when it does not look like a
+    consequence of the blanked line."""
+    problems = []
+    current = text
+    unbalanced = False
+    while True:
+        _collected.docs = []
+        try:
+            tree = _parser().parse(current)
+        except UnexpectedInput as exc:
+            diagnostic = _syntax_diagnostic(exc, text)
+            if problems and (_is_consequence(diagnostic, unbalanced)
+                             or diagnostic.span.line <= problems[-1].span.line):
+                break
+            problems.append(diagnostic)
+            if len(problems) >= MAX_SYNTAX_ERRORS:
+                break
+            lines = current.split("\n")
+            if 0 < diagnostic.span.line <= len(lines):
+                unbalanced = unbalanced or _brace_balance(lines[diagnostic.span.line - 1]) != 0
+            current = _blank_line(current, diagnostic.span.line)
+            continue
+        finally:
+            docs, _collected.docs = _collected.docs, []
+        break
+    if problems:
+        raise SyntaxProblem(problems)
     return tree, docs

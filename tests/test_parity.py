@@ -41,3 +41,13 @@ def list_keys(value):
     if isinstance(value, list):
         return [list_keys(v) for v in value]
     return None
+
+
+@pytest.mark.parametrize("example", ["churn", "experiment-default", "experiment-none",
+                                     "experiment-custom-name", "experiment-custom-trial"])
+def test_the_examples_are_parity_cases(example):
+    from conftest import ROOT
+
+    case = "churn-example" if example == "churn" else f"example-{example}"
+    assert (ROOT / "tests" / "parity" / case / "case.pipe").read_text() == \
+        (ROOT / "examples" / f"{example}.pipe").read_text()

@@ -1,0 +1,138 @@
+"""The `pipedsl` command as a user runs it: a real subprocess each time."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+EXAMPLE = ROOT / "examples" / "churn.pipe"
+BROKEN = "pipeline X {\n param A: Integer = \"x\"\n step S: fail { error_message = Nope }\n}\n"
+
+
+def pipedsl(*args, stdin=None, cwd=None):
+    env = dict(os.environ)
+    env.pop("PIPEDSL_PLUGINS", None)
+    return subprocess.run([sys.executable, "-m", "dsl", *map(str, args)], input=stdin,
+                          capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_transpile_to_stdout_is_indented_json_with_final_newline():
+    run = pipedsl("transpile", EXAMPLE)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.endswith("}\n")
+    assert json.loads(run.stdout)["Version"] == "2020-12-01"
+    assert run.stdout.startswith('{\n  "Version": "2020-12-01",\n  "Metadata": {},')
+
+
+def test_compact_is_the_sdk_string_without_anything_added():
+    run = pipedsl("transpile", EXAMPLE, "--compact")
+    assert run.returncode == 0
+    assert run.stdout.startswith('{"Version": "2020-12-01", "Metadata": {}, "Parameters": [')
+    assert not run.stdout.endswith("\n")
+    assert run.stdout == json.dumps(json.loads(run.stdout))
+
+
+def test_same_input_same_bytes():
+    first, second = pipedsl("transpile", EXAMPLE), pipedsl("transpile", EXAMPLE)
+    assert first.stdout == second.stdout
+
+
+def test_non_ascii_is_kept_pretty_and_escaped_compact():
+    text = 'pipeline X {\n step S: fail { error_message = "café ✓" }\n}\n'
+    pretty = pipedsl("transpile", "-", stdin=text)
+    compact = pipedsl("transpile", "-", "--compact", stdin=text)
+    assert '"café ✓"' in pretty.stdout
+    assert '"caf\\u00e9 \\u2713"' in compact.stdout
+
+
+def test_output_file_is_written(tmp_path):
+    out = tmp_path / "definition.json"
+    run = pipedsl("transpile", EXAMPLE, "-o", out)
+    assert run.returncode == 0 and run.stdout == ""
+    assert json.loads(out.read_text())["Steps"][0]["Name"] == "Train"
+
+
+def test_output_file_is_untouched_on_error(tmp_path):
+    out = tmp_path / "definition.json"
+    out.write_text("previous")
+    broken = tmp_path / "broken.pipe"
+    broken.write_text(BROKEN)
+    run = pipedsl("transpile", broken, "-o", out)
+    assert run.returncode == 1
+    assert out.read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.pipe", "definition.json"]
+    missing = tmp_path / "new.json"
+    assert pipedsl("transpile", broken, "-o", missing).returncode == 1
+    assert not missing.exists()
+
+
+def test_errors_go_to_stderr_with_exit_1():
+    run = pipedsl("transpile", "-", stdin=BROKEN)
+    assert run.returncode == 1 and run.stdout == ""
+    assert "error[E0152]" in run.stderr and "error[E0203]" in run.stderr
+    assert "--> <stdin>:2:21" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_check_reports_every_file(tmp_path):
+    good, bad = tmp_path / "good.pipe", tmp_path / "bad.pipe"
+    good.write_text(EXAMPLE.read_text())
+    bad.write_text(BROKEN)
+    run = pipedsl("check", good, bad)
+    assert run.returncode == 1
+    assert f"{good}: ok" in run.stdout
+    assert f"--> {bad}:2:21" in run.stderr and f"--> {bad}:3:33" in run.stderr
+    assert pipedsl("check", good).returncode == 0
+
+
+def test_check_json_format(tmp_path):
+    bad = tmp_path / "bad.pipe"
+    bad.write_text(BROKEN)
+    run = pipedsl("check", "--format", "json", bad)
+    assert run.returncode == 1
+    items = json.loads(run.stdout)
+    assert [(i["code"], i["line"], i["column"]) for i in items] == [("E0152", 2, 21), ("E0203", 3, 33)]
+    assert set(items[0]) == {"severity", "code", "message", "file", "line", "column", "end_line",
+                             "end_column", "hint"}
+
+
+def test_emitters_lists_json():
+    run = pipedsl("emitters")
+    assert run.returncode == 0
+    assert any(line.startswith("json ") for line in run.stdout.splitlines())
+
+
+@pytest.mark.parametrize("args", [[], ["transpile"], ["frobnicate"], ["transpile", "x.pipe", "--to"],
+                                  ["check", "--format", "xml", "x.pipe"]])
+def test_usage_errors_exit_2(args):
+    run = pipedsl(*args)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+
+
+def test_unknown_emitter_and_missing_file_exit_2(tmp_path):
+    run = pipedsl("transpile", EXAMPLE, "--to", "jsn")
+    assert run.returncode == 2 and "did you mean `json`?" in run.stderr
+    run = pipedsl("transpile", tmp_path / "nope.pipe")
+    assert run.returncode == 2 and "cannot read" in run.stderr
+
+
+def test_version_and_help():
+    version = pipedsl("--version")
+    assert version.returncode == 0 and version.stdout.startswith("pipedsl ")
+    help_text = pipedsl("--help").stdout
+    for command in ("transpile", "check", "emitters"):
+        assert command in help_text
+    assert "--compact" in pipedsl("transpile", "--help").stdout
+
+
+def test_console_script_is_installed():
+    import shutil
+
+    assert shutil.which("pipedsl"), "pip install the project: the `pipedsl` script is missing"
+    run = subprocess.run(["pipedsl", "--version"], capture_output=True, text=True)
+    assert run.returncode == 0
