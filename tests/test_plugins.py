@@ -1,0 +1,157 @@
+"""The plugin architecture: each hook, built-ins registered like third-party plugins, plugins
+loaded with -p / PIPEDSL_PLUGINS, and broken plugins reported without breaking the rest."""
+import sys
+import textwrap
+from importlib.metadata import entry_points
+
+import pytest
+
+import dsl
+from dsl.plugin_manager import build_registry
+from test_cli import pipedsl
+
+PIPE = 'pipeline P {\n step S: fail { error_message = "x" }\n}\n'
+
+
+@pytest.fixture
+def plugin_dir(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("PIPEDSL_PLUGINS", raising=False)
+    yield tmp_path
+    for name in [m for m in sys.modules if m.startswith("pdsl_test_")]:
+        del sys.modules[name]
+
+
+def write_plugin(directory, name, body):
+    (directory / f"{name}.py").write_text(textwrap.dedent(body))
+
+
+STEPCOUNT = """
+    from dsl.emitters import Emitter
+    from dsl.hookspecs import hookimpl
+
+    def emit(program, options):
+        return f"{program.name}: {len(program.pipeline.steps)} steps\\n"
+
+    @hookimpl
+    def pipedsl_emitters():
+        return [Emitter("stepcount", "the number of steps", emit)]
+"""
+
+
+def test_built_ins_come_from_the_entry_point_group():
+    names = {ep.name: ep.value for ep in entry_points(group="pipedsl")}
+    assert names["json"] == "dsl.plugins.json_emitter"
+    for kind in ("training", "processing", "condition", "fail"):
+        assert names[kind] == f"dsl.plugins.kinds.{kind}"
+    registry = build_registry()
+    assert registry.problems == []
+    assert {"training", "processing", "condition", "fail"} <= set(registry.kinds)
+    assert registry.emitters["json"].plugin == "json"
+
+
+def test_hook_pipedsl_emitters_adds_an_emitter(plugin_dir):
+    write_plugin(plugin_dir, "pdsl_test_count", STEPCOUNT)
+    registry = build_registry(["pdsl_test_count"])
+    assert registry.problems == []
+    assert dsl.transpile(PIPE, to="stepcount", registry=registry) == "P: 1 steps\n"
+
+
+def test_hook_pipedsl_step_kinds_adds_a_kind(plugin_dir):
+    write_plugin(plugin_dir, "pdsl_test_kind", """
+        from dsl.hookspecs import hookimpl
+        from dsl.kinds import Field, StepKind
+
+        class Note(StepKind):
+            name = "note"
+            type = "Fail"
+            retry = cache = False
+            fields = {"text": Field("string", required=True)}
+
+            def json_arguments(self, step, ctx):
+                return {"ErrorMessage": ctx.attr(step, "text")}
+
+        @hookimpl
+        def pipedsl_step_kinds():
+            return [Note()]
+    """)
+    registry = build_registry(["pdsl_test_kind"])
+    out = dsl.transpile('pipeline P {\n step N: note { text = "hi" }\n}\n', registry=registry, compact=True)
+    assert '{"Name": "N", "Type": "Fail", "Arguments": {"ErrorMessage": "hi"}}' in out
+    _, problems = dsl.analyse('pipeline P {\n step N: note { txt = "hi" }\n}\n', registry=registry)
+    assert [d.code for d in problems] == ["E0303", "E0302"]  # missing `text` at the name, then `txt`
+
+
+def test_cli_loads_plugins_with_p_and_the_environment(plugin_dir, tmp_path):
+    write_plugin(plugin_dir, "pdsl_test_cli", STEPCOUNT)
+    source = tmp_path / "p.pipe"
+    source.write_text(PIPE)
+    import os
+    import subprocess
+
+    env = dict(os.environ, PYTHONPATH=str(plugin_dir))
+    run = subprocess.run([sys.executable, "-m", "dsl", "-p", "pdsl_test_cli", "transpile", str(source),
+                          "--to", "stepcount"], capture_output=True, text=True, env=env)
+    assert run.returncode == 0 and run.stdout == "P: 1 steps\n", run.stderr
+    env["PIPEDSL_PLUGINS"] = "pdsl_test_cli"
+    run = subprocess.run([sys.executable, "-m", "dsl", "emitters"], capture_output=True, text=True, env=env)
+    assert "stepcount" in run.stdout and "json" in run.stdout
+
+
+def test_broken_plugins_are_named_and_the_rest_keeps_working(plugin_dir):
+    write_plugin(plugin_dir, "pdsl_test_raises", """
+        from dsl.hookspecs import hookimpl
+
+        @hookimpl
+        def pipedsl_emitters():
+            raise RuntimeError("boom")
+    """)
+    write_plugin(plugin_dir, "pdsl_test_wrong_type", """
+        from dsl.hookspecs import hookimpl
+
+        @hookimpl
+        def pipedsl_emitters():
+            return ["not an emitter"]
+    """)
+    write_plugin(plugin_dir, "pdsl_test_duplicate", """
+        from dsl.emitters import Emitter
+        from dsl.hookspecs import hookimpl
+
+        @hookimpl
+        def pipedsl_emitters():
+            return [Emitter("json", "a second json", lambda program, options: "")]
+    """)
+    registry = build_registry(["pdsl_test_raises", "pdsl_test_wrong_type", "pdsl_test_duplicate",
+                               "pdsl_test_missing"])
+    problems = "\n".join(registry.problems)
+    assert "plugin `pdsl_test_raises`: pipedsl_emitters() raised RuntimeError: boom" in problems
+    assert "plugin `pdsl_test_wrong_type`: pipedsl_emitters() returned str" in problems
+    assert "plugin `pdsl_test_duplicate`: emitter `json` is already registered by `json`" in problems
+    assert "plugin module `pdsl_test_missing` failed to import" in problems
+    assert dsl.transpile(PIPE, registry=registry).startswith("{")
+
+
+def test_an_emitter_that_crashes_is_reported_with_its_plugin(plugin_dir):
+    write_plugin(plugin_dir, "pdsl_test_crash", """
+        from dsl.emitters import Emitter
+        from dsl.hookspecs import hookimpl
+
+        def emit(program, options):
+            return 1 / 0
+
+        @hookimpl
+        def pipedsl_emitters():
+            return [Emitter("crash", "crashes", emit)]
+    """)
+    registry = build_registry(["pdsl_test_crash"])
+    with pytest.raises(dsl.PipeError) as info:
+        dsl.transpile(PIPE, to="crash", registry=registry)
+    assert "emitter `crash` (plugin `pdsl_test_crash`) failed: ZeroDivisionError" in str(info.value)
+
+
+def test_cli_warns_about_a_broken_plugin_and_still_works(tmp_path):
+    source = tmp_path / "p.pipe"
+    source.write_text(PIPE)
+    run = pipedsl("-p", "pdsl_test_not_there", "transpile", source)
+    assert run.returncode == 0
+    assert "warning: plugin module `pdsl_test_not_there` failed to import" in run.stderr
