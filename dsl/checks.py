@@ -334,6 +334,9 @@ class Checker:
                 self.add(error("E0204", f"`{ref.name}.{first.name}` has no members",
                                ref.parts[1].span, "nothing to select"))
             return
+        if ref.name in p.lets and self._current_step is not None:
+            # a let that reads step properties makes this step depend on those steps
+            self.data_edges.setdefault(self._current_step, []).extend(p.steps_read_by_let(ref.name))
         if ref.name in p.lets or ref.name in p.params:
             if ref.parts:
                 what = "a let" if ref.name in p.lets else "a parameter"

@@ -36,6 +36,17 @@ ENVELOPE_FIELDS = {
 }
 
 
+@attrs.frozen
+class SdkStep:
+    """The SDK code of one step, as a kind writes it for the `sdk` emitter: the step's SDK
+    class, its keyword arguments besides `name` and the envelope (`(keyword, python code)`
+    pairs), and statements to put before it (an estimator, property files)."""
+
+    cls: str
+    kwargs: Tuple[Tuple[str, str], ...]
+    before: Tuple[str, ...] = ()
+
+
 class StepKind:
     """Base class of step kinds. Subclasses set the class attributes and override the
     `json_*` methods; `check` adds kind-specific diagnostics."""
@@ -81,3 +92,8 @@ class StepKind:
     def json_extras(self, step: ir.Step, ctx) -> dict:
         """Top-level step keys after `CacheConfig` (e.g. `PropertyFiles`)."""
         return {}
+
+    def sdk_step(self, step: ir.Step, ctx):
+        """The SDK code of the step, as an `SdkStep` of the `sdk` emitter: the step class, its
+        keyword arguments besides `name` and the envelope, and statements to put before it."""
+        raise NotImplementedError

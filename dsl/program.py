@@ -122,6 +122,37 @@ class Program:
             return default if any(v is _MISSING for v in values.values()) else values
         return default
 
+    def steps_read_by_let(self, name: str, seen=None) -> List[str]:
+        """Steps whose properties a let's value reads, through other lets too."""
+        seen = set() if seen is None else seen
+        if name in seen or name not in self.lets:
+            return []
+        seen.add(name)
+        found: List[str] = []
+
+        def visit(expr):
+            if isinstance(expr, ir.Ref):
+                if expr.name in self.steps:
+                    found.append(expr.name)
+                elif expr.name in self.lets:
+                    found.extend(self.steps_read_by_let(expr.name, seen))
+            elif isinstance(expr, ir.Interpolation):
+                for piece in expr.pieces:
+                    if isinstance(piece, ir.Ref):
+                        visit(piece)
+            elif isinstance(expr, ir.ListExpr):
+                for item in expr.items:
+                    visit(item)
+            elif isinstance(expr, ir.MapExpr):
+                for entry in expr.entries:
+                    visit(entry.value)
+            elif isinstance(expr, ir.Call):
+                for arg in expr.args:
+                    visit(arg.value)
+
+        visit(self.lets[name].value)
+        return found
+
     def attr_literal(self, step: ir.Step, name: str, default=None):
         attribute = step.attribute(name)
         return self.literal(attribute.value, default) if attribute else default

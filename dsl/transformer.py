@@ -172,7 +172,12 @@ class _ToIR(Transformer):
         return _StringDecoder(children[0], self.problems).decode()
 
     def number(self, children):
-        return ir.Literal(value=_number(str(children[0])), span=_span(children[0]))
+        value = _number(str(children[0]))
+        if isinstance(value, float) and value in (float("inf"), float("-inf")):
+            self.problems.append(error("E0304", f"the number {children[0]} is too large", _span(children[0]),
+                                       "out of range", "numbers must fit a 64-bit float"))
+            value = 0.0
+        return ir.Literal(value=value, span=_span(children[0]))
 
     @v_args(meta=True)
     def true(self, meta, children):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dsl import ir
 from dsl.diagnostics import error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, StepKind
+from dsl.kinds import Field, SdkStep, StepKind
 
 
 class Condition(StepKind):
@@ -57,6 +57,14 @@ class Condition(StepKind):
             "IfSteps": [ctx.step(s) for s in program.branch_steps(step, "if_steps")],
             "ElseSteps": [ctx.step(s) for s in program.branch_steps(step, "else_steps")],
         }
+
+    def sdk_step(self, step, ctx) -> SdkStep:
+        conditions = ", ".join(ctx.condition(c) for c in self.conditions(step))
+        return SdkStep("ConditionStep", (
+            ("conditions", f"[{conditions}]"),
+            ("if_steps", ctx.branch(step, "if_steps")),
+            ("else_steps", ctx.branch(step, "else_steps")),
+        ))
 
 
 @hookimpl

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, StepKind
+from dsl.kinds import Field, SdkStep, StepKind
 
 
 class Fail(StepKind):
@@ -17,6 +17,10 @@ class Fail(StepKind):
 
     def json_arguments(self, step, ctx) -> dict:
         return {"ErrorMessage": ctx.attr(step, "error_message", "")}
+
+    def sdk_step(self, step, ctx) -> SdkStep:
+        message = ctx.attr(step, "error_message")
+        return SdkStep("FailStep", (("error_message", message),) if message is not None else ())
 
 
 @hookimpl

@@ -10,7 +10,7 @@ import posixpath
 from dsl import ir
 from dsl.diagnostics import error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, StepKind
+from dsl.kinds import Field, SdkStep, StepKind
 
 from ._common import check_map_keys, check_role, tags
 
@@ -215,6 +215,48 @@ class Processing(StepKind):
             files.append({"PropertyFileName": pf.name, "OutputName": fields.get("output_name"),
                           "FilePath": fields.get("path")})
         return {"PropertyFiles": files}
+
+    def sdk_step(self, step, ctx) -> SdkStep:
+        processor = ctx.var_for(step.name, "processor")
+        script = step.attribute("code") is not None
+        args = []
+        for name in self.fields:
+            if name in ("arguments", "code") or (name == "command" and not script):
+                continue
+            if name == "network_config" and step.attribute(name) is not None:
+                target = ctx.program.follow(step.attribute(name).value)
+                settings = ctx.call_args((e.key, ctx.py(e.value)) for e in target.entries)
+                args.append((name, f"{ctx.imp('NetworkConfig')}({settings})"))
+                continue
+            args.append((name, ctx.attr(step, name)))
+        args.append(("sagemaker_session", ctx.session))
+        cls = ctx.imp("ScriptProcessor" if script else "Processor")
+        before = []
+        inputs = []
+        for item in step.inputs:
+            fields = [(a.name, ctx.py(a.value)) for a in item.attributes]
+            if item.name:
+                fields.insert(2, ("input_name", repr(item.name)))
+            inputs.append(f"{ctx.imp('ProcessingInput')}({ctx.call_args(fields)})")
+        outputs = []
+        for output in step.outputs:
+            fields = [("output_name", repr(output.name))] + [(a.name, ctx.py(a.value)) for a in output.attributes]
+            outputs.append(f"{ctx.imp('ProcessingOutput')}({ctx.call_args(fields)})")
+        run = [("code", ctx.attr(step, "code")),
+               ("inputs", f"[{', '.join(inputs)}]" if inputs else None),
+               ("outputs", f"[{', '.join(outputs)}]" if outputs else None),
+               ("arguments", ctx.attr(step, "arguments"))]
+        kwargs = [("step_args", f"{processor}.run({ctx.call_args(run)})")]
+        files = []
+        for pf in step.property_files:
+            var = ctx.property_file_var(step.name, pf.name)
+            fields = [("name", repr(pf.name))] + [(a.name, ctx.py(a.value)) for a in pf.attributes]
+            before.append(f"{var} = {ctx.imp('PropertyFile')}({ctx.call_args(fields)})")
+            files.append(var)
+        if files:
+            kwargs.append(("property_files", f"[{', '.join(files)}]"))
+        before.append(f"{processor} = {cls}({ctx.call_args(args)})")
+        return SdkStep("ProcessingStep", tuple(kwargs), tuple(before))
 
 
 @hookimpl

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dsl import ir
 from dsl.diagnostics import error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, StepKind
+from dsl.kinds import Field, SdkStep, StepKind
 
 from ._common import check_role, is_set, tags
 
@@ -65,6 +65,14 @@ class Training(StepKind):
                 ctx.literal(step.attribute("disable_profiler").value), bool):
             yield error("E0304", "`disable_profiler` must be a literal `true` or `false`",
                         step.attribute("disable_profiler").value.span, "not a literal")
+        hyper = step.attribute("hyperparameters")
+        target = ctx.program.follow(hyper.value) if hyper is not None else None
+        for entry in target.entries if isinstance(target, ir.MapExpr) else ():
+            value = ctx.program.follow(entry.value)
+            if isinstance(value, (ir.ListExpr, ir.MapExpr)) and ctx.literal(value) is None:
+                yield error("E0304", f"hyperparameter `{entry.key}`: a list or map must hold only "
+                            "literals (the SDK turns it into a string with str())", entry.value.span,
+                            "holds an expression", "pass the value as its own hyperparameter, or use join(...)")
         channels = {}
         for channel in step.inputs:
             name = channel.name or "training"
@@ -147,6 +155,21 @@ class Training(StepKind):
         else:
             args["ProfilerConfig"] = {"S3OutputPath": output_path, "DisableProfiler": False}
         return args
+
+    def sdk_step(self, step, ctx) -> SdkStep:
+        estimator = ctx.var_for(step.name, "estimator")
+        args = [(name, ctx.attr(step, name)) for name in self.fields]
+        args.append(("sagemaker_session", ctx.session))
+        channels = []
+        for channel in step.inputs:
+            if channel.value is not None:
+                fields = f"s3_data={ctx.py(channel.value)}"
+            else:
+                fields = ctx.call_args((a.name, ctx.py(a.value)) for a in channel.attributes)
+            channels.append(f"{(channel.name or 'training')!r}: {ctx.imp('TrainingInput')}({fields})")
+        fit = f"{estimator}.fit(inputs={{{', '.join(channels)}}})" if channels else f"{estimator}.fit()"
+        before = f"{estimator} = {ctx.imp('Estimator')}({ctx.call_args(args)})"
+        return SdkStep("TrainingStep", (("step_args", fit),), (before,))
 
 
 @hookimpl

@@ -1,0 +1,519 @@
+"""The `sdk` emitter: one Python module that builds the same pipeline with SageMaker SDK v2.
+
+This module owns the module's shape (docstring, imports, session, parameters, constants,
+steps in an order where every name is defined before use, the `Pipeline`, the `__main__`
+block) and the envelope of each step; each step kind writes its own constructor through
+`StepKind.sdk_step`. Every string of the source reaches the code through `repr`, never
+spliced, and every Python name is derived from a `.pipe` name through `Namer`.
+"""
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+from typing import Dict, List, Optional, Tuple
+
+import black
+
+from dsl import ir
+from dsl.api import PipeError
+from dsl.diagnostics import error
+from dsl.emitters import Emitter
+from dsl.hookspecs import hookimpl
+from dsl.program import EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, interpolation_pieces
+
+# Everything the generated code may import: module -> names. Reserved as Python names, so a
+# `.pipe` name can never shadow an import, used or not.
+IMPORTS = {
+    "sagemaker.estimator": ["Estimator"],
+    "sagemaker.inputs": ["TrainingInput"],
+    "sagemaker.network": ["NetworkConfig"],
+    "sagemaker.processing": ["ProcessingInput", "ProcessingOutput", "Processor", "ScriptProcessor"],
+    "sagemaker.workflow.condition_step": ["ConditionStep"],
+    "sagemaker.workflow.conditions": [
+        "ConditionEquals", "ConditionGreaterThan", "ConditionGreaterThanOrEqualTo", "ConditionIn",
+        "ConditionLessThan", "ConditionLessThanOrEqualTo", "ConditionNot", "ConditionOr"],
+    "sagemaker.workflow.execution_variables": ["ExecutionVariables"],
+    "sagemaker.workflow.fail_step": ["FailStep"],
+    "sagemaker.workflow.functions": ["Join", "JsonGet"],
+    "sagemaker.workflow.parameters": ["ParameterBoolean", "ParameterFloat", "ParameterInteger",
+                                      "ParameterString"],
+    "sagemaker.workflow.pipeline": ["Pipeline"],
+    "sagemaker.workflow.pipeline_context": ["PipelineSession"],
+    "sagemaker.workflow.pipeline_experiment_config": ["PipelineExperimentConfig",
+                                                      "PipelineExperimentConfigProperties"],
+    "sagemaker.workflow.properties": ["PropertyFile"],
+    "sagemaker.workflow.retry": ["SageMakerJobExceptionTypeEnum", "SageMakerJobStepRetryPolicy",
+                                 "StepExceptionTypeEnum", "StepRetryPolicy"],
+    "sagemaker.workflow.steps": ["CacheConfig", "ProcessingStep", "TrainingStep"],
+}
+MODULE_OF = {name: module for module, names in IMPORTS.items() for name in names}
+FIXED_NAMES = ("pipeline", "pipeline_session", "sagemaker")
+PARAMETER_CLASSES = {"String": "ParameterString", "Integer": "ParameterInteger",
+                     "Float": "ParameterFloat", "Boolean": "ParameterBoolean"}
+COMPARISONS = {"==": "ConditionEquals", ">": "ConditionGreaterThan",
+               ">=": "ConditionGreaterThanOrEqualTo", "<": "ConditionLessThan",
+               "<=": "ConditionLessThanOrEqualTo"}
+RETRY_ENUMS = {
+    "Step.SERVICE_FAULT": ("StepExceptionTypeEnum", "SERVICE_FAULT"),
+    "Step.THROTTLING": ("StepExceptionTypeEnum", "THROTTLING"),
+    "SageMaker.JOB_INTERNAL_ERROR": ("SageMakerJobExceptionTypeEnum", "INTERNAL_ERROR"),
+    "SageMaker.CAPACITY_ERROR": ("SageMakerJobExceptionTypeEnum", "CAPACITY_ERROR"),
+    "SageMaker.RESOURCE_LIMIT": ("SageMakerJobExceptionTypeEnum", "RESOURCE_LIMIT"),
+}
+
+
+def snake(name: str) -> str:
+    """`InstanceCount` -> `instance_count`, `my-step` -> `my_step`."""
+    s = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    s = re.sub(r"(?<=[A-Z])(?=[A-Z][a-z])", "_", s)
+    s = re.sub(r"[^0-9A-Za-z_]", "_", s).lower()
+    s = re.sub(r"_+", "_", s).strip("_")
+    return s or "value"
+
+
+class Namer:
+    """Unique Python names: never a keyword, a builtin, an import or another name."""
+
+    def __init__(self):
+        self.taken = set(keyword.kwlist) | set(getattr(keyword, "softkwlist", [])) | set(dir(builtins))
+        self.taken |= set(MODULE_OF) | set(FIXED_NAMES)
+
+    def fresh(self, base: str) -> str:
+        if not base.isidentifier() or base[0].isdigit():
+            base = "v_" + base
+        name, n = base, 2
+        while name in self.taken or keyword.iskeyword(name):
+            name, n = f"{base}_{n}", n + 1
+        self.taken.add(name)
+        return name
+
+
+def comment(text: Optional[str]) -> List[str]:
+    """`# ...` lines for a doc comment; control characters (a CR would end the comment in
+    Python's eyes) are shown escaped, never written raw."""
+    if not text:
+        return []
+    return ["# " + _printable(line) if line else "#" for line in text.split("\n")]
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if unicodedata.category(ch) != "Cc" or ch == "\t" else repr(ch)[1:-1] for ch in text)
+
+
+def docstring(text: str) -> str:
+    """A module docstring for `text`: triple-quoted when that is safe, else a `repr` literal."""
+    safe = ('"""' not in text and "\\" not in text and not text.endswith('"')
+            and all(unicodedata.category(ch) != "Cc" or ch in "\n\t" for ch in text))
+    return f'"""{text}\n"""' if safe else repr(text)
+
+
+class SdkContext:
+    """Renders IR expressions as Python; handed to step kinds as `ctx`."""
+
+    def __init__(self, program):
+        self.program = program
+        self.namer = Namer()
+        self.used: Dict[str, str] = {}  # imported name -> module
+        self.params = {p.name: self.namer.fresh(snake(p.name)) for p in program.pipeline.params}
+        self.lets: Dict[str, str] = {}
+        self.steps = {s.name: self.namer.fresh("step_" + snake(s.name)) for s in program.pipeline.steps}
+        self.property_files: Dict[Tuple[str, str], str] = {}
+        self.session: Optional[str] = None
+        # (condition, branch step) pairs attached after the condition: the branch step reads
+        # the condition's own properties, so it cannot be defined first
+        self.deferred: set = set()
+        self.appended: List[str] = []
+
+    # --- names ------------------------------------------------------------------------
+    def imp(self, name: str) -> str:
+        """Use an SDK name: records its import and returns it."""
+        self.used[name] = MODULE_OF[name]
+        return name
+
+    def fresh(self, base: str) -> str:
+        return self.namer.fresh(base)
+
+    def var_for(self, step_name: str, role: str) -> str:
+        """A fresh variable for something a step needs, e.g. `train_estimator`."""
+        return self.fresh(f"{snake(step_name)}_{role}")
+
+    @staticmethod
+    def call_args(pairs) -> str:
+        """`k=v, ...` for the pairs whose value is set (not None)."""
+        return ", ".join(f"{k}={v}" for k, v in pairs if v is not None)
+
+    def step_var(self, step_name: str) -> str:
+        return self.steps[step_name]
+
+    def branch(self, condition: ir.Step, which: str) -> str:
+        """The `if_steps`/`else_steps` list of a condition step."""
+        steps = self.program.branch_steps(condition, which)
+        for step in steps:
+            if (condition.name, step.name) in self.deferred:
+                self.appended.append(f"{self.steps[condition.name]}.{which}.append({self.steps[step.name]})")
+        return "[" + ", ".join(self.steps[s.name] for s in steps
+                               if (condition.name, s.name) not in self.deferred) + "]"
+
+    def property_file_var(self, step_name: str, file_name: str) -> str:
+        key = (step_name, file_name)
+        if key not in self.property_files:
+            self.property_files[key] = self.fresh(snake(file_name))
+        return self.property_files[key]
+
+    # --- values -----------------------------------------------------------------------
+    def attr(self, step: ir.Step, name: str) -> Optional[str]:
+        attribute = step.attribute(name)
+        return self.py(attribute.value) if attribute else None
+
+    def py(self, expr) -> str:
+        """Python source for an expression."""
+        if isinstance(expr, ir.Literal):
+            return repr(expr.value)
+        if isinstance(expr, ir.ListExpr):
+            return "[" + ", ".join(self.py(i) for i in expr.items) + "]"
+        if isinstance(expr, ir.MapExpr):
+            return "{" + ", ".join(f"{e.key!r}: {self.py(e.value)}" for e in expr.entries) + "}"
+        if isinstance(expr, ir.Interpolation):
+            pieces = interpolation_pieces(self.program, expr)
+            if all(isinstance(p, str) for p in pieces):
+                return repr("".join(pieces))
+            values = ", ".join(repr(p) if isinstance(p, str) else self.py(p) for p in pieces)
+            return f'{self.imp("Join")}(on="", values=[{values}])'
+        if isinstance(expr, ir.Call):
+            return self.call(expr)
+        return self.ref(expr)
+
+    def ref(self, ref: ir.Ref) -> str:
+        p = self.program
+        if ref.name in p.params:
+            return self.params[ref.name]
+        if ref.name in p.lets:
+            if ref.name in self.lets:
+                return self.lets[ref.name]
+            return self.py(p.lets[ref.name].value)  # a let that reads a step: written in place
+        if ref.name == "Execution":
+            return f"{self.imp('ExecutionVariables')}.{EXECUTION_VARIABLES[ref.parts[0].name]}"
+        if ref.name == "PipelineExperimentConfig":
+            return f"{self.imp('PipelineExperimentConfigProperties')}.{EXPERIMENT_PROPERTIES[ref.parts[0].name]}"
+        out = f"{self.step_var(ref.name)}.properties"
+        for part in ref.parts:
+            out += f".{part.name}" if isinstance(part, ir.Member) else f"[{part.key!r}]"
+        return out
+
+    def call(self, call: ir.Call) -> str:
+        names = ("on", "values") if call.name == "join" else ("property_file", "path")
+        args = {arg.name or names[i]: arg.value for i, arg in enumerate(call.args)}
+        if call.name == "join":
+            on = self.py(args["on"]) if "on" in args else '""'
+            return f"{self.imp('Join')}(on={on}, values={self.py(args['values'])})"
+        path = self.py(args["path"])
+        if "property_file" in args:
+            ref = args["property_file"]
+            step_var = self.step_var(ref.name)
+            pf = self.property_file_var(ref.name, ref.parts[0].name)
+            return f"{self.imp('JsonGet')}(step_name={step_var}.name, property_file={pf}, json_path={path})"
+        return f"{self.imp('JsonGet')}(s3_uri={self.py(args['s3_uri'])}, json_path={path})"
+
+    def condition(self, cond) -> str:
+        if isinstance(cond, ir.Compare):
+            cls = self.imp(COMPARISONS.get(cond.op, "ConditionEquals"))
+            code = f"{cls}(left={self.py(cond.left)}, right={self.py(cond.right)})"
+            return self.negate(code) if cond.op == "!=" else code
+        if isinstance(cond, ir.InCond):
+            code = f"{self.imp('ConditionIn')}(value={self.py(cond.value)}, in_values={self.py(cond.values)})"
+            return self.negate(code) if cond.negated else code
+        if isinstance(cond, ir.NotCond):
+            return self.negate(self.condition(cond.condition))
+        if isinstance(cond, ir.OrCond):
+            return f"{self.imp('ConditionOr')}(conditions=[{', '.join(self.condition(c) for c in cond.conditions)}])"
+        negated = ", ".join(self.negate(self.condition(c)) for c in cond.conditions)
+        return self.negate(f"{self.imp('ConditionOr')}(conditions=[{negated}])")
+
+    def negate(self, code: str) -> str:
+        return f"{self.imp('ConditionNot')}(expression={code})"
+
+
+def _let_reads_a_step(program, let: ir.Let, seen=()) -> bool:
+    """Does the let's value (through other lets) read a step property?"""
+    found = False
+
+    def visit(expr):
+        nonlocal found
+        if isinstance(expr, ir.Ref):
+            if expr.name in program.steps:
+                found = True
+            elif expr.name in program.lets and expr.name not in seen:
+                found = found or _let_reads_a_step(program, program.lets[expr.name], seen + (let.name,))
+        elif isinstance(expr, ir.Interpolation):
+            for piece in expr.pieces:
+                if isinstance(piece, ir.Ref):
+                    visit(piece)
+        elif isinstance(expr, ir.ListExpr):
+            for item in expr.items:
+                visit(item)
+        elif isinstance(expr, ir.MapExpr):
+            for entry in expr.entries:
+                visit(entry.value)
+        elif isinstance(expr, ir.Call):
+            for arg in expr.args:
+                visit(arg.value)
+
+    visit(let.value)
+    return found
+
+
+def _names_in(expr, into: set):
+    """Every name an expression or condition mentions (lets, steps, parameters)."""
+    if isinstance(expr, ir.Ref):
+        into.add(expr.name)
+    elif isinstance(expr, ir.Interpolation):
+        into.update(p.name for p in expr.pieces if isinstance(p, ir.Ref))
+    elif isinstance(expr, ir.ListExpr):
+        for item in expr.items:
+            _names_in(item, into)
+    elif isinstance(expr, ir.MapExpr):
+        for entry in expr.entries:
+            _names_in(entry.value, into)
+    elif isinstance(expr, ir.Call):
+        for arg in expr.args:
+            _names_in(arg.value, into)
+    elif isinstance(expr, ir.Compare):
+        _names_in(expr.left, into)
+        _names_in(expr.right, into)
+    elif isinstance(expr, ir.InCond):
+        _names_in(expr.value, into)
+        _names_in(expr.values, into)
+    elif isinstance(expr, ir.NotCond):
+        _names_in(expr.condition, into)
+    elif isinstance(expr, (ir.OrCond, ir.AndCond)):
+        for c in expr.conditions:
+            _names_in(c, into)
+    return into
+
+
+def _step_mentions(program, step: ir.Step) -> set:
+    """Steps whose Python variable the code of `step` uses (through lets too)."""
+    names = set()
+    kind = program.kind_of(step)
+    branches = {n for n, f in kind.fields.items() if f.type == "step_list"} if kind else set()
+    for attribute in step.attributes:
+        if attribute.name not in branches:  # branch lists are ordered separately
+            _names_in(attribute.value, names)
+    for group in (step.inputs, step.outputs, step.property_files, step.retries):
+        for member in group:
+            if getattr(member, "value", None) is not None:
+                _names_in(member.value, names)
+            for attribute in member.attributes:
+                _names_in(attribute.value, names)
+    for block in step.blocks:
+        for attribute in block.attributes:
+            _names_in(attribute.value, names)
+    for when in step.whens:
+        _names_in(when.condition, names)
+    seen, todo, steps = set(), list(names), set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in program.steps:
+            steps.add(name)
+        elif name in program.lets:
+            todo.extend(_names_in(program.lets[name].value, set()))
+    steps.discard(step.name)
+    return steps
+
+
+class ModuleWriter:
+    """Writes the module: one method per part, in the order they appear."""
+
+    def __init__(self, program):
+        self.program = program
+        self.ctx = SdkContext(program)
+
+    def emit(self) -> str:
+        p = self.program
+        ctx = self.ctx
+        has_jobs = any(p.kind_of(s).job_step for s in p.pipeline.steps)
+        body: List[str] = []
+        if p.default_bucket is not None or has_jobs:
+            ctx.session = "pipeline_session"
+            bucket = f"default_bucket={p.default_bucket!r}" if p.default_bucket is not None else ""
+            body += [f"pipeline_session = {ctx.imp('PipelineSession')}({bucket})", ""]
+        body += self.parameters()
+        body += self.constants()
+        for step in self.step_order():
+            body += self.step(step)
+        body += self.ctx.appended + ([""] if self.ctx.appended else [])
+        body += self.pipeline()
+        body += ["", 'if __name__ == "__main__":', "    print(pipeline.definition())"]
+        head = []
+        description = p.description
+        head.append(docstring(description) if description else
+                    docstring(f"The {p.name} pipeline, built with the SageMaker Python SDK v2 (generated by pipedsl)."))
+        head.append("")
+        head += self.imports()
+        source = "\n".join(head + [""] + body) + "\n"
+        return black.format_str(source, mode=black.Mode())
+
+    def imports(self) -> List[str]:
+        by_module: Dict[str, List[str]] = {}
+        for name, module in self.ctx.used.items():
+            by_module.setdefault(module, []).append(name)
+        return [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(by_module.items())]
+
+    def parameters(self) -> List[str]:
+        out = []
+        for param in self.program.pipeline.params:
+            args = [f"name={param.name!r}"]
+            if param.default is not None:
+                value = self.program.literal(param.default)
+                if param.type == "Float" and not isinstance(value, bool):
+                    value = float(value)
+                args.append(f"default_value={value!r}")
+            if param.enum is not None:
+                args.append(f"enum_values={self.program.literal(param.enum)!r}")
+            out += comment(param.doc)
+            out.append(f"{self.ctx.params[param.name]} = {self.ctx.imp(PARAMETER_CLASSES[param.type])}({', '.join(args)})")
+        return out + [""] if out else out
+
+    def constants(self) -> List[str]:
+        """Lets as module-level constants, each after the lets it uses. Lets that read a step
+        property are written where they are used, since the step must exist first."""
+        p = self.program
+        out, done = [], set()
+        lets = [let for let in p.file.lets + p.pipeline.lets
+                if p.lets.get(let.name) is let and not _let_reads_a_step(p, let)]
+
+        def write(let, stack=()):
+            if let.name in done or let.name in stack:
+                return
+            for name in sorted(_names_in(let.value, set())):
+                if name in p.lets and p.lets[name] in lets:
+                    write(p.lets[name], stack + (let.name,))
+            done.add(let.name)
+            value = self.ctx.py(let.value)
+            self.ctx.lets[let.name] = self.ctx.fresh(snake(let.name).upper())
+            out.extend(comment(let.doc))
+            out.append(f"{self.ctx.lets[let.name]} = {value}")
+
+        for let in lets:
+            write(let)
+        return out + [""] if out else out
+
+    def step_order(self) -> List[ir.Step]:
+        """Declaration order, moved only as far as needed for each step's variable to exist
+        before it is used. A branch step that reads its own condition's properties is attached
+        to the condition afterwards (`if_steps.append`)."""
+        p = self.program
+        steps = list(p.pipeline.steps)
+        hard = {s.name: _step_mentions(p, s) for s in steps}
+        soft = {s.name: set() for s in steps}
+        for name, (condition, _) in p.branch_of.items():
+            soft[condition].add(name)
+        self.deferred = self.ctx.deferred
+        order, placed = [], set()
+        while len(order) < len(steps):
+            for step in steps:
+                if step.name in placed:
+                    continue
+                needs = hard[step.name] | {b for b in soft[step.name] if (step.name, b) not in self.deferred}
+                if needs <= placed:
+                    order.append(step)
+                    placed.add(step.name)
+                    break
+            else:
+                # only branch edges can be stuck: defer one branch of the first stuck condition
+                stuck = [s for s in steps if s.name not in placed
+                         and {b for b in soft[s.name] - placed if (s.name, b) not in self.deferred}]
+                if not stuck:  # a cycle the checks should have reported
+                    raise RuntimeError("steps cannot be ordered: " + ", ".join(
+                        s.name for s in steps if s.name not in placed))
+                step = stuck[0]
+                waiting = {b for b in soft[step.name] - placed if (step.name, b) not in self.deferred}
+                self.deferred.add((step.name, min(waiting, key=[s.name for s in steps].index)))
+        return order
+
+    def envelope(self, step: ir.Step, kind) -> List[Tuple[str, str]]:
+        ctx, p = self.ctx, self.program
+        out = []
+        depends = step.attribute("depends_on")
+        if depends is not None and depends.value.items:
+            out.append(("depends_on", "[" + ", ".join(ctx.step_var(i.name) for i in depends.value.items) + "]"))
+        for name in ("display_name", "description"):
+            if step.attribute(name) is not None:
+                out.append((name, ctx.attr(step, name)))
+        cache = step.attribute("cache")
+        if cache is not None:
+            setting = p.literal(cache.value)
+            if isinstance(setting, bool):
+                out.append(("cache_config", f"{ctx.imp('CacheConfig')}(enable_caching={setting!r})"))
+            else:
+                out.append(("cache_config", f"{ctx.imp('CacheConfig')}(enable_caching=True, expire_after={setting!r})"))
+        if step.retries:
+            out.append(("retry_policies", "[" + ", ".join(self.retry(r) for r in step.retries) + "]"))
+        return out
+
+    def retry(self, retry: ir.Retry) -> str:
+        ctx = self.ctx
+        enums = [RETRY_ENUMS[e.name] for e in retry.exception_types]
+        job = enums and enums[0][0] == "SageMakerJobExceptionTypeEnum"
+        cls = ctx.imp("SageMakerJobStepRetryPolicy" if job else "StepRetryPolicy")
+        types = ", ".join(f"{ctx.imp(enum)}.{member}" for enum, member in enums)
+        args = [f"exception_types=[{types}]"]
+        names = {"backoff_rate": "backoff_rate", "interval_seconds": "interval_seconds",
+                 "max_attempts": "max_attempts", "expire_after_min": "expire_after_mins"}
+        for attribute in retry.attributes:
+            args.append(f"{names[attribute.name]}={self.program.literal(attribute.value)!r}")
+        return f"{cls}({', '.join(args)})"
+
+    def step(self, step: ir.Step) -> List[str]:
+        p, ctx = self.program, self.ctx
+        kind = p.kind_of(step)
+        try:
+            written = kind.sdk_step(step, ctx)
+        except NotImplementedError:
+            raise PipeError([error("E0403", f"the `sdk` emitter cannot write a `{kind.name}` step",
+                                   step.kind_span, "no SDK code for this kind",
+                                   "the kind's plugin does not implement `sdk_step`")],
+                            "", p.file.filename) from None
+        args = [f"name={step.name!r}"] + [f"{k}={v}" for k, v in list(written.kwargs) + self.envelope(step, kind)]
+        lines = comment(step.doc) + list(written.before)
+        lines.append(f"{ctx.step_var(step.name)} = {ctx.imp(written.cls)}({', '.join(args)})")
+        return lines + [""]
+
+    def pipeline(self) -> List[str]:
+        p, ctx = self.program, self.ctx
+        args = [f"name={p.name!r}"]
+        if p.pipeline.params:
+            args.append("parameters=[" + ", ".join(ctx.params[x.name] for x in p.pipeline.params) + "]")
+        exp = p.pipeline.experiment
+        if exp is not None:
+            if exp.none:
+                args.append("pipeline_experiment_config=None")
+            else:
+                settings = {a.name: a.value for a in exp.attributes}
+                name = (ctx.py(settings["name"]) if "name" in settings
+                        else f"{ctx.imp('ExecutionVariables')}.PIPELINE_NAME")
+                trial = (ctx.py(settings["trial"]) if "trial" in settings
+                         else f"{ctx.imp('ExecutionVariables')}.PIPELINE_EXECUTION_ID")
+                args.append(f"pipeline_experiment_config={ctx.imp('PipelineExperimentConfig')}({name}, {trial})")
+            if exp.doc:  # a comment line inside the call, right above the argument it documents
+                args[-1] = "\n".join(comment(exp.doc)) + "\n" + args[-1]
+        args.append("steps=[" + ", ".join(ctx.step_var(s.name) for s in p.top_level_steps()) + "]")
+        if ctx.session:
+            args.append(f"sagemaker_session={ctx.session}")
+        lines = comment(p.pipeline.doc)
+        lines.append(f"pipeline = {ctx.imp('Pipeline')}(\n" + ",\n".join(args) + ",\n)")
+        return lines
+
+
+def emit(program, options) -> str:
+    return ModuleWriter(program).emit()
+
+
+@hookimpl
+def pipedsl_emitters():
+    return [Emitter("sdk", "a Python module that builds the pipeline with the SageMaker SDK v2 (black-formatted)", emit)]
