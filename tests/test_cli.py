@@ -100,10 +100,20 @@ def test_check_json_format(tmp_path):
                              "end_column", "hint"}
 
 
-def test_emitters_lists_json():
+def test_emitters_lists_the_built_ins():
     run = pipedsl("emitters")
     assert run.returncode == 0
-    assert any(line.startswith("json ") for line in run.stdout.splitlines())
+    names = [line.split()[0] for line in run.stdout.splitlines()]
+    assert {"json", "sdk"} <= set(names)
+
+
+def test_transpile_to_sdk_writes_a_python_module(tmp_path):
+    out = tmp_path / "pipeline.py"
+    run = pipedsl("transpile", EXAMPLE, "--to", "sdk", "-o", out)
+    assert run.returncode == 0, run.stderr
+    code = out.read_text()
+    compile(code, str(out), "exec")
+    assert "pipeline = Pipeline(" in code
 
 
 @pytest.mark.parametrize("args", [[], ["transpile"], ["frobnicate"], ["transpile", "x.pipe", "--to"],
