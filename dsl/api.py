@@ -80,7 +80,7 @@ def transpile(text: str, to: str = "json", filename: str = "<string>", compact: 
                                did_you_mean(to, registry.emitters) or
                                "installed: " + ", ".join(sorted(registry.emitters)))], text, filename)
     try:
-        return emitter.emit(program, {"compact": compact})
+        return emitter.emit(program, {"compact": compact, "registry": registry})
     except PipeError:
         raise
     except Exception as exc:  # noqa: BLE001 - a plugin's crash is reported, not a traceback

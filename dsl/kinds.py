@@ -93,6 +93,11 @@ class StepKind:
         """Top-level step keys after `CacheConfig` (e.g. `PropertyFiles`)."""
         return {}
 
+    def docs_details(self, step: ir.Step, ctx) -> list:
+        """Markdown lines describing the kind-specific parts of a step (channels, outputs,
+        conditions, ...) for the `docs` emitter; fields are listed by the emitter."""
+        return []
+
     def sdk_step(self, step: ir.Step, ctx):
         """The SDK code of the step, as an `SdkStep` of the `sdk` emitter: the step class, its
         keyword arguments besides `name` and the envelope, and statements to put before it."""

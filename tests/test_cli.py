@@ -140,9 +140,15 @@ def test_version_and_help():
     assert "--compact" in pipedsl("transpile", "--help").stdout
 
 
-def test_console_script_is_installed():
+def script(name):
+    """An installed console script: beside this interpreter (a venv), or on PATH."""
     import shutil
 
-    assert shutil.which("pipedsl"), "pip install the project: the `pipedsl` script is missing"
-    run = subprocess.run(["pipedsl", "--version"], capture_output=True, text=True)
-    assert run.returncode == 0
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
+def test_console_script_is_installed():
+    assert script("pipedsl"), "pip install the project: the `pipedsl` script is missing"
+    run = subprocess.run([script("pipedsl"), "--version"], capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.startswith("pipedsl ")

@@ -58,6 +58,16 @@ class Condition(StepKind):
             "ElseSteps": [ctx.step(s) for s in program.branch_steps(step, "else_steps")],
         }
 
+    def docs_details(self, step, ctx) -> list:
+        out = ["Conditions (all must hold):", ""]
+        out += [f"- {ctx.code(ctx.condition(c))}" for c in self.conditions(step)]
+        out.append("")
+        for which, words in (("if_steps", "When they hold"), ("else_steps", "Otherwise")):
+            steps = ctx.program.branch_steps(step, which)
+            names = ", ".join(ctx.code(s.name) for s in steps) if steps else "nothing more"
+            out.append(f"- {words}: {names}")
+        return out + [""]
+
     def sdk_step(self, step, ctx) -> SdkStep:
         conditions = ", ".join(ctx.condition(c) for c in self.conditions(step))
         return SdkStep("ConditionStep", (

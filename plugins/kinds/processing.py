@@ -216,6 +216,36 @@ class Processing(StepKind):
                           "FilePath": fields.get("path")})
         return {"PropertyFiles": files}
 
+    def docs_details(self, step, ctx) -> list:
+        out = []
+        if step.inputs:
+            out += ["Inputs:", ""]
+            for position, item in enumerate(step.inputs, 1):
+                fields = {a.name: a.value for a in item.attributes}
+                source = ctx.code(ctx.text(fields["source"])) if "source" in fields else "?"
+                target = ctx.code(ctx.text(fields["destination"])) if "destination" in fields else "?"
+                out.append(f"- {ctx.code(item.name or f'input-{position}')}: {source} → {target}")
+            out.append("")
+        if step.outputs:
+            out += ["Outputs:", ""]
+            for output in step.outputs:
+                fields = {a.name: a.value for a in output.attributes}
+                source = ctx.code(ctx.text(fields["source"])) if "source" in fields else "?"
+                target = (ctx.code(ctx.text(fields["destination"])) if "destination" in fields else
+                          ctx.code(f"s3://{ctx.program.default_bucket}/{ctx.program.name}/<execution ID>/"
+                                   f"{step.name}/output/{output.name}") + " (the SDK's default)")
+                out.append(f"- {ctx.code(output.name)}: {source} → {target}")
+            out.append("")
+        if step.property_files:
+            out += ["Property files (read with `json_get`):", ""]
+            for pf in step.property_files:
+                fields = {a.name: a.value for a in pf.attributes}
+                path = ctx.code(ctx.text(fields["path"])) if "path" in fields else "?"
+                source = ctx.code(ctx.text(fields["output_name"])) if "output_name" in fields else "?"
+                out.append(f"- {ctx.code(pf.name)}: {path} in output {source}")
+            out.append("")
+        return out
+
     def sdk_step(self, step, ctx) -> SdkStep:
         processor = ctx.var_for(step.name, "processor")
         script = step.attribute("code") is not None

@@ -156,6 +156,21 @@ class Training(StepKind):
             args["ProfilerConfig"] = {"S3OutputPath": output_path, "DisableProfiler": False}
         return args
 
+    def docs_details(self, step, ctx) -> list:
+        if not step.inputs:
+            return []
+        out = ["Input channels:", ""]
+        for channel in step.inputs:
+            name = ctx.code(channel.name or "training")
+            if channel.value is not None:
+                out.append(f"- {name}: {ctx.code(ctx.text(channel.value))}")
+            else:
+                fields = {a.name: a.value for a in channel.attributes}
+                extra = ", ".join(f"{k} {ctx.code(ctx.text(v))}" for k, v in fields.items() if k != "s3_data")
+                data = ctx.code(ctx.text(fields["s3_data"])) if "s3_data" in fields else "?"
+                out.append(f"- {name}: {data}" + (f" ({extra})" if extra else ""))
+        return out + [""]
+
     def sdk_step(self, step, ctx) -> SdkStep:
         estimator = ctx.var_for(step.name, "estimator")
         args = [(name, ctx.attr(step, name)) for name in self.fields]

@@ -1,0 +1,321 @@
+"""The `docs` emitter: Markdown a reviewer reads instead of the JSON — the pipeline, its
+parameters, its experiment tracking in plain words, a Mermaid flowchart of the steps, and a
+section per step. Kinds add their own details through `StepKind.docs_details`.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Dict, List
+
+from dsl import ir
+from dsl.emitters import Emitter
+from dsl.hookspecs import hookimpl
+from dsl.program import interpolation_pieces, property_path
+
+EXECUTION_WORDS = {
+    "PipelineName": "pipeline name", "PipelineArn": "pipeline ARN",
+    "PipelineExecutionId": "execution ID", "PipelineExecutionArn": "execution ARN",
+    "StartDateTime": "start time", "CurrentDateTime": "current time",
+    "TrainingJobName": "training job name", "ProcessingJobName": "processing job name",
+}
+OPERATORS = {"==": "=", "!=": "≠", ">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+
+
+def code(text, in_table=False) -> str:
+    """An inline code span: line breaks are shown as `\\n`, a span holding backticks is
+    fenced with more backticks than it holds, and in a table cell `|` is escaped (GitHub
+    tables split cells before reading code spans)."""
+    text = str(text).replace("\r", "\\r").replace("\n", "\\n")
+    if in_table:
+        text = text.replace("|", "\\|")
+    if not text:
+        return "` `"
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if longest or text.startswith(" ") or text.endswith(" ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def cell(text) -> str:
+    """Prose safe in a table cell or a paragraph: no raw HTML, no cell breaks."""
+    return (html.escape(str(text), quote=False).replace("|", "\\|")
+            .replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>"))
+
+
+class DocsContext:
+    """Renders expressions readably; handed to kinds as `ctx`."""
+
+    def __init__(self, program):
+        self.program = program
+
+    code = staticmethod(code)
+
+    def text(self, expr) -> str:
+        """An expression as a reader would say it: literals as they are, references in <...>."""
+        p = self.program
+        target = p.follow(expr)
+        if isinstance(target, ir.Literal):
+            value = target.value
+            return {True: "true", False: "false", None: "null"}.get(value, value) if not isinstance(
+                value, (int, float)) or isinstance(value, bool) else repr(value)
+        if isinstance(target, ir.ListExpr):
+            return "[" + ", ".join(self.quoted(i) for i in target.items) + "]"
+        if isinstance(target, ir.MapExpr):
+            return "{" + ", ".join(f"{e.key}: {self.quoted(e.value)}" for e in target.entries) + "}"
+        if isinstance(target, ir.Interpolation):
+            return "".join(piece if isinstance(piece, str) else self.text(piece)
+                           for piece in interpolation_pieces(p, target))
+        if isinstance(target, ir.Call):
+            args = {a.name or ("on", "values")[i] if target.name == "join" else a.name or ("property_file", "path")[i]: a.value
+                    for i, a in enumerate(target.args)}
+            if target.name == "join":
+                on = p.literal(args["on"]) if "on" in args else ""
+                items = p.follow(args["values"])
+                if isinstance(items, ir.ListExpr):
+                    return str(on).join(self.text(i) for i in items.items)
+                return f"<join of {self.text(items)}>"
+            path = self.text(args["path"])
+            if "property_file" in args:
+                ref = args["property_file"]
+                return f"<{ref.name}.{ref.parts[0].name}: {path}>"
+            return f"<JSON at {self.text(args['s3_uri'])}: {path}>"
+        if isinstance(target, ir.Ref):
+            if target.name in p.params:
+                return f"<parameter {target.name}>"
+            if target.name == "Execution":
+                return f"<{EXECUTION_WORDS[target.parts[0].name]}>"
+            if target.name == "PipelineExperimentConfig":
+                return "<experiment name>" if target.parts[0].name == "ExperimentName" else "<run group name>"
+            return f"<{target.name}{property_path(target.parts)}>"
+        return "?"
+
+    def quoted(self, expr) -> str:
+        target = self.program.follow(expr)
+        if isinstance(target, ir.Literal) and isinstance(target.value, str):
+            return f'"{target.value}"'
+        return self.text(expr)
+
+    def condition(self, cond) -> str:
+        if isinstance(cond, ir.Compare):
+            return f"{self.quoted(cond.left)} {OPERATORS[cond.op]} {self.quoted(cond.right)}"
+        if isinstance(cond, ir.InCond):
+            return f"{self.quoted(cond.value)} {'not in' if cond.negated else 'in'} {self.text(cond.values)}"
+        if isinstance(cond, ir.NotCond):
+            return f"not ({self.condition(cond.condition)})"
+        joiner = " or " if isinstance(cond, ir.OrCond) else " and "
+        return joiner.join(f"({self.condition(c)})" for c in cond.conditions)
+
+
+def data_flows(program) -> Dict[str, Dict[str, List[str]]]:
+    """step -> {upstream step -> what it reads from it}, from property references and json_get."""
+    flows: Dict[str, Dict[str, List[str]]] = {}
+
+    def add(step_name, upstream, what):
+        reads = flows.setdefault(step_name, {}).setdefault(upstream, [])
+        if what not in reads:
+            reads.append(what)
+
+    def visit(step_name, expr):
+        if isinstance(expr, ir.Call) and expr.name == "json_get":
+            for arg in expr.args:
+                ref = arg.value
+                if (arg.name in (None, "property_file") and isinstance(ref, ir.Ref)
+                        and ref.name in program.steps and ref.parts):
+                    add(step_name, ref.name, f"PropertyFiles.{ref.parts[0].name}")
+                else:
+                    visit(step_name, arg.value)
+            return
+        if isinstance(expr, ir.Ref):
+            if expr.name in program.steps and expr.parts:
+                add(step_name, expr.name, property_path(expr.parts).lstrip("."))
+            elif expr.name in program.lets:
+                visit(step_name, program.lets[expr.name].value)
+        elif isinstance(expr, ir.Interpolation):
+            for piece in expr.pieces:
+                if isinstance(piece, ir.Ref):
+                    visit(step_name, piece)
+        elif isinstance(expr, ir.ListExpr):
+            for item in expr.items:
+                visit(step_name, item)
+        elif isinstance(expr, ir.MapExpr):
+            for entry in expr.entries:
+                visit(step_name, entry.value)
+        elif isinstance(expr, ir.Call):
+            for arg in expr.args:
+                visit(step_name, arg.value)
+        elif isinstance(expr, ir.Compare):
+            visit(step_name, expr.left)
+            visit(step_name, expr.right)
+        elif isinstance(expr, ir.InCond):
+            visit(step_name, expr.value)
+            visit(step_name, expr.values)
+        elif isinstance(expr, ir.NotCond):
+            visit(step_name, expr.condition)
+        elif isinstance(expr, (ir.OrCond, ir.AndCond)):
+            for c in expr.conditions:
+                visit(step_name, c)
+
+    for step in program.pipeline.steps:
+        kind = program.kind_of(step)
+        branches = {n for n, f in kind.fields.items() if f.type == "step_list"} | {"depends_on"}
+        for attribute in step.attributes:
+            if attribute.name not in branches:
+                visit(step.name, attribute.value)
+        for member in step.inputs + step.outputs + step.property_files:
+            if getattr(member, "value", None) is not None:
+                visit(step.name, member.value)
+            for attribute in member.attributes:
+                visit(step.name, attribute.value)
+        for block in step.blocks:
+            for attribute in block.attributes:
+                visit(step.name, attribute.value)
+        for when in step.whens:
+            visit(step.name, when.condition)
+    return flows
+
+
+class DocsWriter:
+    def __init__(self, program):
+        self.program = program
+        self.ctx = DocsContext(program)
+        self.flows = data_flows(program)
+        self.ids = {s.name: f"s{i}" for i, s in enumerate(program.pipeline.steps)}
+
+    def emit(self) -> str:
+        p = self.program
+        out = [f"# {cell(p.name)}", ""]
+        if p.description:
+            out += [cell(p.description), ""]
+        if p.pipeline.doc:
+            out += [cell(p.pipeline.doc), ""]
+        out += self.parameters() + self.experiment() + self.flowchart() + self.steps()
+        return "\n".join(out).rstrip("\n") + "\n"
+
+    def parameters(self) -> List[str]:
+        params = self.program.pipeline.params
+        out = ["## Parameters", ""]
+        if not params:
+            return out + ["This pipeline takes no parameters.", ""]
+        out += ["| Name | Type | Default | Allowed values | Description |", "|---|---|---|---|---|"]
+        for param in params:
+            default = "—" if param.default is None else code(self.ctx.quoted(param.default), True)
+            allowed = "any" if param.enum is None else ", ".join(
+                code(f'"{v}"', True) for v in (self.program.literal(param.enum) or []))
+            out.append(f"| {code(param.name, True)} | {param.type} | {default} | {allowed} | {cell(param.doc or '')} |")
+        return out + [""]
+
+    def experiment(self) -> List[str]:
+        p = self.program
+        exp = p.pipeline.experiment
+        out = ["## Experiment tracking", ""]
+        if exp is not None and exp.doc:
+            out += [cell(exp.doc), ""]
+        if exp is not None and exp.none:
+            return out + ["Experiment tracking is off (`experiment none`): executions create no "
+                          "SageMaker experiment, run group or runs.", ""]
+        settings = {a.name: a.value for a in exp.attributes} if exp else {}
+        if "name" in settings:
+            name = f"the experiment {code(self.ctx.text(settings['name']))}"
+        else:
+            name = f"the experiment named after the pipeline, {code(p.name)} (the default)"
+        if "trial" in settings:
+            trial = f"the run group (trial) {code(self.ctx.text(settings['trial']))}"
+        else:
+            trial = "a run group (trial) of its own, named after the execution ID (the default)"
+        out.append(f"Each execution is recorded in {name}, in {trial}. SageMaker creates the "
+                   "experiment and the run group when they do not exist yet and adds to them when they do.")
+        out.append("")
+        runs = [s for s in p.pipeline.steps if p.kind_of(s).experiment_run]
+        if runs:
+            listed = ", ".join(f"{code(s.name)} ({p.kind_of(s).experiment_run})" for s in runs)
+            out += [f"Steps that add a run to the run group: {listed}.", ""]
+        else:
+            out += ["No step of this pipeline starts a SageMaker job, so executions add no runs.", ""]
+        return out
+
+    def flowchart(self) -> List[str]:
+        p = self.program
+        out = ["## Steps", "", "```mermaid", "flowchart TD"]
+        for step in p.pipeline.steps:
+            label = f"{step.name}<br/>{step.kind}"
+            shape = '{"%s"}' if step.kind == "condition" else '["%s"]'
+            out.append(f"    {self.ids[step.name]}{shape % label}")
+        for step in p.pipeline.steps:
+            depends = step.attribute("depends_on")
+            for item in depends.value.items if depends is not None else ():
+                out.append(f"    {self.ids[item.name]} --> {self.ids[step.name]}")
+            for upstream, reads in self.flows.get(step.name, {}).items():
+                label = ", ".join(reads).replace('"', "#quot;")
+                out.append(f'    {self.ids[upstream]} -->|"{label}"| {self.ids[step.name]}')
+            if step.kind == "condition":
+                for which, word in (("if_steps", "if"), ("else_steps", "else")):
+                    for branch in p.branch_steps(step, which):
+                        out.append(f"    {self.ids[step.name]} -->|{word}| {self.ids[branch.name]}")
+        return out + ["```", ""]
+
+    def steps(self) -> List[str]:
+        p = self.program
+        feeds: Dict[str, List[str]] = {}
+        for step in p.pipeline.steps:
+            depends = step.attribute("depends_on")
+            upstream = [i.name for i in depends.value.items] if depends is not None else []
+            upstream += list(self.flows.get(step.name, {}))
+            for name in upstream:
+                feeds.setdefault(name, [])
+                if step.name not in feeds[name]:
+                    feeds[name].append(step.name)
+        out = []
+        for step in p.pipeline.steps:
+            kind = p.kind_of(step)
+            out += [f"### {cell(step.name)}", ""]
+            if step.doc:
+                out += [cell(step.doc), ""]
+            summary = f" — {cell(kind.summary)}" if kind.summary else ""
+            out += [f"Kind: `{kind.name}`, SDK class `{kind.sdk_class}`, definition type `{kind.type}`{summary}.", ""]
+            if step.name in p.branch_of:
+                condition, which = p.branch_of[step.name]
+                out += [f"Runs in the {'if' if which == 'if_steps' else 'else'} branch of {code(condition)}.", ""]
+            fields = [a for a in step.attributes if a.name not in ("depends_on", "cache")
+                      and kind.fields.get(a.name, None) is not None and kind.fields[a.name].type != "step_list"]
+            fields += [a for a in step.attributes if a.name in ("display_name", "description")]
+            if fields:
+                out += ["| Field | Value |", "|---|---|"]
+                out += [f"| {code(a.name, True)} | {code(self.ctx.text(a.value), True)} |" for a in fields]
+                out.append("")
+            out += kind.docs_details(step, self.ctx)
+            out += self.envelope(step, feeds.get(step.name, []))
+        return out
+
+    def envelope(self, step, feeds) -> List[str]:
+        p, out = self.program, []
+        cache = step.attribute("cache")
+        if cache is not None:
+            setting = p.literal(cache.value)
+            words = {True: "on", False: "off"}.get(setting) if isinstance(setting, bool) else \
+                f"on, results reused for {code(setting)}"
+            out.append(f"- Cache: {words}")
+        for retry in step.retries:
+            fields = {a.name: p.literal(a.value) for a in retry.attributes}
+            detail = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in fields.items())
+            types = ", ".join(code(e.name) for e in retry.exception_types)
+            out.append(f"- Retry on {types}" + (f": {detail}" if detail else ""))
+        depends = step.attribute("depends_on")
+        after = [i.name for i in depends.value.items] if depends is not None else []
+        reads = self.flows.get(step.name, {})
+        if after:
+            out.append("- Runs after: " + ", ".join(code(n) for n in after))
+        for upstream, what in reads.items():
+            out.append(f"- Reads from {code(upstream)}: " + ", ".join(code(w) for w in what))
+        if feeds:
+            out.append("- Feeds: " + ", ".join(code(n) for n in feeds))
+        return out + [""] if out else out
+
+
+def emit(program, options) -> str:
+    return DocsWriter(program).emit()
+
+
+@hookimpl
+def pipedsl_emitters():
+    return [Emitter("docs", "Markdown documentation with a Mermaid flowchart of the steps", emit)]

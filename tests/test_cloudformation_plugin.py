@@ -1,0 +1,62 @@
+"""The example third-party plugin (examples/plugins/pipedsl-cloudformation), installed with
+pip into a temporary virtual environment, listed, used with --to, and linted with cfn-lint."""
+import json
+import subprocess
+import sys
+import venv
+
+import pytest
+
+import dsl
+from conftest import ROOT
+from test_cli import script
+
+PLUGIN = ROOT / "examples" / "plugins" / "pipedsl-cloudformation"
+EXAMPLE = ROOT / "examples" / "churn.pipe"
+
+
+@pytest.fixture(scope="module")
+def plugin_python(tmp_path_factory):
+    """A venv that sees this environment's packages (pipedsl included) plus the plugin,
+    installed by pip from its own pyproject.toml."""
+    folder = tmp_path_factory.mktemp("venv")
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(folder)
+    python = folder / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+                    "--no-deps", str(PLUGIN)], check=True, capture_output=True)
+    return python
+
+
+def run(python, *args):
+    return subprocess.run([str(python), "-m", "dsl", *map(str, args)], capture_output=True, text=True)
+
+
+def test_the_plugin_is_listed_once_installed(plugin_python):
+    listed = run(plugin_python, "emitters")
+    assert listed.returncode == 0, listed.stderr
+    line = next(l for l in listed.stdout.splitlines() if l.startswith("cloudformation "))
+    assert "AWS::SageMaker::Pipeline" in line and line.endswith("[cloudformation]")
+    assert "cloudformation" not in run(sys.executable, "emitters").stdout  # not installed here
+
+
+def test_the_template_carries_the_definition_and_passes_cfn_lint(plugin_python, tmp_path):
+    out = tmp_path / "churn.template.json"
+    made = run(plugin_python, "transpile", EXAMPLE, "--to", "cloudformation", "-o", out)
+    assert made.returncode == 0, made.stderr
+    template = json.loads(out.read_text())
+    pipeline = template["Resources"]["Pipeline"]
+    assert pipeline["Type"] == "AWS::SageMaker::Pipeline"
+    assert pipeline["Properties"]["RoleArn"] == {"Ref": "RoleArn"}
+    assert template["Parameters"]["RoleArn"]["Type"] == "String"
+    body = pipeline["Properties"]["PipelineDefinition"]["PipelineDefinitionBody"]
+    assert body == dsl.transpile(EXAMPLE.read_text(), compact=True)
+    linted = subprocess.run([script("cfn-lint"), str(out)], capture_output=True, text=True)
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+def test_cfn_lint_really_checks(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+        "Pipeline": {"Type": "AWS::SageMaker::Pipeline", "Properties": {"PipelineName": "x"}}}}))
+    linted = subprocess.run([script("cfn-lint"), str(broken)], capture_output=True, text=True)
+    assert linted.returncode != 0 and "RoleArn" in linted.stdout

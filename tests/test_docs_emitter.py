@@ -1,0 +1,136 @@
+"""The `docs` emitter: content checked against the IR, Markdown rendered to HTML, and the
+Mermaid flowchart parsed by the real `mermaid` package (npm, run by Node)."""
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+import dsl
+from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, TESTS, case_id
+
+MERMAID_PACKAGES = ["mermaid@11.17.2", "jsdom@29.1.1"]
+ALL_CASES = PARITY_CASES + CONFORMANCE_CASES
+
+
+@pytest.fixture(scope="session")
+def mermaid_parser():
+    """A function parsing a list of diagrams with mermaid; npm installs it once into a cache."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    assert node and npm, "the Mermaid check needs Node.js and npm on PATH"
+    home = Path(os.environ.get("PIPEDSL_TEST_CACHE", Path.home() / ".cache" / "pipedsl-tests"))
+    folder = home / ("mermaid-" + "-".join(p.replace("@", "") for p in MERMAID_PACKAGES))
+    if not (folder / "node_modules" / "mermaid").is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "package.json").write_text('{"name": "pipedsl-mermaid-check", "private": true}')
+        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent", *MERMAID_PACKAGES],
+                       cwd=folder, check=True, capture_output=True, timeout=600)
+    shutil.copy(TESTS / "mermaid_check.mjs", folder / "check.mjs")
+
+    def parse(diagrams):
+        run = subprocess.run([node, "check.mjs"], cwd=folder, input=json.dumps(diagrams),
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout)
+
+    return parse
+
+
+def docs(text):
+    return dsl.transpile(text, to="docs")
+
+
+def mermaid_block(markdown):
+    (block,) = re.findall(r"```mermaid\n(.*?)```", markdown, re.S)
+    return block
+
+
+def test_every_flowchart_parses_with_mermaid(mermaid_parser):
+    texts = [(case / "case.pipe").read_text() for case in ALL_CASES]
+    diagrams = [mermaid_block(docs(t)) for t in texts]
+    results = mermaid_parser(diagrams + ["flowchart TD\n    a -->|x| "])
+    assert results[-1]["ok"] is False  # the parser really rejects a broken diagram
+    for case, result in zip(ALL_CASES, results):
+        assert result == {"ok": True, "type": "flowchart-v2"}, (case.name, result)
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=case_id)
+def test_docs_name_every_parameter_and_step(case):
+    program, problems = dsl.analyse((case / "case.pipe").read_text())
+    assert not problems
+    markdown = docs((case / "case.pipe").read_text())
+    html = MarkdownIt("commonmark").enable("table").render(markdown)
+    assert f"<h1>{program.name}</h1>" in html
+    for heading in ("Parameters", "Experiment tracking", "Steps"):
+        assert f"<h2>{heading}</h2>" in html
+    for step in program.pipeline.steps:
+        assert f"<h3>{step.name}</h3>" in html
+        assert re.search(rf'\bs\d+[\[{{]"{re.escape(step.name)}<br/>{step.kind}"', mermaid_block(markdown))
+    if program.pipeline.params:
+        table = html.split("<h2>Parameters</h2>")[1].split("<h2>")[0]
+        rows = re.findall(r"<tr>\s*<td><code>([^<]+)</code></td>\s*<td>(\w+)</td>", table)
+        assert rows == [(p.name, p.type) for p in program.pipeline.params]
+        assert re.findall(r"<th>([^<]+)</th>", table) == ["Name", "Type", "Default", "Allowed values", "Description"]
+
+
+def test_same_input_same_bytes():
+    text = (ROOT / "examples" / "churn.pipe").read_text()
+    assert docs(text) == docs(text)
+
+
+def test_the_churn_example_reads_as_expected():
+    markdown = docs((ROOT / "examples" / "churn.pipe").read_text())
+    # parameters: type, default, allowed values and doc comment
+    assert ('| `InstanceType` | String | `"ml.m5.xlarge"` | `"ml.m5.xlarge"`, `"ml.m5.2xlarge"` |  |'
+            in markdown)
+    assert "| `InputDataSource` | String | — | any | S3 prefix of the training data |" in markdown
+    # experiment tracking in plain words, with the trial expression shown readably
+    assert "in the run group (trial) `CustomTrialName-<execution ID>`" in markdown
+    assert "the experiment named after the pipeline, `ChurnPipeline` (the default)" in markdown
+    assert "Steps that add a run to the run group: `Train` (the training job), `Evaluate` (the processing job)." in markdown
+    # edges: data (labelled), condition branch
+    flow = mermaid_block(markdown)
+    assert 's0 -->|"ModelArtifacts.S3ModelArtifacts"| s1' in flow
+    assert 's1 -->|"PropertyFiles.EvaluationReport"| s2' in flow
+    assert "s2 -->|else| s3" in flow
+    assert 's2{"Check<br/>condition"}' in flow
+    # step sections: kind, SDK class, fields, cache, retry, what it depends on and feeds
+    train = markdown.split("### Train\n")[1].split("### ")[0]
+    assert "Kind: `training`, SDK class `TrainingStep`" in train
+    assert "| `instance_count` | `<parameter InstanceCount>` |" in train
+    assert "- `training`: `<parameter InputDataSource>`" in train
+    assert "- Cache: on, results reused for `P30D`" in train
+    assert "- Retry on `SageMaker.CAPACITY_ERROR`: max attempts 3" in train
+    assert "- Feeds: `Evaluate`" in train
+    check = markdown.split("### Check\n")[1].split("### ")[0]
+    assert "- `<Evaluate.EvaluationReport: metrics.accuracy.value> ≥ <parameter Threshold>`" in check
+    assert "- Otherwise: `TooLow`" in check
+    evaluate = markdown.split("### Evaluate\n")[1].split("### ")[0]
+    assert "- `EvaluationReport`: `evaluation.json` in output `evaluation`" in evaluate
+    assert "(the SDK's default)" in evaluate
+
+
+@pytest.mark.parametrize("member,words", [
+    ("", "in the experiment named after the pipeline, `E` (the default), in a run group (trial) of its own, named after the execution ID (the default)"),
+    ("experiment none", "Experiment tracking is off (`experiment none`): executions create no SageMaker experiment, run group or runs."),
+    ('param RunGroup\n experiment { name = "Exp", trial = RunGroup }', "in the experiment `Exp`, in the run group (trial) `<parameter RunGroup>`"),
+])
+def test_experiment_in_plain_words(member, words):
+    markdown = docs(f"pipeline E {{\n {member}\n step S: fail {{}}\n}}\n")
+    assert words in markdown
+    if "none" not in member:
+        assert "No step of this pipeline starts a SageMaker job, so executions add no runs." in markdown
+
+
+def test_depends_on_edges_and_awkward_text_render():
+    text = ('pipeline P {\n param P1: String = "a|b`c"\n ## doc with | pipe and <b>html</b>\n'
+            ' step A: fail { error_message = "x|y" }\n step B: fail { depends_on = [A] }\n}\n')
+    markdown = docs(text)
+    assert "    s0 --> s1" in mermaid_block(markdown)
+    html = MarkdownIt("commonmark").enable("table").render(markdown)
+    assert "<code>&quot;a|b`c&quot;</code>" in html  # the pipe did not split the cell
+    assert "&lt;b&gt;html&lt;/b&gt;" in html  # doc comments are text, not HTML
