@@ -18,12 +18,15 @@ def test_json_matches_sdk(case, sdk):
     assert got == expected
 
 
-@pytest.mark.parametrize("case", CONFORMANCE_CASES, ids=case_id)
-def test_conformance_case_matches_sdk(case, sdk):
-    expected = sdk.definition(path=str(case / "sdk.py"))
-    assert json.loads(expected) == json.loads((case / "expected.json").read_text())
-    got = dsl.transpile((case / "case.pipe").read_text(), compact=True)
-    assert got == expected
+# The shared conformance cases, when ../shared is there (CI has it; a fresh clone does not):
+# the SDK run must still give expected.json, and the emitter must give the SDK's string.
+if CONFORMANCE_CASES:
+    @pytest.mark.parametrize("case", CONFORMANCE_CASES, ids=case_id)
+    def test_conformance_case_matches_sdk(case, sdk):
+        expected = sdk.definition(path=str(case / "sdk.py"))
+        assert json.loads(expected) == json.loads((case / "expected.json").read_text())
+        got = dsl.transpile((case / "case.pipe").read_text(), compact=True)
+        assert got == expected
 
 
 def test_pretty_output_is_the_compact_definition_indented():
