@@ -65,6 +65,8 @@ class StepKind:
     cache: bool = True  # takes `cache`
     # the run this kind adds to the execution's run group (docs), or ""
     experiment_run: str = ""
+    # what the kind's SDK code imports: module -> names (the `sdk` emitter reserves them all)
+    sdk_imports: Dict[str, Tuple[str, ...]] = {}
 
     def json_name(self, name: str) -> str:
         """The step's name in the definition (`ModelStep`s append a suffix)."""
@@ -80,6 +82,18 @@ class StepKind:
         if self.property_root is None:
             return (0, f"a `{self.name}` step has no properties", None)
         return ctx.walk_shape(self.property_root, parts)
+
+    def json_property(self, step: ir.Step, parts: Tuple, ctx):
+        """The JSON of a reference `Step.<parts>`, or None for the usual `{"Get": ...}`
+        (an EMR step's `ClusterId` is the literal value, for one)."""
+        return None
+
+    def sdk_property(self, step_var: str, parts: Tuple, ctx) -> str:
+        """Python for a reference `Step.<parts>` in the `sdk` emitter."""
+        out = f"{step_var}.properties"
+        for part in parts:
+            out += f".{part.name}" if isinstance(part, ir.Member) else f"[{part.key!r}]"
+        return out
 
     def needs_default_bucket(self, step: ir.Step, ctx) -> Iterable[Tuple[str, object]]:
         """(field to set, span) for each default S3 path this step needs."""

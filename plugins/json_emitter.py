@@ -59,6 +59,10 @@ class JsonContext:
             return {"Get": f"Parameters.{ref.name}"}
         if ref.name in ("Execution", "PipelineExperimentConfig"):
             return {"Get": f"{ref.name}.{ref.parts[0].name}"}
+        step = p.steps[ref.name]
+        special = p.kind_of(step).json_property(step, ref.parts, self)
+        if special is not None:
+            return special
         return {"Get": f"Steps.{p.json_name(ref.name)}{property_path(ref.parts)}"}
 
     def call(self, call: ir.Call):

@@ -23,19 +23,14 @@ from dsl.emitters import Emitter
 from dsl.hookspecs import hookimpl
 from dsl.program import EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, interpolation_pieces
 
-# Everything the generated code may import: module -> names. Reserved as Python names, so a
-# `.pipe` name can never shadow an import, used or not.
+# What the module itself may import (module -> names); each step kind adds its own through
+# `StepKind.sdk_imports`. All of them are reserved as Python names, so a `.pipe` name never
+# shadows an import, used or not.
 IMPORTS = {
-    "sagemaker.estimator": ["Estimator"],
-    "sagemaker.inputs": ["TrainingInput"],
-    "sagemaker.network": ["NetworkConfig"],
-    "sagemaker.processing": ["ProcessingInput", "ProcessingOutput", "Processor", "ScriptProcessor"],
-    "sagemaker.workflow.condition_step": ["ConditionStep"],
     "sagemaker.workflow.conditions": [
         "ConditionEquals", "ConditionGreaterThan", "ConditionGreaterThanOrEqualTo", "ConditionIn",
         "ConditionLessThan", "ConditionLessThanOrEqualTo", "ConditionNot", "ConditionOr"],
     "sagemaker.workflow.execution_variables": ["ExecutionVariables"],
-    "sagemaker.workflow.fail_step": ["FailStep"],
     "sagemaker.workflow.functions": ["Join", "JsonGet"],
     "sagemaker.workflow.parameters": ["ParameterBoolean", "ParameterFloat", "ParameterInteger",
                                       "ParameterString"],
@@ -43,12 +38,21 @@ IMPORTS = {
     "sagemaker.workflow.pipeline_context": ["PipelineSession"],
     "sagemaker.workflow.pipeline_experiment_config": ["PipelineExperimentConfig",
                                                       "PipelineExperimentConfigProperties"],
-    "sagemaker.workflow.properties": ["PropertyFile"],
     "sagemaker.workflow.retry": ["SageMakerJobExceptionTypeEnum", "SageMakerJobStepRetryPolicy",
                                  "StepExceptionTypeEnum", "StepRetryPolicy"],
-    "sagemaker.workflow.steps": ["CacheConfig", "ProcessingStep", "TrainingStep"],
+    "sagemaker.workflow.steps": ["CacheConfig"],
 }
-MODULE_OF = {name: module for module, names in IMPORTS.items() for name in names}
+
+
+def import_table(kinds) -> dict:
+    """name -> module, for the module's own imports and every registered kind's."""
+    table = {name: module for module, names in IMPORTS.items() for name in names}
+    for kind in kinds:
+        for module, names in kind.sdk_imports.items():
+            table.update({name: module for name in names})
+    return table
+
+
 FIXED_NAMES = ("pipeline", "pipeline_session", "sagemaker")
 PARAMETER_CLASSES = {"String": "ParameterString", "Integer": "ParameterInteger",
                      "Float": "ParameterFloat", "Boolean": "ParameterBoolean"}
@@ -76,9 +80,9 @@ def snake(name: str) -> str:
 class Namer:
     """Unique Python names: never a keyword, a builtin, an import or another name."""
 
-    def __init__(self):
+    def __init__(self, imports=()):
         self.taken = set(keyword.kwlist) | set(getattr(keyword, "softkwlist", [])) | set(dir(builtins))
-        self.taken |= set(MODULE_OF) | set(FIXED_NAMES)
+        self.taken |= set(imports) | set(FIXED_NAMES)
 
     def fresh(self, base: str) -> str:
         if not base.isidentifier() or base[0].isdigit():
@@ -114,7 +118,8 @@ class SdkContext:
 
     def __init__(self, program):
         self.program = program
-        self.namer = Namer()
+        self.module_of = import_table(program.kinds.values())
+        self.namer = Namer(self.module_of)
         self.used: Dict[str, str] = {}  # imported name -> module
         self.params = {p.name: self.namer.fresh(snake(p.name)) for p in program.pipeline.params}
         self.lets: Dict[str, str] = {}
@@ -129,7 +134,7 @@ class SdkContext:
     # --- names ------------------------------------------------------------------------
     def imp(self, name: str) -> str:
         """Use an SDK name: records its import and returns it."""
-        self.used[name] = MODULE_OF[name]
+        self.used[name] = self.module_of[name]
         return name
 
     def fresh(self, base: str) -> str:
@@ -197,10 +202,8 @@ class SdkContext:
             return f"{self.imp('ExecutionVariables')}.{EXECUTION_VARIABLES[ref.parts[0].name]}"
         if ref.name == "PipelineExperimentConfig":
             return f"{self.imp('PipelineExperimentConfigProperties')}.{EXPERIMENT_PROPERTIES[ref.parts[0].name]}"
-        out = f"{self.step_var(ref.name)}.properties"
-        for part in ref.parts:
-            out += f".{part.name}" if isinstance(part, ir.Member) else f"[{part.key!r}]"
-        return out
+        step = p.steps[ref.name]
+        return p.kind_of(step).sdk_property(self.step_var(ref.name), ref.parts, self)
 
     def call(self, call: ir.Call) -> str:
         names = ("on", "values") if call.name == "join" else ("property_file", "path")

@@ -14,6 +14,7 @@ import sys
 
 import botocore.session
 
+# (service, shape); shapes of other services than sagemaker are stored as "service:Shape".
 ROOTS = [
     "DescribeTrainingJobResponse",
     "DescribeProcessingJobResponse",
@@ -22,33 +23,38 @@ ROOTS = [
     "ListTrainingJobsForHyperParameterTuningJobResponse",
     "DescribeModelOutput",
     "DescribeModelPackageOutput",
+    ("emr", "Step"),
 ]
 
 
 def main():
-    model = botocore.session.get_session().get_service_model("sagemaker")
+    session = botocore.session.get_session()
     shapes = {}
 
-    def visit(shape):
-        if shape.name in shapes:
-            return shape.name
+    def visit(shape, prefix=""):
+        key = prefix + shape.name
+        if key in shapes:
+            return key
         if shape.type_name == "structure":
-            shapes[shape.name] = None  # cycles
-            members = {name: visit(member) for name, member in shape.members.items()}
-            shapes[shape.name] = ["structure", members]
+            shapes[key] = None  # cycles
+            members = {name: visit(member, prefix) for name, member in shape.members.items()}
+            shapes[key] = ["structure", members]
         elif shape.type_name == "list":
-            shapes[shape.name] = None
-            shapes[shape.name] = ["list", visit(shape.member)]
+            shapes[key] = None
+            shapes[key] = ["list", visit(shape.member, prefix)]
         elif shape.type_name == "map":
-            shapes[shape.name] = None
-            shapes[shape.name] = ["map", visit(shape.value)]
+            shapes[key] = None
+            shapes[key] = ["map", visit(shape.value, prefix)]
         else:
-            shapes[shape.name] = shape.type_name
-        return shape.name
+            shapes[key] = shape.type_name
+        return key
 
     for root in ROOTS:
-        visit(model.shape_for(root))
-    meta = {"source": f"botocore {botocore.__version__} sagemaker service model", "roots": ROOTS}
+        service, name = root if isinstance(root, tuple) else ("sagemaker", root)
+        model = session.get_service_model(service)
+        visit(model.shape_for(name), "" if service == "sagemaker" else service + ":")
+    meta = {"source": f"botocore {botocore.__version__} service models (sagemaker, emr)",
+            "roots": [":".join(r) if isinstance(r, tuple) else r for r in ROOTS]}
     json.dump({"_meta": meta, "shapes": dict(sorted(shapes.items()))}, sys.stdout, indent=0,
               sort_keys=False, separators=(",", ":"))
     sys.stdout.write("\n")

@@ -13,6 +13,7 @@ class Condition(StepKind):
     type = "Condition"
     sdk_class = "ConditionStep"
     summary = "branches on conditions; the service ANDs the `when` clauses"
+    sdk_imports = {"sagemaker.workflow.condition_step": ("ConditionStep",)}
     members = frozenset({"when"})
     retry = False
     cache = False

@@ -10,6 +10,7 @@ class Fail(StepKind):
     type = "Fail"
     sdk_class = "FailStep"
     summary = "stops the execution as failed, with a message"
+    sdk_imports = {"sagemaker.workflow.fail_step": ("FailStep",)}
     retry = False
     cache = False
     property_root = None

@@ -42,6 +42,10 @@ class Processing(StepKind):
     type = "Processing"
     sdk_class = "ProcessingStep"
     summary = "a SageMaker processing job (Processor.run)"
+    sdk_imports = {"sagemaker.network": ("NetworkConfig",),
+                   "sagemaker.processing": ("ProcessingInput", "ProcessingOutput", "Processor", "ScriptProcessor"),
+                   "sagemaker.workflow.properties": ("PropertyFile",),
+                   "sagemaker.workflow.steps": ("ProcessingStep",)}
     property_root = "DescribeProcessingJobResponse"
     job_step = True
     experiment_run = "the processing job"

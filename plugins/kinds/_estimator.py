@@ -1,0 +1,143 @@
+"""The `Estimator` part shared by `training` and `tuning`: its fields, checks, channels, and
+the Python that builds it."""
+from __future__ import annotations
+
+from dsl import ir
+from dsl.diagnostics import error
+from dsl.kinds import Field
+
+from ._common import check_role
+
+CHANNEL_FIELDS = {
+    "s3_data": Field("string", required=True, doc="S3 URI of the channel's data"),
+    "content_type": Field("string", doc="MIME type of the data"),
+    "distribution": Field("string", doc="FullyReplicated (default) or ShardedByS3Key"),
+    "s3_data_type": Field("string", doc="S3Prefix (default), ManifestFile or AugmentedManifestFile"),
+    "input_mode": Field("string", doc="File, Pipe or FastFile for this channel"),
+}
+
+ESTIMATOR_FIELDS = {
+    "image_uri": Field("string", required=True, doc="training image"),
+    "role": Field("string", required=True, doc="IAM role ARN"),
+    "instance_type": Field("string", required=True),
+    "instance_count": Field("integer", required=True),
+    "volume_size": Field("integer", doc="GB, default 30"),
+    "max_run": Field("integer", doc="seconds, default 86400"),
+    "output_path": Field("string", doc="S3 prefix for model artifacts; default s3://<default_bucket>/"),
+    "base_job_name": Field("string", doc="job name prefix (not part of the definition)"),
+    "hyperparameters": Field("map"),
+    "environment": Field("map"),
+    "input_mode": Field("string", doc="File (default), Pipe or FastFile"),
+    "metric_definitions": Field("list", items="map"),
+    "enable_network_isolation": Field("boolean"),
+    "subnets": Field("list", items="string"),
+    "security_group_ids": Field("list", items="string"),
+    "volume_kms_key": Field("string"),
+    "output_kms_key": Field("string"),
+    "disable_profiler": Field("boolean"),
+    "tags": Field("any", doc="a map or a list of {Key, Value}"),
+}
+
+
+def check_estimator(step, ctx):
+    yield from check_role(step, ctx)
+    has_subnets = step.attribute("subnets") is not None
+    has_groups = step.attribute("security_group_ids") is not None
+    if has_subnets != has_groups:
+        given = step.attribute("subnets" if has_subnets else "security_group_ids")
+        missing = "security_group_ids" if has_subnets else "subnets"
+        yield error("E0303", f"`{given.name}` needs `{missing}` too (the SDK drops a VPC config "
+                    "with only one of them)", given.name_span, f"`{missing}` missing")
+    profiler = step.attribute("disable_profiler")
+    if profiler is not None and not isinstance(ctx.literal(profiler.value), bool):
+        yield error("E0304", "`disable_profiler` must be a literal `true` or `false`",
+                    profiler.value.span, "not a literal")
+    hyper = step.attribute("hyperparameters")
+    target = ctx.program.follow(hyper.value) if hyper is not None else None
+    for entry in target.entries if isinstance(target, ir.MapExpr) else ():
+        value = ctx.program.follow(entry.value)
+        if isinstance(value, (ir.ListExpr, ir.MapExpr)) and ctx.literal(value) is None:
+            yield error("E0304", f"hyperparameter `{entry.key}`: a list or map must hold only "
+                        "literals (the SDK turns it into a string with str())", entry.value.span,
+                        "holds an expression", "pass the value as its own hyperparameter, or use join(...)")
+    channels = {}
+    for channel in step.inputs:
+        name = channel.name or "training"
+        span = channel.name_span or channel.span.start()
+        if name in channels:
+            yield error("E0101", f"channel `{name}` is declared twice", span, "declared again here",
+                        notes=[(channels[name], "first declared here")])
+        channels[name] = span
+        if channel.value is not None:
+            ctx.expect(channel.value, "string", f"channel `{name}`")
+        else:
+            ctx.attributes(channel.attributes, CHANNEL_FIELDS, f"channel `{name}`", owner_span=span)
+
+
+def output_path(step, ctx):
+    return ctx.attr(step, "output_path", f"s3://{ctx.program.default_bucket}/")
+
+
+def channels(step, ctx) -> list:
+    """`InputDataConfig`: one channel per `input`, as `TrainingInput` writes it."""
+    out = []
+    for channel in step.inputs:
+        if channel.value is not None:
+            fields = {"s3_data": ctx.value(channel.value)}
+        else:
+            fields = {a.name: ctx.value(a.value) for a in channel.attributes}
+        source = {"S3DataType": fields.get("s3_data_type", "S3Prefix"), "S3Uri": fields.get("s3_data"),
+                  "S3DataDistributionType": fields.get("distribution", "FullyReplicated")}
+        entry = {"DataSource": {"S3DataSource": source}}
+        if fields.get("content_type") is not None:
+            entry["ContentType"] = fields["content_type"]
+        if fields.get("input_mode") is not None:
+            entry["InputMode"] = fields["input_mode"]
+        entry["ChannelName"] = channel.name or "training"
+        out.append(entry)
+    return out
+
+
+def hyperparameters(step, ctx, skip=()) -> dict:
+    """Hyperparameters as the SDK's `to_string()` makes them."""
+    hyper = step.attribute("hyperparameters")
+    target = ctx.program.follow(hyper.value) if hyper is not None else None
+    if not isinstance(target, ir.MapExpr):
+        return {}
+    return {e.key: ctx.to_string(e.value) for e in target.entries if e.key not in skip}
+
+
+def sdk_estimator(step, ctx, fields) -> tuple:
+    """(variable, statement) building the step's `Estimator`."""
+    estimator = ctx.var_for(step.name, "estimator")
+    args = [(name, ctx.attr(step, name)) for name in fields]
+    args.append(("sagemaker_session", ctx.session))
+    return estimator, f"{estimator} = {ctx.imp('Estimator')}({ctx.call_args(args)})"
+
+
+def sdk_inputs(step, ctx) -> str:
+    """The `inputs=` of `fit()`, or "" when the step has no channels."""
+    parts = []
+    for channel in step.inputs:
+        if channel.value is not None:
+            fields = f"s3_data={ctx.py(channel.value)}"
+        else:
+            fields = ctx.call_args((a.name, ctx.py(a.value)) for a in channel.attributes)
+        parts.append(f"{(channel.name or 'training')!r}: {ctx.imp('TrainingInput')}({fields})")
+    return f"inputs={{{', '.join(parts)}}}" if parts else ""
+
+
+def docs_channels(step, ctx) -> list:
+    if not step.inputs:
+        return []
+    out = ["Input channels:", ""]
+    for channel in step.inputs:
+        name = ctx.code(channel.name or "training")
+        if channel.value is not None:
+            out.append(f"- {name}: {ctx.code(ctx.text(channel.value))}")
+        else:
+            fields = {a.name: a.value for a in channel.attributes}
+            extra = ", ".join(f"{k} {ctx.code(ctx.text(v))}" for k, v in fields.items() if k != "s3_data")
+            data = ctx.code(ctx.text(fields["s3_data"])) if "s3_data" in fields else "?"
+            out.append(f"- {name}: {data}" + (f" ({extra})" if extra else ""))
+    return out + [""]
