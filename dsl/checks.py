@@ -106,6 +106,8 @@ class Checker:
             seen[attribute.name] = attribute.name_span
             if field.type == "step_list":
                 self.step_list(attribute)
+            elif field.type == "custom":
+                pass  # the kind checks this value itself
             else:
                 self.expect(attribute.value, field.type, f"`{attribute.name}`", field.items)
         if owner_span is not None:
@@ -383,7 +385,7 @@ class Checker:
                            ref.name_span, "a step, not a value",
                            f"e.g. `{step.name}.<Property>`; to order steps use `depends_on`"))
             return
-        problem = kind.property_problem(ref.parts, self)
+        problem = kind.property_problem(step, ref.parts, self)
         if problem is not None:
             index, message, hint = problem
             code = "E0206" if kind.property_root is None else "E0205"

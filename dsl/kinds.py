@@ -16,7 +16,8 @@ from .diagnostics import Diagnostic
 
 # Value types a field can ask for; `ctx.type_of(expr)` answers with the same words
 # (plus "any" when an expression's type is only known at run time).
-TYPES = ("string", "integer", "number", "boolean", "list", "map", "any", "step_list")
+# "step_list" is a list of step names; "custom" a value the kind checks itself.
+TYPES = ("string", "integer", "number", "boolean", "list", "map", "any", "step_list", "custom")
 
 
 @attrs.frozen
@@ -76,7 +77,7 @@ class StepKind:
         """Kind-specific problems of `step` beyond unknown/missing/mistyped fields."""
         return ()
 
-    def property_problem(self, parts: Tuple, ctx) -> Optional[Tuple[int, str, Optional[str]]]:
+    def property_problem(self, step: ir.Step, parts: Tuple, ctx) -> Optional[Tuple[int, str, Optional[str]]]:
         """Check a property path into this kind: None if fine, else (index of the bad part,
         message, hint). The default walks `property_root` in the shipped botocore shapes."""
         if self.property_root is None:

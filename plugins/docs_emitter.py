@@ -66,6 +66,9 @@ class DocsContext:
         if isinstance(target, ir.Interpolation):
             return "".join(piece if isinstance(piece, str) else self.text(piece)
                            for piece in interpolation_pieces(p, target))
+        if isinstance(target, ir.Call) and target.name not in ("join", "json_get"):
+            args = ", ".join((f"{a.name}=" if a.name else "") + self.quoted(a.value) for a in target.args)
+            return f"{target.name}({args})"
         if isinstance(target, ir.Call):
             args = {a.name or ("on", "values")[i] if target.name == "join" else a.name or ("property_file", "path")[i]: a.value
                     for i, a in enumerate(target.args)}

@@ -30,7 +30,7 @@ class Condition(StepKind):
         for when in step.whens:
             ctx.value(when.condition)
 
-    def property_problem(self, parts, ctx):
+    def property_problem(self, step, parts, ctx):
         first = parts[0]
         if not isinstance(first, ir.Member) or first.name != "Outcome":
             from dsl.diagnostics import did_you_mean

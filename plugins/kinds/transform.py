@@ -1,0 +1,128 @@
+"""`transform`: `TransformStep(step_args=Transformer(...).transform(...))`, Type `Transform`.
+`Arguments` is the CreateTransformJob request, minus the job name."""
+from __future__ import annotations
+
+from dsl import ir
+from dsl.diagnostics import error
+from dsl.hookspecs import hookimpl
+from dsl.kinds import Field, SdkStep, StepKind
+
+from ._common import tags
+
+TRANSFORMER_FIELDS = ("model_name", "instance_count", "instance_type", "strategy", "assemble_with",
+                      "output_path", "output_kms_key", "accept", "max_concurrent_transforms",
+                      "max_payload", "tags", "env", "base_transform_job_name", "volume_kms_key")
+TRANSFORM_ARGS = ("data", "data_type", "content_type", "compression_type", "split_type",
+                  "input_filter", "output_filter", "join_source")
+
+
+class Transform(StepKind):
+    name = "transform"
+    type = "Transform"
+    sdk_class = "TransformStep"
+    summary = "a SageMaker batch transform job (Transformer.transform)"
+    sdk_imports = {"sagemaker.transformer": ("Transformer",), "sagemaker.workflow.steps": ("TransformStep",)}
+    property_root = "DescribeTransformJobResponse"
+    job_step = True
+    experiment_run = "the transform job"
+    fields = {
+        "model_name": Field("string", required=True, doc="a model's name, e.g. `MakeModel.ModelName`"),
+        "instance_type": Field("string", required=True),
+        "instance_count": Field("integer", required=True),
+        "data": Field("string", required=True, doc="S3 URI of the input"),
+        "output_path": Field("string", doc="default s3://<default_bucket>/<pipeline>/<execution id>/<step>"),
+        "accept": Field("string"),
+        "assemble_with": Field("string", doc="None or Line"),
+        "strategy": Field("string", doc="MultiRecord or SingleRecord"),
+        "max_payload": Field("integer", doc="MB"),
+        "max_concurrent_transforms": Field("integer"),
+        "env": Field("map"),
+        "content_type": Field("string"),
+        "split_type": Field("string", doc="None, Line, RecordIO or TFRecord"),
+        "data_type": Field("string", doc="S3Prefix (default) or ManifestFile"),
+        "compression_type": Field("string", doc="None or Gzip"),
+        "input_filter": Field("string", doc="JSONPath"),
+        "output_filter": Field("string", doc="JSONPath"),
+        "join_source": Field("string", doc="None or Input"),
+        "output_kms_key": Field("string"),
+        "volume_kms_key": Field("string"),
+        "tags": Field("any", doc="a map or a list of {Key, Value}"),
+        "base_transform_job_name": Field("string", doc="job name prefix (not part of the definition)"),
+    }
+
+    def check(self, step, ctx):
+        data = step.attribute("data")
+        value = ctx.literal(data.value) if data is not None else None
+        if isinstance(value, str) and not value.startswith("s3://"):
+            yield error("E0304", "`data` must be an S3 URI (\"s3://...\")", data.value.span, "not an S3 URI")
+        model = step.attribute("model_name")
+        target = ctx.program.follow(model.value) if model is not None else None
+        if isinstance(target, ir.Ref) and target.name in ctx.program.steps:
+            source = ctx.program.steps[target.name]
+            if source.kind != "model":
+                yield error("E0304", f"`model_name` reads `{source.name}`, a `{source.kind}` step: a "
+                            "transform's model comes from a `model` step (`Step.ModelName`) or is a "
+                            "model's name", model.value.span, "not a model step")
+            elif [getattr(p, "name", None) for p in target.parts] != ["ModelName"]:
+                yield error("E0304", f"`model_name` should be `{source.name}.ModelName`", model.value.span,
+                            "not the model's name")
+
+    def needs_default_bucket(self, step, ctx):
+        return [("`output_path`", step.name_span)] if step.attribute("output_path") is None else []
+
+    def json_arguments(self, step, ctx) -> dict:
+        def attr(name, default=None):
+            return ctx.attr(step, name, default)
+
+        source = {"S3DataSource": {"S3DataType": attr("data_type", "S3Prefix"), "S3Uri": attr("data")}}
+        transform_input = {"DataSource": source}
+        for key, name in (("ContentType", "content_type"), ("CompressionType", "compression_type"),
+                          ("SplitType", "split_type")):
+            if step.attribute(name) is not None:
+                transform_input[key] = attr(name)
+        output_path = attr("output_path")
+        if output_path is None:
+            p = ctx.program
+            output_path = ctx.join("/", ["s3:/", p.default_bucket, p.name,
+                                         {"Get": "Execution.PipelineExecutionId"}, step.name])
+        output = {"S3OutputPath": output_path}
+        for key, name in (("KmsKeyId", "output_kms_key"), ("AssembleWith", "assemble_with"), ("Accept", "accept")):
+            if step.attribute(name) is not None:
+                output[key] = attr(name)
+        resources = {"InstanceCount": attr("instance_count"), "InstanceType": attr("instance_type")}
+        if step.attribute("volume_kms_key") is not None:
+            resources["VolumeKmsKeyId"] = attr("volume_kms_key")
+        args = {"ModelName": attr("model_name"), "TransformInput": transform_input,
+                "TransformOutput": output, "TransformResources": resources}
+        for key, name in (("BatchStrategy", "strategy"), ("MaxConcurrentTransforms", "max_concurrent_transforms"),
+                          ("MaxPayloadInMB", "max_payload"), ("Environment", "env")):
+            if step.attribute(name) is not None:
+                args[key] = attr(name)
+        if step.attribute("tags") is not None:
+            args["Tags"] = tags(ctx, step.attribute("tags").value)
+        processing = {}
+        for key, name in (("InputFilter", "input_filter"), ("OutputFilter", "output_filter"),
+                          ("JoinSource", "join_source")):
+            if step.attribute(name) is not None:
+                processing[key] = attr(name)
+        if processing:
+            args["DataProcessing"] = processing
+        return args
+
+    def sdk_step(self, step, ctx) -> SdkStep:
+        transformer = ctx.var_for(step.name, "transformer")
+        args = [(name, ctx.attr(step, name)) for name in TRANSFORMER_FIELDS]
+        model = ctx.program.follow(step.attribute("model_name").value)
+        if step.attribute("base_transform_job_name") is None and isinstance(model, ir.Literal):
+            # With a literal model name and no base job name, the SDK calls DescribeModel while
+            # building the definition; any base name avoids that and is dropped from the JSON.
+            args.append(("base_transform_job_name", repr(model.value)))
+        args.append(("sagemaker_session", ctx.session))
+        build = f"{transformer} = {ctx.imp('Transformer')}({ctx.call_args(args)})"
+        run = ctx.call_args((name, ctx.attr(step, name)) for name in TRANSFORM_ARGS)
+        return SdkStep("TransformStep", (("step_args", f"{transformer}.transform({run})"),), (build,))
+
+
+@hookimpl
+def pipedsl_step_kinds():
+    return [Transform()]

@@ -1,0 +1,212 @@
+"""`tuning`: `TuningStep(step_args=HyperparameterTuner(Estimator(...), ...).fit(...))`, Type
+`Tuning`. `Arguments` is the CreateHyperParameterTuningJob request, minus the job name."""
+from __future__ import annotations
+
+from dsl import ir
+from dsl.diagnostics import did_you_mean, error
+from dsl.hookspecs import hookimpl
+from dsl.kinds import Field, SdkStep, StepKind
+
+from ._common import is_set, tags
+from ._estimator import (
+    ESTIMATOR_FIELDS, channels, check_estimator, docs_channels, hyperparameters, output_path,
+    sdk_estimator, sdk_inputs,
+)
+
+RANGES = {  # function -> (SDK class, JSON list, argument names)
+    "continuous": ("ContinuousParameter", "ContinuousParameterRanges", ("min_value", "max_value", "scaling_type")),
+    "integer": ("IntegerParameter", "IntegerParameterRanges", ("min_value", "max_value", "scaling_type")),
+    "categorical": ("CategoricalParameter", "CategoricalParameterRanges", ("values",)),
+}
+JSON_ORDER = ("ContinuousParameterRanges", "CategoricalParameterRanges", "IntegerParameterRanges")
+SCALING_TYPES = ("Auto", "Linear", "Logarithmic", "ReverseLogarithmic")
+TUNER_FIELDS = ("objective_metric_name", "hyperparameter_ranges", "metric_definitions", "strategy",
+                "objective_type", "max_jobs", "max_parallel_jobs", "early_stopping_type")
+SECOND_ROOT = "ListTrainingJobsForHyperParameterTuningJobResponse"
+
+
+def range_args(call: ir.Call) -> dict:
+    names = RANGES[call.name][2]
+    return {arg.name or names[i]: arg.value for i, arg in enumerate(call.args) if arg.name or i < len(names)}
+
+
+class Tuning(StepKind):
+    name = "tuning"
+    type = "Tuning"
+    sdk_class = "TuningStep"
+    summary = "a SageMaker hyperparameter tuning job (HyperparameterTuner.fit)"
+    sdk_imports = {"sagemaker.estimator": ("Estimator",), "sagemaker.inputs": ("TrainingInput",),
+                   "sagemaker.parameter": ("CategoricalParameter", "ContinuousParameter", "IntegerParameter"),
+                   "sagemaker.tuner": ("HyperparameterTuner",), "sagemaker.workflow.steps": ("TuningStep",)}
+    property_root = "DescribeHyperParameterTuningJobResponse"
+    job_step = True
+    experiment_run = "one run per training job of the tuning job"
+    members = frozenset({"input"})
+    fields = {
+        **ESTIMATOR_FIELDS,
+        "metric_definitions": Field("list", items="map", doc="given to the tuner (the SDK drops an estimator's own)"),
+        "objective_metric_name": Field("string", required=True),
+        "objective_type": Field("string", doc="Maximize (default) or Minimize"),
+        "max_jobs": Field("integer", doc="default 1"),
+        "max_parallel_jobs": Field("integer", doc="default 1"),
+        "strategy": Field("string", doc="Bayesian (default), Random, Hyperband or Grid"),
+        "early_stopping_type": Field("string", doc="Off (default) or Auto"),
+        "hyperparameter_ranges": Field("custom", required=True,
+                                       doc="{ name: continuous(min, max) | integer(min, max) | categorical([...]) }"),
+    }
+
+    def check(self, step, ctx):
+        yield from check_estimator(step, ctx)
+        attribute = step.attribute("hyperparameter_ranges")
+        if attribute is None:
+            return
+        target = ctx.program.follow(attribute.value)
+        if not isinstance(target, ir.MapExpr) or not target.entries:
+            yield error("E0304", "`hyperparameter_ranges` is a map of ranges, e.g. "
+                        "`{ lr: continuous(0.01, 0.2) }`", attribute.value.span, "not a map of ranges")
+            return
+        for entry in target.entries:
+            yield from self.check_range(entry, ctx)
+
+    def check_range(self, entry, ctx):
+        call = entry.value
+        if not isinstance(call, ir.Call) or call.name not in RANGES:
+            hint = did_you_mean(call.name, RANGES) if isinstance(call, ir.Call) else None
+            yield error("E0304", f"range `{entry.key}` must be `continuous(min, max)`, `integer(min, max)` "
+                        "or `categorical([...])`", getattr(call, "name_span", None) or call.span,
+                        "not a range", hint)
+            return
+        names = RANGES[call.name][2]
+        args = {}
+        for i, arg in enumerate(call.args):
+            name = arg.name or (names[i] if i < len(names) else None)
+            if name not in names or name in args:
+                yield error("E0208", f"`{call.name}` takes {', '.join(names)}", arg.span, "unexpected argument")
+                continue
+            args[name] = arg.value
+        if call.name == "categorical":
+            if "values" not in args:
+                yield error("E0208", "`categorical` needs a list of values", call.span.start(), "no values")
+            else:
+                ctx.expect(args["values"], "list", "the categorical values")
+            return
+        for bound in ("min_value", "max_value"):
+            if bound not in args:
+                yield error("E0208", f"`{call.name}` needs {bound}", call.span.start(), f"no {bound}")
+            else:
+                ctx.expect(args[bound], "number", f"the {bound} of `{entry.key}`")
+        if "scaling_type" in args:
+            ctx.expect(args["scaling_type"], "string", "the scaling type")
+            value = ctx.literal(args["scaling_type"])
+            if isinstance(value, str) and value not in SCALING_TYPES:
+                yield error("E0304", f"unknown scaling type {value!r}", args["scaling_type"].span, "unknown",
+                            did_you_mean(value, SCALING_TYPES) or "one of " + ", ".join(SCALING_TYPES))
+
+    def property_problem(self, step, parts, ctx):
+        problem = ctx.walk_shape(self.property_root, parts)
+        if problem is not None and problem[0] == 0 and ctx.walk_shape(SECOND_ROOT, parts) is None:
+            return None  # TrainingJobSummaries[...] comes from ListTrainingJobsForHyperParameterTuningJob
+        return problem
+
+    def needs_default_bucket(self, step, ctx):
+        return [("`output_path`", step.name_span)] if step.attribute("output_path") is None else []
+
+    def ranges(self, step, ctx) -> dict:
+        out = {key: [] for key in JSON_ORDER}
+        target = ctx.program.follow(step.attribute("hyperparameter_ranges").value)
+        for entry in target.entries:
+            call = entry.value
+            args = range_args(call)
+            key = RANGES[call.name][1]
+            if call.name == "categorical":
+                values = ctx.program.follow(args["values"])
+                out[key].append({"Name": entry.key, "Values": [ctx.to_string(v) for v in values.items]})
+            else:
+                scaling = ctx.literal(args["scaling_type"]) if "scaling_type" in args else "Auto"
+                out[key].append({"Name": entry.key, "MinValue": ctx.to_string(args["min_value"]),
+                                 "MaxValue": ctx.to_string(args["max_value"]), "ScalingType": scaling})
+        return out
+
+    def json_arguments(self, step, ctx) -> dict:
+        def attr(name, default=None):
+            return ctx.attr(step, name, default)
+
+        config = {
+            "Strategy": attr("strategy", "Bayesian"),
+            "ResourceLimits": {"MaxNumberOfTrainingJobs": attr("max_jobs", 1),
+                               "MaxParallelTrainingJobs": attr("max_parallel_jobs", 1)},
+            "TrainingJobEarlyStoppingType": attr("early_stopping_type", "Off"),
+            "HyperParameterTuningJobObjective": {"Type": attr("objective_type", "Maximize"),
+                                                 "MetricName": attr("objective_metric_name")},
+            "ParameterRanges": self.ranges(step, ctx),
+        }
+        target = ctx.program.follow(step.attribute("hyperparameter_ranges").value)
+        definition = {"StaticHyperParameters": hyperparameters(step, ctx, skip={e.key for e in target.entries}),
+                      "RoleArn": attr("role")}
+        output = {"S3OutputPath": output_path(step, ctx)}
+        if step.attribute("output_kms_key") is not None:
+            output["KmsKeyId"] = attr("output_kms_key")
+        definition["OutputDataConfig"] = output
+        definition["StoppingCondition"] = {"MaxRuntimeInSeconds": attr("max_run", 86400)}
+        resources = {}
+        if step.attribute("volume_kms_key") is not None:
+            resources["VolumeKmsKeyId"] = attr("volume_kms_key")
+        resources.update({"InstanceCount": attr("instance_count"), "InstanceType": attr("instance_type"),
+                          "VolumeSizeInGB": attr("volume_size", 30)})
+        definition["HyperParameterTuningResourceConfig"] = resources
+        algorithm = {"TrainingInputMode": attr("input_mode", "File")}
+        if step.attribute("metric_definitions") is not None:
+            algorithm["MetricDefinitions"] = attr("metric_definitions")
+        algorithm["TrainingImage"] = attr("image_uri")
+        definition["AlgorithmSpecification"] = algorithm
+        if step.inputs:
+            definition["InputDataConfig"] = channels(step, ctx)
+        if step.attribute("subnets") is not None and step.attribute("security_group_ids") is not None:
+            definition["VpcConfig"] = {"Subnets": attr("subnets"), "SecurityGroupIds": attr("security_group_ids")}
+        network = step.attribute("enable_network_isolation")
+        if network is not None and is_set(ctx, network.value):
+            definition["EnableNetworkIsolation"] = attr("enable_network_isolation")
+        if step.attribute("environment") is not None:
+            definition["Environment"] = attr("environment")
+        args = {"HyperParameterTuningJobConfig": config, "TrainingJobDefinition": definition}
+        if step.attribute("tags") is not None:
+            args["Tags"] = tags(ctx, step.attribute("tags").value)
+        return args
+
+    def docs_details(self, step, ctx) -> list:
+        out = ["Hyperparameter ranges:", ""]
+        target = ctx.program.follow(step.attribute("hyperparameter_ranges").value)
+        for entry in target.entries:
+            args = range_args(entry.value)
+            if entry.value.name == "categorical":
+                text = f"one of {ctx.text(args['values'])}"
+            else:
+                text = f"{entry.value.name} from {ctx.text(args['min_value'])} to {ctx.text(args['max_value'])}"
+                if "scaling_type" in args:
+                    text += f", {ctx.text(args['scaling_type'])} scaling"
+            out.append(f"- {ctx.code(entry.key)}: {ctx.code(text)}")
+        return out + [""] + docs_channels(step, ctx)
+
+    def sdk_step(self, step, ctx) -> SdkStep:
+        estimator_fields = [f for f in ESTIMATOR_FIELDS if f != "metric_definitions"]
+        estimator, build = sdk_estimator(step, ctx, estimator_fields)
+        target = ctx.program.follow(step.attribute("hyperparameter_ranges").value)
+        ranges = []
+        for entry in target.entries:
+            cls = ctx.imp(RANGES[entry.value.name][0])
+            args = ", ".join(f"{k}={ctx.py(v)}" for k, v in range_args(entry.value).items())
+            ranges.append(f"{entry.key!r}: {cls}({args})")
+        tuner = ctx.var_for(step.name, "tuner")
+        args = [("estimator", estimator)]
+        for name in TUNER_FIELDS:
+            if name == "hyperparameter_ranges":
+                args.append((name, "{" + ", ".join(ranges) + "}"))
+            else:
+                args.append((name, ctx.attr(step, name)))
+        build_tuner = f"{tuner} = {ctx.imp('HyperparameterTuner')}({ctx.call_args(args)})"
+        return SdkStep("TuningStep", (("step_args", f"{tuner}.fit({sdk_inputs(step, ctx)})"),), (build, build_tuner))
+
+
+@hookimpl
+def pipedsl_step_kinds():
+    return [Tuning()]
