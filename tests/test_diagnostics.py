@@ -8,6 +8,8 @@ import dsl
 
 ROLE = '"arn:aws:iam::123456789012:role/R"'
 TRAIN = f'image_uri = "img"\n role = {ROLE}\n instance_type = "ml.m5.large"\n instance_count = 1\n'
+TUNE = ('pipeline X { default_bucket = "b"\n step U: tuning { ' + TRAIN.replace("%", "%%")
+        + ' objective_metric_name = "m"\n hyperparameter_ranges = { %s } }\n %s\n}')
 
 
 def problems(text):
@@ -103,6 +105,30 @@ CASES = [
     ("cycle through a let", 'let m = "s3://${U.ModelArtifacts.S3ModelArtifacts}/x"\npipeline X { default_bucket = "b"\n step T: training { ' + TRAIN + ' output_path = "s3://o" }\n step U: training { ' + TRAIN + ' output_path = m\n depends_on = [T] }\n step V: fail { depends_on = [U] }\n}', "E0311", [("U: training", 0)]),
     ("hyperparameter list with an expression", 'pipeline X { default_bucket = "b"\n param P\n step T: training { ' + TRAIN + ' hyperparameters = { a: [1, P] } }\n}', "E0304", ["[1, P]"]),
     ("number too large", "pipeline X {\n param F: Float = 1e999\n}", "E0304", ["1e999"]),
+    ("job exception on a model step", 'pipeline X {\n step M: model { image_uri = "i"\n role = "arn:aws:iam::1:role/r"\n retry SageMaker.CAPACITY_ERROR }\n}', "E0314", ["SageMaker.CAPACITY_ERROR"]),
+    ("job exception on an emr step", 'pipeline X {\n step E: emr { cluster_id = "j-1"\n step_config { jar = "s3://j" }\n retry Step.THROTTLING, SageMaker.JOB_INTERNAL_ERROR }\n}', "E0314", ["SageMaker.JOB_INTERNAL_ERROR"]),
+    ("transform model from a training step", f'pipeline X {{ default_bucket = "b"\n step T: training {{ {TRAIN} }}\n step B: transform {{ model_name = T.TrainingJobName\n instance_type = "t"\n instance_count = 1\n data = "s3://d" }}\n}}', "E0304", ["T.TrainingJobName"]),
+    ("transform data not in S3", 'pipeline X { default_bucket = "b"\n step B: transform { model_name = "m"\n instance_type = "t"\n instance_count = 1\n data = "/local" }\n}', "E0304", ['"/local"']),
+    ("transform needs a default bucket", 'pipeline X {\n step B: transform { model_name = "m"\n instance_type = "t"\n instance_count = 1\n data = "s3://d" }\n}', "E0307", ["B: transform"]),
+    ("model needs a role", 'pipeline X {\n step M: model { image_uri = "i" }\n}', "E0303", ["M: model"]),
+    ("register needs a group", 'pipeline X {\n step R: register_model { image_uri = "i" }\n}', "E0303", ["R: register_model"]),
+    ("emr without a cluster", 'pipeline X {\n step E: emr { step_config { jar = "s3://j" } }\n}', "E0303", ["E: emr"]),
+    ("emr without step_config", 'pipeline X {\n step E: emr { cluster_id = "j-1" }\n}', "E0303", ["E: emr"]),
+    ("emr with both clusters", 'pipeline X {\n step E: emr { cluster_id = "j-1"\n cluster_config = { Instances: { InstanceGroups: [] } }\n step_config { jar = "s3://j" } }\n}', "E0304", ["cluster_config"]),
+    ("emr role without cluster id", 'pipeline X {\n step E: emr { cluster_config = { Instances: { InstanceFleets: [] } }\n execution_role_arn = "r"\n step_config { jar = "s3://j" } }\n}', "E0304", ["execution_role_arn"]),
+    ("emr cluster config rules", 'pipeline X {\n step E: emr { cluster_config = { Name: "n", Instances: { TerminationProtected: true } }\n step_config { jar = "s3://j" } }\n}', "E0304", ["Name", "Instances", "TerminationProtected"]),
+    ("emr step_config field", 'pipeline X {\n step E: emr { cluster_id = "j-1"\n step_config { jar = "s3://j", mainclass = "M" } }\n}', "E0302", ["mainclass"]),
+    ("unknown block", 'pipeline X {\n step E: emr { cluster_id = "j-1"\n step_confg { jar = "s3://j" } }\n}', "E0306", ["step_confg"]),
+    ("lambda output type", 'pipeline X {\n step L: lambda { function_arn = "a"\n output o: Str }\n}', "E0151", ["Str"]),
+    ("lambda output twice", 'pipeline X {\n step L: lambda { function_arn = "a"\n output o: String\n output o: Float }\n}', "E0101", [("o:", 1)]),
+    ("lambda undeclared output", 'pipeline X {\n step L: lambda { function_arn = "a"\n output o: String }\n step F: fail { error_message = L.OutputParameters["p"] }\n}', "E0205", ['["p"]']),
+    ("lambda property root", 'pipeline X {\n step L: lambda { function_arn = "a" }\n step F: fail { error_message = L.Outputs }\n}', "E0205", ["Outputs"]),
+    ("callback takes no retry", 'pipeline X {\n step C: callback { sqs_queue_url = "q"\n retry Step.THROTTLING }\n}', "E0306", ["retry"]),
+    ("tuning range function", TUNE % ("a: continous(1, 2)", ""), "E0304", ["continous"]),
+    ("tuning range arguments", TUNE % ("b: integer(1)", ""), "E0208", ["integer(1)"]),
+    ("tuning categorical values", TUNE % ('c: categorical("x")', ""), "E0304", ['"x"']),
+    ("tuning scaling type", TUNE % ('d: continuous(1, 2, "Log")', ""), "E0304", ['"Log"']),
+    ("tuning summaries member", TUNE % ("a: integer(1, 2)", "step F: fail { error_message = U.TrainingJobSummaries[0].Nope }"), "E0205", ["Nope"]),
     ("unknown exception type", "pipeline X { default_bucket = \"b\"\n step T: training { " + TRAIN + " retry Step.TROTTLING }\n}", "E0312", ["Step.TROTTLING"]),
     ("mixed exception types", "pipeline X { default_bucket = \"b\"\n step T: training { " + TRAIN + " retry Step.THROTTLING, SageMaker.CAPACITY_ERROR }\n}", "E0313", ["retry"]),
     ("a valid file has no problems", "pipeline X {\n step C: condition { when 1 == 1\n else_steps = [D] }\n step D: fail {}\n}", None, []),

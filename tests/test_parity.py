@@ -46,11 +46,11 @@ def list_keys(value):
     return None
 
 
-@pytest.mark.parametrize("example", ["churn", "experiment-default", "experiment-none",
+@pytest.mark.parametrize("example", ["churn", "end-to-end", "experiment-default", "experiment-none",
                                      "experiment-custom-name", "experiment-custom-trial"])
 def test_the_examples_are_parity_cases(example):
     from conftest import ROOT
 
-    case = "churn-example" if example == "churn" else f"example-{example}"
+    case = {"churn": "churn-example", "end-to-end": "end-to-end-example"}.get(example, f"example-{example}")
     assert (ROOT / "tests" / "parity" / case / "case.pipe").read_text() == \
         (ROOT / "examples" / f"{example}.pipe").read_text()

@@ -104,8 +104,11 @@ class Tuning(StepKind):
 
     def property_problem(self, step, parts, ctx):
         problem = ctx.walk_shape(self.property_root, parts)
-        if problem is not None and problem[0] == 0 and ctx.walk_shape(SECOND_ROOT, parts) is None:
-            return None  # TrainingJobSummaries[...] comes from ListTrainingJobsForHyperParameterTuningJob
+        if problem is not None and problem[0] == 0:
+            # TrainingJobSummaries[...] comes from ListTrainingJobsForHyperParameterTuningJob
+            second = ctx.walk_shape(SECOND_ROOT, parts)
+            if second is None or second[0] > 0:
+                return second
         return problem
 
     def needs_default_bucket(self, step, ctx):
