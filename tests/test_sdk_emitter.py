@@ -71,7 +71,7 @@ def test_hostile_strings_stay_strings(sdk, tmp_path):
     assert steps["S3"]["Arguments"]["ErrorMessage"] == "new\nline\r\n and tab\t"
 
 
-ALLOWED_CALLS = {"print", "definition", "fit", "run", "append"}
+ALLOWED_CALLS = {"print", "definition", "fit", "run", "transform", "create", "register", "append"}
 
 
 def test_generated_code_only_builds_the_pipeline(tmp_path):
