@@ -137,6 +137,12 @@ Cond = Union[Compare, InCond, NotCond, OrCond, AndCond]
 # --- declarations ------------------------------------------------------------------------
 
 
+def _last(attributes, name):
+    """The last attribute called `name` (a repeated one is reported by the checks)."""
+    return next((a for a in reversed(attributes) if a.name == name), None)
+
+
+
 @frozen
 class Attribute:
     name: str
@@ -248,11 +254,7 @@ class Step:
 
     def attribute(self, name: str) -> Optional[Attribute]:
         """The last attribute called `name`, or None."""
-        found = None
-        for attribute in self.attributes:
-            if attribute.name == name:
-                found = attribute
-        return found
+        return _last(self.attributes, name)
 
 
 @frozen
@@ -269,11 +271,7 @@ class Pipeline:
     span: Span
 
     def attribute(self, name: str) -> Optional[Attribute]:
-        found = None
-        for attribute in self.attributes:
-            if attribute.name == name:
-                found = attribute
-        return found
+        return _last(self.attributes, name)
 
 
 @frozen
@@ -287,3 +285,50 @@ class File:
     @property
     def pipeline(self) -> Pipeline:
         return self.pipelines[0]
+
+
+def children(node) -> tuple:
+    """The expressions and conditions directly inside `node`."""
+    if isinstance(node, ListExpr):
+        return node.items
+    if isinstance(node, MapExpr):
+        return tuple(entry.value for entry in node.entries)
+    if isinstance(node, Interpolation):
+        return tuple(piece for piece in node.pieces if isinstance(piece, Ref))
+    if isinstance(node, Call):
+        return tuple(arg.value for arg in node.args)
+    if isinstance(node, Compare):
+        return (node.left, node.right)
+    if isinstance(node, InCond):
+        return (node.value, node.values)
+    if isinstance(node, NotCond):
+        return (node.condition,)
+    if isinstance(node, (OrCond, AndCond)):
+        return node.conditions
+    return ()
+
+
+def walk(node):
+    """`node` and every expression or condition below it, depth first."""
+    yield node
+    for child in children(node):
+        yield from walk(child)
+
+
+def step_values(step: Step, skip=()):
+    """Every expression and condition a step holds (attributes not in `skip`, members,
+    blocks, `when`s)."""
+    for attribute in step.attributes:
+        if attribute.name not in skip:
+            yield attribute.value
+    for group in (step.inputs, step.outputs, step.property_files, step.retries):
+        for member in group:
+            if getattr(member, "value", None) is not None:
+                yield member.value
+            for attribute in member.attributes:
+                yield attribute.value
+    for block in step.blocks:
+        for attribute in block.attributes:
+            yield attribute.value
+    for when in step.whens:
+        yield when.condition

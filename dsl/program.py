@@ -129,28 +129,12 @@ class Program:
             return []
         seen.add(name)
         found: List[str] = []
-
-        def visit(expr):
-            if isinstance(expr, ir.Ref):
-                if expr.name in self.steps:
-                    found.append(expr.name)
-                elif expr.name in self.lets:
-                    found.extend(self.steps_read_by_let(expr.name, seen))
-            elif isinstance(expr, ir.Interpolation):
-                for piece in expr.pieces:
-                    if isinstance(piece, ir.Ref):
-                        visit(piece)
-            elif isinstance(expr, ir.ListExpr):
-                for item in expr.items:
-                    visit(item)
-            elif isinstance(expr, ir.MapExpr):
-                for entry in expr.entries:
-                    visit(entry.value)
-            elif isinstance(expr, ir.Call):
-                for arg in expr.args:
-                    visit(arg.value)
-
-        visit(self.lets[name].value)
+        for node in ir.walk(self.lets[name].value):
+            if isinstance(node, ir.Ref):
+                if node.name in self.steps:
+                    found.append(node.name)
+                elif node.name in self.lets:
+                    found.extend(self.steps_read_by_let(node.name, seen))
         return found
 
     def attr_literal(self, step: ir.Step, name: str, default=None):

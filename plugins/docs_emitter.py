@@ -111,7 +111,8 @@ class DocsContext:
 
 
 def data_flows(program) -> Dict[str, Dict[str, List[str]]]:
-    """step -> {upstream step -> what it reads from it}, from property references and json_get."""
+    """step -> {upstream step -> what it reads from it}, from property references (through
+    lets too) and `json_get` property files."""
     flows: Dict[str, Dict[str, List[str]]] = {}
 
     def add(step_name, upstream, what):
@@ -119,62 +120,27 @@ def data_flows(program) -> Dict[str, Dict[str, List[str]]]:
         if what not in reads:
             reads.append(what)
 
-    def visit(step_name, expr):
-        if isinstance(expr, ir.Call) and expr.name == "json_get":
-            for arg in expr.args:
-                ref = arg.value
-                if (arg.name in (None, "property_file") and isinstance(ref, ir.Ref)
-                        and ref.name in program.steps and ref.parts):
-                    add(step_name, ref.name, f"PropertyFiles.{ref.parts[0].name}")
-                else:
-                    visit(step_name, arg.value)
-            return
-        if isinstance(expr, ir.Ref):
-            if expr.name in program.steps and expr.parts:
-                add(step_name, expr.name, property_path(expr.parts).lstrip("."))
-            elif expr.name in program.lets:
-                visit(step_name, program.lets[expr.name].value)
-        elif isinstance(expr, ir.Interpolation):
-            for piece in expr.pieces:
-                if isinstance(piece, ir.Ref):
-                    visit(step_name, piece)
-        elif isinstance(expr, ir.ListExpr):
-            for item in expr.items:
-                visit(step_name, item)
-        elif isinstance(expr, ir.MapExpr):
-            for entry in expr.entries:
-                visit(step_name, entry.value)
-        elif isinstance(expr, ir.Call):
-            for arg in expr.args:
-                visit(step_name, arg.value)
-        elif isinstance(expr, ir.Compare):
-            visit(step_name, expr.left)
-            visit(step_name, expr.right)
-        elif isinstance(expr, ir.InCond):
-            visit(step_name, expr.value)
-            visit(step_name, expr.values)
-        elif isinstance(expr, ir.NotCond):
-            visit(step_name, expr.condition)
-        elif isinstance(expr, (ir.OrCond, ir.AndCond)):
-            for c in expr.conditions:
-                visit(step_name, c)
+    def visit(step_name, expr, seen=()):
+        property_files = set()
+        for node in ir.walk(expr):
+            if isinstance(node, ir.Call) and node.name == "json_get":
+                for i, arg in enumerate(node.args):
+                    ref = arg.value
+                    if ((arg.name == "property_file" or (arg.name is None and i == 0))
+                            and isinstance(ref, ir.Ref) and ref.name in program.steps and ref.parts):
+                        add(step_name, ref.name, f"PropertyFiles.{ref.parts[0].name}")
+                        property_files.add(id(ref))
+            elif isinstance(node, ir.Ref) and id(node) not in property_files:
+                if node.name in program.steps and node.parts:
+                    add(step_name, node.name, property_path(node.parts).lstrip("."))
+                elif node.name in program.lets and node.name not in seen:
+                    visit(step_name, program.lets[node.name].value, seen + (node.name,))
 
     for step in program.pipeline.steps:
         kind = program.kind_of(step)
-        branches = {n for n, f in kind.fields.items() if f.type == "step_list"} | {"depends_on"}
-        for attribute in step.attributes:
-            if attribute.name not in branches:
-                visit(step.name, attribute.value)
-        for member in step.inputs + step.outputs + step.property_files:
-            if getattr(member, "value", None) is not None:
-                visit(step.name, member.value)
-            for attribute in member.attributes:
-                visit(step.name, attribute.value)
-        for block in step.blocks:
-            for attribute in block.attributes:
-                visit(step.name, attribute.value)
-        for when in step.whens:
-            visit(step.name, when.condition)
+        skip = {n for n, f in kind.fields.items() if f.type == "step_list"} | {"depends_on"}
+        for value in ir.step_values(step, skip=skip):
+            visit(step.name, value)
     return flows
 
 

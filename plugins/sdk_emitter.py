@@ -238,93 +238,22 @@ class SdkContext:
         return f"{self.imp('ConditionNot')}(expression={code})"
 
 
-def _let_reads_a_step(program, let: ir.Let, seen=()) -> bool:
-    """Does the let's value (through other lets) read a step property?"""
-    found = False
-
-    def visit(expr):
-        nonlocal found
-        if isinstance(expr, ir.Ref):
-            if expr.name in program.steps:
-                found = True
-            elif expr.name in program.lets and expr.name not in seen:
-                found = found or _let_reads_a_step(program, program.lets[expr.name], seen + (let.name,))
-        elif isinstance(expr, ir.Interpolation):
-            for piece in expr.pieces:
-                if isinstance(piece, ir.Ref):
-                    visit(piece)
-        elif isinstance(expr, ir.ListExpr):
-            for item in expr.items:
-                visit(item)
-        elif isinstance(expr, ir.MapExpr):
-            for entry in expr.entries:
-                visit(entry.value)
-        elif isinstance(expr, ir.Call):
-            for arg in expr.args:
-                visit(arg.value)
-
-    visit(let.value)
-    return found
-
-
 def _names_in(expr, into: set):
     """Every name an expression or condition mentions (lets, steps, parameters)."""
-    if isinstance(expr, ir.Ref):
-        into.add(expr.name)
-    elif isinstance(expr, ir.Interpolation):
-        into.update(p.name for p in expr.pieces if isinstance(p, ir.Ref))
-    elif isinstance(expr, ir.ListExpr):
-        for item in expr.items:
-            _names_in(item, into)
-    elif isinstance(expr, ir.MapExpr):
-        for entry in expr.entries:
-            _names_in(entry.value, into)
-    elif isinstance(expr, ir.Call):
-        for arg in expr.args:
-            _names_in(arg.value, into)
-    elif isinstance(expr, ir.Compare):
-        _names_in(expr.left, into)
-        _names_in(expr.right, into)
-    elif isinstance(expr, ir.InCond):
-        _names_in(expr.value, into)
-        _names_in(expr.values, into)
-    elif isinstance(expr, ir.NotCond):
-        _names_in(expr.condition, into)
-    elif isinstance(expr, (ir.OrCond, ir.AndCond)):
-        for c in expr.conditions:
-            _names_in(c, into)
+    into.update(node.name for node in ir.walk(expr) if isinstance(node, ir.Ref))
     return into
 
 
 def _step_mentions(program, step: ir.Step) -> set:
     """Steps whose Python variable the code of `step` uses (through lets too)."""
-    names = set()
     kind = program.kind_of(step)
-    branches = {n for n, f in kind.fields.items() if f.type == "step_list"} if kind else set()
-    for attribute in step.attributes:
-        if attribute.name not in branches:  # branch lists are ordered separately
-            _names_in(attribute.value, names)
-    for group in (step.inputs, step.outputs, step.property_files, step.retries):
-        for member in group:
-            if getattr(member, "value", None) is not None:
-                _names_in(member.value, names)
-            for attribute in member.attributes:
-                _names_in(attribute.value, names)
-    for block in step.blocks:
-        for attribute in block.attributes:
-            _names_in(attribute.value, names)
-    for when in step.whens:
-        _names_in(when.condition, names)
-    seen, todo, steps = set(), list(names), set()
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        if name in program.steps:
-            steps.add(name)
-        elif name in program.lets:
-            todo.extend(_names_in(program.lets[name].value, set()))
+    branches = {n for n, f in kind.fields.items() if f.type == "step_list"} - {"depends_on"} if kind else set()
+    names = set()
+    for value in ir.step_values(step, skip=branches):  # branch lists are ordered separately
+        _names_in(value, names)
+    steps = {n for n in names if n in program.steps}
+    for name in names:
+        steps.update(program.steps_read_by_let(name))
     steps.discard(step.name)
     return steps
 
@@ -388,7 +317,7 @@ class ModuleWriter:
         p = self.program
         out, done = [], set()
         lets = [let for let in p.file.lets + p.pipeline.lets
-                if p.lets.get(let.name) is let and not _let_reads_a_step(p, let)]
+                if p.lets.get(let.name) is let and not p.steps_read_by_let(let.name)]
 
         def write(let, stack=()):
             if let.name in done or let.name in stack:

@@ -147,6 +147,7 @@ def test_an_emitter_that_crashes_is_reported_with_its_plugin(plugin_dir):
     with pytest.raises(dsl.PipeError) as info:
         dsl.transpile(PIPE, to="crash", registry=registry)
     assert "emitter `crash` (plugin `pdsl_test_crash`) failed: ZeroDivisionError" in str(info.value)
+    assert [d.code for d in info.value.diagnostics] == ["E0402"]
 
 
 def test_cli_warns_about_a_broken_plugin_and_still_works(tmp_path):

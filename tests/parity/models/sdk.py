@@ -27,7 +27,9 @@ make_model = ModelStep(name="MakeModel", step_args=model.create(instance_type="m
                        retry_policies=[StepRetryPolicy(exception_types=[StepExceptionTypeEnum.SERVICE_FAULT],
                                                        max_attempts=2)])
 register_model = Model(image_uri="img:serve", model_data=train.properties.ModelArtifacts.S3ModelArtifacts,
-                       role=ROLE, env={"STAGE": stage}, sagemaker_session=session)
+                       role=ROLE, env={"STAGE": stage}, name="registered-model",
+                       vpc_config={"Subnets": ["subnet-2"], "SecurityGroupIds": ["sg-2"]},
+                       enable_network_isolation=True, sagemaker_session=session)
 register = ModelStep(name="Register", step_args=register_model.register(
     content_types=["text/csv"], response_types=["application/json"],
     inference_instances=["ml.m5.large", "ml.m5.xlarge"], transform_instances=["ml.m5.large"],
