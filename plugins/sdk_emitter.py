@@ -14,7 +14,6 @@ import re
 import unicodedata
 from typing import Dict, List, Optional, Tuple
 
-import black
 
 from dsl import ir
 from dsl.api import PipeError
@@ -288,6 +287,8 @@ class ModuleWriter:
         head.append("")
         head += self.imports()
         source = "\n".join(head + [""] + body) + "\n"
+        import black  # here, not at the top: loading the plugin must stay cheap for other emitters
+
         return black.format_str(source, mode=black.Mode())
 
     def imports(self) -> List[str]:
