@@ -5,7 +5,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from . import ir
 from .checks import check
-from .diagnostics import Diagnostic, Span, error, render_text, sort_key
+from .diagnostics import NO_SPAN, Diagnostic, Span, did_you_mean, error, render_text, sort_key
 from .parser import SyntaxProblem, parse_tree
 from .plugin_manager import Registry, default_registry
 from .program import Program
@@ -74,8 +74,6 @@ def transpile(text: str, to: str = "json", filename: str = "<string>", compact: 
         raise PipeError(errors or problems, text, filename)
     emitter = registry.emitters.get(to)
     if emitter is None:
-        from .diagnostics import NO_SPAN, did_you_mean
-
         raise PipeError([error("E0401", f"no emitter called `{to}`", NO_SPAN, "",
                                did_you_mean(to, registry.emitters) or
                                "installed: " + ", ".join(sorted(registry.emitters)))], text, filename)
@@ -84,7 +82,5 @@ def transpile(text: str, to: str = "json", filename: str = "<string>", compact: 
     except PipeError:
         raise
     except Exception as exc:  # noqa: BLE001 - a plugin's crash is reported, not a traceback
-        from .diagnostics import NO_SPAN
-
         raise PipeError([error("E0402", f"emitter `{to}` (plugin `{emitter.plugin}`) failed: "
                                f"{type(exc).__name__}: {exc}", NO_SPAN)], text, filename) from exc

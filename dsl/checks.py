@@ -13,7 +13,7 @@ from typing import Dict, List, Optional
 from . import ir
 from .diagnostics import Diagnostic, Span, did_you_mean, error
 from .kinds import ENVELOPE_FIELDS, Field
-from .program import EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, PARAM_TYPES, Program
+from .program import EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, FUNCTION_PARAMETERS, PARAM_TYPES, Program
 
 PIPELINE_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}")
 STEP_OR_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -327,11 +327,9 @@ class Checker:
             if not isinstance(first, ir.Member) or first.name not in table:
                 span = first.span if first is not None else ref.name_span
                 name = first.name if isinstance(first, ir.Member) else ""
+                hint = (did_you_mean(name, table) if name else None) or "one of: " + ", ".join(table)
                 self.add(error("E0204", f"unknown {what} `{ref.name}.{name}`" if name else
-                               f"`{ref.name}` needs a member", span, f"not an {what}"
-                               if what[0] in "ae" else f"not a {what}",
-                               did_you_mean(name, table) if name else None
-                               or "one of: " + ", ".join(table)))
+                               f"`{ref.name}` needs a member", span, f"not an {what}", hint))
             elif len(ref.parts) > 1:
                 self.add(error("E0204", f"`{ref.name}.{first.name}` has no members",
                                ref.parts[1].span, "nothing to select"))
@@ -440,7 +438,7 @@ class Checker:
                 self.expect(path, "string", "the JSON path")
 
     def bind_args(self, call: ir.Call) -> Optional[dict]:
-        names = ("on", "values") if call.name == "join" else ("property_file", "path")
+        names = FUNCTION_PARAMETERS[call.name]
         allowed = ("on", "values") if call.name == "join" else ("property_file", "s3_uri", "path")
         bound, ok = {}, True
         for i, arg in enumerate(call.args):
@@ -466,12 +464,7 @@ class Checker:
                 ok = False
                 continue
             bound[name] = arg.value
-        if call.name == "join" and "on" not in bound and "values" in bound:
-            pass  # `on` defaults to "" as in the SDK
-        for name, value in bound.items():
-            if name not in ("property_file", "s3_uri", "path", "on", "values"):
-                self.value(value)
-        return bound if ok else None
+        return bound if ok else None  # a missing `on` defaults to "", as in the SDK
 
     # --- steps ------------------------------------------------------------------------
     def step_list(self, attribute: ir.Attribute):

@@ -80,8 +80,9 @@ def render_text(diagnostics: Iterable[Diagnostic], text: str, filename: str) -> 
     out = []
     for d in diagnostics:
         span = d.span
-        number = str(span.line)
-        pad = " " * len(number)
+        width_of_numbers = max([len(str(span.line))] + [len(str(n.line)) for n, _ in d.notes])
+        number = str(span.line).rjust(width_of_numbers)
+        pad = " " * width_of_numbers
         source = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
         width = span.end_column - span.column if span.end_line == span.line else 1
         width = max(1, min(width, max(1, len(source) - span.column + 1)))
@@ -94,7 +95,7 @@ def render_text(diagnostics: Iterable[Diagnostic], text: str, filename: str) -> 
         out.append(f"{pad} | {caret_pad}{'^' * width}{label}")
         for note_span, note in d.notes:
             note_source = lines[note_span.line - 1] if 0 < note_span.line <= len(lines) else ""
-            note_number = str(note_span.line).rjust(len(number))
+            note_number = str(note_span.line).rjust(width_of_numbers)
             note_width = max(1, note_span.end_column - note_span.column
                              if note_span.end_line == note_span.line else 1)
             out.append(f"{pad} |")

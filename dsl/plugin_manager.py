@@ -10,6 +10,7 @@ import importlib
 import os
 from typing import Dict, List, Optional, Sequence
 
+import attrs
 import pluggy
 
 from . import hookspecs
@@ -55,8 +56,6 @@ class Registry:
                         f"registered by `{getattr(into[item.name], 'plugin', '') or 'another plugin'}`; ignored")
                     continue
                 if isinstance(item, Emitter) and not item.plugin:
-                    import attrs
-
                     item = attrs.evolve(item, plugin=owner)
                 into[item.name] = item
 

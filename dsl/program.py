@@ -208,6 +208,16 @@ def _describe(shape, kind) -> str:
 _MISSING = object()
 
 
+FUNCTION_PARAMETERS = {"join": ("on", "values"), "json_get": ("property_file", "path")}
+
+
+def call_args(call: ir.Call) -> dict:
+    """A `join`/`json_get` call's arguments by name (positional ones named in order)."""
+    names = FUNCTION_PARAMETERS.get(call.name, ())
+    return {arg.name or (names[i] if i < len(names) else f"#{i}"): arg.value
+            for i, arg in enumerate(call.args)}
+
+
 def interpolation_pieces(program: Program, interp: ir.Interpolation) -> list:
     """The pieces of `"...${x}..."` as `join("", [...])` takes them: text (with lets bound to
     strings folded in), and expressions; empty text dropped, adjacent text merged."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import List
 
+import attrs
 from lark import Token, Transformer, v_args
 
 from . import ir
@@ -18,6 +19,8 @@ KEYWORDS = frozenset(
 )
 
 _REF_IN_STRING = re.compile(r"""[A-Za-z_][A-Za-z0-9_-]*""")
+# `[0]`, `['key']` or `[\"key\"]` after a name inside `${...}`
+_INDEX_IN_STRING = re.compile(r"""\[\s*(?:(-?\d+)|'([^']*)'|\\"((?:[^"\\]|\\.)*)\\")\s*\]""")
 
 
 def _span(meta_or_token) -> Span:
@@ -114,7 +117,6 @@ class _StringDecoder:
         """Parse `Name(.Member|[0]|['key'])*` inside `${...}`."""
         stripped = body.strip()
         lead = len(body) - len(body.lstrip())
-        pos = 0
         match = _REF_IN_STRING.match(stripped)
         if not match:
             self.problems.append(error(
@@ -134,7 +136,7 @@ class _StringDecoder:
                 parts.append(ir.Member(name=m.group(), span=self.at(offset + lead + pos + 1, len(m.group()))))
                 pos = m.end()
             elif ch == "[":
-                m = re.compile(r"""\[\s*(?:(-?\d+)|'([^']*)'|\\"((?:[^"\\]|\\.)*)\\")\s*\]""").match(stripped, pos)
+                m = _INDEX_IN_STRING.match(stripped, pos)
                 if not m:
                     break
                 key = int(m.group(1)) if m.group(1) is not None else (m.group(2) if m.group(2) is not None else m.group(3))
@@ -430,8 +432,6 @@ class _DocComments:
         return "\n".join(reversed(found)) if found else None
 
     def attach(self, node):
-        import attrs
-
         doc = self.above(node.span.line)
         if isinstance(node, ir.Pipeline):
             node = attrs.evolve(

@@ -11,7 +11,7 @@ from typing import Dict, List
 from dsl import ir
 from dsl.emitters import Emitter
 from dsl.hookspecs import hookimpl
-from dsl.program import interpolation_pieces, property_path
+from dsl.program import call_args, interpolation_pieces, property_path
 
 EXECUTION_WORDS = {
     "PipelineName": "pipeline name", "PipelineArn": "pipeline ARN",
@@ -57,8 +57,9 @@ class DocsContext:
         target = p.follow(expr)
         if isinstance(target, ir.Literal):
             value = target.value
-            return {True: "true", False: "false", None: "null"}.get(value, value) if not isinstance(
-                value, (int, float)) or isinstance(value, bool) else repr(value)
+            if value is None or isinstance(value, bool):
+                return {True: "true", False: "false", None: "null"}[value]
+            return value if isinstance(value, str) else repr(value)
         if isinstance(target, ir.ListExpr):
             return "[" + ", ".join(self.quoted(i) for i in target.items) + "]"
         if isinstance(target, ir.MapExpr):
@@ -70,8 +71,7 @@ class DocsContext:
             args = ", ".join((f"{a.name}=" if a.name else "") + self.quoted(a.value) for a in target.args)
             return f"{target.name}({args})"
         if isinstance(target, ir.Call):
-            args = {a.name or ("on", "values")[i] if target.name == "join" else a.name or ("property_file", "path")[i]: a.value
-                    for i, a in enumerate(target.args)}
+            args = call_args(target)
             if target.name == "join":
                 on = p.literal(args["on"]) if "on" in args else ""
                 items = p.follow(args["values"])

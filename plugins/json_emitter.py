@@ -9,7 +9,7 @@ import json
 from dsl import ir
 from dsl.emitters import Emitter
 from dsl.hookspecs import hookimpl
-from dsl.program import interpolation_pieces, property_path
+from dsl.program import call_args, interpolation_pieces, property_path
 
 COMPARISONS = {"==": "Equals", ">": "GreaterThan", ">=": "GreaterThanOrEqualTo",
                "<": "LessThan", "<=": "LessThanOrEqualTo"}
@@ -66,10 +66,7 @@ class JsonContext:
         return {"Get": f"Steps.{p.json_name(ref.name)}{property_path(ref.parts)}"}
 
     def call(self, call: ir.Call):
-        args = {}
-        names = ("on", "values") if call.name == "join" else ("property_file", "path")
-        for i, arg in enumerate(call.args):
-            args[arg.name or names[i]] = arg.value
+        args = call_args(call)
         if call.name == "join":
             on = self.literal(args["on"]) if "on" in args else ""
             return self.join(on, self.value(args["values"]))
@@ -101,7 +98,7 @@ class JsonContext:
         literal = self.literal(target, _NONE)
         if literal is _NONE:
             return self.value(target)
-        return _python_str(literal)
+        return str(literal)  # what str() makes of the Python value: "True", "1e-05", "None"
 
     def condition(self, cond):
         if isinstance(cond, ir.Compare):
@@ -193,11 +190,6 @@ class JsonContext:
 
 
 _NONE = object()
-
-
-def _python_str(value) -> str:
-    """`str()` of the Python value the SDK program would hold (`True`, `1e-05`, `None`)."""
-    return str(value)
 
 
 def emit(program, options) -> str:

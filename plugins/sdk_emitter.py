@@ -20,7 +20,7 @@ from dsl.api import PipeError
 from dsl.diagnostics import error
 from dsl.emitters import Emitter
 from dsl.hookspecs import hookimpl
-from dsl.program import EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, interpolation_pieces
+from dsl.program import EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, call_args, interpolation_pieces
 
 # What the module itself may import (module -> names); each step kind adds its own through
 # `StepKind.sdk_imports`. All of them are reserved as Python names, so a `.pipe` name never
@@ -205,8 +205,7 @@ class SdkContext:
         return p.kind_of(step).sdk_property(self.step_var(ref.name), ref.parts, self)
 
     def call(self, call: ir.Call) -> str:
-        names = ("on", "values") if call.name == "join" else ("property_file", "path")
-        args = {arg.name or names[i]: arg.value for i, arg in enumerate(call.args)}
+        args = call_args(call)
         if call.name == "join":
             on = self.py(args["on"]) if "on" in args else '""'
             return f"{self.imp('Join')}(on={on}, values={self.py(args['values'])})"

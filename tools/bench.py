@@ -50,7 +50,7 @@ def chain(n):
         f'    step P{i}: processing {{ image_uri = "img"\n role = "arn:aws:iam::1:role/r"\n'
         f'        instance_type = "ml.m5.large"\n instance_count = 1\n'
         + (f'        depends_on = [P{i - 1}]\n' if i else "")
-        + f'        output out {{ source = "/opt/out" }} }}' for i in range(n))
+        + '        output out { source = "/opt/out" } }' for i in range(n))
     return f'pipeline Chain {{\n default_bucket = "b"\n{steps}\n}}\n'
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dsl import ir
-from dsl.diagnostics import error
+from dsl.diagnostics import did_you_mean, error
 
 ROLE_HINT = "give the role's full ARN, e.g. \"arn:aws:iam::123456789012:role/SageMakerRole\""
 
@@ -26,8 +26,6 @@ def check_map_keys(step: ir.Step, ctx, field: str, allowed: dict):
     target = ctx.program.follow(attribute.value)
     if not isinstance(target, ir.MapExpr):
         return
-    from dsl.diagnostics import did_you_mean
-
     for entry in target.entries:
         wanted = allowed.get(entry.key)
         if wanted is None:

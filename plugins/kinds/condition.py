@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dsl import ir
-from dsl.diagnostics import error
+from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
 from dsl.kinds import Field, SdkStep, StepKind
 
@@ -33,8 +33,6 @@ class Condition(StepKind):
     def property_problem(self, step, parts, ctx):
         first = parts[0]
         if not isinstance(first, ir.Member) or first.name != "Outcome":
-            from dsl.diagnostics import did_you_mean
-
             name = first.name if isinstance(first, ir.Member) else ""
             return (0, f"a condition step's only property is `Outcome`, not `{name}`",
                     did_you_mean(name, ["Outcome"]) or "use `Step.Outcome`")

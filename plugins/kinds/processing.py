@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 
 from dsl import ir
-from dsl.diagnostics import error
+from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
 from dsl.kinds import Field, SdkStep, StepKind
 
@@ -122,8 +122,6 @@ class Processing(StepKind):
             if output_name is not None:
                 value = ctx.literal(output_name.value)
                 if value not in outputs:
-                    from dsl.diagnostics import did_you_mean
-
                     yield error("E0305", f"property file `{pf.name}` names output {value!r}, which "
                                 f"`{step.name}` does not declare", output_name.value.span, "no such output",
                                 did_you_mean(str(value), outputs) or
