@@ -1,0 +1,3 @@
+from sagemaker.workflow.pipeline import Pipeline
+
+pipeline = Pipeline(name="Empty")
