@@ -140,8 +140,10 @@ class SdkContext:
         return self.namer.fresh(base)
 
     def var_for(self, step_name: str, role: str) -> str:
-        """A fresh variable for something a step needs, e.g. `train_estimator`."""
-        return self.fresh(f"{snake(step_name)}_{role}")
+        """A fresh variable for something a step needs, e.g. `train_estimator` (and
+        `create_model`, not `create_model_model`, for a step called CreateModel)."""
+        base = snake(step_name)
+        return self.fresh(base if base == role or base.endswith("_" + role) else f"{base}_{role}")
 
     @staticmethod
     def call_args(pairs) -> str:
