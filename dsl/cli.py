@@ -150,7 +150,15 @@ def _emitters(registry) -> int:
     return 0
 
 
+def _utf8_streams():
+    """.pipe files and every output are UTF-8, whatever the locale says."""
+    for stream, errors in ((sys.stdin, "strict"), (sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8", errors=errors)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    _utf8_streams()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -49,6 +49,16 @@ def test_non_ascii_is_kept_pretty_and_escaped_compact():
     assert '"caf\\u00e9 \\u2713"' in compact.stdout
 
 
+def test_utf8_whatever_the_locale():
+    text = 'pipeline X {\n step S: fail { error_message = "café ✓ \\ud83d\\ude00" }\n}\n'
+    env = dict(os.environ, LC_ALL="C", LANG="C", PYTHONIOENCODING="latin-1", PYTHONUTF8="0")
+    env.pop("PIPEDSL_PLUGINS", None)
+    run = subprocess.run([sys.executable, "-m", "dsl", "transpile", "-"], input=text.encode("utf-8"),
+                         capture_output=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr.decode("utf-8", "replace")
+    assert '"café ✓ 😀"' in run.stdout.decode("utf-8")
+
+
 def test_output_file_is_written(tmp_path):
     out = tmp_path / "definition.json"
     run = pipedsl("transpile", EXAMPLE, "-o", out)
