@@ -13,7 +13,8 @@ from typing import Dict, List, Optional
 from . import ir
 from .diagnostics import Diagnostic, Span, did_you_mean, error
 from .kinds import ENVELOPE_FIELDS, Field
-from .program import EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, FUNCTION_PARAMETERS, PARAM_TYPES, Program
+from .program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, FUNCTION_PARAMETERS, NOT_LITERAL,
+                      PARAM_TYPES, Program)
 
 PIPELINE_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}")
 STEP_OR_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -216,8 +217,8 @@ class Checker:
         if param.default is None:
             return
         default = param.default
-        value = self.program.literal(default, _NOT_LITERAL)
-        if value is _NOT_LITERAL or isinstance(value, (list, dict)):
+        value = self.program.literal(default, NOT_LITERAL)
+        if value is NOT_LITERAL or isinstance(value, (list, dict)):
             self.value(default)
             self.add(error("E0152", f"the default of `{param.name}` must be a literal {param.type}",
                            default.span, "not a literal"))
@@ -529,7 +530,7 @@ class Checker:
                                "unknown block", did_you_mean(block.name, blocks)))
 
     def check_cache(self, attribute):
-        value = self.program.literal(attribute.value, _NOT_LITERAL)
+        value = self.program.literal(attribute.value, NOT_LITERAL)
         if isinstance(value, bool):
             return
         if isinstance(value, str) and value:
@@ -568,8 +569,8 @@ class Checker:
                 self.add(error("E0101", f"`{attribute.name}` is set twice", attribute.name_span, "again"))
             seen.add(attribute.name)
             wanted, bounds = spec
-            value = self.program.literal(attribute.value, _NOT_LITERAL)
-            if value is _NOT_LITERAL or not _fits(self.type_of(attribute.value), wanted):
+            value = self.program.literal(attribute.value, NOT_LITERAL)
+            if value is NOT_LITERAL or not _fits(self.type_of(attribute.value), wanted):
                 self.value(attribute.value)
                 self.add(error("E0304", f"`{attribute.name}` must be {TYPE_WORDS[wanted]} literal",
                                self._span_of(attribute.value), "wrong type"))
@@ -653,8 +654,6 @@ class Checker:
                            first.name_span, "the cycle starts here",
                            "a cycle runs through depends_on, property references and condition branches"))
 
-
-_NOT_LITERAL = object()
 
 
 def check(program: Program) -> List[Diagnostic]:

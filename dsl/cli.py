@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -136,8 +137,6 @@ def _check(args, registry) -> int:
         else:
             sys.stdout.write(f"{name}: ok\n")
     if args.format == "json":
-        import json
-
         sys.stdout.write(json.dumps(collected, indent=2, ensure_ascii=False) + "\n")
     return status
 

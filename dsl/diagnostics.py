@@ -59,10 +59,6 @@ def error(code, message, span, label="", hint=None, notes=()) -> Diagnostic:
     return Diagnostic(code, message, span, "error", label, hint, tuple(notes))
 
 
-def warning(code, message, span, label="", hint=None) -> Diagnostic:
-    return Diagnostic(code, message, span, "warning", label, hint)
-
-
 def did_you_mean(name: str, candidates: Iterable[str]) -> Optional[str]:
     """A `did you mean` hint for a misspelt name, or None when nothing is close."""
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)

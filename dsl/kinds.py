@@ -14,10 +14,9 @@ import attrs
 from . import ir
 from .diagnostics import Diagnostic
 
-# Value types a field can ask for; `ctx.type_of(expr)` answers with the same words
-# (plus "any" when an expression's type is only known at run time).
-# "step_list" is a list of step names; "custom" a value the kind checks itself.
-TYPES = ("string", "integer", "number", "boolean", "list", "map", "any", "step_list", "custom")
+# Field types: "string", "integer", "number", "boolean", "list", "map" or "any" — the words
+# `ctx.type_of(expr)` answers with ("any" when only known at run time) — plus "step_list",
+# a list of step names, and "custom", a value the kind checks itself.
 
 
 @attrs.frozen

@@ -35,6 +35,10 @@ def property_shapes() -> dict:
     return json.loads(text)["shapes"]
 
 
+# What `Program.literal(expr, NOT_LITERAL)` answers for an expression that is not a literal.
+NOT_LITERAL = object()
+
+
 def literal_type(value) -> str:
     if isinstance(value, bool):
         return "boolean"
@@ -80,6 +84,13 @@ class Program:
     def kind_of(self, step: ir.Step) -> Optional[StepKind]:
         return self.kinds.get(step.kind)
 
+    def step_list_fields(self, step: ir.Step) -> set:
+        """The step's fields that list step names (`depends_on`, a condition's branches):
+        orderings, not values."""
+        kind = self.kind_of(step)
+        names = {n for n, f in kind.fields.items() if f.type == "step_list"} if kind else set()
+        return names | {"depends_on"}
+
     def json_name(self, step_name: str) -> str:
         step = self.steps.get(step_name)
         kind = self.kind_of(step) if step else None
@@ -115,11 +126,11 @@ class Program:
         if isinstance(expr, ir.Literal):
             return expr.value
         if isinstance(expr, ir.ListExpr):
-            values = [self.literal(i, _MISSING) for i in expr.items]
-            return default if any(v is _MISSING for v in values) else values
+            values = [self.literal(i, NOT_LITERAL) for i in expr.items]
+            return default if any(v is NOT_LITERAL for v in values) else values
         if isinstance(expr, ir.MapExpr):
-            values = {e.key: self.literal(e.value, _MISSING) for e in expr.entries}
-            return default if any(v is _MISSING for v in values.values()) else values
+            values = {e.key: self.literal(e.value, NOT_LITERAL) for e in expr.entries}
+            return default if any(v is NOT_LITERAL for v in values.values()) else values
         return default
 
     def steps_read_by_let(self, name: str, seen=None) -> List[str]:
@@ -136,10 +147,6 @@ class Program:
                 elif node.name in self.lets:
                     found.extend(self.steps_read_by_let(node.name, seen))
         return found
-
-    def attr_literal(self, step: ir.Step, name: str, default=None):
-        attribute = step.attribute(name)
-        return self.literal(attribute.value, default) if attribute else default
 
     @property
     def default_bucket(self) -> Optional[str]:
@@ -204,8 +211,6 @@ class Program:
 def _describe(shape, kind) -> str:
     return f"`{shape}` ({kind})" if kind in ("structure", "list", "map") else f"`{shape}` (a {kind})"
 
-
-_MISSING = object()
 
 
 FUNCTION_PARAMETERS = {"join": ("on", "values"), "json_get": ("property_file", "path")}

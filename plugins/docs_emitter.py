@@ -137,9 +137,7 @@ def data_flows(program) -> Dict[str, Dict[str, List[str]]]:
                     visit(step_name, program.lets[node.name].value, seen + (node.name,))
 
     for step in program.pipeline.steps:
-        kind = program.kind_of(step)
-        skip = {n for n, f in kind.fields.items() if f.type == "step_list"} | {"depends_on"}
-        for value in ir.step_values(step, skip=skip):
+        for value in ir.step_values(step, skip=program.step_list_fields(step)):
             visit(step.name, value)
     return flows
 

@@ -9,7 +9,7 @@ import json
 from dsl import ir
 from dsl.emitters import Emitter
 from dsl.hookspecs import hookimpl
-from dsl.program import call_args, interpolation_pieces, property_path
+from dsl.program import NOT_LITERAL, call_args, interpolation_pieces, property_path
 
 COMPARISONS = {"==": "Equals", ">": "GreaterThan", ">=": "GreaterThanOrEqualTo",
                "<": "LessThan", "<=": "LessThanOrEqualTo"}
@@ -95,8 +95,8 @@ class JsonContext:
             return self.join("", [self.value(target)])
         if isinstance(target, (ir.Call, ir.Interpolation)):
             return self.value(target)
-        literal = self.literal(target, _NONE)
-        if literal is _NONE:
+        literal = self.literal(target, NOT_LITERAL)
+        if literal is NOT_LITERAL:
             return self.value(target)
         return str(literal)  # what str() makes of the Python value: "True", "1e-05", "None"
 
@@ -188,8 +188,6 @@ class JsonContext:
             "Steps": [self.step(step) for step in p.top_level_steps()],
         }
 
-
-_NONE = object()
 
 
 def emit(program, options) -> str:

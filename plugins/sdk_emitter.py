@@ -246,10 +246,10 @@ def _names_in(expr, into: set):
 
 def _step_mentions(program, step: ir.Step) -> set:
     """Steps whose Python variable the code of `step` uses (through lets too)."""
-    kind = program.kind_of(step)
-    branches = {n for n, f in kind.fields.items() if f.type == "step_list"} - {"depends_on"} if kind else set()
+    # branch lists are ordered separately; depends_on uses step variables, so it counts
+    branches = program.step_list_fields(step) - {"depends_on"}
     names = set()
-    for value in ir.step_values(step, skip=branches):  # branch lists are ordered separately
+    for value in ir.step_values(step, skip=branches):
         _names_in(value, names)
     steps = {n for n in names if n in program.steps}
     for name in names:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dsl import ir
 from dsl.diagnostics import did_you_mean, error
+from dsl.program import NOT_LITERAL
 
 ROLE_HINT = "give the role's full ARN, e.g. \"arn:aws:iam::123456789012:role/SageMakerRole\""
 
@@ -38,8 +39,8 @@ def check_map_keys(step: ir.Step, ctx, field: str, allowed: dict):
 def is_set(ctx, expr) -> bool:
     """Truthiness the SDK applies to optional flags: a literal false/null/empty is unset;
     any parameter or expression counts as set."""
-    literal = ctx.literal(expr, _EXPR)
-    return literal is _EXPR or bool(literal)
+    literal = ctx.literal(expr, NOT_LITERAL)
+    return literal is NOT_LITERAL or bool(literal)
 
 
 def tags(ctx, expr):
@@ -49,5 +50,3 @@ def tags(ctx, expr):
         return [{"Key": e.key, "Value": ctx.value(e.value)} for e in target.entries]
     return ctx.value(expr)
 
-
-_EXPR = object()
