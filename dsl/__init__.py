@@ -6,9 +6,26 @@
     code = dsl.transpile(text, to="sdk")   # any installed emitter
 
 Problems in the input raise `dsl.PipeError`, which carries every diagnostic.
-"""
-from .api import PipeError, analyse, parse, transpile
-from .diagnostics import Diagnostic, Span
 
+The names below load on first use, so `import dsl` (and a CLI start) costs next to nothing.
+"""
 __version__ = "0.1.0"
 __all__ = ["parse", "transpile", "analyse", "PipeError", "Diagnostic", "Span", "__version__"]
+
+_LAZY = {"parse": "api", "transpile": "api", "analyse": "api", "PipeError": "api",
+         "Diagnostic": "diagnostics", "Span": "diagnostics"}
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dsl' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY))

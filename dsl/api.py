@@ -7,9 +7,10 @@ from . import ir
 from .checks import check
 from .diagnostics import NO_SPAN, Diagnostic, Span, did_you_mean, error, render_text, sort_key
 from .parser import SyntaxProblem, parse_tree
-from .plugin_manager import Registry, default_registry
+from .plugin_manager import KindFailure, Registry, default_registry
 from .program import Program
 from .transformer import to_ir
+from . import source
 
 
 class PipeError(Exception):
@@ -42,11 +43,15 @@ def analyse(text: str, filename: str = "<string>", registry: Optional[Registry] 
             ) -> Tuple[Optional[Program], List[Diagnostic]]:
     """Parse and check; return the program (None if it could not be built) and every problem."""
     registry = registry or default_registry()
+    text = source.normalize(text)
+    early = source.problems(text)
+    if early:
+        return None, early
     try:
-        tree, docs = parse_tree(text)
+        tree, comments = parse_tree(text)
     except SyntaxProblem as problem:
         return None, problem.diagnostics
-    file, problems = to_ir(tree, docs, text, filename)
+    file, problems = to_ir(tree, [c for c in comments if c.type == "DOC_COMMENT"], text, filename)
     problems += _one_pipeline(file, text)
     if not file.pipelines:
         return None, sorted(problems, key=sort_key)
@@ -60,7 +65,7 @@ def parse(text: str, filename: str = "<string>") -> ir.File:
     program, problems = analyse(text, filename)
     errors = [d for d in problems if d.is_error]
     if errors or program is None:
-        raise PipeError(errors or problems, text, filename)
+        raise PipeError(errors or problems, source.normalize(text), filename)
     return program.file
 
 
@@ -68,6 +73,7 @@ def transpile(text: str, to: str = "json", filename: str = "<string>", compact: 
               registry: Optional[Registry] = None) -> str:
     """Transpile `.pipe` text with the emitter `to`; raise PipeError on any error."""
     registry = registry or default_registry()
+    text = source.normalize(text)
     program, problems = analyse(text, filename, registry)
     errors = [d for d in problems if d.is_error]
     if errors or program is None:
@@ -78,9 +84,15 @@ def transpile(text: str, to: str = "json", filename: str = "<string>", compact: 
                                did_you_mean(to, registry.emitters) or
                                "installed: " + ", ".join(sorted(registry.emitters)))], text, filename)
     try:
-        return emitter.emit(program, {"compact": compact, "registry": registry})
+        output = emitter.emit(program, {"compact": compact, "registry": registry.view()})
     except PipeError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a plugin's crash is reported, not a traceback
+    except KindFailure as exc:
+        raise PipeError([error("E0405", str(exc), NO_SPAN)], text, filename) from exc
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin's crash is reported, not a traceback
         raise PipeError([error("E0402", f"emitter `{to}` (plugin `{emitter.plugin}`) failed: "
                                f"{type(exc).__name__}: {exc}", NO_SPAN)], text, filename) from exc
+    if not isinstance(output, str):
+        raise PipeError([error("E0402", f"emitter `{to}` (plugin `{emitter.plugin}`) returned "
+                               f"{type(output).__name__}, not text", NO_SPAN)], text, filename)
+    return output

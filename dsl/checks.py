@@ -13,6 +13,7 @@ from typing import Dict, List, Optional
 from . import ir
 from .diagnostics import Diagnostic, Span, did_you_mean, error
 from .kinds import ENVELOPE_FIELDS, Field
+from .plugin_manager import KindFailure
 from .program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, FUNCTION_PARAMETERS, NOT_LITERAL,
                       PARAM_TYPES, Program)
 
@@ -33,6 +34,12 @@ RETRY_FIELDS = {
 TYPE_WORDS = {"string": "a string", "integer": "an integer", "number": "a number",
               "boolean": "a boolean", "list": "a list", "map": "a map", "null": "null",
               "any": "a value"}
+
+
+# `ExpireAfter` of a step's CacheConfig: an ISO 8601 duration (PnYnMnWnDTnHnMnS, at least one part)
+ISO_8601_DURATION = re.compile(r"P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?")
+# Roots of references: a declared name equal to one would be unreachable or ambiguous.
+RESERVED_NAMES = frozenset({"Execution", "PipelineExperimentConfig"})
 
 
 def _fits(actual: str, wanted: str) -> bool:
@@ -111,6 +118,8 @@ class Checker:
                 pass  # the kind checks this value itself
             else:
                 self.expect(attribute.value, field.type, f"`{attribute.name}`", field.items)
+            if field.pattern:
+                self.pattern(attribute, field)
         if owner_span is not None:
             for name, field in fields.items():
                 if field.required and name not in seen:
@@ -133,10 +142,16 @@ class Checker:
         self.check_experiment()
         for step in p.pipeline.steps:
             self._current_step = step.name
-            self.check_step(step)
+            try:
+                self.check_step(step)
+            except KindFailure as failure:
+                self.add(error("E0405", str(failure), step.kind_span, "this kind failed"))
         self._current_step = None
-        self.check_branches()
-        self.check_cycles()
+        try:
+            self.check_branches()
+            self.check_cycles()
+        except KindFailure as failure:
+            self.add(error("E0405", str(failure), p.pipeline.name_span, "a kind failed"))
         return self.problems
 
     # --- names ----------------------------------------------------------------------
@@ -159,6 +174,10 @@ class Checker:
                                notes=[(where, "first declared here")]))
             else:
                 first[decl.name] = decl.name_span
+            if decl.name in RESERVED_NAMES:
+                self.add(error("E0111", f"`{decl.name}` cannot name a {what}: it is the root of the "
+                               f"built-in `{decl.name}.…` references", decl.name_span, "reserved name",
+                               f"choose another name for the {what}"))
             if what in ("step", "parameter") and not STEP_OR_PARAM_NAME.fullmatch(decl.name):
                 self.add(error("E0104" if what == "step" else "E0105",
                                f"`{decl.name}` is not a valid {what} name", decl.name_span,
@@ -184,21 +203,24 @@ class Checker:
         lets = self.program.file.lets + self.program.pipeline.lets
         for let in lets:
             self.value(let.value)
-        # cycles among lets
-        reported = set()
+        # cycles among lets: each chain is walked once; a let already known to end outside
+        # any cycle ends the walk (linear in the number of lets)
+        done = set()
         for let in lets:
-            chain, expr = [let.name], let.value
+            chain, on_chain, expr = [let.name], {let.name}, let.value
             while isinstance(expr, ir.Ref) and not expr.parts and expr.name in self.program.lets:
-                if expr.name in chain:
+                if expr.name in done:
+                    break
+                if expr.name in on_chain:
                     cycle = chain[chain.index(expr.name):]
-                    if not reported.intersection(cycle):
-                        reported.update(cycle)
-                        self.add(error("E0110", "these lets refer to each other in a cycle: "
-                                       + " -> ".join(cycle + [expr.name]), let.name_span,
-                                       "part of the cycle"))
+                    self.add(error("E0110", "these lets refer to each other in a cycle: "
+                                   + " -> ".join(cycle + [expr.name]), let.name_span,
+                                   "part of the cycle"))
                     break
                 chain.append(expr.name)
+                on_chain.add(expr.name)
                 expr = self.program.lets[expr.name].value
+            done.update(chain)
 
     def check_param(self, param: ir.Param):
         if param.type not in PARAM_TYPES:
@@ -287,6 +309,17 @@ class Checker:
                                "experiment and trial names are 1-120 letters, digits and single "
                                "hyphens (`[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`)"))
 
+    def pattern(self, attribute, field: Field):
+        """Literal strings of the value (or its items) must match the field's pattern."""
+        value = self.program.follow(attribute.value)
+        items = value.items if isinstance(value, ir.ListExpr) else (value,)
+        for item in items:
+            item = self.program.follow(item)
+            if (isinstance(item, ir.Literal) and isinstance(item.value, str)
+                    and not re.fullmatch(field.pattern, item.value)):
+                self.add(error("E0304", f"`{attribute.name}`: {item.value!r} is not {field.pattern_doc}",
+                               item.span, "not accepted here", f"write {field.pattern_doc}"))
+
     # --- expressions --------------------------------------------------------------------
     def value(self, expr, in_json_get=False):
         """Check every reference and call inside an expression or condition."""
@@ -300,7 +333,12 @@ class Checker:
             for item in expr.items:
                 self.value(item)
         elif isinstance(expr, ir.MapExpr):
+            keys = {}
             for entry in expr.entries:
+                if entry.key in keys:  # the SDK would keep only the last: a silent loss
+                    self.add(error("E0101", f"key `{entry.key}` is given twice in this map", entry.key_span,
+                                   "given again here", notes=[(keys[entry.key], "first given here")]))
+                keys.setdefault(entry.key, entry.key_span)
                 self.value(entry.value)
         elif isinstance(expr, ir.Call):
             self.call(expr)
@@ -504,10 +542,20 @@ class Checker:
         self.check_members(step, kind)
         for retry in step.retries:
             self.check_retry(retry, kind)
-        for problem in kind.check(step, self) or ():
+        found = kind.check(step, self) or ()
+        wrong = [x for x in found if not isinstance(x, Diagnostic)] if isinstance(found, (list, tuple)) else [found]
+        if wrong:
+            raise KindFailure(getattr(kind, "plugin", "?"), kind.name, "check",
+                              TypeError(f"yielded {type(wrong[0]).__name__}, not a dsl.diagnostics.Diagnostic"))
+        for problem in found:
             self.add(problem)
         if p.default_bucket is None:
-            for field, span in kind.needs_default_bucket(step, self) or ():
+            needs = kind.needs_default_bucket(step, self) or ()
+            if not isinstance(needs, (list, tuple)) or not all(
+                    isinstance(x, tuple) and len(x) == 2 and isinstance(x[1], Span) for x in needs):
+                raise KindFailure(getattr(kind, "plugin", "?"), kind.name, "needs_default_bucket",
+                                  TypeError("must return (field, span) pairs"))
+            for field, span in needs:
                 self.add(error("E0307", f"`{step.name}` needs a default S3 path for {field}, and the "
                                "pipeline has no `default_bucket`", span, "needs a default S3 path",
                                f"set {field}, or `default_bucket = \"...\"` in the pipeline"))
@@ -533,7 +581,7 @@ class Checker:
         value = self.program.literal(attribute.value, NOT_LITERAL)
         if isinstance(value, bool):
             return
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and ISO_8601_DURATION.fullmatch(value):
             return
         self.value(attribute.value)
         self.add(error("E0316", "`cache` is `true`, `false` or an ISO 8601 duration string such as \"P30D\"",

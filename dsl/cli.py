@@ -1,17 +1,16 @@
-"""The `pipedsl` command line. Exit codes: 0 success, 1 the input has errors, 2 usage errors."""
+"""The `pipedsl` command line. Exit codes: 0 success, 1 the input has errors, 2 usage errors.
+
+Only what a command uses is imported: the emitters' own dependencies load when they run.
+"""
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from typing import List, Optional
 
 from . import __version__
-from .api import PipeError, analyse, transpile
-from .diagnostics import render_text, to_dicts
-from .plugin_manager import Registry, build_registry
+from .output import OutputError, Streams, write_file
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,77 +52,83 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Unreadable(Exception):
+    pass
+
+
 def _read(path: str):
-    if path == "-":
-        return sys.stdin.read(), "<stdin>"
-    with open(path, encoding="utf-8") as handle:
-        return handle.read(), path
+    """(text, shown name) of a file or `-`; raise _Unreadable with a one-line reason."""
+    from .source import SourceError, read_path, read_stream
 
-
-def _write_atomically(path: str, text: str):
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".pipedsl-", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        if os.path.exists(path):
-            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        if path == "-":
+            if sys.stdin is None:
+                raise _Unreadable("cannot read standard input: it is closed")
+            return read_stream(sys.stdin.buffer, "<stdin>"), "<stdin>"
+        return read_path(path), path
+    except SourceError as exc:
+        raise _Unreadable(str(exc)) from None
+    except OSError as exc:
+        raise _Unreadable(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def _report_plugin_problems(registry: Registry):
+def _report_plugin_problems(registry, streams: Streams):
     for problem in registry.problems:
-        sys.stderr.write(f"pipedsl: warning: {problem}\n")
+        streams.err(f"pipedsl: warning: {problem}\n")
 
 
-def _transpile(args, registry) -> int:
+def _summary(problems, name: str) -> str:
+    errors = sum(d.is_error for d in problems)
+    return f"pipedsl: {errors} error{'s' if errors != 1 else ''} in {name}\n"
+
+
+def _transpile(args, registry, streams: Streams) -> int:
+    from .api import PipeError, transpile
+    from .diagnostics import did_you_mean, visible
+
     try:
         text, name = _read(args.file)
-    except (OSError, UnicodeDecodeError) as exc:
-        sys.stderr.write(f"pipedsl: error: cannot read {args.file}: {exc}\n")
+    except _Unreadable as exc:
+        streams.err(f"pipedsl: error: {visible(str(exc))}\n")
         return 2
     if args.to not in registry.emitters:
-        from .diagnostics import did_you_mean
-
         hint = did_you_mean(args.to, registry.emitters)
-        sys.stderr.write(f"pipedsl: error: no emitter called `{args.to}`"
-                         f"{'; ' + hint if hint else ''} (installed: {', '.join(sorted(registry.emitters))})\n")
+        streams.err(f"pipedsl: error: no emitter called `{visible(args.to)}`"
+                    f"{'; ' + hint if hint else ''} (installed: {', '.join(sorted(registry.emitters))})\n")
         return 2
     try:
         output = transpile(text, to=args.to, filename=name, compact=args.compact, registry=registry)
     except PipeError as exc:
-        sys.stderr.write(exc.render())
-        errors = sum(d.is_error for d in exc.diagnostics)
-        sys.stderr.write(f"pipedsl: {errors} error{'s' if errors != 1 else ''} in {name}\n")
+        streams.err(exc.render())
+        streams.err(_summary(exc.diagnostics, name))
         return 1
     if args.output:
         try:
-            _write_atomically(args.output, output)
-        except OSError as exc:
-            sys.stderr.write(f"pipedsl: error: cannot write {args.output}: {exc}\n")
+            write_file(args.output, output)
+        except OutputError as exc:
+            streams.err(f"pipedsl: error: {visible(str(exc))}\n")
             return 2
-    else:
-        sys.stdout.write(output)
-        sys.stdout.flush()
+        return 0
+    streams.out(output)
     return 0
 
 
-def _check(args, registry) -> int:
+def _check(args, registry, streams: Streams) -> int:
+    from .api import analyse
+    from .diagnostics import render_text, to_dicts, visible
+
     status, collected = 0, []
     for path in args.files:
         try:
             text, name = _read(path)
-        except (OSError, UnicodeDecodeError) as exc:
-            sys.stderr.write(f"pipedsl: error: cannot read {path}: {exc}\n")
+        except _Unreadable as exc:
             status = 2
+            if args.format == "json":
+                collected.append({"severity": "error", "code": "E0006", "message": str(exc),
+                                  "file": "<stdin>" if path == "-" else path, "line": 1, "column": 1,
+                                  "end_line": 1, "end_column": 1, "hint": None})
+            else:
+                streams.err(f"pipedsl: error: {visible(str(exc))}\n")
             continue
         _, problems = analyse(text, name, registry)
         if any(d.is_error for d in problems):
@@ -131,51 +136,61 @@ def _check(args, registry) -> int:
         if args.format == "json":
             collected += to_dicts(problems, name)
         elif problems:
-            sys.stderr.write(render_text(problems, text, name))
-            errors = sum(d.is_error for d in problems)
-            sys.stderr.write(f"pipedsl: {errors} error{'s' if errors != 1 else ''} in {name}\n")
+            streams.err(render_text(problems, text, name))
+            streams.err(_summary(problems, name))
         else:
-            sys.stdout.write(f"{name}: ok\n")
+            streams.out(f"{name}: ok\n")
     if args.format == "json":
-        sys.stdout.write(json.dumps(collected, indent=2, ensure_ascii=False) + "\n")
+        streams.out(json.dumps(collected, indent=2, ensure_ascii=False) + "\n")
     return status
 
 
-def _emitters(registry) -> int:
+def _emitters(registry, streams: Streams) -> int:
     width = max((len(n) for n in registry.emitters), default=0)
     for name in sorted(registry.emitters):
         emitter = registry.emitters[name]
-        sys.stdout.write(f"{name.ljust(width)}  {emitter.description}  [{emitter.plugin}]\n")
+        streams.out(f"{name.ljust(width)}  {emitter.description}  [{emitter.plugin}]\n")
     return 0
 
 
-def _utf8_streams():
-    """.pipe files and every output are UTF-8, whatever the locale says."""
-    for stream, errors in ((sys.stdin, "strict"), (sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
-        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
-            stream.reconfigure(encoding="utf-8", errors=errors)
+_COMMANDS = {"transpile": _transpile, "check": _check}
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    _utf8_streams()
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return 2
-    registry = build_registry(args.plugin)
-    _report_plugin_problems(registry)
+    streams = Streams()
     try:
-        if args.command == "transpile":
-            return _transpile(args, registry)
-        if args.command == "check":
-            return _check(args, registry)
-        return _emitters(registry)
+        streams.setup()
+        parser = _parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return 2
+        from .plugin_manager import build_registry
+
+        registry = build_registry(args.plugin)
+        _report_plugin_problems(registry, streams)
+        if args.command == "emitters":
+            status = _emitters(registry, streams)
+        else:
+            status = _COMMANDS[args.command](args, registry, streams)
     except KeyboardInterrupt:
+        streams.err("pipedsl: interrupted\n")
         return 130
-    except BrokenPipeError:
-        return 0
+    if streams.failed:
+        streams.err(f"pipedsl: error: {streams.failed}\n")
+        return max(status, 2)
+    return status
+
+
+def console() -> None:
+    """The `pipedsl` console script: `main` with Ctrl-C at any moment (imports included)
+    ending quietly with status 130."""
+    try:
+        status = main()
+    except KeyboardInterrupt:
+        status = 130
+    sys.exit(status)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

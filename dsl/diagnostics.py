@@ -70,9 +70,41 @@ def sort_key(diagnostic: Diagnostic):
     return (span.line, span.column, diagnostic.code)
 
 
+_WINDOW = 120  # columns of a long source line shown around the problem
+
+
+def _visible(ch: str) -> str:
+    """How a character of the source is shown: control characters (which could move the
+    cursor or recolour a terminal) as escapes, everything else as itself."""
+    if ch == "\t" or ch.isprintable():
+        return ch
+    return ascii(ch)[1:-1]
+
+
+def visible(text: str) -> str:
+    """`text` with control characters escaped, for messages that quote the input."""
+    return "".join(_visible(ch) for ch in text)
+
+
+def _source_row(source: str, column: int, width: int) -> Tuple[str, str, int]:
+    """(shown line, padding under it up to `column`, shown width of the marked part)."""
+    start = 0
+    if len(source) > _WINDOW:
+        start = max(0, min(column - 1 - _WINDOW // 3, len(source) - _WINDOW))
+    end = min(len(source), start + _WINDOW)
+    shown_chars = [_visible(ch) for ch in source[start:end]]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(source) else ""
+    offset = max(0, column - 1 - start)
+    pad = prefix.replace("…", " ") + "".join("\t" if c == "\t" else " " * len(c) for c in shown_chars[:offset])
+    marked = sum(len(c) for c in shown_chars[offset: offset + width]) or 1
+    return prefix + "".join(shown_chars) + suffix, pad, marked
+
+
 def render_text(diagnostics: Iterable[Diagnostic], text: str, filename: str) -> str:
-    """Render diagnostics the way LANGUAGE.md section 9 shows them."""
-    lines = text.splitlines()
+    """Render diagnostics the way LANGUAGE.md section 9 shows them. Lines are counted as the
+    parser counts them (only `\\n` ends a line), and control characters are escaped."""
+    lines = text.split("\n")
     out = []
     for d in diagnostics:
         span = d.span
@@ -82,23 +114,24 @@ def render_text(diagnostics: Iterable[Diagnostic], text: str, filename: str) -> 
         source = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
         width = span.end_column - span.column if span.end_line == span.line else 1
         width = max(1, min(width, max(1, len(source) - span.column + 1)))
-        caret_pad = "".join("\t" if ch == "\t" else " " for ch in source[: span.column - 1])
-        label = f" {d.label}" if d.label else ""
-        out.append(f"{d.severity}[{d.code}]: {d.message}")
-        out.append(f"{pad}--> {filename}:{span.line}:{span.column}")
+        shown, caret_pad, marked = _source_row(source, span.column, width)
+        label = f" {visible(d.label)}" if d.label else ""
+        out.append(f"{d.severity}[{d.code}]: {visible(d.message)}")
+        out.append(f"{pad}--> {visible(filename)}:{span.line}:{span.column}")
         out.append(f"{pad} |")
-        out.append(f"{number} | {source}")
-        out.append(f"{pad} | {caret_pad}{'^' * width}{label}")
+        out.append(f"{number} | {shown}")
+        out.append(f"{pad} | {caret_pad}{'^' * marked}{label}")
         for note_span, note in d.notes:
             note_source = lines[note_span.line - 1] if 0 < note_span.line <= len(lines) else ""
             note_number = str(note_span.line).rjust(width_of_numbers)
             note_width = max(1, note_span.end_column - note_span.column
                              if note_span.end_line == note_span.line else 1)
+            note_shown, note_pad, note_marked = _source_row(note_source, note_span.column, note_width)
             out.append(f"{pad} |")
-            out.append(f"{note_number} | {note_source}")
-            out.append(f"{pad} | {' ' * (note_span.column - 1)}{'-' * note_width} {note}")
+            out.append(f"{note_number} | {note_shown}")
+            out.append(f"{pad} | {note_pad}{'-' * note_marked} {visible(note)}")
         if d.hint:
-            out.append(f"{pad} = help: {d.hint}")
+            out.append(f"{pad} = help: {visible(d.hint)}")
         out.append("")
     return "\n".join(out)
 

@@ -26,6 +26,14 @@ class Field:
     doc: str = ""
     # for lists: the type of each item ("any" when unchecked)
     items: str = "any"
+    # a regular expression every literal string of the value (or of its items) must match,
+    # with the words that say what is expected when one does not
+    pattern: str = ""
+    pattern_doc: str = ""
+
+
+# SageMaker instance types: the service's enums are all `ml.*`, and the SDK fails on others.
+INSTANCE_TYPE = dict(pattern=r"ml\.[a-z0-9-]+\.[a-z0-9-]+", pattern_doc="a SageMaker instance type such as \"ml.m5.xlarge\"")
 
 
 ENVELOPE_FIELDS = {

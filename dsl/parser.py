@@ -1,39 +1,88 @@
-"""Text to parse tree: the Lark LALR parser, built once per process with a cached analysis.
+"""Text to parse tree: the Lark LALR parser, loaded once per process from tables shipped with
+the package, with error recovery that reports every syntax error in one pass.
 
-`parse_tree(text)` returns the tree and the doc-comment tokens, or raises `SyntaxProblem`
-carrying a located diagnostic. Nothing else in the package touches Lark's parser object.
+`parse_tree(text)` returns `(tree, comment_tokens)` or raises `SyntaxProblem` carrying the
+located diagnostics. Nothing else in the package touches Lark's parser object.
+
+Security: the parser analysis is never cached in, or loaded from, a shared directory (Lark's
+`cache=True` unpickles `$TMPDIR/.lark_cache_*`, a file any local user can plant). The tables
+are generated into the package (`grammar/_tables.py`, by `tools/gen_parser_tables.py`); when
+the grammar changed and the tables are stale (a developer editing the grammar) the parser is
+built from the grammar in memory, writing nothing.
 """
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
+from typing import List, Optional
 
 import lark
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark import Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from dsl.grammar import grammar_text
 
 from .diagnostics import Diagnostic, Span, error
 
+# How the grammar is compiled; tools/gen_parser_tables.py uses the same options.
+LARK_OPTIONS = dict(parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+# Limits (documented in docs/LANGUAGE.md, "Limits"): far above real pipelines, low enough that
+# no input exhausts memory or Python's recursion limit anywhere downstream (checks, emitters,
+# black, Python's own parser of the generated module).
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_NESTING = 64  # lists, maps, calls and `not`/`and`/`or` inside one another
+MAX_SYNTAX_ERRORS = 10
+
 _collected = threading.local()
 
 
-def _collect_doc_comment(token):
-    _collected.docs.append(token)
+def _collect_comment(token):
+    _collected.comments.append(token)
     return token
+
+
+def _open_brace(token):
+    _collected.braces.append(token)
+    return token
+
+
+def _close_brace(token):
+    if _collected.braces:
+        _collected.last_closed = (_collected.braces.pop(), token)
+    return token
+
+
+_KEYWORD_TYPES = {"step": "STEP", "param": "PARAM", "let": "LET", "pipeline": "PIPELINE",
+                  "experiment": "EXPERIMENT"}
+
+
+def _name(token):
+    # The contextual lexer reads a keyword as a NAME where the parser takes a name (that is
+    # how `let step = 1` gets its own diagnostic). While recovering from a syntax error, a
+    # declaration keyword is what the parser resynchronises on, so it keeps its type.
+    if _collected.recovering and token.value in _KEYWORD_TYPES:
+        return Token.new_borrow_pos(_KEYWORD_TYPES[token.value], token.value, token)
+    return token
+
+
+_CALLBACKS = {"DOC_COMMENT": _collect_comment, "COMMENT": _collect_comment,
+              "LBRACE": _open_brace, "RBRACE": _close_brace, "NAME": _name}
 
 
 @functools.lru_cache(maxsize=None)
 def _parser() -> lark.Lark:
-    # cache=True stores the LALR analysis in the temp dir, so a CLI run only loads it.
-    return lark.Lark(
-        grammar_text(),
-        parser="lalr",
-        propagate_positions=True,
-        maybe_placeholders=False,
-        cache=True,
-        lexer_callbacks={"DOC_COMMENT": _collect_doc_comment},
-    )
+    text = grammar_text()
+    try:
+        from dsl.grammar import _tables
+    except ImportError:  # pragma: no cover - a source tree without generated tables
+        _tables = None
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if _tables is not None and _tables.GRAMMAR_SHA256 == digest and _tables.LARK_VERSION == lark.__version__:
+        return lark.Lark._load_from_dict(_tables.DATA, _tables.MEMO, lexer_callbacks=_CALLBACKS,
+                                         propagate_positions=True)
+    return lark.Lark(text, lexer_callbacks=_CALLBACKS, **LARK_OPTIONS)
 
 
 class SyntaxProblem(Exception):
@@ -46,7 +95,12 @@ _TOKEN_NAMES = {
     "LBRACE": "`{`", "RBRACE": "`}`", "LSQB": "`[`", "RSQB": "`]`", "LPAR": "`(`",
     "RPAR": "`)`", "COMMA": "`,`", "COLON": "`:`", "EQUAL": "`=`", "_DOT": "`.`",
     "NAME": "a name", "STRING": "a string", "NUMBER": "a number", "COMPARE": "a comparison",
+    "$END": "end of file",
 }
+# Keywords that start a declaration: met where a `}` would also do, they mean a `{` was left open.
+_DECLARATION_KEYWORDS = {"STEP", "PARAM", "LET", "PIPELINE", "EXPERIMENT"}
+# Tokens the parser resynchronises on after an error.
+_SYNC = _DECLARATION_KEYWORDS | {"RBRACE"}
 
 
 def _describe(names) -> str:
@@ -63,85 +117,184 @@ def _describe(names) -> str:
     return "expected " + ", ".join(words)
 
 
-def _end_of(text: str) -> Span:
-    lines = text.split("\n")
-    return Span(len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
+def end_of(text: str) -> Span:
+    """A span just past the last character of `text`."""
+    line = text.count("\n") + 1
+    column = len(text) - (text.rfind("\n") + 1) + 1
+    return Span(line, column, line, column + 1)
 
 
-def _syntax_diagnostic(exc: UnexpectedInput, text: str) -> Diagnostic:
-    if isinstance(exc, UnexpectedEOF) or (
-        isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
-    ):
-        expected = getattr(exc, "expected", None) or getattr(exc, "accepts", set())
-        return error("E0001", "unexpected end of file", _end_of(text), "the file ends here",
-                     _describe(expected) or None)
-    if isinstance(exc, UnexpectedToken):
+def _token_span(token: Token) -> Span:
+    return Span(token.line, token.column, token.end_line or token.line,
+                token.end_column or token.column + 1)
+
+
+def _shown(token: Token) -> str:
+    shown = str(token).replace("\n", " ")
+    return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
+class _Recovery:
+    """Lark's `on_error` handler: records one diagnostic per fault and steers the parser on.
+
+    A fault is reported once: further errors before the parser makes progress (its stacks
+    unchanged) are consequences of the same fault and are not reported. An unclosed `{` met
+    at the next declaration is reported as such, and a `}` is supplied so that the rest of
+    the file is checked in the right context."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.problems: List[Diagnostic] = []
+        self.more = 0
+        self._last_state = None
+
+    def _state(self, interactive) -> tuple:
+        state = interactive.parser_state
+        return (tuple(state.state_stack), tuple(id(v) for v in state.value_stack))
+
+    def _add(self, diagnostic: Diagnostic):
+        if len(self.problems) < MAX_SYNTAX_ERRORS:
+            self.problems.append(diagnostic)
+        else:
+            self.more += 1
+
+    def __call__(self, exc: UnexpectedInput) -> bool:
+        interactive = exc.interactive_parser
+        state = self._state(interactive)
+        same_fault = state == self._last_state
+        if isinstance(exc, UnexpectedCharacters):
+            if not same_fault:
+                self._add(self._characters(exc))
+            self._last_state = state
+            return True
         token = exc.token
-        span = Span(token.line, token.column, token.end_line or token.line,
-                    token.end_column or token.column + 1)
-        shown = str(token).replace("\n", " ")
-        return error("E0001", f"unexpected `{shown}`", span, "not expected here",
-                     _describe(exc.accepts or exc.expected) or None)
-    if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        accepts = interactive.accepts() if not same_fault else set()
+        if token.type == "$END":
+            if not same_fault:
+                self._add(self._end(exc, accepts))
+            return False
+        braces = _collected.braces
+        if (not same_fault and token.type in _DECLARATION_KEYWORDS and "RBRACE" in accepts
+                and braces):
+            opened = braces[-1]
+            self._add(error(
+                "E0001", f"`{{` on line {opened.line} is not closed before `{token}`",
+                _token_span(token), "a new declaration starts here",
+                "add the missing `}`", notes=[(_token_span(opened), "opened here")]))
+            try:  # supply the `}` and retry the keyword in the outer block
+                interactive.feed_token(Token("RBRACE", "}"))
+                braces.pop()
+                interactive.feed_token(token)
+            except UnexpectedInput:
+                pass
+            self._last_state = self._state(interactive)
+            return True
+        if not same_fault:
+            self._add(self._token(token, accepts))
+            _collected.recovering = True
+        if token.type in _SYNC:
+            self._synchronize(interactive, token)
+            _collected.recovering = False
+        self._last_state = self._state(interactive)
+        return True
+
+    @staticmethod
+    def _synchronize(interactive, token):
+        """Panic mode: drop the half-built constructs on the parser's stack until one that
+        can take `token` (a declaration keyword or `}`) is on top, then feed it."""
+        state = interactive.parser_state
+        table = state.parse_conf.parse_table.states
+        stack = state.state_stack
+        depth = len(stack) - 1
+        while depth > 0 and token.type not in table[stack[depth]]:
+            depth -= 1
+        if depth <= 0 or depth == len(stack) - 1:
+            return
+        del stack[depth + 1:]
+        del state.value_stack[depth:]
+        try:
+            interactive.feed_token(token)
+        except UnexpectedInput:
+            pass
+
+    def _token(self, token: Token, accepts) -> Diagnostic:
+        hint = _describe(accepts) or None
+        closed = getattr(_collected, "last_closed", None)
+        if accepts <= {"$END", "LET", "PIPELINE"} and closed is not None and token.type != "RBRACE":
+            hint = (f"the pipeline was closed by the `}}` on line {closed[1].line}; "
+                    "remove it or move it to the end")
+        return error("E0001", f"unexpected `{_shown(token)}`", _token_span(token), "not expected here", hint)
+
+    def _end(self, exc, accepts) -> Diagnostic:
+        braces = _collected.braces
+        notes = [(_token_span(braces[-1]), "opened here")] if braces else []
+        message = (f"unexpected end of file: `{{` on line {braces[-1].line} is not closed"
+                   if braces else "unexpected end of file")
+        return error("E0001", message, end_of(self.text), "the file ends here",
+                     "add the missing `}`" if braces else (_describe(accepts) or None), notes=notes)
+
+    def _characters(self, exc: UnexpectedCharacters) -> Diagnostic:
+        char = self.text[exc.pos_in_stream] if exc.pos_in_stream < len(self.text) else ""
         span = Span(exc.line, exc.column, exc.line, exc.column + 1)
         if char == '"':
             return error("E0001", "unterminated string", span, "this string has no closing `\"`",
                          "strings end on the line they start; write a newline as `\\n`")
-        return error("E0001", f"unexpected character `{char}`", span, "not part of the language")
-    return error("E0001", str(exc).splitlines()[0], _end_of(text))
+        if char == "'":
+            return error("E0001", "unexpected character `'`", span, "not part of the language",
+                         "strings use double quotes: \"...\"")
+        shown = char if char.isprintable() else repr(char)[1:-1]
+        return error("E0001", f"unexpected character `{shown}`", span, "not part of the language")
 
 
-MAX_SYNTAX_ERRORS = 10
+# Tree nodes that nest values or conditions inside one another. A parenthesized condition is
+# an `or_cond` holding one `and_cond`: counted once.
+_NESTING = frozenset({"list", "map", "call", "not_cond", "or_cond", "and_cond"})
 
 
-def _blank_line(text: str, line: int) -> str:
-    """`text` with line `line` replaced by spaces, so positions elsewhere stay the same."""
-    lines = text.split("\n")
-    if 0 < line <= len(lines):
-        lines[line - 1] = " " * len(lines[line - 1])
-    return "\n".join(lines)
-
-
-def _brace_balance(line: str) -> int:
-    return line.count("{") - line.count("}")
-
-
-def _is_consequence(diagnostic: Diagnostic, unbalanced: bool) -> bool:
-    """After a line holding an unbalanced brace was dropped, an unexpected `}` or end of file
-    most likely comes from that line, not from a mistake of its own."""
-    return unbalanced and diagnostic.message in ("unexpected end of file", "unexpected `}`")
+def _too_deep(tree) -> Optional[Diagnostic]:
+    """The first place nested deeper than MAX_NESTING, found without recursion."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if node.data in _NESTING and (len(node.children) > 1 or node.data != "and_cond"):
+            depth += 1
+            if depth > MAX_NESTING:
+                meta = node.meta
+                span = Span(meta.line, meta.column, meta.line, meta.column + 1)
+                return error("E0005", f"nested too deeply (more than {MAX_NESTING} levels)", span,
+                             "too deep", "flatten the value, or bind parts of it with `let`")
+        for child in node.children:
+            if isinstance(child, lark.Tree):
+                stack.append((child, depth))
+    return None
 
 
 def parse_tree(text: str):
-    """Parse `text`; return `(tree, doc_comment_tokens)` or raise SyntaxProblem.
+    """Parse `text`; return `(tree, comment_tokens)` or raise SyntaxProblem.
 
-    To report more than the first syntax error, the line of each error is blanked out and
-    the text parsed again; a later error is reported when it does not look like a
-    consequence of the blanked line."""
-    problems = []
-    current = text
-    unbalanced = False
-    while True:
-        _collected.docs = []
-        try:
-            tree = _parser().parse(current)
-        except UnexpectedInput as exc:
-            diagnostic = _syntax_diagnostic(exc, text)
-            if problems and (_is_consequence(diagnostic, unbalanced)
-                             or diagnostic.span.line <= problems[-1].span.line):
-                break
-            problems.append(diagnostic)
-            if len(problems) >= MAX_SYNTAX_ERRORS:
-                break
-            lines = current.split("\n")
-            if 0 < diagnostic.span.line <= len(lines):
-                unbalanced = unbalanced or _brace_balance(lines[diagnostic.span.line - 1]) != 0
-            current = _blank_line(current, diagnostic.span.line)
-            continue
-        finally:
-            docs, _collected.docs = _collected.docs, []
-        break
+    Every syntax error is reported in one pass (see `_Recovery`); the text is never parsed
+    twice."""
+    _collected.comments, _collected.braces, _collected.last_closed = [], [], None
+    _collected.recovering = False
+    recovery = _Recovery(text)
+    tree = None
+    try:
+        tree = _parser().parse(text, on_error=recovery)
+    except UnexpectedInput as exc:
+        if not recovery.problems:
+            recovery._add(error("E0001", str(exc).splitlines()[0], end_of(text)))
+    finally:
+        comments = _collected.comments
+        _collected.comments, _collected.braces, _collected.last_closed = [], [], None
+    problems = recovery.problems
     if problems:
+        if recovery.more:
+            last = problems[-1]
+            note = f"{recovery.more} more syntax error{'s' if recovery.more != 1 else ''} not shown"
+            problems[-1] = Diagnostic(last.code, last.message, last.span, last.severity, last.label,
+                                      f"{last.hint}; {note}" if last.hint else note, last.notes)
         raise SyntaxProblem(problems)
-    return tree, docs
+    deep = _too_deep(tree)
+    if deep is not None:
+        raise SyntaxProblem([deep])
+    return tree, comments

@@ -1,63 +1,207 @@
-"""The plugin manager: loads the `pipedsl` entry-point group (built-ins included), modules
-named with `-p`/`PIPEDSL_PLUGINS`, and collects step kinds and emitters from them.
+"""The plugin manager: the built-in plugins (listed below by module name, as pytest and llm
+list theirs), then third-party plugins from the `pipedsl` entry-point group, then modules
+named with `-p`/`PIPEDSL_PLUGINS`. Step kinds and emitters are collected from them through
+pluggy, one plugin at a time so that a broken plugin is named and the rest keep working.
 
-A plugin that fails to load, raises, returns the wrong type or reuses a name is reported as
-a problem naming the plugin; everything else keeps working.
+Rules that keep plugins from hurting each other:
+- Built-ins always win a name: a third-party emitter `json` or kind `fail` is ignored, and
+  the warning names that plugin.
+- What a plugin returns is validated (types, names, a kind's `fields`) before it is used.
+- Kinds are handed out sealed (`SealedKind`): reading works as before, setting an attribute
+  raises, `fields` is read-only, and an exception inside a kind's method is raised as
+  `KindFailure` naming the kind and its plugin, which checks and emitters report as a
+  diagnostic.
+- Emitters receive a read-only view of the registry (`RegistryView`), not the registry.
 """
 from __future__ import annotations
 
 import importlib
 import os
-from typing import Dict, List, Optional, Sequence
+import types
+from typing import Dict, List, Mapping, Optional, Sequence
 
 import attrs
 import pluggy
 
 from . import hookspecs
 from .emitters import Emitter
-from .kinds import StepKind
+from .kinds import Field, StepKind
+
+# The built-in plugins, registered first and by name: they are part of pipedsl, not of
+# whatever the environment's entry points say.
+BUILTIN_PLUGINS = (
+    "dsl.plugins.kinds.training",
+    "dsl.plugins.kinds.processing",
+    "dsl.plugins.kinds.condition",
+    "dsl.plugins.kinds.fail",
+    "dsl.plugins.kinds.tuning",
+    "dsl.plugins.kinds.transform",
+    "dsl.plugins.kinds.model",
+    "dsl.plugins.kinds.callouts",
+    "dsl.plugins.kinds.emr",
+    "dsl.plugins.json_emitter",
+    "dsl.plugins.sdk_emitter",
+    "dsl.plugins.docs_emitter",
+)
+ENTRY_POINT_GROUP = "pipedsl"
+
+
+class KindFailure(Exception):
+    """A step kind's method raised: `plugin`, `kind` and `method` say whose, `error` what."""
+
+    def __init__(self, plugin: str, kind: str, method: str, error: BaseException):
+        self.plugin, self.kind, self.method, self.error = plugin, kind, method, error
+        super().__init__(f"step kind `{kind}` (plugin `{plugin}`) failed in {method}(): "
+                         f"{type(error).__name__}: {error}")
+
+
+class SealedKind:
+    """A read-only face of a registered `StepKind`; see the module docstring."""
+
+    __slots__ = ("_kind", "_plugin", "_fields")
+
+    def __init__(self, kind: StepKind, plugin: str):
+        object.__setattr__(self, "_kind", kind)
+        object.__setattr__(self, "_plugin", plugin)
+        object.__setattr__(self, "_fields", types.MappingProxyType(dict(kind.fields)))
+
+    @property
+    def plugin(self) -> str:
+        return self._plugin
+
+    @property
+    def fields(self) -> Mapping[str, Field]:
+        return self._fields
+
+    def __getattr__(self, name):
+        value = getattr(self._kind, name)
+        if callable(value) and not name.startswith("__"):
+            kind, plugin = self._kind, self._plugin
+
+            def guarded(*args, **kwargs):
+                try:
+                    result = value(*args, **kwargs)
+                    if isinstance(result, types.GeneratorType):  # run it here, inside the guard
+                        result = list(result)
+                    return result
+                except (KindFailure, NotImplementedError):  # the latter: "this kind has no such code"
+                    raise
+                except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin's crash becomes a diagnostic
+                    raise KindFailure(plugin, kind.name, name, exc) from exc
+
+            return guarded
+        if isinstance(value, dict):
+            return types.MappingProxyType(value)
+        return value
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"step kind `{self._kind.name}` is read-only")
+
+    def __repr__(self):
+        return f"<kind {self._kind.name} from {self._plugin}>"
+
+
+class RegistryView:
+    """What an emitter sees of the registry: the emitters and kinds, read-only."""
+
+    def __init__(self, registry: "Registry"):
+        self.emitters = types.MappingProxyType(dict(registry.emitters))
+        self.kinds = types.MappingProxyType(dict(registry.kinds))
 
 
 class Registry:
     """The step kinds and emitters of one plugin manager, with the problems met loading them."""
 
-    def __init__(self, manager: pluggy.PluginManager, problems: List[str]):
+    def __init__(self, manager: pluggy.PluginManager, problems: List[str], builtins: Sequence[str]):
         self.manager = manager
         self.problems = problems
-        self.kinds: Dict[str, StepKind] = {}
+        self.builtins = set(builtins)
+        self.kinds: Dict[str, SealedKind] = {}
         self.emitters: Dict[str, Emitter] = {}
-        self._collect("pipedsl_step_kinds", StepKind, self.kinds)
-        self._collect("pipedsl_emitters", Emitter, self.emitters)
+        plugins = self._ordered_plugins()
+        for name, plugin in plugins:
+            others = [p for n, p in plugins if p is not plugin]
+            self._collect(name, plugin, others, "pipedsl_step_kinds", self._add_kind)
+            self._collect(name, plugin, others, "pipedsl_emitters", self._add_emitter)
 
-    def _plugin_name(self, plugin) -> str:
-        return self.manager.get_name(plugin) or getattr(plugin, "__name__", repr(plugin))
+    def view(self) -> RegistryView:
+        return RegistryView(self)
 
-    def _collect(self, hook_name: str, cls, into: dict):
-        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
-            owner = self._plugin_name(impl.plugin)
-            try:
-                result = impl.function()
-            except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the rest
-                self.problems.append(f"plugin `{owner}`: {hook_name}() raised {type(exc).__name__}: {exc}")
-                continue
+    def _ordered_plugins(self):
+        """Built-ins first, then the others in the order they were registered."""
+        named = [(self.manager.get_name(p), p) for p in self.manager.get_plugins()]
+        order = {n: i for i, n in enumerate(self._registration_order)}
+        named.sort(key=lambda item: (item[0] not in self.builtins, order.get(item[0], len(order))))
+        return named
+
+    @property
+    def _registration_order(self) -> List[str]:
+        return getattr(self.manager, "_pipedsl_order", [])
+
+    def _collect(self, owner: str, plugin, others, hook_name: str, add):
+        if not hasattr(plugin, hook_name):
+            return
+        # pluggy calls the hook, restricted to this one plugin
+        caller = self.manager.subset_hook_caller(hook_name, remove_plugins=others)
+        try:
+            results = caller()
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the rest
+            self.problems.append(f"plugin `{owner}`: {hook_name}() raised {type(exc).__name__}: {exc}")
+            return
+        for result in results:
             if result is None:
                 continue
             if not isinstance(result, (list, tuple)):
                 result = [result]
             for item in result:
-                if not isinstance(item, cls):
-                    self.problems.append(
-                        f"plugin `{owner}`: {hook_name}() returned {type(item).__name__}, "
-                        f"not a {cls.__module__}.{cls.__name__}")
-                    continue
-                if item.name in into:
-                    self.problems.append(
-                        f"plugin `{owner}`: {cls.__name__.lower()} `{item.name}` is already "
-                        f"registered by `{getattr(into[item.name], 'plugin', '') or 'another plugin'}`; ignored")
-                    continue
-                if isinstance(item, Emitter) and not item.plugin:
-                    item = attrs.evolve(item, plugin=owner)
-                into[item.name] = item
+                problem = add(owner, item)
+                if problem:
+                    self.problems.append(f"plugin `{owner}`: {problem}")
+
+    def _clash(self, owner: str, what: str, name: str, existing: str) -> str:
+        by = f"the built-in `{existing}`" if existing in self.builtins else f"`{existing}`"
+        return f"{what} `{name}` is already registered by {by}; ignored"
+
+    def _add_kind(self, owner: str, kind) -> Optional[str]:
+        if not isinstance(kind, StepKind):
+            return f"pipedsl_step_kinds() returned {type(kind).__name__}, not a dsl.kinds.StepKind"
+        problem = _kind_problem(kind)
+        if problem:
+            return f"step kind {problem}; ignored"
+        if kind.name in self.kinds:
+            return self._clash(owner, "step kind", kind.name, self.kinds[kind.name].plugin)
+        self.kinds[kind.name] = SealedKind(kind, owner)
+        return None
+
+    def _add_emitter(self, owner: str, emitter) -> Optional[str]:
+        if not isinstance(emitter, Emitter):
+            return f"pipedsl_emitters() returned {type(emitter).__name__}, not a dsl.emitters.Emitter"
+        if not isinstance(emitter.name, str) or not emitter.name.strip() or not emitter.name.isprintable():
+            return f"an emitter's name must be a non-empty string, not {emitter.name!r}; ignored"
+        if not callable(emitter.emit):
+            return f"emitter `{emitter.name}`: `emit` is not callable; ignored"
+        if not isinstance(emitter.description, str):
+            emitter = attrs.evolve(emitter, description=str(emitter.description))
+        if emitter.name in self.emitters:
+            return self._clash(owner, "emitter", emitter.name, self.emitters[emitter.name].plugin)
+        self.emitters[emitter.name] = attrs.evolve(emitter, plugin=owner)
+        return None
+
+
+def _kind_problem(kind: StepKind) -> Optional[str]:
+    """Why `kind` cannot be used, or None."""
+    name = getattr(kind, "name", None)
+    if not isinstance(name, str) or not name.isidentifier():
+        return f"name {name!r} is not a name"
+    if not isinstance(getattr(kind, "type", None), str) or not kind.type:
+        return f"`{name}`: `type` must be the JSON step type, a non-empty string"
+    fields = getattr(kind, "fields", None)
+    if not isinstance(fields, Mapping):
+        return f"`{name}`: `fields` must be a dict of name to dsl.kinds.Field"
+    for field_name, field in fields.items():
+        if not isinstance(field_name, str) or not isinstance(field, Field):
+            return f"`{name}`: field {field_name!r} is not a dsl.kinds.Field"
+    return None
 
 
 def _extra_modules(extra: Optional[Sequence[str]]) -> List[str]:
@@ -67,25 +211,40 @@ def _extra_modules(extra: Optional[Sequence[str]]) -> List[str]:
     return names
 
 
-def build_registry(extra_plugins: Optional[Sequence[str]] = None) -> Registry:
-    """A fresh registry: entry points of group `pipedsl`, then the named extra modules."""
+def _register(manager, module, name: str, problems: List[str]):
+    try:
+        manager.register(module, name=name)
+    except Exception as exc:  # noqa: BLE001
+        problems.append(f"plugin module `{name}` could not be registered: {exc}")
+        return
+    manager._pipedsl_order.append(name)
+
+
+def build_registry(extra_plugins: Optional[Sequence[str]] = None,
+                   builtins: Sequence[str] = BUILTIN_PLUGINS, entry_points: bool = True) -> Registry:
+    """A fresh registry: the built-ins, the entry points of group `pipedsl`, then the named
+    extra modules."""
     manager = pluggy.PluginManager("pipedsl")
     manager.add_hookspecs(hookspecs)
+    manager._pipedsl_order = []
     problems: List[str] = []
-    try:
-        manager.load_setuptools_entrypoints("pipedsl")
-    except Exception as exc:  # noqa: BLE001
-        problems.append(f"loading the `pipedsl` entry points failed: {type(exc).__name__}: {exc}")
-        # fall back to loading entry points one by one, so one broken plugin spares the rest
-        from importlib.metadata import entry_points
+    for name in builtins:
+        _register(manager, importlib.import_module(name), name, problems)
+    if entry_points:
+        from .entry_points import pipedsl_entry_points
 
-        for ep in entry_points(group="pipedsl"):
-            if manager.get_plugin(ep.name) is not None or manager.is_blocked(ep.name):
-                continue
+        for ep_name, value, load in pipedsl_entry_points():
+            module_name = value.split(":")[0]
+            if module_name in builtins or manager.get_plugin(module_name) is not None:
+                continue  # an older install's entry point for a built-in
             try:
-                manager.register(ep.load(), name=ep.name)
-            except Exception as inner:  # noqa: BLE001
-                problems.append(f"plugin `{ep.name}` ({ep.value}) failed to load: {type(inner).__name__}: {inner}")
+                module = load()
+            except Exception as exc:  # noqa: BLE001
+                problems.append(f"plugin `{ep_name}` ({value}) failed to load: {type(exc).__name__}: {exc}")
+                continue
+            if manager.is_registered(module):
+                continue
+            _register(manager, module, ep_name, problems)
     for name in _extra_modules(extra_plugins):
         try:
             module = importlib.import_module(name)
@@ -94,11 +253,8 @@ def build_registry(extra_plugins: Optional[Sequence[str]] = None) -> Registry:
             continue
         if manager.is_registered(module):
             continue
-        try:
-            manager.register(module, name=name)
-        except Exception as exc:  # noqa: BLE001
-            problems.append(f"plugin module `{name}` could not be registered: {exc}")
-    return Registry(manager, problems)
+        _register(manager, module, name, problems)
+    return Registry(manager, problems, builtins)
 
 
 _default: Optional[Registry] = None

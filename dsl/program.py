@@ -67,6 +67,7 @@ class Program:
         self.steps: Dict[str, ir.Step] = {}
         for step in self.pipeline.steps:
             self.steps.setdefault(step.name, step)
+        self._let_steps: Dict[str, List[str]] = {}
         self.branch_of: Dict[str, Tuple[str, str]] = {}
         for step in self.pipeline.steps:
             for which in ("if_steps", "else_steps"):
@@ -133,20 +134,34 @@ class Program:
             return default if any(v is NOT_LITERAL for v in values.values()) else values
         return default
 
-    def steps_read_by_let(self, name: str, seen=None) -> List[str]:
-        """Steps whose properties a let's value reads, through other lets too."""
-        seen = set() if seen is None else seen
-        if name in seen or name not in self.lets:
-            return []
-        seen.add(name)
-        found: List[str] = []
-        for node in ir.walk(self.lets[name].value):
-            if isinstance(node, ir.Ref):
-                if node.name in self.steps:
-                    found.append(node.name)
-                elif node.name in self.lets:
-                    found.extend(self.steps_read_by_let(node.name, seen))
-        return found
+    def steps_read_by_let(self, name: str) -> List[str]:
+        """Steps whose properties a let's value reads, through other lets too (each once, in
+        the order met). Computed without recursion and remembered: chains of thousands of
+        lets stay linear."""
+        cache = self._let_steps
+        if name in cache or name not in self.lets:
+            return cache.get(name, [])
+        stack, entered = [(name, False)], set()
+        while stack:
+            current, finished = stack.pop()
+            if current in cache:
+                continue
+            refs = [n.name for n in ir.walk(self.lets[current].value) if isinstance(n, ir.Ref)]
+            if finished:
+                found: Dict[str, None] = {}
+                for ref in refs:
+                    if ref in self.steps:
+                        found[ref] = None
+                    elif ref in self.lets:
+                        found.update(dict.fromkeys(cache.get(ref, ())))
+                cache[current] = list(found)
+                continue
+            if current in entered:  # a cycle (reported by the checks)
+                continue
+            entered.add(current)
+            stack.append((current, True))
+            stack.extend((ref, False) for ref in reversed(refs) if ref in self.lets and ref not in cache)
+        return cache.get(name, [])
 
     @property
     def default_bucket(self) -> Optional[str]:

@@ -27,6 +27,10 @@ def _span(meta_or_token) -> Span:
     return Span.of(meta_or_token)
 
 
+def _clip(text: str, width: int = 30) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _number(text: str):
     if any(c in text for c in ".eE"):
         return float(text)
@@ -63,6 +67,11 @@ class _StringDecoder:
                         low = int(raw[i + 2 : i + 6], 16)
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                         i += 6
+                    elif 0xD800 <= code < 0xE000:  # half a pair: not text, and not encodable
+                        self.problems.append(error(
+                            "E0002", f"`\\u{code:04x}` is half of a UTF-16 surrogate pair", self.at(i - 6, 6),
+                            "lone surrogate", "write the character itself, or both halves of the pair"))
+                        continue
                     text.append(chr(code))
                     continue
                 if nxt in self._ESCAPES:
@@ -174,12 +183,17 @@ class _ToIR(Transformer):
         return _StringDecoder(children[0], self.problems).decode()
 
     def number(self, children):
-        value = _number(str(children[0]))
-        if isinstance(value, float) and value in (float("inf"), float("-inf")):
-            self.problems.append(error("E0304", f"the number {children[0]} is too large", _span(children[0]),
-                                       "out of range", "numbers must fit a 64-bit float"))
-            value = 0.0
-        return ir.Literal(value=value, span=_span(children[0]))
+        token = children[0]
+        try:
+            value = _number(str(token))
+        except ValueError:  # more digits than int() converts
+            value = None
+        if value is None or value in (float("inf"), float("-inf")) or (
+                isinstance(value, int) and not -(2**63) <= value < 2**63):
+            self.problems.append(error("E0304", f"the number {_clip(str(token))} is too large", _span(token),
+                                       "out of range", "numbers must fit a 64-bit integer or float"))
+            value = 0
+        return ir.Literal(value=value, span=_span(token))
 
     @v_args(meta=True)
     def true(self, meta, children):

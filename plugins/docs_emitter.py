@@ -4,11 +4,11 @@ section per step. Kinds add their own details through `StepKind.docs_details`.
 """
 from __future__ import annotations
 
-import html
 import re
 from typing import Dict, List
 
 from dsl import ir
+from dsl.diagnostics import visible
 from dsl.emitters import Emitter
 from dsl.hookspecs import hookimpl
 from dsl.program import call_args, interpolation_pieces, property_path
@@ -26,7 +26,7 @@ def code(text, in_table=False) -> str:
     """An inline code span: line breaks are shown as `\\n`, a span holding backticks is
     fenced with more backticks than it holds, and in a table cell `|` is escaped (GitHub
     tables split cells before reading code spans)."""
-    text = str(text).replace("\r", "\\r").replace("\n", "\\n")
+    text = visible(str(text).replace("\r", "\\r").replace("\n", "\\n"))
     if in_table:
         text = text.replace("|", "\\|")
     if not text:
@@ -37,10 +37,25 @@ def code(text, in_table=False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+# Every ASCII character that can start or change Markdown/GFM markup (headings, lists, quotes,
+# fences, emphasis, links, images, autolinks, tables, raw HTML, entities): prose from the
+# `.pipe` is escaped character by character so it can only ever be text.
+_MARKDOWN_SPECIAL = re.compile(r"""([\\`*_{}\[\]()#+\-.!|<>~&:"'=^$@%])""")
+
+
 def cell(text) -> str:
-    """Prose safe in a table cell or a paragraph: no raw HTML, no cell breaks."""
-    return (html.escape(str(text), quote=False).replace("|", "\\|")
-            .replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>"))
+    """Prose safe in a table cell or a paragraph: only text, no markup, no raw HTML, no cell
+    breaks, control characters escaped; line breaks become `<br>`."""
+    lines = re.split(r"\r\n|\r|\n", str(text))
+    return "<br>".join(_MARKDOWN_SPECIAL.sub(r"\\\1", visible(line)) for line in lines)
+
+
+def mermaid_text(text) -> str:
+    """Text for inside a quoted Mermaid label: anything but letters, digits and a few safe
+    marks is written as an entity (`#35;`), so no label can end its quotes, the code fence
+    or the diagram."""
+    return "".join(ch if ch.isalnum() and ch.isascii() or ch in " _-.,/" else f"#{ord(ch)};"
+                   for ch in str(text))
 
 
 class DocsContext:
@@ -120,9 +135,14 @@ def data_flows(program) -> Dict[str, Dict[str, List[str]]]:
         if what not in reads:
             reads.append(what)
 
-    def visit(step_name, expr, seen=()):
-        property_files = set()
-        for node in ir.walk(expr):
+    def visit(step_name, expr):
+        # lets are followed with an explicit stack: chains of thousands of lets are fine
+        property_files, seen, stack = set(), set(), [ir.walk(expr)]
+        while stack:
+            node = next(stack[-1], None)
+            if node is None:
+                stack.pop()
+                continue
             if isinstance(node, ir.Call) and node.name == "json_get":
                 for i, arg in enumerate(node.args):
                     ref = arg.value
@@ -134,7 +154,8 @@ def data_flows(program) -> Dict[str, Dict[str, List[str]]]:
                 if node.name in program.steps and node.parts:
                     add(step_name, node.name, property_path(node.parts).lstrip("."))
                 elif node.name in program.lets and node.name not in seen:
-                    visit(step_name, program.lets[node.name].value, seen + (node.name,))
+                    seen.add(node.name)
+                    stack.append(ir.walk(program.lets[node.name].value))
 
     for step in program.pipeline.steps:
         for value in ir.step_values(step, skip=program.step_list_fields(step)):
@@ -205,7 +226,7 @@ class DocsWriter:
         p = self.program
         out = ["## Steps", "", "```mermaid", "flowchart TD"]
         for step in p.pipeline.steps:
-            label = f"{step.name}<br/>{step.kind}"
+            label = f"{mermaid_text(step.name)}<br/>{mermaid_text(step.kind)}"
             shape = '{"%s"}' if step.kind == "condition" else '["%s"]'
             out.append(f"    {self.ids[step.name]}{shape % label}")
         for step in p.pipeline.steps:
@@ -213,7 +234,7 @@ class DocsWriter:
             for item in depends.value.items if depends is not None else ():
                 out.append(f"    {self.ids[item.name]} --> {self.ids[step.name]}")
             for upstream, reads in self.flows.get(step.name, {}).items():
-                label = ", ".join(reads).replace('"', "#quot;")
+                label = mermaid_text(", ".join(reads))
                 out.append(f'    {self.ids[upstream]} -->|"{label}"| {self.ids[step.name]}')
             if step.kind == "condition":
                 for which, word in (("if_steps", "if"), ("else_steps", "else")):

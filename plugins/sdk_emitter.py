@@ -93,12 +93,19 @@ class Namer:
         return name
 
 
+# black obeys `fmt: off` / `fmt: skip` / `yapf: disable` anywhere in a comment (also after a
+# second `#`): a doc comment must not switch formatting off in the generated module.
+_FORMATTER_DIRECTIVE = re.compile(r"(?i)\b(fmt|yapf)(\s*:)")
+
+
 def comment(text: Optional[str]) -> List[str]:
     """`# ...` lines for a doc comment; control characters (a CR would end the comment in
-    Python's eyes) are shown escaped, never written raw."""
+    Python's eyes) are shown escaped, never written raw, and formatter directives are
+    defused (`fmt: off` is written `(fmt): off`)."""
     if not text:
         return []
-    return ["# " + _printable(line) if line else "#" for line in text.split("\n")]
+    return ["# " + _FORMATTER_DIRECTIVE.sub(r"(\1)\2", _printable(line)) if line else "#"
+            for line in text.split("\n")]
 
 
 def _printable(text: str) -> str:
@@ -321,20 +328,31 @@ class ModuleWriter:
         lets = [let for let in p.file.lets + p.pipeline.lets
                 if p.lets.get(let.name) is let and not p.steps_read_by_let(let.name)]
 
-        def write(let, stack=()):
-            if let.name in done or let.name in stack:
-                return
-            for name in sorted(_names_in(let.value, set())):
-                if name in p.lets and p.lets[name] in lets:
-                    write(p.lets[name], stack + (let.name,))
+        def write(let):
             done.add(let.name)
             value = self.ctx.py(let.value)
             self.ctx.lets[let.name] = self.ctx.fresh(snake(let.name).upper())
             out.extend(comment(let.doc))
             out.append(f"{self.ctx.lets[let.name]} = {value}")
 
-        for let in lets:
-            write(let)
+        # each let after the lets it uses: a depth-first order kept on an explicit stack
+        wanted = {id(let) for let in lets}
+        for first in lets:
+            stack, entered = [(first, False)], set()
+            while stack:
+                let, ready = stack.pop()
+                if let.name in done:
+                    continue
+                if ready:
+                    write(let)
+                    continue
+                if let.name in entered:
+                    continue
+                entered.add(let.name)
+                stack.append((let, True))
+                uses = [p.lets[name] for name in sorted(_names_in(let.value, set()))
+                        if name in p.lets and id(p.lets[name]) in wanted]
+                stack.extend((used, False) for used in reversed(uses))
         return out + [""] if out else out
 
     def step_order(self) -> List[ir.Step]:

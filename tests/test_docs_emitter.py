@@ -134,3 +134,37 @@ def test_depends_on_edges_and_awkward_text_render():
     html = MarkdownIt("commonmark").enable("table").render(markdown)
     assert "<code>&quot;a|b`c&quot;</code>" in html  # the pipe did not split the cell
     assert "&lt;b&gt;html&lt;/b&gt;" in html  # doc comments are text, not HTML
+
+
+HOSTILE = [
+    "# A heading", "- a list item", "1. numbered", "> quote", "```\nfence", "<script>alert(1)</script>",
+    "[link](https://evil.example)", "![img](https://evil.example/x.png)", "https://evil.example",
+    "www.evil.example", "*em* __strong__ ~~del~~", "| a | b |", "&amp; &#x41;", "line\n# heading after a break",
+    "\x1b[31mred\x07", "=== setext\n===", "---", "<!-- comment -->", "\\# escaped",
+]
+
+
+def _hostile_pipe(prose):
+    escaped = json.dumps(prose)
+    return (f'## {prose.splitlines()[0]}\npipeline P {{\n default_bucket = "b"\n description = {escaped}\n'
+            f' ## {prose.splitlines()[0]}\n param X: String\n'
+            f' step S: processing {{\n image_uri = "i"\n role = "arn:aws:iam::123456789012:role/R"\n'
+            f' instance_type = "ml.m5.xlarge"\n instance_count = 1\n display_name = {escaped}\n'
+            f' output o {{ source = "/opt/x", destination = "s3://b/x" }}\n }}\n'
+            f' step T: fail {{ error_message = S.ProcessingOutputConfig.Outputs[{escaped}].S3Output.S3Uri }}\n}}\n')
+
+
+def _structure(markdown):
+    """Every token's type, and its inline children's, text aside: the document's shape."""
+    return [(t.type, t.tag, tuple(c.type for c in t.children or () if c.type not in ("text", "text_special")))
+            for t in MarkdownIt("gfm-like").parse(markdown)]
+
+
+@pytest.mark.parametrize("prose", HOSTILE)
+def test_prose_from_the_pipe_cannot_break_out_of_its_place(prose, mermaid_parser):
+    out = docs(_hostile_pipe(prose))
+    plain = docs(_hostile_pipe("\n".join("plain" for _ in prose.split("\n"))))
+    assert _structure(out) == _structure(plain)  # no heading, list, link, HTML, fence... added
+    assert "\x1b" not in out and "\x07" not in out
+    (result,) = mermaid_parser([mermaid_block(out)])
+    assert result == {"ok": True, "type": "flowchart-v2"}

@@ -60,3 +60,84 @@ def test_seeds_are_valid():
         dsl.transpile(seed)
     assert len(SEEDS) >= 10
     assert Path(ROOT / "examples" / "churn.pipe").exists()
+
+
+# --- issue 16: encodings, nesting depth and plugin return values ---------------------------
+
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SEEDS), st.sampled_from(ENCODINGS), st.sampled_from(["\n", "\r\n", "\r"]),
+       st.binary(max_size=8), st.integers(0, 10_000))
+def test_files_in_any_encoding_and_line_ending(seed, encoding, newline, noise, position):
+    from dsl.source import SourceError, decode
+
+    data = seed.replace("\n", newline).encode(encoding, "replace")
+    position %= len(data) + 1
+    data = data[:position] + noise + data[position:]
+    try:
+        text = decode(data, "fuzz.pipe")
+    except SourceError as error:
+        assert "fuzz.pipe" in str(error)
+        return
+    outcome(text)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(['join("", [', "[", "{a: ", "not ", "(", "X == 1 or ("]), min_size=1, max_size=150))
+def test_any_nesting_depth(openers):
+    closers = {'join("", [': "])", "[": "]", "{a: ": "}", "not ": "", "(": ")", "X == 1 or (": ")"}
+    inner = "".join(openers) + '"x"' + "".join(closers[o] for o in reversed(openers))
+    outcome('pipeline P {\n param X: Integer = 1\n let v = ' + inner + '\n'
+            ' step S: condition { when ' + inner + ' }\n step F: fail { error_message = ' + inner + ' }\n}\n')
+
+
+RETURNS = st.one_of(st.none(), st.binary(max_size=4), st.integers(), st.text(max_size=4),
+                    st.lists(st.integers(), max_size=2), st.just(NotImplemented))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(emitted=RETURNS, hooked=st.one_of(RETURNS, st.just("emitter")),
+       raised=st.sampled_from([None, ValueError, KeyError, SystemExit, RecursionError, AttributeError]))
+def test_plugins_returning_anything(emitted, hooked, raised):
+    import types
+
+    from dsl.emitters import Emitter
+    from dsl.hookspecs import hookimpl
+    from dsl.kinds import StepKind
+    from dsl.plugin_manager import build_registry
+
+    def emit(program, options):
+        if raised is not None:
+            raise raised("boom")
+        return emitted
+
+    class Odd(StepKind):
+        name, type = "odd", "Fail"
+
+        def check(self, step, ctx):
+            if raised is not None:
+                raise raised("boom")
+            return emitted if isinstance(emitted, list) else ()
+
+        def json_arguments(self, step, ctx):
+            return emitted
+
+    module = types.ModuleType("pdsl_fuzz_plugin")
+    module.pipedsl_emitters = hookimpl(lambda: [Emitter("fz", "fuzz", emit)] if hooked == "emitter" else hooked)
+    module.pipedsl_step_kinds = hookimpl(lambda: [Odd()])
+    import sys
+
+    sys.modules["pdsl_fuzz_plugin"] = module
+    try:
+        registry = build_registry(["pdsl_fuzz_plugin"])
+    finally:
+        del sys.modules["pdsl_fuzz_plugin"]
+    for text, to in (("pipeline P {\n step S: odd {}\n}\n", "json"), ("pipeline P {\n step S: fail {}\n}\n", "fz")):
+        try:
+            out = dsl.transpile(text, to=to, registry=registry)
+            assert isinstance(out, str)
+        except dsl.PipeError as error:
+            assert error.diagnostics and error.render()
+    assert dsl.transpile("pipeline P {\n step S: fail {}\n}\n", registry=registry).startswith("{")

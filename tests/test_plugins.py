@@ -39,15 +39,16 @@ STEPCOUNT = """
 """
 
 
-def test_built_ins_come_from_the_entry_point_group():
-    names = {ep.name: ep.value for ep in entry_points(group="pipedsl")}
-    assert names["json"] == "dsl.plugins.json_emitter"
-    for kind in ("training", "processing", "condition", "fail"):
-        assert names[kind] == f"dsl.plugins.kinds.{kind}"
+def test_built_ins_are_listed_in_the_code_not_in_the_entry_point_group():
+    from dsl.plugin_manager import BUILTIN_PLUGINS
+
+    assert "dsl.plugins.json_emitter" in BUILTIN_PLUGINS
+    assert not [ep for ep in entry_points(group="pipedsl") if ep.value.startswith("dsl.plugins")]
     registry = build_registry()
     assert registry.problems == []
     assert {"training", "processing", "condition", "fail"} <= set(registry.kinds)
-    assert registry.emitters["json"].plugin == "json"
+    assert registry.emitters["json"].plugin == "dsl.plugins.json_emitter"
+    assert registry.kinds["fail"].plugin == "dsl.plugins.kinds.fail"
 
 
 def test_hook_pipedsl_emitters_adds_an_emitter(plugin_dir):
@@ -126,7 +127,7 @@ def test_broken_plugins_are_named_and_the_rest_keeps_working(plugin_dir):
     problems = "\n".join(registry.problems)
     assert "plugin `pdsl_test_raises`: pipedsl_emitters() raised RuntimeError: boom" in problems
     assert "plugin `pdsl_test_wrong_type`: pipedsl_emitters() returned str" in problems
-    assert "plugin `pdsl_test_duplicate`: emitter `json` is already registered by `json`" in problems
+    assert "plugin `pdsl_test_duplicate`: emitter `json` is already registered by the built-in `dsl.plugins.json_emitter`" in problems
     assert "plugin module `pdsl_test_missing` failed to import" in problems
     assert dsl.transpile(PIPE, registry=registry).startswith("{")
 

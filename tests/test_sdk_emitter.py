@@ -49,7 +49,7 @@ def hostile_pipe(canary):
             f'{steps}\n'
             f'    step Joined: fail {{ error_message = join("{values[3]}", [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, P]) }}\n'
             f'    step Hyper: processing {{ image_uri = "{values[5]}"\n role = "arn:aws:iam::1:role/{values[6]}"\n'
-            f'        instance_type = "t"\n instance_count = 1\n env = {{ "{values[1]}": "{values[5]}" }}\n'
+            f'        instance_type = "ml.m5.large"\n instance_count = 1\n env = {{ "{values[1]}": "{values[5]}" }}\n'
             f'        arguments = ["{values[7]}", "{values[8]}"] }}\n}}\n')
 
 

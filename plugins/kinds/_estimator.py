@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dsl import ir
 from dsl.diagnostics import error
-from dsl.kinds import Field
+from dsl.kinds import INSTANCE_TYPE, Field
 
 from ._common import check_role
 
@@ -19,7 +19,7 @@ CHANNEL_FIELDS = {
 ESTIMATOR_FIELDS = {
     "image_uri": Field("string", required=True, doc="training image"),
     "role": Field("string", required=True, doc="IAM role ARN"),
-    "instance_type": Field("string", required=True),
+    "instance_type": Field("string", required=True, **INSTANCE_TYPE),
     "instance_count": Field("integer", required=True),
     "volume_size": Field("integer", doc="GB, default 30"),
     "max_run": Field("integer", doc="seconds, default 86400"),

@@ -5,7 +5,7 @@ JSON name `NAME-CreateModel`) and `ModelStep(step_args=Model(...).register(...))
 from __future__ import annotations
 
 from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, SdkStep, StepKind
+from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind
 
 from ._common import check_map_keys, check_role, is_set
 
@@ -58,7 +58,7 @@ class CreateModel(_ModelKind):
     summary = "creates a SageMaker model (Model.create)"
     property_root = "DescribeModelOutput"
     fields = {**MODEL_FIELDS, "role": Field("string", required=True, doc="IAM role ARN"),
-              "instance_type": Field("string", doc="passed to Model.create(); no effect on the definition")}
+              "instance_type": Field("string", doc="passed to Model.create(); no effect on the definition", **INSTANCE_TYPE)}
 
     def json_arguments(self, step, ctx) -> dict:
         args = {"ExecutionRoleArn": ctx.attr(step, "role"), "PrimaryContainer": self.container(step, ctx)}
@@ -85,8 +85,8 @@ class RegisterModel(_ModelKind):
         **MODEL_FIELDS,
         "content_types": Field("list", items="string"),
         "response_types": Field("list", items="string"),
-        "inference_instances": Field("list", items="string"),
-        "transform_instances": Field("list", items="string"),
+        "inference_instances": Field("list", items="string", **INSTANCE_TYPE),
+        "transform_instances": Field("list", items="string", **INSTANCE_TYPE),
         "model_package_group_name": Field("string", required=True),
         "approval_status": Field("string", doc="PendingManualApproval (default), Approved or Rejected"),
         "customer_metadata_properties": Field("map"),

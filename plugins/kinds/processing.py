@@ -10,7 +10,7 @@ import posixpath
 from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, SdkStep, StepKind
+from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind
 
 from ._common import check_map_keys, check_role, tags
 
@@ -53,7 +53,7 @@ class Processing(StepKind):
     fields = {
         "image_uri": Field("string", required=True),
         "role": Field("string", required=True, doc="IAM role ARN"),
-        "instance_type": Field("string", required=True),
+        "instance_type": Field("string", required=True, **INSTANCE_TYPE),
         "instance_count": Field("integer", required=True),
         "volume_size_in_gb": Field("integer", doc="default 30"),
         "volume_kms_key": Field("string"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dsl import ir
 from dsl.diagnostics import error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, SdkStep, StepKind
+from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind
 
 from ._common import tags
 
@@ -27,7 +27,7 @@ class Transform(StepKind):
     experiment_run = "the transform job"
     fields = {
         "model_name": Field("string", required=True, doc="a model's name, e.g. `MakeModel.ModelName`"),
-        "instance_type": Field("string", required=True),
+        "instance_type": Field("string", required=True, **INSTANCE_TYPE),
         "instance_count": Field("integer", required=True),
         "data": Field("string", required=True, doc="S3 URI of the input"),
         "output_path": Field("string", doc="default s3://<default_bucket>/<pipeline>/<execution id>/<step>"),

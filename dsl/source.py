@@ -1,0 +1,73 @@
+"""Source text as the parser sees it, however it arrived (a file, standard input, the API).
+
+A file and standard input are read the same way: bytes, at most `MAX_FILE_BYTES` (so that
+`/dev/zero` or a huge file is a clear error, not a `MemoryError`), decoded as strict UTF-8,
+a leading byte-order mark dropped, CR LF and lone CR line ends made LF. Only LF ends a line
+for the parser and for diagnostics alike.
+"""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from .diagnostics import Diagnostic, Span, error
+from .parser import MAX_FILE_BYTES
+
+
+class SourceError(Exception):
+    """The bytes are not a `.pipe` text (too large, not UTF-8); the message says why."""
+
+
+def normalize(text: str) -> str:
+    """Drop a byte-order mark and make every line end a LF."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def decode(data: bytes, name: str) -> str:
+    if len(data) > MAX_FILE_BYTES:
+        raise SourceError(f"{name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, "
+                          "the most a .pipe file may hold")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(f"{name}:{line}:{column}: not UTF-8 (byte 0x{data[exc.start]:02x}); "
+                          ".pipe files are UTF-8 text") from None
+    return normalize(text)
+
+
+def read_stream(stream, name: str) -> str:
+    """Read a binary stream (a file or standard input) as `.pipe` text."""
+    return decode(stream.read(MAX_FILE_BYTES + 1), name)
+
+
+def read_path(path: str) -> str:
+    with open(path, "rb") as handle:
+        return read_stream(handle, path)
+
+
+def _position(text: str, index: int) -> Span:
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return Span(line, column, line, column + 1)
+
+
+def problems(text: str) -> List[Diagnostic]:
+    """What makes `text` (already normalized) unusable before parsing: its size, and
+    characters no UTF-8 output can carry (lone surrogates, only possible through the API)."""
+    if len(text) > MAX_FILE_BYTES:
+        return [error("E0004", f"the text is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, "
+                      "the most a .pipe file may hold", Span(1, 1, 1, 2), "too large")]
+    bad: Optional[int] = None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.start
+    if bad is not None:
+        return [error("E0004", f"the text holds a lone surrogate (U+{ord(text[bad]):04X}), which is "
+                      "not a character", _position(text, bad), "not a character")]
+    return []
