@@ -4,16 +4,17 @@
     file = dsl.parse(text)                 # the IR (dsl.ir.File)
     definition = dsl.transpile(text)       # the pipeline definition JSON
     code = dsl.transpile(text, to="sdk")   # any installed emitter
+    tidy = dsl.format(text)                # the canonical layout (`pipedsl fmt`)
 
 Problems in the input raise `dsl.PipeError`, which carries every diagnostic.
 
 The names below load on first use, so `import dsl` (and a CLI start) costs next to nothing.
 """
 __version__ = "0.1.0"
-__all__ = ["parse", "transpile", "analyse", "PipeError", "Diagnostic", "Span", "__version__"]
+__all__ = ["parse", "transpile", "analyse", "format", "PipeError", "Diagnostic", "Span", "__version__"]
 
 _LAZY = {"parse": "api", "transpile": "api", "analyse": "api", "PipeError": "api",
-         "Diagnostic": "diagnostics", "Span": "diagnostics"}
+         "format": "formatter", "Diagnostic": "diagnostics", "Span": "diagnostics"}
 
 
 def __getattr__(name):

@@ -51,7 +51,7 @@ def analyse(text: str, filename: str = "<string>", registry: Optional[Registry] 
         tree, comments = parse_tree(text)
     except SyntaxProblem as problem:
         return None, problem.diagnostics
-    file, problems = to_ir(tree, [c for c in comments if c.type == "DOC_COMMENT"], text, filename)
+    file, problems = to_ir(tree, comments, text, filename)
     problems += _one_pipeline(file, text)
     if not file.pipelines:
         return None, sorted(problems, key=sort_key)

@@ -47,6 +47,15 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--format", choices=["text", "json"], default="text",
                            help="text (default) or json (a list of diagnostics, for tools)")
 
+    fmt_cmd = commands.add_parser("fmt", help="format .pipe files in place",
+                                  description="Format .pipe files in the canonical layout (in place). "
+                                              "A folder means every *.pipe below it; no PATH means `.`; "
+                                              "`-` reads standard input and writes standard output.")
+    fmt_cmd.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    fmt_cmd.add_argument("--check", action="store_true",
+                         help="write nothing; list the files that would change; exit 1 if any would")
+    fmt_cmd.add_argument("--diff", action="store_true", help="write nothing; print unified diffs")
+
     commands.add_parser("emitters", help="list the installed emitters",
                         description="List every installed emitter with a one-line description.")
     return parser
@@ -145,6 +154,12 @@ def _check(args, registry, streams: Streams) -> int:
     return status
 
 
+def _fmt(args, registry, streams: Streams) -> int:
+    from .fmt_command import run_fmt
+
+    return run_fmt(args, streams, _read, _Unreadable)
+
+
 def _emitters(registry, streams: Streams) -> int:
     width = max((len(n) for n in registry.emitters), default=0)
     for name in sorted(registry.emitters):
@@ -153,7 +168,7 @@ def _emitters(registry, streams: Streams) -> int:
     return 0
 
 
-_COMMANDS = {"transpile": _transpile, "check": _check}
+_COMMANDS = {"transpile": _transpile, "check": _check, "fmt": _fmt}
 
 
 def main(argv: Optional[List[str]] = None) -> int:

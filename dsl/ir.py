@@ -14,6 +14,12 @@ from .diagnostics import Span
 frozen = attrs.frozen(kw_only=True)
 
 
+def layout(default=None):
+    """A field that records how the source was written (raw token text, a trailing comma,
+    parentheses), kept for the formatter; not part of the IR's meaning nor of equality."""
+    return attrs.field(default=default, eq=False)
+
+
 # --- expressions -------------------------------------------------------------------------
 
 
@@ -21,12 +27,14 @@ frozen = attrs.frozen(kw_only=True)
 class Literal:
     value: Union[str, int, float, bool, None]
     span: Span
+    raw: Optional[str] = layout()  # the token as written (escapes, `1.0`)
 
 
 @frozen
 class ListExpr:
     items: Tuple["Expr", ...]
     span: Span
+    trailing_comma: bool = layout(False)
 
 
 @frozen
@@ -34,12 +42,14 @@ class MapEntry:
     key: str
     key_span: Span
     value: "Expr"
+    key_raw: Optional[str] = layout()
 
 
 @frozen
 class MapExpr:
     entries: Tuple[MapEntry, ...]
     span: Span
+    trailing_comma: bool = layout(False)
 
 
 @frozen
@@ -56,6 +66,7 @@ class Index:
 
     key: Union[int, str]
     span: Span
+    raw: Optional[str] = layout()
 
 
 @frozen
@@ -81,6 +92,7 @@ class Call:
     name_span: Span
     args: Tuple[Arg, ...]
     span: Span
+    trailing_comma: bool = layout(False)
 
 
 @frozen
@@ -89,6 +101,7 @@ class Interpolation:
 
     pieces: Tuple[Union[str, Ref], ...]
     span: Span
+    raw: Optional[str] = layout()
 
 
 Expr = Union[Literal, ListExpr, MapExpr, Ref, Call, Interpolation]
@@ -103,6 +116,7 @@ class Compare:
     left: Expr
     right: Expr
     span: Span
+    parenthesized: bool = layout(False)
 
 
 @frozen
@@ -111,24 +125,28 @@ class InCond:
     values: Expr
     negated: bool
     span: Span
+    parenthesized: bool = layout(False)
 
 
 @frozen
 class NotCond:
     condition: "Cond"
     span: Span
+    parenthesized: bool = layout(False)
 
 
 @frozen
 class OrCond:
     conditions: Tuple["Cond", ...]
     span: Span
+    parenthesized: bool = layout(False)
 
 
 @frozen
 class AndCond:
     conditions: Tuple["Cond", ...]
     span: Span
+    parenthesized: bool = layout(False)
 
 
 Cond = Union[Compare, InCond, NotCond, OrCond, AndCond]
@@ -251,6 +269,8 @@ class Step:
     whens: Tuple[When, ...]
     doc: Optional[str]
     span: Span
+    # every member above in the order written (what the formatter prints)
+    members: tuple = ()
 
     def attribute(self, name: str) -> Optional[Attribute]:
         """The last attribute called `name`, or None."""
@@ -269,9 +289,20 @@ class Pipeline:
     steps: Tuple[Step, ...]
     doc: Optional[str]
     span: Span
+    members: tuple = ()  # attributes, lets, params, experiments and steps in the order written
 
     def attribute(self, name: str) -> Optional[Attribute]:
         return _last(self.attributes, name)
+
+
+@frozen
+class Comment:
+    """A `#` or `##` comment: its text as written and where it is. `own_line` says nothing
+    but white space stands before it on its line."""
+
+    text: str
+    span: Span
+    own_line: bool
 
 
 @frozen
@@ -281,6 +312,8 @@ class File:
     filename: str
     lets: Tuple[Let, ...]
     pipelines: Tuple[Pipeline, ...]
+    members: tuple = ()  # lets and pipelines in the order written
+    comments: Tuple[Comment, ...] = ()  # every comment, in order
 
     @property
     def pipeline(self) -> Pipeline:

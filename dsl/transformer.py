@@ -104,8 +104,8 @@ class _StringDecoder:
             pieces.append("".join(text))
         span = _span(self.token)
         if any(isinstance(p, ir.Ref) for p in pieces):
-            return ir.Interpolation(pieces=tuple(pieces), span=span)
-        return ir.Literal(value="".join(pieces), span=span)
+            return ir.Interpolation(pieces=tuple(pieces), span=span, raw=self.raw)
+        return ir.Literal(value="".join(pieces), span=span, raw=self.raw)
 
     def _closing_brace(self, start: int, end: int) -> int:
         in_quote = False
@@ -162,6 +162,13 @@ class _StringDecoder:
                       span=self.at(offset + lead, len(stripped)))
 
 
+_TRAILING_COMMA = object()  # what the `trailing_comma` rule becomes: a layout marker
+
+
+def _items(children) -> tuple:
+    return tuple(c for c in children if c is not None and c is not _TRAILING_COMMA)
+
+
 def _attrs(children):
     return tuple(c for c in children if isinstance(c, ir.Attribute))
 
@@ -193,27 +200,30 @@ class _ToIR(Transformer):
             self.problems.append(error("E0304", f"the number {_clip(str(token))} is too large", _span(token),
                                        "out of range", "numbers must fit a 64-bit integer or float"))
             value = 0
-        return ir.Literal(value=value, span=_span(token))
+        return ir.Literal(value=value, span=_span(token), raw=str(token))
 
     @v_args(meta=True)
     def true(self, meta, children):
-        return ir.Literal(value=True, span=_span(meta))
+        return ir.Literal(value=True, span=_span(meta), raw="true")
 
     @v_args(meta=True)
     def false(self, meta, children):
-        return ir.Literal(value=False, span=_span(meta))
+        return ir.Literal(value=False, span=_span(meta), raw="false")
 
     @v_args(meta=True)
     def null(self, meta, children):
-        return ir.Literal(value=None, span=_span(meta))
+        return ir.Literal(value=None, span=_span(meta), raw="null")
+
+    def trailing_comma(self, children):
+        return _TRAILING_COMMA
 
     @v_args(meta=True)
     def list(self, meta, children):
-        return ir.ListExpr(items=tuple(c for c in children if c is not None), span=_span(meta))
+        return ir.ListExpr(items=_items(children), span=_span(meta), trailing_comma=_TRAILING_COMMA in children)
 
     @v_args(meta=True)
     def map(self, meta, children):
-        return ir.MapExpr(entries=tuple(c for c in children if c is not None), span=_span(meta))
+        return ir.MapExpr(entries=_items(children), span=_span(meta), trailing_comma=_TRAILING_COMMA in children)
 
     def pair(self, children):
         key, value = children
@@ -222,7 +232,7 @@ class _ToIR(Transformer):
             text = decoded.value if isinstance(decoded, ir.Literal) else str(key)[1:-1]
         else:
             text = str(key)
-        return ir.MapEntry(key=text, key_span=_span(key), value=value)
+        return ir.MapEntry(key=text, key_span=_span(key), value=value, key_raw=str(key))
 
     @v_args(meta=True)
     def index(self, meta, children):
@@ -236,7 +246,7 @@ class _ToIR(Transformer):
         else:
             decoded = _StringDecoder(token, self.problems).decode()
             key = decoded.value if isinstance(decoded, ir.Literal) else str(token)[1:-1]
-        return ir.Index(key=key, span=_span(meta))
+        return ir.Index(key=key, span=_span(meta), raw=str(token))
 
     @v_args(meta=True)
     def ref(self, meta, children):
@@ -248,8 +258,9 @@ class _ToIR(Transformer):
 
     @v_args(meta=True)
     def call(self, meta, children):
-        name, args = children[0], tuple(c for c in children[1:] if c is not None)
-        return ir.Call(name=str(name), name_span=_span(name), args=args, span=_span(meta))
+        name, args = children[0], _items(children[1:])
+        return ir.Call(name=str(name), name_span=_span(name), args=args, span=_span(meta),
+                       trailing_comma=_TRAILING_COMMA in children)
 
     @v_args(meta=True)
     def arg(self, meta, children):
@@ -272,6 +283,9 @@ class _ToIR(Transformer):
     @v_args(meta=True)
     def not_in_cond(self, meta, children):
         return ir.InCond(value=children[0], values=children[1], negated=True, span=_span(meta))
+
+    def paren_cond(self, children):
+        return attrs.evolve(children[0], parenthesized=True)
 
     @v_args(meta=True)
     def not_cond(self, meta, children):
@@ -403,6 +417,7 @@ class _ToIR(Transformer):
             kind_span=_span(kind), attributes=of(ir.Attribute), blocks=of(ir.Block),
             inputs=of(ir.Input), outputs=of(ir.Output), property_files=of(ir.PropertyFile),
             retries=of(ir.Retry), whens=of(ir.When), doc=None, span=_span(meta),
+            members=tuple(members),
         )
 
     @v_args(meta=True)
@@ -417,7 +432,7 @@ class _ToIR(Transformer):
             experiment=experiments[0] if experiments else None,
             experiments=experiments,
             steps=tuple(m for m in members if isinstance(m, ir.Step)),
-            doc=None, span=_span(meta),
+            doc=None, span=_span(meta), members=tuple(members),
         )
 
     def start(self, children):
@@ -448,26 +463,44 @@ class _DocComments:
     def attach(self, node):
         doc = self.above(node.span.line)
         if isinstance(node, ir.Pipeline):
+            new = {id(m): self.attach(m) if isinstance(m, (ir.Let, ir.Param, ir.Step, ir.Experiment)) else m
+                   for m in node.members}
+
+            def of(items):
+                return tuple(new.get(id(x), x) for x in items)
+
             node = attrs.evolve(
-                node,
-                lets=tuple(self.attach(x) for x in node.lets),
-                params=tuple(self.attach(x) for x in node.params),
-                steps=tuple(self.attach(x) for x in node.steps),
-                experiment=self.attach(node.experiment) if node.experiment else None,
-                experiments=tuple(self.attach(x) for x in node.experiments),
+                node, lets=of(node.lets), params=of(node.params), steps=of(node.steps),
+                experiment=new.get(id(node.experiment), node.experiment) if node.experiment else None,
+                experiments=of(node.experiments), members=of(node.members),
             )
         return attrs.evolve(node, doc=doc) if doc is not None else node
 
 
-def to_ir(tree, doc_tokens, text: str, filename: str):
+def comments_of(tokens, text: str):
+    """`ir.Comment`s of the comment tokens the parser collected, in order."""
+    out = []
+    line_starts = None
+    for token in tokens:
+        if line_starts is None:
+            line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        start = line_starts[token.line - 1]
+        own_line = not text[start:token.start_pos].strip()
+        out.append(ir.Comment(text=str(token), span=_span(token), own_line=own_line))
+    return tuple(out)
+
+
+def to_ir(tree, comment_tokens, text: str, filename: str):
     """Build the IR of a file; return `(ir.File, problems)`."""
     problems: List[Diagnostic] = []
     top = _ToIR(problems).transform(tree)
-    docs = _DocComments(text, doc_tokens)
+    docs = _DocComments(text, [t for t in comment_tokens if t.type == "DOC_COMMENT"])
     top = [docs.attach(node) for node in top]
     file = ir.File(
         filename=filename,
         lets=tuple(n for n in top if isinstance(n, ir.Let)),
         pipelines=tuple(n for n in top if isinstance(n, ir.Pipeline)),
+        members=tuple(top),
+        comments=comments_of(comment_tokens, text),
     )
     return file, problems

@@ -1,0 +1,323 @@
+"""IR to `.pipe` text in the canonical layout of LANGUAGE.md section 10 (the formatter's half).
+
+One method per IR node, as sqlglot's generator has. The IR keeps what the layout needs: raw
+token text (strings and numbers exactly as written), trailing commas, parentheses, members in
+the order written, and every comment with its position; comments are placed back by position:
+an own-line comment before the member below it, an end-of-line comment after its line.
+"""
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+from . import ir
+
+WIDTH = 100
+INDENT = "    "
+
+_PRECEDENCE = {ir.OrCond: 1, ir.AndCond: 2, ir.NotCond: 3, ir.Compare: 4, ir.InCond: 4}
+
+
+def _pos(span) -> Tuple[int, int]:
+    return (span.line, span.column)
+
+
+def _end(span) -> Tuple[int, int]:
+    return (span.end_line, span.end_column)
+
+
+class Printer:
+    def __init__(self, file: ir.File, text: str):
+        self.file = file
+        self.source_lines = text.split("\n")
+        self.comments = list(file.comments)
+        self.used = [False] * len(self.comments)
+
+    # --- comments and blank lines ---------------------------------------------------
+    def _own_comments(self, after: Tuple[int, int], before: Tuple[int, int]) -> List[ir.Comment]:
+        found = []
+        for i, comment in enumerate(self.comments):
+            if not self.used[i] and comment.own_line and after < _pos(comment.span) < before:
+                self.used[i] = True
+                found.append(comment)
+        return found
+
+    def _trailing(self, line: int, after_column: int = 0) -> Optional[ir.Comment]:
+        for i, comment in enumerate(self.comments):
+            if (not self.used[i] and not comment.own_line and comment.span.line == line
+                    and comment.span.column >= after_column):
+                self.used[i] = True
+                return comment
+        return None
+
+    def _has_comment_inside(self, span) -> bool:
+        start, end = _pos(span), _end(span)
+        return any(not self.used[i] and start < _pos(c.span) < end for i, c in enumerate(self.comments))
+
+    def _blank_between(self, first_line: int, last_line: int) -> bool:
+        """A blank source line strictly between two lines."""
+        return any(not self.source_lines[n - 1].strip() for n in range(first_line + 1, last_line)
+                   if 0 < n <= len(self.source_lines))
+
+    # --- the file and bodies --------------------------------------------------------
+    def print_file(self) -> str:
+        end = (len(self.source_lines) + 1, 0)
+        lines = self.body(self.file.members, "", (0, 0), end)
+        return "\n".join(lines).rstrip("\n") + "\n" if lines else ""
+
+    def body(self, members, indent: str, open_pos, close_pos) -> List[str]:
+        """Members of a block, one per line, with the comments and (single) blank lines
+        between them as written; runs of one-line attributes get their `=` aligned."""
+        entries: list = []  # ("blank",) | ("comment", text) | ("attr", name, lines) | ("other", lines)
+        previous_line = open_pos[0]
+
+        def gap(line):
+            if entries and self._blank_between(previous_line, line):
+                entries.append(("blank",))
+
+        for member in members:
+            for comment in self._own_comments(open_pos if not entries else (previous_line, 10**9),
+                                              _pos(member.span)):
+                gap(comment.span.line)
+                entries.append(("comment", comment.text))
+                previous_line = comment.span.line
+            gap(member.span.line)
+            lines = self.member(member, indent)
+            trailing = self._trailing(member.span.end_line, member.span.end_column)
+            if trailing is not None:
+                lines[-1] += "  " + trailing.text
+            if isinstance(member, ir.Attribute) and len(lines) == 1:
+                entries.append(("attr", member.name, lines, trailing is not None))
+            else:
+                entries.append(("other", lines))
+            previous_line = member.span.end_line
+        for comment in self._own_comments(open_pos if not entries else (previous_line, 10**9), close_pos):
+            gap(comment.span.line)
+            entries.append(("comment", comment.text))
+            previous_line = comment.span.line
+        return self._lay_out(entries, indent)
+
+    def _lay_out(self, entries, indent) -> List[str]:
+        out: List[str] = []
+        i = 0
+        while i < len(entries):
+            entry = entries[i]
+            if entry[0] == "attr":
+                run = [entry]
+                while i + len(run) < len(entries) and entries[i + len(run)][0] == "attr":
+                    run.append(entries[i + len(run)])
+                width = max(len(e[1]) for e in run) if len(run) > 1 else 0
+                for _, name, lines, _ in run:
+                    head = f"{indent}{name} = "
+                    text = lines[0][len(head):]
+                    out.append(f"{indent}{name.ljust(width)} = {text}")
+                i += len(run)
+                continue
+            if entry[0] == "blank":
+                out.append("")
+            elif entry[0] == "comment":
+                out.append(indent + entry[1])
+            else:
+                out.extend(entry[1])
+            i += 1
+        return out
+
+    # --- members --------------------------------------------------------------------
+    def member(self, node, indent: str) -> List[str]:
+        return getattr(self, "print_" + type(node).__name__.lower())(node, indent)
+
+    def print_attribute(self, node: ir.Attribute, indent: str) -> List[str]:
+        return self.value_lines(node.value, indent, f"{node.name} = ", "")
+
+    def print_let(self, node: ir.Let, indent: str) -> List[str]:
+        return self.value_lines(node.value, indent, f"let {node.name} = ", "")
+
+    def print_param(self, node: ir.Param, indent: str) -> List[str]:
+        text = f"param {node.name}"
+        if node.type_span is not None:
+            text += f": {node.type}"
+            if node.enum is not None:
+                text += f" in {self.inline(node.enum)}"
+        if node.default is not None:
+            text += f" = {self.inline(node.default)}"
+        return [indent + text]
+
+    def print_experiment(self, node: ir.Experiment, indent: str) -> List[str]:
+        if node.none:
+            return [indent + "experiment none"]
+        return self.small_block("experiment", node.attributes, node.span, indent)
+
+    def print_pipeline(self, node: ir.Pipeline, indent: str) -> List[str]:
+        return self.big_block(f"pipeline {node.name}", node.members, node.span, indent)
+
+    def print_step(self, node: ir.Step, indent: str) -> List[str]:
+        return self.big_block(f"step {node.name}: {node.kind}", node.members, node.span, indent)
+
+    def print_block(self, node: ir.Block, indent: str) -> List[str]:
+        return self.small_block(node.name, node.attributes, node.span, indent)
+
+    def print_input(self, node: ir.Input, indent: str) -> List[str]:
+        head = "input" + (f" {node.name}" if node.name else "")
+        if node.value is not None:
+            return self.value_lines(node.value, indent, head + " = ", "")
+        return self.small_block(head, node.attributes, node.span, indent)
+
+    def print_output(self, node: ir.Output, indent: str) -> List[str]:
+        if node.type is not None:
+            return [f"{indent}output {node.name}: {node.type}"]
+        return self.small_block(f"output {node.name}", node.attributes, node.span, indent)
+
+    def print_propertyfile(self, node: ir.PropertyFile, indent: str) -> List[str]:
+        return self.small_block(f"property_file {node.name}", node.attributes, node.span, indent)
+
+    def print_retry(self, node: ir.Retry, indent: str) -> List[str]:
+        head = "retry " + ", ".join(e.name for e in node.exception_types)
+        if not node.attributes and not self._has_comment_inside(node.span):
+            return [indent + head]
+        return self.small_block(head, node.attributes, node.span, indent)
+
+    def print_when(self, node: ir.When, indent: str) -> List[str]:
+        return [f"{indent}when {self.condition(node.condition, 0)}"]
+
+    # --- blocks ---------------------------------------------------------------------
+    def _brace_line(self, span) -> int:
+        """The line of the block's opening `{` (the first `{` from its start)."""
+        line, column = span.line, span.column
+        while line <= span.end_line:
+            text = self.source_lines[line - 1]
+            found = text.find("{", column - 1 if line == span.line else 0)
+            if found >= 0:
+                return line
+            line += 1
+        return span.line
+
+    def big_block(self, head: str, members, span, indent: str) -> List[str]:
+        """A step or the pipeline: always multi-line (empty: `{}`)."""
+        open_line = self._brace_line(span)
+        trailing = self._trailing(open_line)
+        inner = self.body(members, indent + INDENT, (open_line, 10**9), _end(span))
+        first = f"{indent}{head} {{" + (f"  {trailing.text}" if trailing else "")
+        if not inner and not trailing:
+            return [f"{indent}{head} {{}}"]
+        return [first] + inner + [indent + "}"]
+
+    def small_block(self, head: str, attributes, span, indent: str) -> List[str]:
+        """`head { a = 1, b = 2 }` when written on one line and it fits; else one per line."""
+        if span.line == span.end_line and not self._has_comment_inside(span):
+            if not attributes:
+                return [f"{indent}{head} {{}}"]
+            parts = [self.inline_or_none(a.value) for a in attributes]
+            if all(p is not None for p in parts):
+                text = f"{indent}{head} {{ " + ", ".join(
+                    f"{a.name} = {p}" for a, p in zip(attributes, parts)) + " }"
+                if len(text) <= WIDTH:
+                    return [text]
+        open_line = self._brace_line(span)
+        trailing = self._trailing(open_line)
+        inner = self.body(attributes, indent + INDENT, (open_line, 10**9), _end(span))
+        if not inner and not trailing:
+            return [f"{indent}{head} {{}}"]
+        return [f"{indent}{head} {{" + (f"  {trailing.text}" if trailing else "")] + inner + [indent + "}"]
+
+    # --- expressions ----------------------------------------------------------------
+    def inline_or_none(self, expr) -> Optional[str]:
+        """The expression on one line, or None when its layout forces it onto several (a
+        trailing comma, a comment inside)."""
+        if isinstance(expr, (ir.ListExpr, ir.MapExpr, ir.Call)):
+            if expr.trailing_comma or self._has_comment_inside(expr.span):
+                return None
+        for child in ir.children(expr):
+            if self.inline_or_none(child) is None:
+                return None
+        return self.inline(expr)
+
+    def inline(self, expr) -> str:
+        return getattr(self, "expr_" + type(expr).__name__.lower())(expr)
+
+    def expr_literal(self, node: ir.Literal) -> str:
+        if node.raw is not None:
+            return node.raw
+        return {True: "true", False: "false", None: "null"}.get(node.value, repr(node.value)) \
+            if not isinstance(node.value, str) else '"' + node.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    def expr_interpolation(self, node: ir.Interpolation) -> str:
+        return node.raw
+
+    def expr_listexpr(self, node: ir.ListExpr) -> str:
+        return "[" + ", ".join(self.inline(i) for i in node.items) + "]"
+
+    def expr_mapexpr(self, node: ir.MapExpr) -> str:
+        if not node.entries:
+            return "{}"
+        return "{ " + ", ".join(f"{e.key_raw or e.key}: {self.inline(e.value)}" for e in node.entries) + " }"
+
+    def expr_ref(self, node: ir.Ref) -> str:
+        out = node.name
+        for part in node.parts:
+            out += f".{part.name}" if isinstance(part, ir.Member) else f"[{part.raw or repr(part.key)}]"
+        return out
+
+    def expr_call(self, node: ir.Call) -> str:
+        return f"{node.name}(" + ", ".join(self._arg(a) for a in node.args) + ")"
+
+    def _arg(self, arg: ir.Arg, text: Optional[str] = None) -> str:
+        text = self.inline(arg.value) if text is None else text
+        return f"{arg.name} = {text}" if arg.name else text
+
+    def value_lines(self, expr, indent: str, prefix: str, suffix: str) -> List[str]:
+        """`prefix + expr + suffix` at `indent`: on one line if it fits and its layout allows;
+        otherwise a list, map or call is broken one item per line, each followed by a comma."""
+        one = self.inline_or_none(expr)
+        if one is not None and (len(indent + prefix + one + suffix) <= WIDTH
+                                or not isinstance(expr, (ir.ListExpr, ir.MapExpr, ir.Call))):
+            return [indent + prefix + one + suffix]
+        inner = indent + INDENT
+        if isinstance(expr, ir.ListExpr):
+            opener, closer = "[", "]"
+            items = [("", item, item.span) for item in expr.items]
+        elif isinstance(expr, ir.MapExpr):
+            opener, closer = "{", "}"
+            items = [(f"{e.key_raw or e.key}: ", e.value, e.key_span) for e in expr.entries]
+        elif isinstance(expr, ir.Call):
+            opener, closer = f"{expr.name}(", ")"
+            items = [(f"{a.name} = " if a.name else "", a.value, a.span) for a in expr.args]
+        else:  # not breakable: one long line
+            return [indent + prefix + self.inline(expr) + suffix]
+        if not items and not self._has_comment_inside(expr.span):
+            return [indent + prefix + opener + closer + suffix]
+        lines = [indent + prefix + opener]
+        previous = (expr.span.line, expr.span.column)
+        for item_prefix, value, start in items:
+            for comment in self._own_comments(previous, _pos(start)):
+                lines.append(inner + comment.text)
+            item_lines = self.value_lines(value, inner, item_prefix, ",")
+            end_line = value.span.end_line
+            trailing = self._trailing(end_line, value.span.end_column)
+            if trailing is not None:
+                item_lines[-1] += "  " + trailing.text
+            lines += item_lines
+            previous = (end_line, 10**9) if trailing is not None else _end(value.span)
+        for comment in self._own_comments(previous, _end(expr.span)):
+            lines.append(inner + comment.text)
+        lines.append(indent + closer + suffix)
+        return lines
+
+    # --- conditions -----------------------------------------------------------------
+    def condition(self, node, needed: int) -> str:
+        level = _PRECEDENCE[type(node)]
+        text = getattr(self, "cond_" + type(node).__name__.lower())(node)
+        return f"({text})" if node.parenthesized or level < needed else text
+
+    def cond_orcond(self, node: ir.OrCond) -> str:
+        return " or ".join(self.condition(c, 2) for c in node.conditions)
+
+    def cond_andcond(self, node: ir.AndCond) -> str:
+        return " and ".join(self.condition(c, 3) for c in node.conditions)
+
+    def cond_notcond(self, node: ir.NotCond) -> str:
+        return "not " + self.condition(node.condition, 3)
+
+    def cond_compare(self, node: ir.Compare) -> str:
+        return f"{self.inline(node.left)} {node.op} {self.inline(node.right)}"
+
+    def cond_incond(self, node: ir.InCond) -> str:
+        return f"{self.inline(node.value)} {'not in' if node.negated else 'in'} {self.inline(node.values)}"

@@ -1,0 +1,202 @@
+"""`pipedsl fmt` / `dsl.format` (LANGUAGE.md section 10): canonical, idempotent, keeps every
+comment, never changes what a file means, and leaves alone what it cannot format safely."""
+import os
+import random
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dsl
+from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT
+from dsl.formatter import FormatError
+from test_cli import pipedsl
+
+ALL_PIPES = sorted(ROOT.glob("examples/**/*.pipe")) + [c / "case.pipe" for c in PARITY_CASES + CONFORMANCE_CASES]
+
+
+def comments(text):
+    return [c.text for c in dsl.parse(text).comments]
+
+
+@pytest.mark.parametrize("path", ALL_PIPES, ids=lambda p: str(p.relative_to(p.parents[2])))
+def test_every_pipe_formats_idempotently_with_its_comments_and_the_same_json(path):
+    text = path.read_text()
+    tidy = dsl.format(text, filename=str(path))
+    assert dsl.format(tidy) == tidy
+    assert comments(tidy) == comments(text)
+    for compact in (False, True):
+        assert dsl.transpile(tidy, compact=compact) == dsl.transpile(text, compact=compact)
+    assert tidy.endswith("\n") and not tidy.endswith("\n\n")
+    assert not [line for line in tidy.splitlines() if line != line.rstrip()]
+
+
+def test_the_shipped_examples_are_formatted():
+    for path in sorted(ROOT.glob("examples/**/*.pipe")):
+        text = path.read_text()
+        assert dsl.format(text) == text, path
+
+
+TIDY = '''\
+# leading comment
+let role = "arn:aws:iam::123456789012:role/R"
+
+## The pipeline
+pipeline P {
+    default_bucket = "b"
+    description    = "a \\"quoted\\" \\u00e9 text"  # end-of-line comment
+    param N: Integer = 1
+    param T: Float = 1.0
+    param M: String in ["a", "b"] = "a"
+
+    # about the training step
+    step Train: training {
+        image_uri       = "img"
+        role            = role
+        instance_type   = "ml.m5.xlarge"
+        instance_count  = N
+        output_path     = "s3://b/out/${Execution.PipelineExecutionId}"
+        hyperparameters = { depth: 5, eta: 0.2, "odd key": 1e-3 }
+        input train { s3_data = "s3://b/train", content_type = "text/csv" }
+        retry Step.THROTTLING { max_attempts = 3 }
+        cache = "P30D"
+    }
+    step Check: condition {
+        when not (N == 1 or T > 0.5) and M in ["a"]
+        if_steps = [Stop]
+    }
+    step Stop: fail {
+        error_message = join("-", ["long", "values", "that", "do", "not", "fit", "on", "one", "line", "at", "all"])
+        depends_on = [
+            Train,
+        ]
+        # last in the step
+    }
+}
+'''
+
+
+def test_the_canonical_layout():
+    assert dsl.format(TIDY) == TIDY.replace(
+        '        error_message = join("-", ["long", "values", "that", "do", "not", "fit", "on", "one", "line", "at", "all"])\n',
+        '        error_message = join(\n            "-",\n            ["long", "values", "that", "do", "not", "fit", "on", "one", "line", "at", "all"],\n        )\n')
+
+
+def test_every_member_on_one_line_and_odd_spacing_gives_the_tidy_file():
+    tidy = dsl.format(TIDY)
+    squashed = ('let role="arn:aws:iam::123456789012:role/R"\n'
+                'pipeline P{default_bucket="b" param N:Integer=1 step S:fail{error_message  =  role,'
+                'depends_on=[ ]}}')
+    assert dsl.format(squashed) == ('let role = "arn:aws:iam::123456789012:role/R"\n'
+                                    'pipeline P {\n    default_bucket = "b"\n    param N: Integer = 1\n'
+                                    '    step S: fail {\n        error_message = role\n        depends_on    = []\n'
+                                    '    }\n}\n')
+    messy = re.sub(r"(?m)^ +", lambda m: " " * random.Random(len(m.group())).randint(0, 9), tidy)
+    messy = messy.replace(" = ", "   =").replace(", ", " ,   ").replace(": ", " :")
+    assert dsl.format(messy) == tidy
+
+
+def _relayout(text, rng):
+    """The same tokens with random spacing and indentation; line breaks kept where they
+    separate members or end comments, blank-line runs of any length where there was one."""
+    from dsl.parser import _parser
+
+    out, previous = [], None
+    for token in _parser().lex(text, dont_ignore=True):
+        if token.type == "WS":
+            newlines = token.count("\n")
+            if newlines == 0:
+                out.append(rng.choice([" ", "  ", "\t", "   "]))
+            else:
+                out.append("\n" * (1 if newlines == 1 else rng.randint(2, 4)) + " " * rng.randint(0, 12))
+        else:
+            if previous is not None and previous.type != "WS" and rng.random() < 0.5:
+                out.append(" " * rng.randint(1, 3))
+            out.append(str(token))
+        previous = token
+    return "".join(out)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(ALL_PIPES), st.integers(0, 2**32))
+def test_hypothesis_layouts_of_valid_files_format_to_the_same_text(path, seed):
+    tidy = dsl.format(path.read_text())
+    messy = _relayout(tidy, random.Random(seed))
+    assert dsl.format(messy) == tidy
+
+
+def test_a_syntax_error_leaves_the_file_unchanged(tmp_path):
+    path = tmp_path / "broken.pipe"
+    path.write_text("pipeline P {\n step S fail {}\n}\n")
+    before = path.stat()
+    run = pipedsl("fmt", path)
+    assert run.returncode == 1
+    assert "error[E0001]" in run.stderr and "left unchanged" in run.stderr
+    assert path.read_text() == "pipeline P {\n step S fail {}\n}\n" and path.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def test_other_errors_do_not_stop_formatting():
+    assert dsl.format("pipeline P {\nstep S: fail { error_message = Nope }\n}") == \
+        "pipeline P {\n    step S: fail {\n        error_message = Nope\n    }\n}\n"
+
+
+def test_check_diff_folders_and_stdin(tmp_path):
+    (tmp_path / "sub").mkdir()
+    tidy, messy = tmp_path / "tidy.pipe", tmp_path / "sub" / "messy.pipe"
+    tidy.write_text("pipeline P {}\n")
+    messy.write_text("pipeline  P {\n}\n")
+    (tmp_path / "notes.txt").write_text("pipeline  P {}")
+    run = pipedsl("fmt", "--check", tmp_path)
+    assert run.returncode == 1 and run.stdout == f"{messy}\n"
+    run = pipedsl("fmt", "--diff", tmp_path)
+    assert run.returncode == 0 and "-pipeline  P {\n" in run.stdout and "+pipeline P {}\n" in run.stdout
+    assert messy.read_text() == "pipeline  P {\n}\n"  # --check and --diff write nothing
+    run = pipedsl("fmt", "-", stdin="pipeline  P {\n}\n")
+    assert run.returncode == 0 and run.stdout == "pipeline P {}\n"
+    run = pipedsl("fmt", cwd=tmp_path)  # no PATH: the current folder
+    assert run.returncode == 0 and messy.read_text() == "pipeline P {}\n"
+    assert (tmp_path / "notes.txt").read_text() == "pipeline  P {}"
+    assert pipedsl("fmt", "--check", tmp_path).returncode == 0
+
+
+def test_unchanged_files_are_not_rewritten_and_changed_ones_atomically(tmp_path):
+    tidy = tmp_path / "tidy.pipe"
+    tidy.write_text("pipeline P {}\n")
+    inode, mtime = tidy.stat().st_ino, tidy.stat().st_mtime_ns
+    assert pipedsl("fmt", tidy).returncode == 0
+    assert (tidy.stat().st_ino, tidy.stat().st_mtime_ns) == (inode, mtime)
+    messy = tmp_path / "messy.pipe"
+    messy.write_text("pipeline  P {}\n")
+    messy.chmod(0o640)
+    assert pipedsl("fmt", messy).returncode == 0
+    assert messy.read_text() == "pipeline P {}\n" and (messy.stat().st_mode & 0o777) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["messy.pipe", "tidy.pipe"]
+
+
+def test_crlf_files_are_rewritten_with_lf(tmp_path):
+    path = tmp_path / "crlf.pipe"
+    path.write_bytes(b"pipeline P {}\r\n")
+    assert pipedsl("fmt", "--check", path).returncode == 1
+    assert pipedsl("fmt", path).returncode == 0 and path.read_bytes() == b"pipeline P {}\n"
+
+
+def test_the_safety_check_leaves_the_file_alone_when_the_printer_loses_something(tmp_path, monkeypatch):
+    from dsl import printer
+
+    real = printer.Printer.print_file
+    monkeypatch.setattr(printer.Printer, "print_file", lambda self: real(self).replace("# keep me\n", ""))
+    with pytest.raises(FormatError) as info:
+        dsl.format("pipeline P {\n    # keep me\n    step S: fail {}\n}\n")
+    assert [d.code for d in info.value.diagnostics] == ["E0501"]
+    monkeypatch.setattr(printer.Printer, "print_file", lambda self: real(self).replace('"x"', '"y"'))
+    with pytest.raises(FormatError):
+        dsl.format('pipeline P {\n    step S: fail {\n        error_message = "x"\n    }\n}\n')
+
+
+def test_pre_commit_hooks_are_declared():
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    for hook in ("id: pipedsl-fmt", "id: pipedsl-check", "entry: pipedsl fmt", "entry: pipedsl check",
+                 r"files: \.pipe$"):
+        assert hook in text
+    assert os.path.exists(ROOT / ".pre-commit-hooks.yaml")
