@@ -402,9 +402,9 @@ class Checker:
         if in_json_get:
             names = [f.name for f in step.property_files]
             member = ref.parts[0] if ref.parts else None
-            if step.kind != "processing":
-                self.add(error("E0207", f"`json_get` reads a property file of a processing step; "
-                               f"`{step.name}` is a `{step.kind}` step", ref.name_span, "not a processing step"))
+            if kind is not None and "property_file" not in kind.members:
+                self.add(error("E0207", f"`json_get` reads a property file of a step; `{step.name}` is a "
+                               f"`{step.kind}` step, which declares none", ref.name_span, "no property files"))
             elif not isinstance(member, ir.Member) or len(ref.parts) != 1 or member.name not in names:
                 span = member.span if member is not None else ref.name_span
                 shown = member.name if isinstance(member, ir.Member) else ""
@@ -631,9 +631,7 @@ class Checker:
         p = self.program
         placed: Dict[str, tuple] = {}
         for step in p.pipeline.steps:
-            if step.kind != "condition":
-                continue
-            for which in ("if_steps", "else_steps"):
+            for which in p.branches(step):
                 attribute = step.attribute(which)
                 if not attribute or not isinstance(attribute.value, ir.ListExpr):
                     continue

@@ -64,8 +64,12 @@ class StepKind:
     sdk_class: str = ""  # the SDK class behind it, for docs
     summary: str = ""  # one line for docs
     fields: Dict[str, Field] = {}
-    # members besides attributes: "input", "output", "property_file", "when", "block:<name>"
+    # members besides attributes: "input", "output", "property_file", "when", "block:<name>";
+    # a kind with "property_file" declares property files that `json_get` can read
     members: FrozenSet[str] = frozenset()
+    # fields that are branches: step-list field -> the word for it ("if", "else"). Steps named
+    # there are written inside this step's JSON, not at the top level, and drawn as branches.
+    branches: Dict[str, str] = {}
     # botocore shape name of `Step.<...>` references, or None for kinds without properties
     property_root: Optional[str] = None
     retry: bool = True  # takes `retry`

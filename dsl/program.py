@@ -70,8 +70,9 @@ class Program:
         self._let_steps: Dict[str, List[str]] = {}
         self.branch_of: Dict[str, Tuple[str, str]] = {}
         for step in self.pipeline.steps:
-            for which in ("if_steps", "else_steps"):
-                attribute = step.attribute(which) if step.kind == "condition" else None
+            kind = self.kind_of(step)
+            for which in (kind.branches if kind is not None else ()):
+                attribute = step.attribute(which)
                 if attribute and isinstance(attribute.value, ir.ListExpr):
                     for item in attribute.value.items:
                         if isinstance(item, ir.Ref) and item.name in self.steps and not item.parts:
@@ -99,6 +100,11 @@ class Program:
 
     def top_level_steps(self) -> List[ir.Step]:
         return [s for s in self.pipeline.steps if s.name not in self.branch_of]
+
+    def branches(self, step: ir.Step) -> Dict[str, str]:
+        """The step's branch fields (field -> word), as its kind declares them."""
+        kind = self.kind_of(step)
+        return dict(kind.branches) if kind is not None else {}
 
     def branch_steps(self, condition: ir.Step, which: str) -> List[ir.Step]:
         attribute = condition.attribute(which)

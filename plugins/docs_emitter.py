@@ -227,7 +227,7 @@ class DocsWriter:
         out = ["## Steps", "", "```mermaid", "flowchart TD"]
         for step in p.pipeline.steps:
             label = f"{mermaid_text(step.name)}<br/>{mermaid_text(step.kind)}"
-            shape = '{"%s"}' if step.kind == "condition" else '["%s"]'
+            shape = '{"%s"}' if p.branches(step) else '["%s"]'
             out.append(f"    {self.ids[step.name]}{shape % label}")
         for step in p.pipeline.steps:
             depends = step.attribute("depends_on")
@@ -236,10 +236,9 @@ class DocsWriter:
             for upstream, reads in self.flows.get(step.name, {}).items():
                 label = mermaid_text(", ".join(reads))
                 out.append(f'    {self.ids[upstream]} -->|"{label}"| {self.ids[step.name]}')
-            if step.kind == "condition":
-                for which, word in (("if_steps", "if"), ("else_steps", "else")):
-                    for branch in p.branch_steps(step, which):
-                        out.append(f"    {self.ids[step.name]} -->|{word}| {self.ids[branch.name]}")
+            for which, word in p.branches(step).items():
+                for branch in p.branch_steps(step, which):
+                    out.append(f"    {self.ids[step.name]} -->|{word}| {self.ids[branch.name]}")
         return out + ["```", ""]
 
     def steps(self) -> List[str]:

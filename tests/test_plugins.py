@@ -1,5 +1,6 @@
 """The plugin architecture: each hook, built-ins registered like third-party plugins, plugins
 loaded with -p / PIPEDSL_PLUGINS, and broken plugins reported without breaking the rest."""
+import json
 import sys
 import textwrap
 from importlib.metadata import entry_points
@@ -157,3 +158,35 @@ def test_cli_warns_about_a_broken_plugin_and_still_works(tmp_path):
     run = pipedsl("-p", "pdsl_test_not_there", "transpile", source)
     assert run.returncode == 0
     assert "warning: plugin module `pdsl_test_not_there` failed to import" in run.stderr
+
+
+def test_a_third_party_kind_can_branch_without_touching_the_core(plugin_dir):
+    """Branches are a capability a kind declares (`branches`), not the `condition` kind's name."""
+    write_plugin(plugin_dir, "pdsl_test_gate", """
+        from dsl.hookspecs import hookimpl
+        from dsl.kinds import Field, StepKind
+
+        class Gate(StepKind):
+            name = "gate"
+            type = "Condition"
+            retry = cache = False
+            branches = {"then": "then"}
+            fields = {"then": Field("step_list", doc="steps run when the gate opens")}
+
+            def json_arguments(self, step, ctx):
+                return {"Conditions": [], "IfSteps": [ctx.step(s) for s in ctx.program.branch_steps(step, "then")],
+                        "ElseSteps": []}
+
+        @hookimpl
+        def pipedsl_step_kinds():
+            return [Gate()]
+    """)
+    registry = build_registry(["pdsl_test_gate"])
+    text = 'pipeline P {\n step G: gate { then = [F] }\n step F: fail { error_message = "x" }\n}\n'
+    out = json.loads(dsl.transpile(text, registry=registry))
+    (gate,) = out["Steps"]  # F is written inside the branch only
+    assert gate["Arguments"]["IfSteps"][0]["Name"] == "F"
+    docs = dsl.transpile(text, to="docs", registry=registry)
+    assert "s0 -->|then| s1" in docs and 's0{"G<br/>gate"}' in docs
+    _, problems = dsl.analyse('pipeline P {\n step G: gate { then = [G] }\n}\n', registry=registry)
+    assert "E0310" in [d.code for d in problems]  # its own branch, checked by the core

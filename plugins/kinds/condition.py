@@ -18,6 +18,7 @@ class Condition(StepKind):
     retry = False
     cache = False
     property_root = "Outcome"
+    branches = {"if_steps": "if", "else_steps": "else"}
     fields = {
         "if_steps": Field("step_list", doc="steps run when every condition holds"),
         "else_steps": Field("step_list", doc="steps run otherwise"),
