@@ -30,6 +30,16 @@ class Field:
     # with the words that say what is expected when one does not
     pattern: str = ""
     pattern_doc: str = ""
+    # the SDK keyword argument this field is ("" when it is the field's own name)
+    sdk: str = ""
+    # where the value lands in the step's JSON `Arguments`, as a dotted path, when the mapping
+    # is direct ("" when the kind computes it: channels, default paths, hyperparameter strings)
+    json: str = ""
+    # the SDK's default when the field is left out (None: no default / nothing written)
+    default: object = None
+
+    def sdk_keyword(self, name: str) -> str:
+        return self.sdk or name
 
 
 # SageMaker instance types: the service's enums are all `ml.*`, and the SDK fails on others.

@@ -36,16 +36,18 @@ class Training(StepKind):
 
     def json_arguments(self, step, ctx) -> dict:
         def attr(name, default=None):
-            return ctx.attr(step, name, default)
+            # the SDK default the field declares, unless the caller knows better
+            declared = self.fields[name].default if name in self.fields else None
+            return ctx.attr(step, name, default if default is not None else declared)
 
         output = output_path(step, ctx)
-        algorithm = {"TrainingInputMode": attr("input_mode", "File"), "TrainingImage": attr("image_uri")}
+        algorithm = {"TrainingInputMode": attr("input_mode"), "TrainingImage": attr("image_uri")}
         if step.attribute("metric_definitions"):
             algorithm["MetricDefinitions"] = attr("metric_definitions")
         output_config = {"S3OutputPath": output}
         if step.attribute("output_kms_key"):
             output_config["KmsKeyId"] = attr("output_kms_key")
-        resources = {"VolumeSizeInGB": attr("volume_size", 30)}
+        resources = {"VolumeSizeInGB": attr("volume_size")}
         if step.attribute("volume_kms_key"):
             resources["VolumeKmsKeyId"] = attr("volume_kms_key")
         resources["InstanceCount"] = attr("instance_count")
@@ -53,7 +55,7 @@ class Training(StepKind):
         args = {
             "AlgorithmSpecification": algorithm,
             "OutputDataConfig": output_config,
-            "StoppingCondition": {"MaxRuntimeInSeconds": attr("max_run", 86400)},
+            "StoppingCondition": {"MaxRuntimeInSeconds": attr("max_run")},
             "ResourceConfig": resources,
             "RoleArn": attr("role"),
         }

@@ -2,6 +2,8 @@
 `Tuning`. `Arguments` is the CreateHyperParameterTuningJob request, minus the job name."""
 from __future__ import annotations
 
+import attrs
+
 from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
@@ -30,6 +32,18 @@ def range_args(call: ir.Call) -> dict:
     return {arg.name or names[i]: arg.value for i, arg in enumerate(call.args) if arg.name or i < len(names)}
 
 
+def _tuning_place(name: str, place: str) -> str:
+    if name == "hyperparameters":
+        return "TrainingJobDefinition.StaticHyperParameters"
+    if name == "tags":
+        return "Tags"  # the SDK moves them to the tuning request's top level
+    if name == "disable_profiler":
+        return ""  # a tuning job has no profiler configuration
+    if place.startswith("ResourceConfig."):
+        return "TrainingJobDefinition.HyperParameterTuningResourceConfig." + place[len("ResourceConfig."):]
+    return f"TrainingJobDefinition.{place}" if place else ""
+
+
 class Tuning(StepKind):
     name = "tuning"
     type = "Tuning"
@@ -43,7 +57,9 @@ class Tuning(StepKind):
     experiment_run = "one run per training job of the tuning job"
     members = frozenset({"input"})
     fields = {
-        **ESTIMATOR_FIELDS,
+        # the estimator's fields land in the tuning job's TrainingJobDefinition (hyperparameters
+        # become StaticHyperParameters, metric definitions go to the tuner)
+        **{name: attrs.evolve(field, json=_tuning_place(name, field.json)) for name, field in ESTIMATOR_FIELDS.items()},
         "metric_definitions": Field("list", items="map", doc="given to the tuner (the SDK drops an estimator's own)"),
         "objective_metric_name": Field("string", required=True),
         "objective_type": Field("string", doc="Maximize (default) or Minimize"),
