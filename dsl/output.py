@@ -33,24 +33,23 @@ def write_file(path: str, text: str) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
     data = text.encode("utf-8")
     if info is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
-        try:
-            with open(path, "wb") as handle:
-                handle.write(data)
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+        _direct(path, data)
         return
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise OutputError(f"cannot write {path}: not a regular file, character device or FIFO")
     target = os.path.realpath(path)
     if info is not None and (target.startswith("/proc/") or target.startswith("/dev/")):
-        # e.g. /dev/stdout redirected to a file: write through the open descriptor's file
-        try:
-            with open(path, "wb") as handle:
-                handle.write(data)
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+        _direct(path, data)  # e.g. /dev/stdout redirected to a file: write through it
         return
     _atomic(target, data, info)
+
+
+def _direct(path: str, data: bytes) -> None:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def _atomic(target: str, data: bytes, info) -> None:
