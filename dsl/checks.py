@@ -13,8 +13,9 @@ from typing import Dict, List, Optional
 from . import ir
 from .diagnostics import Diagnostic, Span, did_you_mean, error
 from .kinds import ENVELOPE_FIELDS, Field
+from .functions import FUNCTIONS
 from .plugin_manager import KindFailure
-from .program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, FUNCTION_PARAMETERS, NOT_LITERAL,
+from .program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, NOT_LITERAL,
                       PARAM_TYPES, Program)
 
 PIPELINE_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}")
@@ -22,7 +23,6 @@ STEP_OR_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 EXPERIMENT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}")
 PIPELINE_ATTRIBUTES = {"description": "string", "default_bucket": "string"}
 EXPERIMENT_ATTRIBUTES = ("name", "trial")
-FUNCTIONS = ("join", "json_get")
 STEP_EXCEPTIONS = ("Step.SERVICE_FAULT", "Step.THROTTLING")
 JOB_EXCEPTIONS = ("SageMaker.JOB_INTERNAL_ERROR", "SageMaker.CAPACITY_ERROR", "SageMaker.RESOURCE_LIMIT")
 RETRY_FIELDS = {
@@ -57,7 +57,6 @@ class Checker:
         self.program = program
         self.problems: List[Diagnostic] = []
         # step name -> names of steps whose properties it reads (for cycles and docs)
-        self.data_edges: Dict[str, List[str]] = {}
         self._current_step: Optional[str] = None
 
     # --- for kinds -------------------------------------------------------------------
@@ -373,9 +372,6 @@ class Checker:
                 self.add(error("E0204", f"`{ref.name}.{first.name}` has no members",
                                ref.parts[1].span, "nothing to select"))
             return
-        if ref.name in p.lets and self._current_step is not None:
-            # a let that reads step properties makes this step depend on those steps
-            self.data_edges.setdefault(self._current_step, []).extend(p.steps_read_by_let(ref.name))
         if ref.name in p.lets or ref.name in p.params:
             if ref.parts:
                 what = "a let" if ref.name in p.lets else "a parameter"
@@ -396,8 +392,6 @@ class Checker:
 
     def step_reference(self, ref: ir.Ref, step: ir.Step, in_json_get: bool):
         p = self.program
-        if self._current_step is not None:
-            self.data_edges.setdefault(self._current_step, []).append(step.name)
         kind = p.kind_of(step)
         if in_json_get:
             names = [f.name for f in step.property_files]
@@ -432,7 +426,8 @@ class Checker:
     def call(self, call: ir.Call):
         if call.name not in FUNCTIONS:
             self.add(error("E0208", f"unknown function `{call.name}`", call.name_span, "not a function",
-                           did_you_mean(call.name, FUNCTIONS) or "functions are `join` and `json_get`"))
+                           did_you_mean(call.name, FUNCTIONS) or
+                           "functions are " + " and ".join(f"`{n}`" for n in FUNCTIONS)))
             for arg in call.args:
                 self.value(arg.value)
             return
@@ -477,8 +472,8 @@ class Checker:
                 self.expect(path, "string", "the JSON path")
 
     def bind_args(self, call: ir.Call) -> Optional[dict]:
-        names = FUNCTION_PARAMETERS[call.name]
-        allowed = ("on", "values") if call.name == "join" else ("property_file", "s3_uri", "path")
+        names = FUNCTIONS[call.name].positional
+        allowed = FUNCTIONS[call.name].parameters
         bound, ok = {}, True
         for i, arg in enumerate(call.args):
             if arg.name is None:
@@ -650,41 +645,35 @@ class Checker:
                         continue
                     placed[item.name] = (step.name, which, item.name_span)
 
-    def edges(self) -> Dict[str, List[str]]:
-        """step -> the steps that must come before it (depends_on, data, branches)."""
-        p = self.program
-        before: Dict[str, List[str]] = {name: [] for name in p.steps}
-        for step in p.pipeline.steps:
-            depends = step.attribute("depends_on")
-            if depends and isinstance(depends.value, ir.ListExpr):
-                before[step.name] += [i.name for i in depends.value.items
-                                      if isinstance(i, ir.Ref) and i.name in p.steps]
-            before[step.name] += self.data_edges.get(step.name, [])
-        for name, (condition, _) in p.branch_of.items():
-            before[name].append(condition)
-        return before
-
     def check_cycles(self):
+        """Every cycle of the step graph (`Program.before`), each reported once, found
+        without recursion so that chains of thousands of steps are fine."""
         p = self.program
-        before = self.edges()
+        before = p.before()
         order = {name: i for i, name in enumerate(p.steps)}
         state: Dict[str, int] = {}
         cycles = []
-
-        def visit(name, path):
-            state[name] = 1
-            path.append(name)
-            for prev in before.get(name, []):
+        for root in p.steps:
+            if root in state:
+                continue
+            path: List[str] = []
+            stack = [(root, iter(before.get(root, ())))]
+            state[root] = 1
+            path.append(root)
+            while stack:
+                name, edges = stack[-1]
+                prev = next(edges, None)
+                if prev is None:
+                    stack.pop()
+                    path.pop()
+                    state[name] = 2
+                    continue
                 if state.get(prev) == 1:
                     cycles.append(path[path.index(prev):])
-                elif prev not in state:
-                    visit(prev, path)
-            path.pop()
-            state[name] = 2
-
-        for name in p.steps:
-            if name not in state:
-                visit(name, [])
+                elif prev not in state and prev in p.steps:
+                    state[prev] = 1
+                    path.append(prev)
+                    stack.append((prev, iter(before.get(prev, ()))))
         seen = set()
         for cycle in cycles:
             key = frozenset(cycle)
@@ -699,7 +688,6 @@ class Checker:
             self.add(error("E0311", "steps depend on each other in a cycle: " + " -> ".join(forward + [forward[0]]),
                            first.name_span, "the cycle starts here",
                            "a cycle runs through depends_on, property references and condition branches"))
-
 
 
 def check(program: Program) -> List[Diagnostic]:

@@ -10,8 +10,11 @@ import json
 from importlib import resources
 from typing import Dict, List, Optional, Tuple
 
+import attrs
+
 from . import ir
 from .diagnostics import did_you_mean
+from .functions import FUNCTIONS, call_args  # noqa: F401 - call_args is re-exported
 from .kinds import StepKind
 
 EXECUTION_VARIABLES = {
@@ -51,6 +54,62 @@ def literal_type(value) -> str:
     return "null"
 
 
+# --- conditions as the service knows them, lowered once for every emitter ------------------
+
+COMPARISONS = {"==": "Equals", ">": "GreaterThan", ">=": "GreaterThanOrEqualTo",
+               "<": "LessThan", "<=": "LessThanOrEqualTo"}
+
+
+@attrs.frozen
+class Comparison:
+    type: str  # Equals, GreaterThan, GreaterThanOrEqualTo, LessThan, LessThanOrEqualTo
+    left: object
+    right: object
+
+
+@attrs.frozen
+class Membership:
+    value: object
+    values: object
+
+
+@attrs.frozen
+class Negation:
+    condition: object
+
+
+@attrs.frozen
+class Either:
+    conditions: tuple
+
+
+def lower(cond):
+    """An IR condition in the service's terms (Equals/…/In/Not/Or): `a != b` is Not(Equals),
+    `a not in L` is Not(In), and an `and` below an `or`/`not` is Not(Or(Not a, Not b))."""
+    if isinstance(cond, ir.Compare):
+        if cond.op == "!=":
+            return Negation(Comparison("Equals", cond.left, cond.right))
+        return Comparison(COMPARISONS[cond.op], cond.left, cond.right)
+    if isinstance(cond, ir.InCond):
+        inner = Membership(cond.value, cond.values)
+        return Negation(inner) if cond.negated else inner
+    if isinstance(cond, ir.NotCond):
+        return Negation(lower(cond.condition))
+    if isinstance(cond, ir.OrCond):
+        return Either(tuple(lower(c) for c in cond.conditions))
+    return Negation(Either(tuple(Negation(lower(c)) for c in cond.conditions)))
+
+
+def when_conditions(step: ir.Step) -> list:
+    """The entries of a step's `Conditions`: each `when`, a top-level `and` split up (the
+    service ANDs the entries), lowered."""
+    out = []
+    for when in step.whens:
+        parts = when.condition.conditions if isinstance(when.condition, ir.AndCond) else (when.condition,)
+        out.extend(lower(c) for c in parts)
+    return out
+
+
 class Program:
     """Symbols and derived facts of one pipeline file."""
 
@@ -68,6 +127,8 @@ class Program:
         for step in self.pipeline.steps:
             self.steps.setdefault(step.name, step)
         self._let_steps: Dict[str, List[str]] = {}
+        self._reads: Dict[str, Dict[str, List[str]]] = {}
+        self._before: Optional[Dict[str, List[str]]] = None
         self.branch_of: Dict[str, Tuple[str, str]] = {}
         for step in self.pipeline.steps:
             kind = self.kind_of(step)
@@ -181,6 +242,63 @@ class Program:
         value = self.literal(attribute.value) if attribute else None
         return value if isinstance(value, str) else None
 
+    # --- the step graph, computed once -----------------------------------------------
+    def reads(self, step: ir.Step) -> Dict[str, List[str]]:
+        """Upstream step -> what this step reads of it (`ModelArtifacts.S3ModelArtifacts`,
+        `PropertyFiles.Report`; "" for a bare step name), through lets too, in the order met.
+        Step-list fields (`depends_on`, branches) are orderings, not reads."""
+        cache = self._reads
+        if step.name in cache:
+            return cache[step.name]
+        flows: Dict[str, List[str]] = {}
+
+        def add(upstream, what):
+            seen = flows.setdefault(upstream, [])
+            if what not in seen:
+                seen.append(what)
+
+        for value in ir.step_values(step, skip=self.step_list_fields(step)):
+            # lets are followed with an explicit stack: chains of thousands of lets are fine
+            property_files, seen, stack = set(), set(), [ir.walk(value)]
+            while stack:
+                node = next(stack[-1], None)
+                if node is None:
+                    stack.pop()
+                    continue
+                if isinstance(node, ir.Call) and node.name == "json_get":
+                    ref = call_args(node).get("property_file")
+                    if isinstance(ref, ir.Ref) and ref.name in self.steps and ref.parts:
+                        add(ref.name, f"PropertyFiles.{getattr(ref.parts[0], 'name', '')}")
+                        property_files.add(id(ref))
+                elif isinstance(node, ir.Ref) and id(node) not in property_files:
+                    if node.name in self.steps:
+                        add(node.name, property_path(node.parts).lstrip("."))
+                    elif node.name in self.lets and node.name not in seen:
+                        seen.add(node.name)
+                        stack.append(ir.walk(self.lets[node.name].value))
+        cache[step.name] = flows
+        return flows
+
+    def depends_on(self, step: ir.Step) -> List[str]:
+        """The declared steps named in `depends_on`."""
+        attribute = step.attribute("depends_on")
+        if attribute is None or not isinstance(attribute.value, ir.ListExpr):
+            return []
+        return [i.name for i in attribute.value.items if isinstance(i, ir.Ref) and i.name in self.steps]
+
+    def before(self) -> Dict[str, List[str]]:
+        """Step -> the steps that must come before it: `depends_on`, data read, and the
+        condition whose branch it is in. The one dependency graph of checks and emitters."""
+        if self._before is None:
+            before: Dict[str, List[str]] = {}
+            for step in self.pipeline.steps:
+                edges = self.depends_on(step) + list(self.reads(step))
+                if step.name in self.branch_of:
+                    edges.append(self.branch_of[step.name][0])
+                before.setdefault(step.name, []).extend(edges)
+            self._before = before
+        return self._before
+
     # --- types --------------------------------------------------------------------
     def type_of(self, expr) -> str:
         expr = self.follow(expr)
@@ -193,7 +311,8 @@ class Program:
         if isinstance(expr, ir.Interpolation):
             return "string"
         if isinstance(expr, ir.Call):
-            return "string" if expr.name == "join" else "any"
+            function = FUNCTIONS.get(expr.name)
+            return function.result if function else "any"
         if isinstance(expr, ir.Ref):
             if expr.name in self.params and not expr.parts:
                 return PARAM_TYPES.get(self.params[expr.name].type, "any")
@@ -232,16 +351,6 @@ class Program:
 def _describe(shape, kind) -> str:
     return f"`{shape}` ({kind})" if kind in ("structure", "list", "map") else f"`{shape}` (a {kind})"
 
-
-
-FUNCTION_PARAMETERS = {"join": ("on", "values"), "json_get": ("property_file", "path")}
-
-
-def call_args(call: ir.Call) -> dict:
-    """A `join`/`json_get` call's arguments by name (positional ones named in order)."""
-    names = FUNCTION_PARAMETERS.get(call.name, ())
-    return {arg.name or (names[i] if i < len(names) else f"#{i}"): arg.value
-            for i, arg in enumerate(call.args)}
 
 
 def interpolation_pieces(program: Program, interp: ir.Interpolation) -> list:

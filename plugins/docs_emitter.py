@@ -126,41 +126,8 @@ class DocsContext:
 
 
 def data_flows(program) -> Dict[str, Dict[str, List[str]]]:
-    """step -> {upstream step -> what it reads from it}, from property references (through
-    lets too) and `json_get` property files."""
-    flows: Dict[str, Dict[str, List[str]]] = {}
-
-    def add(step_name, upstream, what):
-        reads = flows.setdefault(step_name, {}).setdefault(upstream, [])
-        if what not in reads:
-            reads.append(what)
-
-    def visit(step_name, expr):
-        # lets are followed with an explicit stack: chains of thousands of lets are fine
-        property_files, seen, stack = set(), set(), [ir.walk(expr)]
-        while stack:
-            node = next(stack[-1], None)
-            if node is None:
-                stack.pop()
-                continue
-            if isinstance(node, ir.Call) and node.name == "json_get":
-                for i, arg in enumerate(node.args):
-                    ref = arg.value
-                    if ((arg.name == "property_file" or (arg.name is None and i == 0))
-                            and isinstance(ref, ir.Ref) and ref.name in program.steps and ref.parts):
-                        add(step_name, ref.name, f"PropertyFiles.{ref.parts[0].name}")
-                        property_files.add(id(ref))
-            elif isinstance(node, ir.Ref) and id(node) not in property_files:
-                if node.name in program.steps and node.parts:
-                    add(step_name, node.name, property_path(node.parts).lstrip("."))
-                elif node.name in program.lets and node.name not in seen:
-                    seen.add(node.name)
-                    stack.append(ir.walk(program.lets[node.name].value))
-
-    for step in program.pipeline.steps:
-        for value in ir.step_values(step, skip=program.step_list_fields(step)):
-            visit(step.name, value)
-    return flows
+    """step -> upstream step -> what it reads of it: the program's one data-flow graph."""
+    return {step.name: program.reads(step) for step in program.pipeline.steps}
 
 
 class DocsWriter:

@@ -9,10 +9,9 @@ import json
 from dsl import ir
 from dsl.emitters import Emitter
 from dsl.hookspecs import hookimpl
-from dsl.program import NOT_LITERAL, call_args, interpolation_pieces, property_path
+from dsl.program import (NOT_LITERAL, Comparison, Membership, Negation, call_args, interpolation_pieces,
+                         property_path)
 
-COMPARISONS = {"==": "Equals", ">": "GreaterThan", ">=": "GreaterThanOrEqualTo",
-               "<": "LessThan", "<=": "LessThanOrEqualTo"}
 
 
 class JsonContext:
@@ -101,22 +100,15 @@ class JsonContext:
         return str(literal)  # what str() makes of the Python value: "True", "1e-05", "None"
 
     def condition(self, cond):
-        if isinstance(cond, ir.Compare):
-            if cond.op == "!=":
-                inner = {"Type": "Equals", "LeftValue": self.value(cond.left), "RightValue": self.value(cond.right)}
-                return {"Type": "Not", "Condition": inner}
-            return {"Type": COMPARISONS[cond.op], "LeftValue": self.value(cond.left),
-                    "RightValue": self.value(cond.right)}
-        if isinstance(cond, ir.InCond):
-            inner = {"Type": "In", "QueryValue": self.value(cond.value), "Values": self.value(cond.values)}
-            return {"Type": "Not", "Condition": inner} if cond.negated else inner
-        if isinstance(cond, ir.NotCond):
+        """JSON of a condition lowered by `dsl.program.lower` (the one lowering of `!=`,
+        `not in` and nested `and`)."""
+        if isinstance(cond, Comparison):
+            return {"Type": cond.type, "LeftValue": self.value(cond.left), "RightValue": self.value(cond.right)}
+        if isinstance(cond, Membership):
+            return {"Type": "In", "QueryValue": self.value(cond.value), "Values": self.value(cond.values)}
+        if isinstance(cond, Negation):
             return {"Type": "Not", "Condition": self.condition(cond.condition)}
-        if isinstance(cond, ir.OrCond):
-            return {"Type": "Or", "Conditions": [self.condition(c) for c in cond.conditions]}
-        # `a and b` below an `or`/`not`: not (not a or not b)
-        negated = [{"Type": "Not", "Condition": self.condition(c)} for c in cond.conditions]
-        return {"Type": "Not", "Condition": {"Type": "Or", "Conditions": negated}}
+        return {"Type": "Or", "Conditions": [self.condition(c) for c in cond.conditions]}
 
     def step(self, step: ir.Step) -> dict:
         """One step object: the envelope in the SDK's key order around the kind's parts."""

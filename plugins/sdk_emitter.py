@@ -20,7 +20,8 @@ from dsl.api import PipeError
 from dsl.diagnostics import error
 from dsl.emitters import Emitter
 from dsl.hookspecs import hookimpl
-from dsl.program import EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, call_args, interpolation_pieces
+from dsl.program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, Comparison, Membership, Negation, call_args,
+                         interpolation_pieces)
 
 # What the module itself may import (module -> names); each step kind adds its own through
 # `StepKind.sdk_imports`. All of them are reserved as Python names, so a `.pipe` name never
@@ -55,9 +56,10 @@ def import_table(kinds) -> dict:
 FIXED_NAMES = ("pipeline", "pipeline_session", "sagemaker")
 PARAMETER_CLASSES = {"String": "ParameterString", "Integer": "ParameterInteger",
                      "Float": "ParameterFloat", "Boolean": "ParameterBoolean"}
-COMPARISONS = {"==": "ConditionEquals", ">": "ConditionGreaterThan",
-               ">=": "ConditionGreaterThanOrEqualTo", "<": "ConditionLessThan",
-               "<=": "ConditionLessThanOrEqualTo"}
+# the SDK class of each service comparison (`dsl.program.Comparison.type`)
+SDK_CONDITIONS = {"Equals": "ConditionEquals", "GreaterThan": "ConditionGreaterThan",
+                  "GreaterThanOrEqualTo": "ConditionGreaterThanOrEqualTo", "LessThan": "ConditionLessThan",
+                  "LessThanOrEqualTo": "ConditionLessThanOrEqualTo"}
 RETRY_ENUMS = {
     "Step.SERVICE_FAULT": ("StepExceptionTypeEnum", "SERVICE_FAULT"),
     "Step.THROTTLING": ("StepExceptionTypeEnum", "THROTTLING"),
@@ -227,19 +229,15 @@ class SdkContext:
         return f"{self.imp('JsonGet')}(s3_uri={self.py(args['s3_uri'])}, json_path={path})"
 
     def condition(self, cond) -> str:
-        if isinstance(cond, ir.Compare):
-            cls = self.imp(COMPARISONS.get(cond.op, "ConditionEquals"))
-            code = f"{cls}(left={self.py(cond.left)}, right={self.py(cond.right)})"
-            return self.negate(code) if cond.op == "!=" else code
-        if isinstance(cond, ir.InCond):
-            code = f"{self.imp('ConditionIn')}(value={self.py(cond.value)}, in_values={self.py(cond.values)})"
-            return self.negate(code) if cond.negated else code
-        if isinstance(cond, ir.NotCond):
+        """SDK code of a condition lowered by `dsl.program.lower`."""
+        if isinstance(cond, Comparison):
+            cls = self.imp(SDK_CONDITIONS[cond.type])
+            return f"{cls}(left={self.py(cond.left)}, right={self.py(cond.right)})"
+        if isinstance(cond, Membership):
+            return f"{self.imp('ConditionIn')}(value={self.py(cond.value)}, in_values={self.py(cond.values)})"
+        if isinstance(cond, Negation):
             return self.negate(self.condition(cond.condition))
-        if isinstance(cond, ir.OrCond):
-            return f"{self.imp('ConditionOr')}(conditions=[{', '.join(self.condition(c) for c in cond.conditions)}])"
-        negated = ", ".join(self.negate(self.condition(c)) for c in cond.conditions)
-        return self.negate(f"{self.imp('ConditionOr')}(conditions=[{negated}])")
+        return f"{self.imp('ConditionOr')}(conditions=[{', '.join(self.condition(c) for c in cond.conditions)}])"
 
     def negate(self, code: str) -> str:
         return f"{self.imp('ConditionNot')}(expression={code})"
@@ -252,15 +250,9 @@ def _names_in(expr, into: set):
 
 
 def _step_mentions(program, step: ir.Step) -> set:
-    """Steps whose Python variable the code of `step` uses (through lets too)."""
-    # branch lists are ordered separately; depends_on uses step variables, so it counts
-    branches = program.step_list_fields(step) - {"depends_on"}
-    names = set()
-    for value in ir.step_values(step, skip=branches):
-        _names_in(value, names)
-    steps = {n for n in names if n in program.steps}
-    for name in names:
-        steps.update(program.steps_read_by_let(name))
+    """Steps whose Python variable the code of `step` uses: what it reads (through lets too)
+    and its `depends_on`; branch lists are ordered separately."""
+    steps = set(program.reads(step)) | set(program.depends_on(step))
     steps.discard(step.name)
     return steps
 

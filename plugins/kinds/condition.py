@@ -6,6 +6,7 @@ from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
 from dsl.kinds import Field, SdkStep, StepKind
+from dsl.program import when_conditions
 
 
 class Condition(StepKind):
@@ -53,7 +54,7 @@ class Condition(StepKind):
     def json_arguments(self, step, ctx) -> dict:
         program = ctx.program
         return {
-            "Conditions": [ctx.condition(c) for c in self.conditions(step)],
+            "Conditions": [ctx.condition(c) for c in when_conditions(step)],
             "IfSteps": [ctx.step(s) for s in program.branch_steps(step, "if_steps")],
             "ElseSteps": [ctx.step(s) for s in program.branch_steps(step, "else_steps")],
         }
@@ -69,7 +70,7 @@ class Condition(StepKind):
         return out + [""]
 
     def sdk_step(self, step, ctx) -> SdkStep:
-        conditions = ", ".join(ctx.condition(c) for c in self.conditions(step))
+        conditions = ", ".join(ctx.condition(c) for c in when_conditions(step))
         return SdkStep("ConditionStep", (
             ("conditions", f"[{conditions}]"),
             ("if_steps", ctx.branch(step, "if_steps")),
