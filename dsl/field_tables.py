@@ -44,6 +44,9 @@ def render(kinds) -> str:
     for name in sorted(kinds):
         kind = kinds[name]
         out += [f"### `{name}` fields (JSON type `{kind.type}`, SDK `{kind.sdk_class}`)", "", table(kind.fields), ""]
+        for member, fields in kind.member_fields.items():
+            shown = f"{member[len('block:'):]} {{ … }}" if member.startswith("block:") else f"{member} NAME {{ … }}"
+            out += [f"Fields of `{shown}` in a `{name}` step:", "", table(fields), ""]
     out.append(END)
     return "\n".join(out)
 

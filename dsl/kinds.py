@@ -46,6 +46,27 @@ class Field:
 INSTANCE_TYPE = dict(pattern=r"ml\.[a-z0-9-]+\.[a-z0-9-]+", pattern_doc="a SageMaker instance type such as \"ml.m5.xlarge\"")
 
 
+def sdk_keyword(fields: Dict[str, Field], name: str) -> str:
+    """The SDK keyword argument a field is (its declaration says; its own name by default)."""
+    field = fields.get(name)
+    return field.sdk_keyword(name) if field is not None else name
+
+
+def put(arguments: dict, place: str, value) -> None:
+    """Set `value` at a field's declared JSON place (`A.B.C`; a number indexes a list) in
+    `arguments`, creating the maps on the way; keys keep the order they are first set in."""
+    keys = place.split(".")
+    target = arguments
+    for key in keys[:-1]:
+        target = target[int(key)] if isinstance(target, list) else target.setdefault(key, {})
+    target[keys[-1]] = value
+
+
+def placed(fields: Dict[str, Field], places: Dict[str, str]) -> Dict[str, Field]:
+    """`fields` with the JSON places of another request shape (a kind reusing fields)."""
+    return {name: attrs.evolve(field, json=places.get(name, "")) for name, field in fields.items()}
+
+
 ENVELOPE_FIELDS = {
     "depends_on": Field("step_list", doc="steps that must finish first"),
     "display_name": Field("string", doc="the step's display name"),
@@ -80,6 +101,9 @@ class StepKind:
     # fields that are branches: step-list field -> the word for it ("if", "else"). Steps named
     # there are written inside this step's JSON, not at the top level, and drawn as branches.
     branches: Dict[str, str] = {}
+    # the fields of members that hold attributes: "input", "output", "property_file",
+    # "block:<name>" -> their field declarations (docs tables, completion, hover)
+    member_fields: Dict[str, Dict[str, Field]] = {}
     # botocore shape name of `Step.<...>` references, or None for kinds without properties
     property_root: Optional[str] = None
     retry: bool = True  # takes `retry`

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dsl import ir
 from dsl.diagnostics import error
-from dsl.kinds import INSTANCE_TYPE, Field
+from dsl.kinds import sdk_keyword, INSTANCE_TYPE, Field
 
 from ._common import check_role
 
@@ -123,7 +123,7 @@ def hyperparameters(step, ctx, skip=()) -> dict:
 def sdk_estimator(step, ctx, fields) -> tuple:
     """(variable, statement) building the step's `Estimator`."""
     estimator = ctx.var_for(step.name, "estimator")
-    args = [(name, ctx.attr(step, name)) for name in fields]
+    args = [(sdk_keyword(ESTIMATOR_FIELDS, name), ctx.attr(step, name)) for name in fields]
     args.append(("sagemaker_session", ctx.session))
     return estimator, f"{estimator} = {ctx.imp('Estimator')}({ctx.call_args(args)})"
 

@@ -80,7 +80,7 @@ class Lambda(_Callout):
     target_field, target_key, output_class = "function_arn", "FunctionArn", "LambdaOutput"
     sdk_imports = {"sagemaker.lambda_helper": ("Lambda",),
                    "sagemaker.workflow.lambda_step": ("LambdaOutput", "LambdaOutputTypeEnum", "LambdaStep")}
-    fields = {"function_arn": Field("string", required=True, doc="the Lambda function's ARN"),
+    fields = {"function_arn": Field("string", required=True, doc="the Lambda function's ARN (the step's `FunctionArn`)"),
               "inputs": Field("map", doc="the function's input, sent as it is")}
 
     def sdk_step(self, step, ctx) -> SdkStep:
@@ -98,7 +98,7 @@ class Callback(_Callout):
     summary = "sends a message to an SQS queue and waits for a callback"
     target_field, target_key, output_class = "sqs_queue_url", "SqsQueueUrl", "CallbackOutput"
     sdk_imports = {"sagemaker.workflow.callback_step": ("CallbackOutput", "CallbackOutputTypeEnum", "CallbackStep")}
-    fields = {"sqs_queue_url": Field("string", required=True, doc="the SQS queue's URL"),
+    fields = {"sqs_queue_url": Field("string", required=True, doc="the SQS queue's URL (the step's `SqsQueueUrl`)"),
               "inputs": Field("map", doc="the message body, sent as it is")}
 
     def sdk_step(self, step, ctx) -> SdkStep:

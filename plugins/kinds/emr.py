@@ -8,10 +8,10 @@ from dsl.hookspecs import hookimpl
 from dsl.kinds import Field, SdkStep, StepKind
 
 STEP_CONFIG_FIELDS = {
-    "jar": Field("string", required=True, doc="S3 path of the jar"),
-    "args": Field("list", doc="the jar's arguments"),
-    "main_class": Field("string"),
-    "properties": Field("list", items="map", doc="[{ Key: ..., Value: ... }]"),
+    "jar": Field("string", required=True, doc="S3 path of the jar", json="StepConfig.HadoopJarStep.Jar"),
+    "args": Field("list", doc="the jar's arguments", json="StepConfig.HadoopJarStep.Args"),
+    "main_class": Field("string", doc="the jar's main class", json="StepConfig.HadoopJarStep.MainClass"),
+    "properties": Field("list", items="map", doc="[{ Key: ..., Value: ... }]", json="StepConfig.HadoopJarStep.Properties"),
 }
 LITERAL_PROPERTIES = {"cluster_id": "ClusterId", "execution_role_arn": "ExecutionRoleArn",
                       "cluster_config": "ClusterConfig"}
@@ -29,10 +29,11 @@ class Emr(StepKind):
     sdk_imports = {"sagemaker.workflow.emr_step": ("EMRStep", "EMRStepConfig")}
     property_root = "emr:Step"
     members = frozenset({"block:step_config"})
+    member_fields = {"block:step_config": STEP_CONFIG_FIELDS}
     fields = {
-        "cluster_id": Field("string", doc="an existing cluster (exclusive with cluster_config)"),
-        "cluster_config": Field("map", doc="RunJobFlow settings of a cluster to create"),
-        "execution_role_arn": Field("string", doc="runtime role; only with cluster_id"),
+        "cluster_id": Field("string", doc="an existing cluster (exclusive with cluster_config)", json="ClusterId"),
+        "cluster_config": Field("map", doc="RunJobFlow settings of a cluster to create", json="ClusterConfig"),
+        "execution_role_arn": Field("string", doc="runtime role; only with cluster_id", json="ExecutionRoleArn"),
     }
 
     def check(self, step, ctx):

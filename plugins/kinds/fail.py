@@ -14,7 +14,7 @@ class Fail(StepKind):
     retry = False
     cache = False
     property_root = None
-    fields = {"error_message": Field("string", doc="any string expression; default \"\"")}
+    fields = {"error_message": Field("string", doc="any string expression", json="ErrorMessage", default="")}
 
     def json_arguments(self, step, ctx) -> dict:
         return {"ErrorMessage": ctx.attr(step, "error_message", "")}

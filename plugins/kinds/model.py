@@ -5,7 +5,7 @@ JSON name `NAME-CreateModel`) and `ModelStep(step_args=Model(...).register(...))
 from __future__ import annotations
 
 from dsl.hookspecs import hookimpl
-from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind
+from dsl.kinds import sdk_keyword, INSTANCE_TYPE, placed, put, Field, SdkStep, StepKind
 
 from ._common import check_map_keys, check_role, is_set
 
@@ -16,8 +16,16 @@ MODEL_FIELDS = {
     "env": Field("map", doc="container environment"),
     "name": Field("string", doc="the model's name (not part of the definition: the service names it)"),
     "vpc_config": Field("map", doc="{ Subnets: [...], SecurityGroupIds: [...] }"),
-    "enable_network_isolation": Field("boolean"),
+    "enable_network_isolation": Field("boolean", doc="no network access for the container", default=False),
 }
+# where the model's fields land in CreateModel and in CreateModelPackage (the SDK's register
+# ignores the role, VPC config and network isolation)
+CREATE_PLACES = {"image_uri": "PrimaryContainer.Image", "model_data": "PrimaryContainer.ModelDataUrl",
+                 "role": "ExecutionRoleArn", "env": "PrimaryContainer.Environment", "vpc_config": "VpcConfig",
+                 "enable_network_isolation": "EnableNetworkIsolation"}
+REGISTER_PLACES = {"image_uri": "InferenceSpecification.Containers.0.Image",
+                   "model_data": "InferenceSpecification.Containers.0.ModelDataUrl",
+                   "env": "InferenceSpecification.Containers.0.Environment"}
 VPC_KEYS = {"Subnets": "list", "SecurityGroupIds": "list"}
 REGISTER_FIELDS = ("content_types", "response_types", "inference_instances", "transform_instances",
                    "model_package_group_name", "approval_status", "customer_metadata_properties",
@@ -46,7 +54,7 @@ class _ModelKind(StepKind):
 
     def sdk_model(self, step, ctx):
         model = ctx.var_for(step.name, "model")
-        args = [(name, ctx.attr(step, name)) for name in MODEL_FIELDS]
+        args = [(sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in MODEL_FIELDS]
         args.append(("sagemaker_session", ctx.session))
         return model, f"{model} = {ctx.imp('Model')}({ctx.call_args(args)})"
 
@@ -57,7 +65,8 @@ class CreateModel(_ModelKind):
     suffix = "CreateModel"
     summary = "creates a SageMaker model (Model.create)"
     property_root = "DescribeModelOutput"
-    fields = {**MODEL_FIELDS, "role": Field("string", required=True, doc="IAM role ARN"),
+    fields = {**placed(MODEL_FIELDS, CREATE_PLACES),
+              "role": Field("string", required=True, doc="IAM role ARN", json="ExecutionRoleArn"),
               "instance_type": Field("string", doc="passed to Model.create(); no effect on the definition", **INSTANCE_TYPE)}
 
     def json_arguments(self, step, ctx) -> dict:
@@ -82,47 +91,50 @@ class RegisterModel(_ModelKind):
     summary = "registers a model version in a model package group (Model.register)"
     property_root = "DescribeModelPackageOutput"
     fields = {
-        **MODEL_FIELDS,
-        "content_types": Field("list", items="string"),
-        "response_types": Field("list", items="string"),
-        "inference_instances": Field("list", items="string", **INSTANCE_TYPE),
-        "transform_instances": Field("list", items="string", **INSTANCE_TYPE),
-        "model_package_group_name": Field("string", required=True),
-        "approval_status": Field("string", doc="PendingManualApproval (default), Approved or Rejected"),
-        "customer_metadata_properties": Field("map"),
-        "domain": Field("string"),
-        "task": Field("string"),
-        "framework": Field("string"),
-        "framework_version": Field("string"),
+        **placed(MODEL_FIELDS, REGISTER_PLACES),
+        "content_types": Field("list", items="string", doc="MIME types the model takes",
+                               json="InferenceSpecification.SupportedContentTypes"),
+        "response_types": Field("list", items="string", doc="MIME types the model answers with",
+                                json="InferenceSpecification.SupportedResponseMIMETypes"),
+        "inference_instances": Field("list", items="string", **INSTANCE_TYPE, doc="instance types for endpoints",
+                                     json="InferenceSpecification.SupportedRealtimeInferenceInstanceTypes"),
+        "transform_instances": Field("list", items="string", **INSTANCE_TYPE, doc="instance types for batch transform",
+                                     json="InferenceSpecification.SupportedTransformInstanceTypes"),
+        "model_package_group_name": Field("string", required=True, doc="the model package group",
+                                          json="ModelPackageGroupName"),
+        "approval_status": Field("string", doc="PendingManualApproval, Approved or Rejected",
+                                 json="ModelApprovalStatus", default="PendingManualApproval"),
+        "customer_metadata_properties": Field("map", doc="your own key/value metadata",
+                                              json="CustomerMetadataProperties"),
+        "domain": Field("string", doc="ML domain, e.g. MACHINE_LEARNING", json="Domain"),
+        "task": Field("string", doc="ML task, e.g. CLASSIFICATION", json="Task"),
+        "framework": Field("string", doc="the model's framework, e.g. XGBOOST",
+                           json="InferenceSpecification.Containers.0.Framework"),
+        "framework_version": Field("string", doc="the framework's version",
+                                   json="InferenceSpecification.Containers.0.FrameworkVersion"),
     }
 
     def json_arguments(self, step, ctx) -> dict:
         def attr(name, default=None):
             return ctx.attr(step, name, default)
 
-        args = {"ModelPackageGroupName": attr("model_package_group_name")}
-        for key, name in (("CustomerMetadataProperties", "customer_metadata_properties"),
-                          ("Domain", "domain"), ("Task", "task")):
-            if step.attribute(name) is not None:
-                args[key] = attr(name)
-        container = self.container(step, ctx)
-        for key, name in (("Framework", "framework"), ("FrameworkVersion", "framework_version")):
-            if step.attribute(name) is not None:
-                container[key] = attr(name)
-        spec = {"Containers": [container]}
-        for key, name in (("SupportedContentTypes", "content_types"), ("SupportedResponseMIMETypes", "response_types"),
-                          ("SupportedRealtimeInferenceInstanceTypes", "inference_instances"),
-                          ("SupportedTransformInstanceTypes", "transform_instances")):
-            if step.attribute(name) is not None:
-                spec[key] = attr(name)
-        args["InferenceSpecification"] = spec
-        args["ModelApprovalStatus"] = attr("approval_status", "PendingManualApproval")
+        def place(names):  # each set field at its declared place, in the SDK's order
+            for name in names:
+                if step.attribute(name) is not None:
+                    put(args, self.fields[name].json, attr(name))
+
+        args = {}
+        place(("model_package_group_name", "customer_metadata_properties", "domain", "task"))
+        args["InferenceSpecification"] = {"Containers": [self.container(step, ctx)]}
+        place(("framework", "framework_version", "content_types", "response_types", "inference_instances",
+               "transform_instances"))
+        args["ModelApprovalStatus"] = attr("approval_status", self.fields["approval_status"].default)
         args["SkipModelValidation"] = "None"  # the SDK writes the string "None"
         return args
 
     def sdk_step(self, step, ctx) -> SdkStep:
         model, build = self.sdk_model(step, ctx)
-        register = ctx.call_args((name, ctx.attr(step, name)) for name in REGISTER_FIELDS)
+        register = ctx.call_args((sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in REGISTER_FIELDS)
         return SdkStep("ModelStep", (("step_args", f"{model}.register({register})"),), (build,))
 
 

@@ -10,7 +10,7 @@ import posixpath
 from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind
+from dsl.kinds import sdk_keyword, INSTANCE_TYPE, Field, SdkStep, StepKind
 
 from ._common import check_map_keys, check_role, tags
 
@@ -50,21 +50,28 @@ class Processing(StepKind):
     job_step = True
     experiment_run = "the processing job"
     members = frozenset({"input", "output", "property_file"})
+    member_fields = {"input": INPUT_FIELDS, "output": OUTPUT_FIELDS, "property_file": PROPERTY_FILE_FIELDS}
     fields = {
-        "image_uri": Field("string", required=True),
-        "role": Field("string", required=True, doc="IAM role ARN"),
-        "instance_type": Field("string", required=True, **INSTANCE_TYPE),
-        "instance_count": Field("integer", required=True),
-        "volume_size_in_gb": Field("integer", doc="default 30"),
-        "volume_kms_key": Field("string"),
-        "output_kms_key": Field("string"),
-        "max_runtime_in_seconds": Field("integer"),
-        "entrypoint": Field("list"),
-        "arguments": Field("list"),
-        "env": Field("map"),
+        "image_uri": Field("string", required=True, doc="the processing image", json="AppSpecification.ImageUri"),
+        "role": Field("string", required=True, doc="IAM role ARN", json="RoleArn"),
+        "instance_type": Field("string", required=True, doc="the processing instances' type", **INSTANCE_TYPE,
+                               json="ProcessingResources.ClusterConfig.InstanceType"),
+        "instance_count": Field("integer", required=True, doc="how many processing instances",
+                                json="ProcessingResources.ClusterConfig.InstanceCount"),
+        "volume_size_in_gb": Field("integer", doc="GB of storage per instance", default=30,
+                                   json="ProcessingResources.ClusterConfig.VolumeSizeInGB"),
+        "volume_kms_key": Field("string", doc="KMS key of the storage volume",
+                                json="ProcessingResources.ClusterConfig.VolumeKmsKeyId"),
+        "output_kms_key": Field("string", doc="KMS key of the outputs", json="ProcessingOutputConfig.KmsKeyId"),
+        "max_runtime_in_seconds": Field("integer", doc="seconds the job may run",
+                                        json="StoppingCondition.MaxRuntimeInSeconds"),
+        "entrypoint": Field("list", doc="the container's entrypoint", json="AppSpecification.ContainerEntrypoint"),
+        "arguments": Field("list", doc="the container's arguments", json="AppSpecification.ContainerArguments"),
+        "env": Field("map", doc="environment variables of the container", json="Environment"),
         "base_job_name": Field("string", doc="job name prefix (not part of the definition)"),
-        "network_config": Field("map", doc="enable_network_isolation, security_group_ids, subnets, encrypt_inter_container_traffic"),
-        "tags": Field("any", doc="a map or a list of {Key, Value}"),
+        "network_config": Field("map", doc="enable_network_isolation, security_group_ids, subnets, "
+                                           "encrypt_inter_container_traffic (computed into NetworkConfig)"),
+        "tags": Field("any", doc="a map or a list of {Key, Value}", json="Tags"),
         "code": Field("string", doc="S3 URI of a script: makes this a ScriptProcessor"),
         "command": Field("list", items="string", doc="with `code`: the command that runs it, e.g. [\"python3\"]"),
     }
@@ -260,7 +267,7 @@ class Processing(StepKind):
                 settings = ctx.call_args((e.key, ctx.py(e.value)) for e in target.entries)
                 args.append((name, f"{ctx.imp('NetworkConfig')}({settings})"))
                 continue
-            args.append((name, ctx.attr(step, name)))
+            args.append((sdk_keyword(self.fields, name), ctx.attr(step, name)))
         args.append(("sagemaker_session", ctx.session))
         cls = ctx.imp("ScriptProcessor" if script else "Processor")
         before = []

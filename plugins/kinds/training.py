@@ -10,7 +10,7 @@ from dsl.kinds import SdkStep, StepKind
 
 from ._common import is_set, tags
 from ._estimator import (
-    ESTIMATOR_FIELDS, channels, check_estimator, docs_channels, hyperparameters, output_path,
+    CHANNEL_FIELDS,     ESTIMATOR_FIELDS, channels, check_estimator, docs_channels, hyperparameters, output_path,
     sdk_estimator, sdk_inputs,
 )
 
@@ -27,6 +27,7 @@ class Training(StepKind):
     experiment_run = "the training job"
     members = frozenset({"input"})
     fields = ESTIMATOR_FIELDS
+    member_fields = {"input": CHANNEL_FIELDS}
 
     def check(self, step, ctx):
         yield from check_estimator(step, ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dsl import ir
 from dsl.diagnostics import error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind
+from dsl.kinds import sdk_keyword, INSTANCE_TYPE, Field, SdkStep, StepKind
 
 from ._common import tags
 
@@ -26,27 +26,27 @@ class Transform(StepKind):
     job_step = True
     experiment_run = "the transform job"
     fields = {
-        "model_name": Field("string", required=True, doc="a model's name, e.g. `MakeModel.ModelName`"),
-        "instance_type": Field("string", required=True, **INSTANCE_TYPE),
-        "instance_count": Field("integer", required=True),
-        "data": Field("string", required=True, doc="S3 URI of the input"),
-        "output_path": Field("string", doc="default s3://<default_bucket>/<pipeline>/<execution id>/<step>"),
-        "accept": Field("string"),
-        "assemble_with": Field("string", doc="None or Line"),
-        "strategy": Field("string", doc="MultiRecord or SingleRecord"),
-        "max_payload": Field("integer", doc="MB"),
-        "max_concurrent_transforms": Field("integer"),
-        "env": Field("map"),
-        "content_type": Field("string"),
-        "split_type": Field("string", doc="None, Line, RecordIO or TFRecord"),
-        "data_type": Field("string", doc="S3Prefix (default) or ManifestFile"),
-        "compression_type": Field("string", doc="None or Gzip"),
-        "input_filter": Field("string", doc="JSONPath"),
-        "output_filter": Field("string", doc="JSONPath"),
-        "join_source": Field("string", doc="None or Input"),
-        "output_kms_key": Field("string"),
-        "volume_kms_key": Field("string"),
-        "tags": Field("any", doc="a map or a list of {Key, Value}"),
+        "model_name": Field("string", required=True, doc="a model's name, e.g. `MakeModel.ModelName`", json="ModelName"),
+        "instance_type": Field("string", required=True, **INSTANCE_TYPE, doc="the instances' type", json="TransformResources.InstanceType"),
+        "instance_count": Field("integer", required=True, doc="how many instances", json="TransformResources.InstanceCount"),
+        "data": Field("string", required=True, doc="S3 URI of the input", json="TransformInput.DataSource.S3DataSource.S3Uri"),
+        "output_path": Field("string", doc="default s3://<default_bucket>/<pipeline>/<execution id>/<step>", json="TransformOutput.S3OutputPath"),
+        "accept": Field("string", doc="MIME type of the output", json="TransformOutput.Accept"),
+        "assemble_with": Field("string", doc="None or Line", json="TransformOutput.AssembleWith"),
+        "strategy": Field("string", doc="MultiRecord or SingleRecord", json="BatchStrategy"),
+        "max_payload": Field("integer", doc="MB", json="MaxPayloadInMB"),
+        "max_concurrent_transforms": Field("integer", doc="parallel requests per instance", json="MaxConcurrentTransforms"),
+        "env": Field("map", doc="environment variables of the container", json="Environment"),
+        "content_type": Field("string", doc="MIME type of the input", json="TransformInput.ContentType"),
+        "split_type": Field("string", doc="None, Line, RecordIO or TFRecord", json="TransformInput.SplitType"),
+        "data_type": Field("string", doc="S3Prefix (default) or ManifestFile", json="TransformInput.DataSource.S3DataSource.S3DataType", default="S3Prefix"),
+        "compression_type": Field("string", doc="None or Gzip", json="TransformInput.CompressionType"),
+        "input_filter": Field("string", doc="JSONPath", json="DataProcessing.InputFilter"),
+        "output_filter": Field("string", doc="JSONPath", json="DataProcessing.OutputFilter"),
+        "join_source": Field("string", doc="None or Input", json="DataProcessing.JoinSource"),
+        "output_kms_key": Field("string", doc="KMS key of the output", json="TransformOutput.KmsKeyId"),
+        "volume_kms_key": Field("string", doc="KMS key of the storage volume", json="TransformResources.VolumeKmsKeyId"),
+        "tags": Field("any", doc="a map or a list of {Key, Value}", json="Tags"),
         "base_transform_job_name": Field("string", doc="job name prefix (not part of the definition)"),
     }
 
@@ -111,7 +111,7 @@ class Transform(StepKind):
 
     def sdk_step(self, step, ctx) -> SdkStep:
         transformer = ctx.var_for(step.name, "transformer")
-        args = [(name, ctx.attr(step, name)) for name in TRANSFORMER_FIELDS]
+        args = [(sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in TRANSFORMER_FIELDS]
         model = ctx.program.follow(step.attribute("model_name").value)
         if step.attribute("base_transform_job_name") is None and isinstance(model, ir.Literal):
             # With a literal model name and no base job name, the SDK calls DescribeModel while
@@ -119,7 +119,7 @@ class Transform(StepKind):
             args.append(("base_transform_job_name", repr(model.value)))
         args.append(("sagemaker_session", ctx.session))
         build = f"{transformer} = {ctx.imp('Transformer')}({ctx.call_args(args)})"
-        run = ctx.call_args((name, ctx.attr(step, name)) for name in TRANSFORM_ARGS)
+        run = ctx.call_args((sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in TRANSFORM_ARGS)
         return SdkStep("TransformStep", (("step_args", f"{transformer}.transform({run})"),), (build,))
 
 

@@ -7,11 +7,11 @@ import attrs
 from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, SdkStep, StepKind
+from dsl.kinds import sdk_keyword, Field, SdkStep, StepKind
 
 from ._common import is_set, tags
 from ._estimator import (
-    ESTIMATOR_FIELDS, channels, check_estimator, docs_channels, hyperparameters, output_path,
+    CHANNEL_FIELDS,     ESTIMATOR_FIELDS, channels, check_estimator, docs_channels, hyperparameters, output_path,
     sdk_estimator, sdk_inputs,
 )
 
@@ -30,6 +30,9 @@ SECOND_ROOT = "ListTrainingJobsForHyperParameterTuningJobResponse"
 def range_args(call: ir.Call) -> dict:
     names = RANGES[call.name][2]
     return {arg.name or names[i]: arg.value for i, arg in enumerate(call.args) if arg.name or i < len(names)}
+
+
+_OBJECTIVE = "HyperParameterTuningJobConfig.HyperParameterTuningJobObjective"
 
 
 def _tuning_place(name: str, place: str) -> str:
@@ -56,17 +59,24 @@ class Tuning(StepKind):
     job_step = True
     experiment_run = "one run per training job of the tuning job"
     members = frozenset({"input"})
+    member_fields = {"input": CHANNEL_FIELDS}
     fields = {
         # the estimator's fields land in the tuning job's TrainingJobDefinition (hyperparameters
         # become StaticHyperParameters, metric definitions go to the tuner)
         **{name: attrs.evolve(field, json=_tuning_place(name, field.json)) for name, field in ESTIMATOR_FIELDS.items()},
-        "metric_definitions": Field("list", items="map", doc="given to the tuner (the SDK drops an estimator's own)"),
-        "objective_metric_name": Field("string", required=True),
-        "objective_type": Field("string", doc="Maximize (default) or Minimize"),
-        "max_jobs": Field("integer", doc="default 1"),
-        "max_parallel_jobs": Field("integer", doc="default 1"),
-        "strategy": Field("string", doc="Bayesian (default), Random, Hyperband or Grid"),
-        "early_stopping_type": Field("string", doc="Off (default) or Auto"),
+        "metric_definitions": Field("list", items="map", doc="given to the tuner (the SDK drops an estimator's own)",
+                                    json="TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions"),
+        "objective_metric_name": Field("string", required=True, doc="the metric the tuner optimizes",
+                                       json=f"{_OBJECTIVE}.MetricName"),
+        "objective_type": Field("string", doc="Maximize or Minimize", json=f"{_OBJECTIVE}.Type", default="Maximize"),
+        "max_jobs": Field("integer", doc="training jobs in all", default=1,
+                          json="HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs"),
+        "max_parallel_jobs": Field("integer", doc="training jobs at once", default=1,
+                                   json="HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs"),
+        "strategy": Field("string", doc="Bayesian, Random, Hyperband or Grid", default="Bayesian",
+                          json="HyperParameterTuningJobConfig.Strategy"),
+        "early_stopping_type": Field("string", doc="Off or Auto", default="Off",
+                                     json="HyperParameterTuningJobConfig.TrainingJobEarlyStoppingType"),
         "hyperparameter_ranges": Field("custom", required=True,
                                        doc="{ name: continuous(min, max) | integer(min, max) | categorical([...]) }"),
     }
@@ -221,7 +231,7 @@ class Tuning(StepKind):
             if name == "hyperparameter_ranges":
                 args.append((name, "{" + ", ".join(ranges) + "}"))
             else:
-                args.append((name, ctx.attr(step, name)))
+                args.append((sdk_keyword(self.fields, name), ctx.attr(step, name)))
         build_tuner = f"{tuner} = {ctx.imp('HyperparameterTuner')}({ctx.call_args(args)})"
         return SdkStep("TuningStep", (("step_args", f"{tuner}.fit({sdk_inputs(step, ctx)})"),), (build, build_tuner))
 
