@@ -1,6 +1,8 @@
 """The thin public API: text in, IR or output text out, one exception type for problems."""
 from __future__ import annotations
 
+import contextlib
+import gc
 from typing import List, Optional, Sequence, Tuple
 
 from . import ir
@@ -39,9 +41,28 @@ def _one_pipeline(file: ir.File, text: str) -> List[Diagnostic]:
                   notes=[(file.pipelines[0].name_span, "the first")]) for p in file.pipelines[1:]]
 
 
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Python's cyclic GC runs again and again while a parse builds hundreds of thousands of
+    objects, none of them in cycles: on a 10,000-step file it made parsing quadratic (4.3 s
+    instead of 1.8 s). It is paused for the call and restored after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def analyse(text: str, filename: str = "<string>", registry: Optional[Registry] = None
             ) -> Tuple[Optional[Program], List[Diagnostic]]:
     """Parse and check; return the program (None if it could not be built) and every problem."""
+    with _no_cycle_collection():
+        return _analyse(text, filename, registry)
+
+
+def _analyse(text: str, filename: str, registry: Optional[Registry]) -> Tuple[Optional[Program], List[Diagnostic]]:
     registry = registry or default_registry()
     text = source.normalize(text)
     early = source.problems(text)
@@ -72,9 +93,14 @@ def parse(text: str, filename: str = "<string>") -> ir.File:
 def transpile(text: str, to: str = "json", filename: str = "<string>", compact: bool = False,
               registry: Optional[Registry] = None) -> str:
     """Transpile `.pipe` text with the emitter `to`; raise PipeError on any error."""
+    with _no_cycle_collection():
+        return _transpile(text, to, filename, compact, registry)
+
+
+def _transpile(text: str, to: str, filename: str, compact: bool, registry: Optional[Registry]) -> str:
     registry = registry or default_registry()
     text = source.normalize(text)
-    program, problems = analyse(text, filename, registry)
+    program, problems = _analyse(text, filename, registry)
     errors = [d for d in problems if d.is_error]
     if errors or program is None:
         raise PipeError(errors or problems, text, filename)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 
 
 class OutputError(Exception):
@@ -53,6 +52,8 @@ def _direct(path: str, data: bytes) -> None:
 
 
 def _atomic(target: str, data: bytes, info) -> None:
+    import tempfile  # only when a file is written
+
     directory = os.path.dirname(target) or "."
     try:
         fd, tmp = tempfile.mkstemp(prefix=".pipedsl-", dir=directory)

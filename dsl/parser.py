@@ -14,10 +14,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import sys
 import threading
 from typing import List, Optional
 
-import lark
+if "regex" not in sys.modules:
+    # Lark imports the third-party `regex` module when it is installed (5 ms), but only uses
+    # it with `regex=True`, which pipedsl never sets: hide it while Lark loads.
+    sys.modules["regex"] = None  # type: ignore[assignment]
+    try:
+        import lark
+    finally:
+        del sys.modules["regex"]
+import lark  # noqa: E402
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
