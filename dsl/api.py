@@ -69,10 +69,10 @@ def _analyse(text: str, filename: str, registry: Optional[Registry]) -> Tuple[Op
     if early:
         return None, early
     try:
-        tree, comments = parse_tree(text)
+        top, comments, problems = parse_tree(text)
     except SyntaxProblem as problem:
         return None, problem.diagnostics
-    file, problems = to_ir(tree, comments, text, filename)
+    file, problems = to_ir(top, comments, text, filename, problems)
     problems += _one_pipeline(file, text)
     if not file.pipelines:
         return None, sorted(problems, key=sort_key)

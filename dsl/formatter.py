@@ -16,7 +16,7 @@ from .transformer import to_ir
 
 # Fields that say where or how something was written, not what it means.
 _LAYOUT_FIELDS = {"span", "name_span", "key_span", "type_span", "kind_span", "raw", "key_raw",
-                  "trailing_comma", "parenthesized", "filename", "comments"}
+                  "trailing_comma", "parenthesized", "depth", "filename", "comments"}
 
 
 class FormatError(Exception):
@@ -51,8 +51,8 @@ def shape(node):
 
 
 def _parse(text: str, filename: str) -> ir.File:
-    tree, comments = parse_tree(text)
-    file, _ = to_ir(tree, comments, text, filename)
+    top, comments, problems = parse_tree(text)
+    file, _ = to_ir(top, comments, text, filename, problems)
     return file
 
 

@@ -34,6 +34,7 @@ class Literal:
 class ListExpr:
     items: Tuple["Expr", ...]
     span: Span
+    depth: int = layout(0)  # how deeply lists, maps, calls and conditions nest here
     trailing_comma: bool = layout(False)
 
 
@@ -49,6 +50,7 @@ class MapEntry:
 class MapExpr:
     entries: Tuple[MapEntry, ...]
     span: Span
+    depth: int = layout(0)  # how deeply lists, maps, calls and conditions nest here
     trailing_comma: bool = layout(False)
 
 
@@ -92,6 +94,7 @@ class Call:
     name_span: Span
     args: Tuple[Arg, ...]
     span: Span
+    depth: int = layout(0)  # how deeply lists, maps, calls and conditions nest here
     trailing_comma: bool = layout(False)
 
 
@@ -116,6 +119,7 @@ class Compare:
     left: Expr
     right: Expr
     span: Span
+    depth: int = layout(0)  # how deeply lists, maps, calls and conditions nest here
     parenthesized: bool = layout(False)
 
 
@@ -125,6 +129,7 @@ class InCond:
     values: Expr
     negated: bool
     span: Span
+    depth: int = layout(0)  # how deeply lists, maps, calls and conditions nest here
     parenthesized: bool = layout(False)
 
 
@@ -132,6 +137,7 @@ class InCond:
 class NotCond:
     condition: "Cond"
     span: Span
+    depth: int = layout(0)  # how deeply lists, maps, calls and conditions nest here
     parenthesized: bool = layout(False)
 
 
@@ -139,6 +145,7 @@ class NotCond:
 class OrCond:
     conditions: Tuple["Cond", ...]
     span: Span
+    depth: int = layout(0)  # how deeply lists, maps, calls and conditions nest here
     parenthesized: bool = layout(False)
 
 
@@ -146,6 +153,7 @@ class OrCond:
 class AndCond:
     conditions: Tuple["Cond", ...]
     span: Span
+    depth: int = layout(0)  # how deeply lists, maps, calls and conditions nest here
     parenthesized: bool = layout(False)
 
 

@@ -33,9 +33,12 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from dsl.grammar import grammar_text
 
 from .diagnostics import Diagnostic, Span, error
+from .transformer import _Builder
 
 # How the grammar is compiled; tools/gen_parser_tables.py uses the same options.
-LARK_OPTIONS = dict(parser="lalr", propagate_positions=True, maybe_placeholders=False)
+# Every token is kept: the IR is built during the parse (`dsl.transformer._Builder`, Lark's
+# `transformer=`), and each rule computes its span from its own keywords and brackets.
+LARK_OPTIONS = dict(parser="lalr", keep_all_tokens=True, maybe_placeholders=False)
 
 # Limits (documented in docs/LANGUAGE.md, "Limits"): far above real pipelines, low enough that
 # no input exhausts memory or Python's recursion limit anywhere downstream (checks, emitters,
@@ -80,6 +83,11 @@ _CALLBACKS = {"DOC_COMMENT": _collect_comment, "COMMENT": _collect_comment,
               "LBRACE": _open_brace, "RBRACE": _close_brace, "NAME": _name}
 
 
+# The one builder the parser calls back; its per-parse state is reset under `_LOCK`.
+_BUILDER = _Builder([], MAX_NESTING)
+_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=None)
 def _parser() -> lark.Lark:
     text = grammar_text()
@@ -90,8 +98,8 @@ def _parser() -> lark.Lark:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if _tables is not None and _tables.GRAMMAR_SHA256 == digest and _tables.LARK_VERSION == lark.__version__:
         return lark.Lark._load_from_dict(_tables.DATA, _tables.MEMO, lexer_callbacks=_CALLBACKS,
-                                         propagate_positions=True)
-    return lark.Lark(text, lexer_callbacks=_CALLBACKS, **LARK_OPTIONS)
+                                         transformer=_BUILDER)
+    return lark.Lark(text, lexer_callbacks=_CALLBACKS, transformer=_BUILDER, **LARK_OPTIONS)
 
 
 class SyntaxProblem(Exception):
@@ -255,46 +263,29 @@ class _Recovery:
         return error("E0001", f"unexpected character `{shown}`", span, "not part of the language")
 
 
-# Tree nodes that nest values or conditions inside one another. A parenthesized condition is
-# an `or_cond` holding one `and_cond`: counted once.
-_NESTING = frozenset({"list", "map", "call", "not_cond", "or_cond", "and_cond"})
-
-
-def _too_deep(tree) -> Optional[Diagnostic]:
-    """The first place nested deeper than MAX_NESTING, found without recursion."""
-    stack = [(tree, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if node.data in _NESTING and (len(node.children) > 1 or node.data != "and_cond"):
-            depth += 1
-            if depth > MAX_NESTING:
-                meta = node.meta
-                span = Span(meta.line, meta.column, meta.line, meta.column + 1)
-                return error("E0005", f"nested too deeply (more than {MAX_NESTING} levels)", span,
-                             "too deep", "flatten the value, or bind parts of it with `let`")
-        for child in node.children:
-            if isinstance(child, lark.Tree):
-                stack.append((child, depth))
-    return None
-
-
 def parse_tree(text: str):
-    """Parse `text`; return `(tree, comment_tokens)` or raise SyntaxProblem.
+    """Parse `text`; return `(top_level_nodes, comment_tokens, problems)`, the IR of the
+    file's lets and pipelines built during the parse and the problems the builder found (bad
+    escapes, keywords as names, ...), or raise SyntaxProblem.
 
     Every syntax error is reported in one pass (see `_Recovery`); the text is never parsed
-    twice."""
-    _collected.comments, _collected.braces, _collected.last_closed = [], [], None
-    _collected.recovering = False
-    recovery = _Recovery(text)
-    tree = None
-    try:
-        tree = _parser().parse(text, on_error=recovery)
-    except UnexpectedInput as exc:
-        if not recovery.problems:
-            recovery._add(error("E0001", str(exc).splitlines()[0], end_of(text)))
-    finally:
-        comments = _collected.comments
+    twice, and no parse tree is built."""
+    with _LOCK:
         _collected.comments, _collected.braces, _collected.last_closed = [], [], None
+        _collected.recovering = False
+        builder_problems: List[Diagnostic] = []
+        _BUILDER.problems, _BUILDER.too_deep, _BUILDER.broken = builder_problems, None, False
+        recovery = _Recovery(text)
+        top = None
+        try:
+            top = _parser().parse(text, on_error=recovery)
+        except UnexpectedInput as exc:
+            if not recovery.problems:
+                recovery._add(error("E0001", str(exc).splitlines()[0], end_of(text)))
+        finally:
+            comments = _collected.comments
+            _collected.comments, _collected.braces, _collected.last_closed = [], [], None
+        too_deep, broken = _BUILDER.too_deep, _BUILDER.broken
     problems = recovery.problems
     if problems:
         if recovery.more:
@@ -303,7 +294,9 @@ def parse_tree(text: str):
             problems[-1] = Diagnostic(last.code, last.message, last.span, last.severity, last.label,
                                       f"{last.hint}; {note}" if last.hint else note, last.notes)
         raise SyntaxProblem(problems)
-    deep = _too_deep(tree)
-    if deep is not None:
-        raise SyntaxProblem([deep])
-    return tree, comments
+    if too_deep is not None:
+        raise SyntaxProblem([error("E0005", f"nested too deeply (more than {MAX_NESTING} levels)", too_deep,
+                                   "too deep", "flatten the value, or bind parts of it with `let`")])
+    if broken or not isinstance(top, list):  # pragma: no cover - a bug, not an input problem
+        raise RuntimeError("the parser's IR builder failed on a file without syntax errors")
+    return top, comments, builder_problems

@@ -5,10 +5,10 @@ diagnostics; the IR is still built so that later checks can report their own pro
 from __future__ import annotations
 
 import re
-from typing import List
+from typing import List, Optional
 
 import attrs
-from lark import Token, Transformer, v_args
+from lark import Token
 
 from . import ir
 from .diagnostics import Diagnostic, Span, error
@@ -165,18 +165,70 @@ class _StringDecoder:
 _TRAILING_COMMA = object()  # what the `trailing_comma` rule becomes: a layout marker
 
 
-def _items(children) -> tuple:
-    return tuple(c for c in children if c is not None and c is not _TRAILING_COMMA)
+class _Broken:
+    """What a rule becomes when its pieces make no sense: only while the parser recovers from
+    a syntax error (the file's IR is then discarded)."""
 
 
-def _attrs(children):
-    return tuple(c for c in children if isinstance(c, ir.Attribute))
+BROKEN = _Broken()
 
 
-class _ToIR(Transformer):
-    def __init__(self, problems: List[Diagnostic]):
-        super().__init__(visit_tokens=False)
+def _start(x):
+    span = getattr(x, "span", None)
+    if span is not None:
+        return span.line, span.column
+    if isinstance(x, ir.MapEntry):
+        return x.key_span.line, x.key_span.column
+    return x.line, x.column
+
+
+def _end(x):
+    if isinstance(x, ir.MapEntry):
+        x = x.value
+    span = getattr(x, "span", None)
+    if span is not None:
+        return span.end_line, span.end_column
+    return x.end_line, x.end_column
+
+
+def _over(children) -> Span:
+    """The span from the first piece of a rule to its last (tokens and nodes alike)."""
+    first = next(c for c in children if c is not _TRAILING_COMMA)
+    last = children[-1]
+    return Span(*_start(first), *_end(last))
+
+
+def _tokens(children, kind=None):
+    return [c for c in children if isinstance(c, Token) and (kind is None or c.type == kind)]
+
+
+def _nodes(children, cls):
+    return tuple(c for c in children if isinstance(c, cls))
+
+
+def _depth(node) -> int:
+    return getattr(node, "depth", 0)
+
+
+class _Builder:
+    """Builds the IR while Lark parses (its LALR `transformer=`), one method per grammar rule:
+    no parse tree is built and walked. Lark keeps every token (`keep_all_tokens`), so each
+    method sees its keywords and brackets and computes its span from them.
+
+    It also measures nesting (`depth`, a layout field of the nested nodes) and records the
+    first place deeper than `max_nesting`, so that nothing downstream meets a structure deep
+    enough to exhaust Python's recursion."""
+
+    def __init__(self, problems: List[Diagnostic], max_nesting: int):
         self.problems = problems
+        self.max_nesting = max_nesting
+        self.too_deep: Optional[Span] = None
+        self.broken = False
+
+    def _nested(self, node, depth: int):
+        if depth > self.max_nesting and self.too_deep is None:
+            self.too_deep = Span(node.span.line, node.span.column, node.span.line, node.span.column + 1)
+        return node
 
     def _name(self, token: Token, what: str) -> str:
         if str(token) in KEYWORDS:
@@ -202,31 +254,32 @@ class _ToIR(Transformer):
             value = 0
         return ir.Literal(value=value, span=_span(token), raw=str(token))
 
-    @v_args(meta=True)
-    def true(self, meta, children):
-        return ir.Literal(value=True, span=_span(meta), raw="true")
+    def true(self, children):
+        return ir.Literal(value=True, span=_span(children[0]), raw="true")
 
-    @v_args(meta=True)
-    def false(self, meta, children):
-        return ir.Literal(value=False, span=_span(meta), raw="false")
+    def false(self, children):
+        return ir.Literal(value=False, span=_span(children[0]), raw="false")
 
-    @v_args(meta=True)
-    def null(self, meta, children):
-        return ir.Literal(value=None, span=_span(meta), raw="null")
+    def null(self, children):
+        return ir.Literal(value=None, span=_span(children[0]), raw="null")
 
     def trailing_comma(self, children):
         return _TRAILING_COMMA
 
-    @v_args(meta=True)
-    def list(self, meta, children):
-        return ir.ListExpr(items=_items(children), span=_span(meta), trailing_comma=_TRAILING_COMMA in children)
+    def list(self, children):
+        items = tuple(c for c in children[1:-1] if not isinstance(c, Token) and c is not _TRAILING_COMMA)
+        node = ir.ListExpr(items=items, span=_over(children), trailing_comma=_TRAILING_COMMA in children,
+                           depth=1 + max(map(_depth, items), default=0))
+        return self._nested(node, node.depth)
 
-    @v_args(meta=True)
-    def map(self, meta, children):
-        return ir.MapExpr(entries=_items(children), span=_span(meta), trailing_comma=_TRAILING_COMMA in children)
+    def map(self, children):
+        entries = _nodes(children, ir.MapEntry)
+        node = ir.MapExpr(entries=entries, span=_over(children), trailing_comma=_TRAILING_COMMA in children,
+                          depth=1 + max((_depth(e.value) for e in entries), default=0))
+        return self._nested(node, node.depth)
 
     def pair(self, children):
-        key, value = children
+        key, value = children[0], children[-1]
         if key.type == "STRING":
             decoded = _StringDecoder(key, self.problems).decode()
             text = decoded.value if isinstance(decoded, ir.Literal) else str(key)[1:-1]
@@ -234,9 +287,8 @@ class _ToIR(Transformer):
             text = str(key)
         return ir.MapEntry(key=text, key_span=_span(key), value=value, key_raw=str(key))
 
-    @v_args(meta=True)
-    def index(self, meta, children):
-        token = children[0]
+    def index(self, children):
+        token = children[1]
         if token.type == "NUMBER":
             key = _number(str(token))
             if not isinstance(key, int):
@@ -246,168 +298,171 @@ class _ToIR(Transformer):
         else:
             decoded = _StringDecoder(token, self.problems).decode()
             key = decoded.value if isinstance(decoded, ir.Literal) else str(token)[1:-1]
-        return ir.Index(key=key, span=_span(meta), raw=str(token))
+        return ir.Index(key=key, span=_over(children), raw=str(token))
 
-    @v_args(meta=True)
-    def ref(self, meta, children):
-        head, rest = children[0], children[1:]
+    def ref(self, children):
+        head = children[0]
         parts = tuple(
-            ir.Member(name=str(c), span=_span(c)) if isinstance(c, Token) else c for c in rest
-        )
-        return ir.Ref(name=str(head), name_span=_span(head), parts=parts, span=_span(meta))
+            ir.Member(name=str(c), span=_span(c)) if isinstance(c, Token) else c
+            for c in children[1:] if not (isinstance(c, Token) and c.type == "_DOT"))
+        return ir.Ref(name=str(head), name_span=_span(head), parts=parts, span=_over(children))
 
-    @v_args(meta=True)
-    def call(self, meta, children):
-        name, args = children[0], _items(children[1:])
-        return ir.Call(name=str(name), name_span=_span(name), args=args, span=_span(meta),
-                       trailing_comma=_TRAILING_COMMA in children)
+    def call(self, children):
+        name, args = children[0], _nodes(children, ir.Arg)
+        node = ir.Call(name=str(name), name_span=_span(name), args=args, span=_over(children),
+                       trailing_comma=_TRAILING_COMMA in children,
+                       depth=1 + max((_depth(a.value) for a in args), default=0))
+        return self._nested(node, node.depth)
 
-    @v_args(meta=True)
-    def arg(self, meta, children):
-        return ir.Arg(name=None, value=children[0], span=_span(meta))
+    def arg(self, children):
+        return ir.Arg(name=None, value=children[0], span=_over(children))
 
-    @v_args(meta=True)
-    def named_arg(self, meta, children):
-        return ir.Arg(name=str(children[0]), value=children[1], span=_span(meta))
+    def named_arg(self, children):
+        return ir.Arg(name=str(children[0]), value=children[-1], span=_over(children))
 
     # conditions ---------------------------------------------------------------------
-    @v_args(meta=True)
-    def comparison(self, meta, children):
+    def comparison(self, children):
         left, op, right = children
-        return ir.Compare(op=str(op), left=left, right=right, span=_span(meta))
+        return ir.Compare(op=str(op), left=left, right=right, span=_over(children),
+                          depth=max(_depth(left), _depth(right)))
 
-    @v_args(meta=True)
-    def in_cond(self, meta, children):
-        return ir.InCond(value=children[0], values=children[1], negated=False, span=_span(meta))
+    def in_cond(self, children):
+        value, values = children[0], children[-1]
+        return ir.InCond(value=value, values=values, negated=False, span=_over(children),
+                         depth=max(_depth(value), _depth(values)))
 
-    @v_args(meta=True)
-    def not_in_cond(self, meta, children):
-        return ir.InCond(value=children[0], values=children[1], negated=True, span=_span(meta))
+    def not_in_cond(self, children):
+        value, values = children[0], children[-1]
+        return ir.InCond(value=value, values=values, negated=True, span=_over(children),
+                         depth=max(_depth(value), _depth(values)))
+
+    def not_cond(self, children):
+        inner = children[-1]
+        node = ir.NotCond(condition=inner, span=_over(children), depth=_depth(inner) + 1)
+        return self._nested(node, node.depth)
 
     def paren_cond(self, children):
-        return attrs.evolve(children[0], parenthesized=True)
+        return attrs.evolve(children[1], parenthesized=True)
 
-    @v_args(meta=True)
-    def not_cond(self, meta, children):
-        return ir.NotCond(condition=children[0], span=_span(meta))
+    def or_cond(self, children):
+        return self._chain(ir.OrCond, children, always=True)
 
-    @v_args(meta=True)
-    def or_cond(self, meta, children):
-        return self._chain(ir.OrCond, meta, children)
+    def and_cond(self, children):
+        return self._chain(ir.AndCond, children, always=False)
 
-    @v_args(meta=True)
-    def and_cond(self, meta, children):
-        return self._chain(ir.AndCond, meta, children)
-
-    @staticmethod
-    def _chain(cls, meta, children):
-        if len(children) == 1:
-            return children[0]
+    def _chain(self, cls, children, always: bool):
+        operands = [c for c in children if not isinstance(c, Token)]
+        if len(operands) == 1:
+            # a lone `or_cond` is a parenthesized condition or a `when`: one level, as before
+            only = operands[0]
+            if always and hasattr(only, "depth"):
+                only = attrs.evolve(only, depth=_depth(only) + 1)
+                self._nested(only, only.depth)
+            return only
         flat = []
-        for child in children:  # `(a or b) or c` is one Or of three: parentheses leave no trace
+        for child in operands:  # `(a or b) or c` is one Or of three: parentheses leave no trace
             flat.extend(child.conditions if isinstance(child, cls) else [child])
-        return cls(conditions=tuple(flat), span=_span(meta))
+        node = cls(conditions=tuple(flat), span=_over(children), depth=1 + max(map(_depth, flat)))
+        return self._nested(node, node.depth)
 
-    @v_args(meta=True)
-    def when(self, meta, children):
-        return ir.When(condition=children[0], span=_span(meta))
+    def when(self, children):
+        return ir.When(condition=children[1], span=_over(children))
 
     # declarations -------------------------------------------------------------------
-    @v_args(meta=True)
-    def attribute(self, meta, children):
-        name, value = children
-        return ir.Attribute(name=str(name), name_span=_span(name), value=value, span=_span(meta))
+    def attribute(self, children):
+        name, value = children[0], children[2]
+        return ir.Attribute(name=str(name), name_span=_span(name), value=value, span=_over(children))
 
-    @v_args(meta=True)
-    def let(self, meta, children):
-        name, value = children
+    def let(self, children):
+        name, value = children[1], children[3]
         return ir.Let(name=self._name(name, "let"), name_span=_span(name), value=value, doc=None,
-                      span=_span(meta))
+                      span=_over(children))
 
     def param_type(self, children):
-        return ("type", children[0], children[1] if len(children) > 1 else None)
+        return ("type", children[1], children[2] if len(children) > 2 else None)
 
     def enum(self, children):
-        return children[0]
+        return children[1]
 
     def param_default(self, children):
-        return ("default", children[0])
+        return ("default", children[1], children[1])
 
-    @v_args(meta=True)
-    def param(self, meta, children):
-        name, rest = children[0], children[1:]
+    def param(self, children):
+        name, rest = children[1], [c for c in children[2:] if isinstance(c, tuple)]
         type_name, type_span, enum, default = "String", None, None, None
+        last = name
         for item in rest:
             if item[0] == "type":
                 type_name, type_span, enum = str(item[1]), _span(item[1]), item[2]
+                last = enum if enum is not None else item[1]
             else:
-                default = item[1]
+                default = last = item[1]
         return ir.Param(name=self._name(name, "parameter"), name_span=_span(name), type=type_name,
-                        type_span=type_span, enum=enum, default=default, doc=None, span=_span(meta))
+                        type_span=type_span, enum=enum, default=default, doc=None,
+                        span=Span(*_start(children[0]), *_end(last)))
 
-    @v_args(meta=True)
-    def experiment_none(self, meta, children):
-        return ir.Experiment(none=True, attributes=(), doc=None, span=_span(meta))
+    def experiment_none(self, children):
+        return ir.Experiment(none=True, attributes=(), doc=None, span=_over(children))
 
-    @v_args(meta=True)
-    def experiment_block(self, meta, children):
-        return ir.Experiment(none=False, attributes=_attrs(children), doc=None, span=_span(meta))
+    def experiment_block(self, children):
+        return ir.Experiment(none=False, attributes=_nodes(children, ir.Attribute), doc=None, span=_over(children))
 
-    @v_args(meta=True)
-    def block(self, meta, children):
+    def block(self, children):
         name = children[0]
-        return ir.Block(name=str(name), name_span=_span(name), attributes=_attrs(children[1:]),
-                        span=_span(meta))
+        return ir.Block(name=str(name), name_span=_span(name), attributes=_nodes(children, ir.Attribute),
+                        span=_over(children))
 
-    @v_args(meta=True)
-    def input_value(self, meta, children):
-        name = children[0] if len(children) == 2 else None
+    @staticmethod
+    def _optional_name(children):
+        token = children[1]
+        return token if isinstance(token, Token) and token.type == "NAME" else None
+
+    def input_value(self, children):
+        name = self._optional_name(children)
         return ir.Input(name=self._name(name, "channel") if name else None,
                         name_span=_span(name) if name else None, value=children[-1],
-                        attributes=(), span=_span(meta))
+                        attributes=(), span=_over(children))
 
-    @v_args(meta=True)
-    def input_block(self, meta, children):
-        name = children[0] if children and isinstance(children[0], Token) else None
+    def input_block(self, children):
+        name = self._optional_name(children)
         return ir.Input(name=self._name(name, "channel") if name else None,
                         name_span=_span(name) if name else None, value=None,
-                        attributes=_attrs(children), span=_span(meta))
+                        attributes=_nodes(children, ir.Attribute), span=_over(children))
 
-    @v_args(meta=True)
-    def output_typed(self, meta, children):
-        name, type_token = children
+    def output_typed(self, children):
+        name, type_token = children[1], children[3]
         return ir.Output(name=self._name(name, "output"), name_span=_span(name),
                          type=str(type_token), type_span=_span(type_token), attributes=(),
-                         span=_span(meta))
+                         span=_over(children))
 
-    @v_args(meta=True)
-    def output_block(self, meta, children):
-        name = children[0]
+    def output_block(self, children):
+        name = children[1]
         return ir.Output(name=self._name(name, "output"), name_span=_span(name), type=None,
-                         type_span=None, attributes=_attrs(children[1:]), span=_span(meta))
+                         type_span=None, attributes=_nodes(children, ir.Attribute), span=_over(children))
 
-    @v_args(meta=True)
-    def property_file(self, meta, children):
-        name = children[0]
+    def property_file(self, children):
+        name = children[1]
         return ir.PropertyFile(name=self._name(name, "property file"), name_span=_span(name),
-                               attributes=_attrs(children[1:]), span=_span(meta))
+                               attributes=_nodes(children, ir.Attribute), span=_over(children))
 
-    @v_args(meta=True)
-    def dotted(self, meta, children):
-        return ir.ExceptionType(name=".".join(str(c) for c in children), span=_span(meta))
+    def dotted(self, children):
+        return ir.ExceptionType(name=f"{children[0]}.{children[2]}", span=_over(children))
 
     def retry_body(self, children):
-        return ("body", _attrs(children))
+        return ("body", _nodes(children, ir.Attribute), children[-1])
 
-    @v_args(meta=True)
-    def retry(self, meta, children):
-        types = tuple(c for c in children if isinstance(c, ir.ExceptionType))
-        body = next((c[1] for c in children if isinstance(c, tuple)), ())
-        return ir.Retry(exception_types=types, attributes=body, span=_span(meta))
+    def retry(self, children):
+        types = _nodes(children, ir.ExceptionType)
+        body = next((c for c in children if isinstance(c, tuple)), None)
+        end = body[2] if body is not None else types[-1]
+        return ir.Retry(exception_types=types, attributes=body[1] if body else (),
+                        span=Span(*_start(children[0]), *_end(end)))
 
-    @v_args(meta=True)
-    def step(self, meta, children):
-        name, kind, members = children[0], children[1], children[2:]
+    _MEMBERS = (ir.Attribute, ir.Block, ir.Input, ir.Output, ir.PropertyFile, ir.Retry, ir.When)
+
+    def step(self, children):
+        name, kind = children[1], children[3]
+        members = _nodes(children[4:], self._MEMBERS)
 
         def of(cls):
             return tuple(m for m in members if isinstance(m, cls))
@@ -416,27 +471,49 @@ class _ToIR(Transformer):
             name=self._name(name, "step"), name_span=_span(name), kind=str(kind),
             kind_span=_span(kind), attributes=of(ir.Attribute), blocks=of(ir.Block),
             inputs=of(ir.Input), outputs=of(ir.Output), property_files=of(ir.PropertyFile),
-            retries=of(ir.Retry), whens=of(ir.When), doc=None, span=_span(meta),
-            members=tuple(members),
+            retries=of(ir.Retry), whens=of(ir.When), doc=None, span=_over(children),
+            members=members,
         )
 
-    @v_args(meta=True)
-    def pipeline(self, meta, children):
-        name, members = children[0], children[1:]
+    def pipeline(self, children):
+        name = children[1]
+        members = _nodes(children[2:], (ir.Attribute, ir.Let, ir.Param, ir.Experiment, ir.Step))
         experiments = tuple(m for m in members if isinstance(m, ir.Experiment))
         return ir.Pipeline(
             name=self._name(name, "pipeline"), name_span=_span(name),
-            attributes=_attrs(members),
+            attributes=tuple(m for m in members if isinstance(m, ir.Attribute)),
             lets=tuple(m for m in members if isinstance(m, ir.Let)),
             params=tuple(m for m in members if isinstance(m, ir.Param)),
             experiment=experiments[0] if experiments else None,
             experiments=experiments,
             steps=tuple(m for m in members if isinstance(m, ir.Step)),
-            doc=None, span=_span(meta), members=tuple(members),
+            doc=None, span=_over(children), members=members,
         )
 
     def start(self, children):
-        return children
+        return [c for c in children if isinstance(c, (ir.Let, ir.Pipeline))]
+
+
+def _guard(method):
+    """While Lark recovers from a syntax error, rules may be reduced from odd pieces; a
+    method that cannot make sense of them gives BROKEN instead of failing the parse."""
+    def guarded(self, children):
+        if any(c is BROKEN for c in children):
+            self.broken = True
+            return BROKEN
+        try:
+            return method(self, children)
+        except Exception:  # noqa: BLE001 - see the docstring; a clean parse never gets here
+            self.broken = True
+            return BROKEN
+
+    guarded.__name__ = method.__name__
+    return guarded
+
+
+for _rule, _method in list(vars(_Builder).items()):
+    if callable(_method) and not _rule.startswith("_"):
+        setattr(_Builder, _rule, _guard(_method))
 
 
 class _DocComments:
@@ -490,10 +567,10 @@ def comments_of(tokens, text: str):
     return tuple(out)
 
 
-def to_ir(tree, comment_tokens, text: str, filename: str):
-    """Build the IR of a file; return `(ir.File, problems)`."""
-    problems: List[Diagnostic] = []
-    top = _ToIR(problems).transform(tree)
+def to_ir(top, comment_tokens, text: str, filename: str, problems: Optional[List[Diagnostic]] = None):
+    """Finish the IR of a file from the top-level nodes the parser built: attach doc comments
+    and comments; return `(ir.File, problems)`."""
+    problems = [] if problems is None else problems
     docs = _DocComments(text, [t for t in comment_tokens if t.type == "DOC_COMMENT"])
     top = [docs.attach(node) for node in top]
     file = ir.File(

@@ -56,14 +56,15 @@ NESTINGS = {
     "map": lambda d: 'pipeline P {\n let m = ' + '{a: ' * d + '1' + '}' * d + '\n step S: fail {}\n}\n',
     "not": lambda d: 'pipeline P {\n param X: Integer = 1\n step S: condition { when ' + 'not ' * (d - 1) + 'X == 1 }\n}\n',
     "parentheses": lambda d: 'pipeline P {\n param X: Integer = 1\n step S: condition { when ' + '(' * (d - 1) + 'X == 1' + ')' * (d - 1) + ' }\n}\n',
-    "or-and": lambda d: 'pipeline P {\n param X: Integer = 1\n step S: condition { when ' + 'X == 2 or (' * (d - 2) + 'X == 1 and X == 3' + ')' * (d - 2) + ' }\n}\n',
+    # alternating `or` and `and` (a chain of one operator is flat in the IR, however parenthesized)
+    "or-and": lambda d: 'pipeline P {\n param X: Integer = 1\n step S: condition { when ' + 'X == 2 or (X == 3 and (' * ((d - 1) // 3) + 'X == 1' + '))' * ((d - 1) // 3) + ' }\n}\n',
 }
 
 
 @pytest.mark.parametrize("shape", sorted(NESTINGS))
 def test_nesting_up_to_the_limit_works_everywhere_and_beyond_is_a_located_error(shape):
     every_emitter(NESTINGS[shape](MAX_NESTING))  # json, sdk (black, Python's parser), docs
-    for depth in (MAX_NESTING + 2, 1000, 5000):
+    for depth in (MAX_NESTING + 3, 1000, 5000):
         found = diagnostics(NESTINGS[shape](depth))
         assert [c for c, _, _ in found] == ["E0005"], found
 
