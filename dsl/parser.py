@@ -33,6 +33,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from dsl.grammar import grammar_text
 
 from .diagnostics import Diagnostic, Span, error
+from .lexer import DECLARATION_KEYWORDS, PipeLexer
 from .transformer import _Builder
 
 # How the grammar is compiled; tools/gen_parser_tables.py uses the same options.
@@ -50,39 +51,6 @@ MAX_SYNTAX_ERRORS = 10
 _collected = threading.local()
 
 
-def _collect_comment(token):
-    _collected.comments.append(token)
-    return token
-
-
-def _open_brace(token):
-    _collected.braces.append(token)
-    return token
-
-
-def _close_brace(token):
-    if _collected.braces:
-        _collected.last_closed = (_collected.braces.pop(), token)
-    return token
-
-
-_KEYWORD_TYPES = {"step": "STEP", "param": "PARAM", "let": "LET", "pipeline": "PIPELINE",
-                  "experiment": "EXPERIMENT"}
-
-
-def _name(token):
-    # The contextual lexer reads a keyword as a NAME where the parser takes a name (that is
-    # how `let step = 1` gets its own diagnostic). While recovering from a syntax error, a
-    # declaration keyword is what the parser resynchronises on, so it keeps its type.
-    if _collected.recovering and token.value in _KEYWORD_TYPES:
-        return Token.new_borrow_pos(_KEYWORD_TYPES[token.value], token.value, token)
-    return token
-
-
-_CALLBACKS = {"DOC_COMMENT": _collect_comment, "COMMENT": _collect_comment,
-              "LBRACE": _open_brace, "RBRACE": _close_brace, "NAME": _name}
-
-
 # The one builder the parser calls back; its per-parse state is reset under `_LOCK`.
 _BUILDER = _Builder([], MAX_NESTING)
 _LOCK = threading.Lock()
@@ -97,9 +65,12 @@ def _parser() -> lark.Lark:
         _tables = None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if _tables is not None and _tables.GRAMMAR_SHA256 == digest and _tables.LARK_VERSION == lark.__version__:
-        return lark.Lark._load_from_dict(_tables.DATA, _tables.MEMO, lexer_callbacks=_CALLBACKS,
-                                         transformer=_BUILDER)
-    return lark.Lark(text, lexer_callbacks=_CALLBACKS, transformer=_BUILDER, **LARK_OPTIONS)
+        parser = lark.Lark._load_from_dict(_tables.DATA, _tables.MEMO, transformer=_BUILDER)
+    else:
+        parser = lark.Lark(text, transformer=_BUILDER, **LARK_OPTIONS)
+    # Lark's LALR parser with our lexer (dsl.lexer) in place of its contextual one.
+    parser.parser.lexer = PipeLexer(_collected)
+    return parser
 
 
 class SyntaxProblem(Exception):
@@ -115,7 +86,7 @@ _TOKEN_NAMES = {
     "$END": "end of file",
 }
 # Keywords that start a declaration: met where a `}` would also do, they mean a `{` was left open.
-_DECLARATION_KEYWORDS = {"STEP", "PARAM", "LET", "PIPELINE", "EXPERIMENT"}
+_DECLARATION_KEYWORDS = {word.upper() for word in DECLARATION_KEYWORDS}
 # Tokens the parser resynchronises on after an error.
 _SYNC = _DECLARATION_KEYWORDS | {"RBRACE"}
 

@@ -1,0 +1,89 @@
+"""The lexer of the .pipe language: one compiled regular expression over all terminals,
+plugged into Lark's LALR parser in place of its contextual lexer.
+
+Lark's lexers are general (a lexer per parser state, priorities, any terminal set) and cost
+about 8 µs a token; a `.pipe` file needs none of that generality. Here every token is found
+by one `re` match, and the parser's current state settles the one question context decides:
+whether a keyword (`step`, `input`, …) is the keyword or a name (`let step = 1` gets the
+E0102 diagnostic, not a syntax error), exactly as the contextual lexer decided it.
+
+The lexer also does what Lark's lexer callbacks did: it collects comments, keeps the stack of
+open `{`, and while the parser recovers from a syntax error, reads declaration keywords as
+keywords so that the parser can resynchronise on them (see `dsl.parser`).
+"""
+from __future__ import annotations
+
+import re
+
+from lark import Token
+from lark.exceptions import UnexpectedCharacters
+
+# (group, pattern): order matters where patterns overlap (`##` before `#`, `==` before `=`).
+_PATTERNS = (
+    ("WS", r"[ \t\f\r\n]+"),
+    ("DOC_COMMENT", r"##[^\n]*"),
+    ("COMMENT", r"#[^\n]*"),
+    ("STRING", r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'),
+    ("NUMBER", r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"),
+    ("NAME", r"[A-Za-z_][A-Za-z0-9_-]*"),
+    ("COMPARE", r"==|!=|>=|<=|>|<"),
+    ("PUNCTUATION", r"[{}\[\](),:.=]"),
+)
+_MASTER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS))
+_PUNCTUATION = {"{": "LBRACE", "}": "RBRACE", "[": "LSQB", "]": "RSQB", "(": "LPAR", ")": "RPAR",
+                ",": "COMMA", ":": "COLON", ".": "_DOT", "=": "EQUAL"}
+KEYWORD_TYPES = {word: word.upper() for word in (
+    "pipeline", "let", "param", "step", "experiment", "none", "input", "output", "property_file",
+    "retry", "when", "and", "or", "not", "in", "true", "false", "null")}
+# Keywords that start a declaration: what the parser resynchronises on after an error.
+DECLARATION_KEYWORDS = {"step", "param", "let", "pipeline", "experiment"}
+
+
+class PipeLexer:
+    """A Lark lexer (the `lex(lexer_state, parser_state)` protocol of `lark.lexer.Lexer`).
+    `collected` is the parser's per-parse state: `comments`, `braces`, `last_closed`,
+    `recovering`."""
+
+    def __init__(self, collected):
+        self.collected = collected
+
+    def lex(self, lexer_state, parser_state):
+        text = lexer_state.text
+        text = getattr(text, "text", text)
+        line_ctr = lexer_state.line_ctr
+        collected = self.collected
+        table = parser_state.parse_conf.parse_table.states
+        match_at = _MASTER.match
+        length = len(text)
+        while line_ctr.char_pos < length:
+            pos = line_ctr.char_pos
+            match = match_at(text, pos)
+            if match is None:
+                raise UnexpectedCharacters(text, pos, line_ctr.line, line_ctr.column,
+                                           allowed=set(table[parser_state.position]), state=parser_state,
+                                           token_history=[lexer_state.last_token] if lexer_state.last_token else None)
+            kind, value = match.lastgroup, match.group()
+            if kind == "WS":
+                line_ctr.feed(value)
+                continue
+            if kind == "NAME":
+                keyword = KEYWORD_TYPES.get(value)
+                if keyword is not None:
+                    accepted = table[parser_state.position]
+                    if keyword in accepted or "NAME" not in accepted or (
+                            collected.recovering and value in DECLARATION_KEYWORDS):
+                        kind = keyword
+            elif kind == "PUNCTUATION":
+                kind = _PUNCTUATION[value]
+            line, column = line_ctr.line, line_ctr.column
+            line_ctr.feed(value, False)
+            token = Token(kind, value, pos, line, column, line, line_ctr.column, line_ctr.char_pos)
+            if kind == "COMMENT" or kind == "DOC_COMMENT":
+                collected.comments.append(token)
+                continue
+            if kind == "LBRACE":
+                collected.braces.append(token)
+            elif kind == "RBRACE" and collected.braces:
+                collected.last_closed = (collected.braces.pop(), token)
+            lexer_state.last_token = token
+            yield token
