@@ -165,7 +165,10 @@ Cond = Union[Compare, InCond, NotCond, OrCond, AndCond]
 
 def _last(attributes, name):
     """The last attribute called `name` (a repeated one is reported by the checks)."""
-    return next((a for a in reversed(attributes) if a.name == name), None)
+    for attribute in reversed(attributes):
+        if attribute.name == name:
+            return attribute
+    return None
 
 
 

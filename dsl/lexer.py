@@ -55,17 +55,26 @@ class PipeLexer:
         table = parser_state.parse_conf.parse_table.states
         match_at = _MASTER.match
         length = len(text)
-        while line_ctr.char_pos < length:
-            pos = line_ctr.char_pos
+        # positions are kept in locals and written back to Lark's line counter before each
+        # token leaves (the parser's error recovery resumes lexing from it)
+        pos, line, line_start = line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos
+        while pos < length:
             match = match_at(text, pos)
             if match is None:
-                raise UnexpectedCharacters(text, pos, line_ctr.line, line_ctr.column,
+                line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos = pos, line, line_start
+                line_ctr.column = pos - line_start + 1
+                raise UnexpectedCharacters(text, pos, line, pos - line_start + 1,
                                            allowed=set(table[parser_state.position]), state=parser_state,
                                            token_history=[lexer_state.last_token] if lexer_state.last_token else None)
-            kind, value = match.lastgroup, match.group()
+            kind, end = match.lastgroup, match.end()
             if kind == "WS":
-                line_ctr.feed(value)
+                newlines = text.count("\n", pos, end)
+                if newlines:
+                    line += newlines
+                    line_start = text.rfind("\n", pos, end) + 1
+                pos = end
                 continue
+            value = match.group()
             if kind == "NAME":
                 keyword = KEYWORD_TYPES.get(value)
                 if keyword is not None:
@@ -75,9 +84,9 @@ class PipeLexer:
                         kind = keyword
             elif kind == "PUNCTUATION":
                 kind = _PUNCTUATION[value]
-            line, column = line_ctr.line, line_ctr.column
-            line_ctr.feed(value, False)
-            token = Token(kind, value, pos, line, column, line, line_ctr.column, line_ctr.char_pos)
+            column = pos - line_start + 1
+            token = Token(kind, value, pos, line, column, line, column + (end - pos), end)
+            pos = end
             if kind == "COMMENT" or kind == "DOC_COMMENT":
                 collected.comments.append(token)
                 continue
@@ -86,4 +95,8 @@ class PipeLexer:
             elif kind == "RBRACE" and collected.braces:
                 collected.last_closed = (collected.braces.pop(), token)
             lexer_state.last_token = token
+            line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos = pos, line, line_start
+            line_ctr.column = pos - line_start + 1
             yield token
+        line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos = pos, line, line_start
+        line_ctr.column = pos - line_start + 1

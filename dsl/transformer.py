@@ -53,7 +53,10 @@ class _StringDecoder:
         return Span(self.token.line, column, self.token.line, column + length)
 
     def decode(self):
-        raw, pieces, text = self.raw, [], []
+        raw = self.raw
+        if "\\" not in raw and "$" not in raw:  # the common case: nothing to decode
+            return ir.Literal(value=raw[1:-1], span=_span(self.token), raw=raw)
+        pieces, text = [], []
         i, end = 1, len(self.raw) - 1
         while i < end:
             ch = raw[i]
@@ -498,9 +501,6 @@ def _guard(method):
     """While Lark recovers from a syntax error, rules may be reduced from odd pieces; a
     method that cannot make sense of them gives BROKEN instead of failing the parse."""
     def guarded(self, children):
-        if any(c is BROKEN for c in children):
-            self.broken = True
-            return BROKEN
         try:
             return method(self, children)
         except Exception:  # noqa: BLE001 - see the docstring; a clean parse never gets here
