@@ -6,7 +6,7 @@ import black
 import pytest
 
 import dsl
-from conftest import CONFORMANCE_CASES, PARITY_CASES, case_id
+from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, case_id
 
 
 def generate(text, filename="<string>"):
@@ -196,3 +196,45 @@ def test_a_kind_without_sdk_code_is_a_diagnostic(tmp_path, monkeypatch):
         dsl.transpile("pipeline P {\n step B: bare {}\n}\n", to="sdk", registry=registry)
     (d,) = info.value.diagnostics
     assert d.code == "E0403" and (d.span.line, d.span.column) == (2, 10)
+
+
+def _whole_module_black(head, body, foot):
+    import black
+
+    return black.format_str("\n".join(head + body + foot) + "\n", mode=black.Mode())
+
+
+def _big_mixed_pipeline(n):
+    """Steps of several kinds and shapes, names of several widths: many layouts repeat."""
+    steps = []
+    for i in range(n):
+        if i % 3 == 0:
+            steps.append(f'    step Train{i}: training {{\n        image_uri = "img:{i}"\n        role = "arn:aws:iam::123456789012:role/R"\n'
+                         f'        instance_type = "ml.m5.large"\n        instance_count = {i % 4 + 1}\n        output_path = "s3://b/out/{i}"\n'
+                         f'        hyperparameters = {{ epochs: {i}, lr: 0.1, name: "it\'s \\"{i}\\"" }}\n        input train = "s3://b/train"\n    }}')
+        elif i % 3 == 1:
+            steps.append(f'    step Prep{i}: processing {{\n        image_uri = "img"\n        role = "arn:aws:iam::123456789012:role/R"\n'
+                         f'        instance_type = "ml.m5.xlarge"\n        instance_count = 1\n'
+                         f'        arguments = ["--model", Train{i - 1}.ModelArtifacts.S3ModelArtifacts]\n'
+                         f'        output out {{ source = "/opt/ml/processing/out", destination = "s3://b/{"x" * (i % 40)}" }}\n    }}')
+        else:
+            steps.append(f'    step Fail{i}: fail {{ error_message = "step {i} ${{Execution.PipelineExecutionId}} {"é" * (i % 7)}" }}')
+    return 'pipeline Big {\n    default_bucket = "b"\n' + "\n".join(steps) + "\n}\n"
+
+
+@pytest.mark.parametrize("source", ["cases", "big"])
+def test_statement_by_statement_formatting_equals_black_on_the_whole_module(source, monkeypatch):
+    """The sdk emitter formats statement by statement, reusing layouts of repeated shapes
+    (plugins/sdk_format.py); the result must be what one black call on the module gives."""
+    from dsl.plugins import sdk_format
+
+    if source == "cases":
+        texts = [(c / "case.pipe").read_text() for c in PARITY_CASES + CONFORMANCE_CASES]
+        texts += [p.read_text() for p in sorted((ROOT / "examples").glob("*.pipe"))]
+    else:
+        texts = [_big_mixed_pipeline(150)]
+    fast = [dsl.transpile(t, to="sdk") for t in texts]
+    monkeypatch.setattr(sdk_format, "format_module", _whole_module_black)
+    slow = [dsl.transpile(t, to="sdk") for t in texts]
+    assert fast == slow
+    assert len(texts) >= 30 or "step Train147" in texts[0]
