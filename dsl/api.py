@@ -26,9 +26,9 @@ class PipeError(Exception):
         more = len(self.diagnostics) - 1
         super().__init__(f"{filename}: {first}" + (f" (and {more} more)" if more > 0 else ""))
 
-    def render(self) -> str:
-        """The diagnostics as text, with source lines and carets."""
-        return render_text(self.diagnostics, self.text, self.filename)
+    def render(self, colour: bool = False) -> str:
+        """The diagnostics as text, with source lines and carets (ANSI colours with `colour`)."""
+        return render_text(self.diagnostics, self.text, self.filename, colour=colour)
 
 
 def _one_pipeline(file: ir.File, text: str) -> List[Diagnostic]:

@@ -11,7 +11,7 @@ import re
 from typing import Dict, List, Optional
 
 from . import ir
-from .diagnostics import Diagnostic, Span, did_you_mean, error
+from .diagnostics import Diagnostic, Span, did_you_mean, error, warning
 from .kinds import ENVELOPE_FIELDS, Field
 from .functions import FUNCTIONS
 from .plugin_manager import KindFailure
@@ -40,6 +40,18 @@ TYPE_WORDS = {"string": "a string", "integer": "an integer", "number": "a number
 ISO_8601_DURATION = re.compile(r"P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?")
 # Roots of references: a declared name equal to one would be unreachable or ambiguous.
 RESERVED_NAMES = frozenset({"Execution", "PipelineExperimentConfig"})
+# SDK keyword arguments a user reaches for, and their `.pipe` form: (the member the hint is
+# about, or None for any kind, hint)
+SDK_KEYWORD_HINTS = {
+    "cache_config": (None, 'write `cache = true`, `cache = false` or `cache = "P30D"`'),
+    "retry_policies": ("retry", "write each policy as a member: `retry Step.THROTTLING { max_attempts = 3 }`"),
+    "inputs": ("input", "write each input as a member: `input NAME { ... }` (or `input NAME = ...`)"),
+    "outputs": ("output", "write each output as a member: `output NAME { source = ... }`"),
+    "property_files": ("property_file", "write each as a member: "
+                                        '`property_file NAME { output_name = "...", path = "..." }`'),
+    "conditions": ("when", "write each condition as a member: `when Evaluate.Accuracy >= Threshold`"),
+    "step_args": (None, "write the estimator's or processor's arguments as the step's own fields"),
+}
 
 
 def _fits(actual: str, wanted: str) -> bool:
@@ -89,7 +101,28 @@ class Checker:
                         self.add(error("E0304", f"each item of {what} must be {TYPE_WORDS[items]}, "
                                        f"not {TYPE_WORDS[item_type]}", self._span_of(item), "wrong type"))
 
-    def attributes(self, attributes, fields: Dict[str, Field], what: str, owner_span=None):
+    def unknown_field_hint(self, name: str, fields, kind=None) -> str:
+        """Lead to the fix: the `.pipe` form of an SDK keyword, a field that belongs to other
+        kinds, a close name, or what is allowed here (fields and members)."""
+        members = sorted(m for m in (kind.members if kind is not None else ()) if not m.startswith("block:"))
+        if kind is not None and kind.retry:
+            members.append("retry")
+        sdk = SDK_KEYWORD_HINTS.get(name)
+        if sdk is not None and (sdk[0] is None and name != "cache_config" or sdk[0] in members
+                                or name == "cache_config" and "cache" in fields):
+            return sdk[1]
+        if kind is not None:
+            elsewhere = sorted(k.name for k in self.program.kinds.values() if name in k.fields and k.name != kind.name)
+            if elsewhere:
+                return (f"`{name}` is a field of {', '.join(f'`{k}`' for k in elsewhere)} steps, "
+                        f"not of `{kind.name}` steps")
+        close = did_you_mean(name, fields)
+        if close:
+            return close
+        allowed = f"fields here: {', '.join(sorted(fields)) or 'none'}"
+        return allowed + (f"; members: {', '.join(members)}" if members else "")
+
+    def attributes(self, attributes, fields: Dict[str, Field], what: str, owner_span=None, kind=None):
         """Check a block's attributes against `fields`: unknown, repeated, missing, types.
         Returns the names that were set."""
         seen = {}
@@ -102,8 +135,7 @@ class Checker:
             if field is None:
                 self.add(error("E0302", f"unknown field `{attribute.name}` in {what}",
                                attribute.name_span, "unknown field",
-                               did_you_mean(attribute.name, fields) or
-                               f"fields here: {', '.join(sorted(fields)) or 'none'}"))
+                               self.unknown_field_hint(attribute.name, fields, kind)))
                 self.value(attribute.value)
                 continue
             if attribute.name in seen:
@@ -119,6 +151,8 @@ class Checker:
                 self.expect(attribute.value, field.type, f"`{attribute.name}`", field.items)
             if field.pattern:
                 self.pattern(attribute, field)
+            if field.json and kind is not None and kind.request_shape:
+                self.enum(attribute, kind.request_shape, field.json, field.pattern)
         if owner_span is not None:
             for name, field in fields.items():
                 if field.required and name not in seen:
@@ -151,7 +185,21 @@ class Checker:
             self.check_cycles()
         except KindFailure as failure:
             self.add(error("E0405", str(failure), p.pipeline.name_span, "a kind failed"))
+        self.check_unused()
         return self.problems
+
+    def check_unused(self):
+        """A `let` nothing reads is a warning: usually a typo elsewhere, or left over."""
+        p = self.program
+        values = [a.value for a in p.pipeline.attributes] + [let.value for let in p.lets.values()]
+        values += [a.value for e in p.pipeline.experiments for a in e.attributes]
+        for step in p.pipeline.steps:
+            values.extend(ir.step_values(step))
+        used = {node.name for value in values for node in ir.walk(value) if isinstance(node, ir.Ref)}
+        for let in p.file.lets + p.pipeline.lets:
+            if let.name not in used and p.lets.get(let.name) is let:
+                self.add(warning("W0001", f"let `{let.name}` is never used", let.name_span, "unused",
+                                 "use it, or remove it"))
 
     # --- names ----------------------------------------------------------------------
     def check_names(self):
@@ -308,6 +356,34 @@ class Checker:
                                "experiment and trial names are 1-120 letters, digits and single "
                                "hyphens (`[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`)"))
 
+    def enum(self, attribute, request: str, place: str, pattern: str = ""):
+        """Literal strings where the service takes one of an enum's values (approval status,
+        input mode, split type, ...): anything else fails on SageMaker, so it fails here."""
+        values = self.program.enum_at(request, place)
+        if not values:
+            return
+        value = self.program.follow(attribute.value)
+        for item in value.items if isinstance(value, ir.ListExpr) else (value,):
+            item = self.program.follow(item)
+            if (isinstance(item, ir.Literal) and isinstance(item.value, str) and item.value not in values
+                    and (not pattern or re.fullmatch(pattern, item.value))):  # else reported by pattern()
+                shown = ", ".join(f'"{v}"' for v in values) if len(values) <= 12 else None
+                hint = did_you_mean(item.value, values)
+                self.add(error("E0304", f"`{attribute.name}`: {item.value!r} is not a value SageMaker accepts here",
+                               item.span, "not accepted", hint or (f"one of {shown}" if shown else
+                                                                    f"see the {place.split('.')[-1]} values of the API")))
+
+    def comparable(self, cmp: ir.Compare):
+        """A string compared with a number is never equal and cannot be ordered: SageMaker
+        would fail the step or always take the same branch."""
+        kinds = {"string": "a string", "integer": "a number", "number": "a number"}
+        left, right = self.type_of(cmp.left), self.type_of(cmp.right)
+        if left in kinds and right in kinds and (left == "string") != (right == "string"):
+            literal = cmp.right if isinstance(self.program.follow(cmp.right), ir.Literal) else cmp.left
+            self.add(error("E0304", f"`{cmp.op}` compares {kinds[left]} with {kinds[right]}", self._span_of(literal),
+                           "other type", "compare values of one type: quote the number, or declare the "
+                           "parameter Integer/Float (or String)"))
+
     def pattern(self, attribute, field: Field):
         """Literal strings of the value (or its items) must match the field's pattern."""
         value = self.program.follow(attribute.value)
@@ -344,6 +420,7 @@ class Checker:
         elif isinstance(expr, ir.Compare):
             self.value(expr.left)
             self.value(expr.right)
+            self.comparable(expr)
         elif isinstance(expr, ir.InCond):
             self.value(expr.value)
             self.value(expr.values)
@@ -531,7 +608,7 @@ class Checker:
             fields.pop("cache")
         fields.update(kind.fields)
         seen = self.attributes(step.attributes, fields, f"`{kind.name}` step `{step.name}`",
-                               owner_span=step.name_span)
+                               owner_span=step.name_span, kind=kind)
         if "cache" in seen:
             self.check_cache(step.attribute("cache"))
         self.check_members(step, kind)
@@ -684,9 +761,10 @@ class Checker:
             forward = list(reversed(cycle))
             start = min(range(len(forward)), key=lambda i: order[forward[i]])
             forward = forward[start:] + forward[:start]
-            first = p.steps[forward[0]]
+            # reported once, where the cycle closes: where its first step names its last
+            where = p.edge_span(forward[0], forward[-1]) or p.steps[forward[0]].name_span
             self.add(error("E0311", "steps depend on each other in a cycle: " + " -> ".join(forward + [forward[0]]),
-                           first.name_span, "the cycle starts here",
+                           where, "this closes the cycle",
                            "a cycle runs through depends_on, property references and condition branches"))
 
 

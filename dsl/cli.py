@@ -10,6 +10,7 @@ import sys
 from typing import List, Optional
 
 from . import __version__
+from .diagnostics import use_colour
 from .output import OutputError, Streams, write_file
 
 
@@ -40,12 +41,20 @@ def _parser() -> argparse.ArgumentParser:
                                help="write to OUT (atomically: on any error OUT is left as it was)")
     transpile_cmd.add_argument("--compact", action="store_true",
                                help="json: exactly the string SageMaker SDK Pipeline.definition() returns")
+    transpile_cmd.add_argument("--format", choices=["text", "json"], default="text",
+                               help="how problems are reported: text on stderr (default), or json on stdout "
+                                    "(a list of diagnostics, as `check --format json`)")
+    transpile_cmd.add_argument("--stdin-filename", metavar="NAME",
+                               help="with `-`: the file name to report (editors pipe a buffer in)")
 
     check_cmd = commands.add_parser("check", help="check .pipe files and report every problem",
                                     description="Check .pipe files; print every problem of each.")
-    check_cmd.add_argument("files", nargs="+", metavar="FILE", help=".pipe files, or - for standard input")
+    check_cmd.add_argument("files", nargs="+", metavar="PATH",
+                           help=".pipe files, folders (every *.pipe below them), or - for standard input")
     check_cmd.add_argument("--format", choices=["text", "json"], default="text",
                            help="text (default) or json (a list of diagnostics, for tools)")
+    check_cmd.add_argument("--stdin-filename", metavar="NAME",
+                           help="with `-`: the file name to report (editors pipe a buffer in)")
 
     fmt_cmd = commands.add_parser("fmt", help="format .pipe files in place",
                                   description="Format .pipe files in the canonical layout (in place). "
@@ -65,7 +74,7 @@ class _Unreadable(Exception):
     pass
 
 
-def _read(path: str):
+def _read(path: str, stdin_name: Optional[str] = None):
     """(text, shown name) of a file or `-`; raise _Unreadable with a one-line reason."""
     from .source import SourceError, read_path, read_stream
 
@@ -73,12 +82,19 @@ def _read(path: str):
         if path == "-":
             if sys.stdin is None:
                 raise _Unreadable("cannot read standard input: it is closed")
-            return read_stream(sys.stdin.buffer, "<stdin>"), "<stdin>"
+            name = stdin_name or "<stdin>"
+            return read_stream(sys.stdin.buffer, name), name
         return read_path(path), path
     except SourceError as exc:
         raise _Unreadable(str(exc)) from None
     except OSError as exc:
         raise _Unreadable(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _unreadable_entry(path: str, exc, stdin_name: Optional[str] = None) -> dict:
+    return {"severity": "error", "code": "E0006", "message": str(exc),
+            "file": (stdin_name or "<stdin>") if path == "-" else path, "line": 1, "column": 1,
+            "end_line": 1, "end_column": 1, "hint": None}
 
 
 def _report_plugin_problems(registry, streams: Streams):
@@ -96,9 +112,12 @@ def _transpile(args, registry, streams: Streams) -> int:
     from .diagnostics import did_you_mean, visible
 
     try:
-        text, name = _read(args.file)
+        text, name = _read(args.file, args.stdin_filename)
     except _Unreadable as exc:
-        streams.err(f"pipedsl: error: {visible(str(exc))}\n")
+        if args.format == "json":
+            streams.out(json.dumps([_unreadable_entry(args.file, exc)], indent=2, ensure_ascii=False) + "\n")
+        else:
+            streams.err(f"pipedsl: error: {visible(str(exc))}\n")
         return 2
     if args.to not in registry.emitters:
         hint = did_you_mean(args.to, registry.emitters)
@@ -108,8 +127,13 @@ def _transpile(args, registry, streams: Streams) -> int:
     try:
         output = transpile(text, to=args.to, filename=name, compact=args.compact, registry=registry)
     except PipeError as exc:
-        streams.err(exc.render())
-        streams.err(_summary(exc.diagnostics, name))
+        if args.format == "json":
+            from .diagnostics import to_dicts
+
+            streams.out(json.dumps(to_dicts(exc.diagnostics, name), indent=2, ensure_ascii=False) + "\n")
+        else:
+            streams.err(exc.render(colour=use_colour(sys.stderr)))
+            streams.err(_summary(exc.diagnostics, name))
         return 1
     if args.output:
         try:
@@ -126,16 +150,17 @@ def _check(args, registry, streams: Streams) -> int:
     from .api import analyse
     from .diagnostics import render_text, to_dicts, visible
 
+    from .fmt_command import pipe_files
+
     status, collected = 0, []
-    for path in args.files:
+    colour = use_colour(sys.stderr)
+    for path in pipe_files(args.files):
         try:
-            text, name = _read(path)
+            text, name = _read(path, args.stdin_filename)
         except _Unreadable as exc:
             status = 2
             if args.format == "json":
-                collected.append({"severity": "error", "code": "E0006", "message": str(exc),
-                                  "file": "<stdin>" if path == "-" else path, "line": 1, "column": 1,
-                                  "end_line": 1, "end_column": 1, "hint": None})
+                collected.append(_unreadable_entry(path, exc, args.stdin_filename))
             else:
                 streams.err(f"pipedsl: error: {visible(str(exc))}\n")
             continue
@@ -145,7 +170,7 @@ def _check(args, registry, streams: Streams) -> int:
         if args.format == "json":
             collected += to_dicts(problems, name)
         elif problems:
-            streams.err(render_text(problems, text, name))
+            streams.err(render_text(problems, text, name, colour=colour))
             streams.err(_summary(problems, name))
         else:
             streams.out(f"{name}: ok\n")

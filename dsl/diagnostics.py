@@ -59,6 +59,10 @@ def error(code, message, span, label="", hint=None, notes=()) -> Diagnostic:
     return Diagnostic(code, message, span, "error", label, hint, tuple(notes))
 
 
+def warning(code, message, span, label="", hint=None, notes=()) -> Diagnostic:
+    return Diagnostic(code, message, span, "warning", label, hint, tuple(notes))
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> Optional[str]:
     """A `did you mean` hint for a misspelt name, or None when nothing is close."""
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
@@ -101,9 +105,30 @@ def _source_row(source: str, column: int, width: int) -> Tuple[str, str, int]:
     return prefix + "".join(shown_chars) + suffix, pad, marked
 
 
-def render_text(diagnostics: Iterable[Diagnostic], text: str, filename: str) -> str:
+_COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "note": "\x1b[1;36m", "help": "\x1b[1;32m",
+            "arrow": "\x1b[1;34m", "bold": "\x1b[1m", "reset": "\x1b[0m"}
+
+
+def use_colour(stream) -> bool:
+    """Colours on a terminal, unless NO_COLOR is set; always with FORCE_COLOR (no-color.org)."""
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+    except (OSError, ValueError):
+        return False
+
+
+def render_text(diagnostics: Iterable[Diagnostic], text: str, filename: str, colour: bool = False) -> str:
     """Render diagnostics the way LANGUAGE.md section 9 shows them. Lines are counted as the
-    parser counts them (only `\\n` ends a line), and control characters are escaped."""
+    parser counts them (only `\\n` ends a line), and control characters are escaped. With
+    `colour`, ANSI colours mark the severity, the location, the carets and the help."""
+    c = _COLOURS if colour else {k: "" for k in _COLOURS}
     lines = text.split("\n")
     out = []
     for d in diagnostics:
@@ -116,11 +141,12 @@ def render_text(diagnostics: Iterable[Diagnostic], text: str, filename: str) -> 
         width = max(1, min(width, max(1, len(source) - span.column + 1)))
         shown, caret_pad, marked = _source_row(source, span.column, width)
         label = f" {visible(d.label)}" if d.label else ""
-        out.append(f"{d.severity}[{d.code}]: {visible(d.message)}")
-        out.append(f"{pad}--> {visible(filename)}:{span.line}:{span.column}")
-        out.append(f"{pad} |")
-        out.append(f"{number} | {shown}")
-        out.append(f"{pad} | {caret_pad}{'^' * marked}{label}")
+        tint = c.get(d.severity, c["bold"])
+        out.append(f"{tint}{d.severity}[{d.code}]{c['reset']}{c['bold']}: {visible(d.message)}{c['reset']}")
+        out.append(f"{pad}{c['arrow']}-->{c['reset']} {visible(filename)}:{span.line}:{span.column}")
+        out.append(f"{pad} {c['arrow']}|{c['reset']}")
+        out.append(f"{c['arrow']}{number} |{c['reset']} {shown}")
+        out.append(f"{pad} {c['arrow']}|{c['reset']} {caret_pad}{tint}{'^' * marked}{label}{c['reset']}")
         for note_span, note in d.notes:
             note_source = lines[note_span.line - 1] if 0 < note_span.line <= len(lines) else ""
             note_number = str(note_span.line).rjust(width_of_numbers)
@@ -131,7 +157,7 @@ def render_text(diagnostics: Iterable[Diagnostic], text: str, filename: str) -> 
             out.append(f"{note_number} | {note_shown}")
             out.append(f"{pad} | {note_pad}{'-' * note_marked} {visible(note)}")
         if d.hint:
-            out.append(f"{pad} = help: {visible(d.hint)}")
+            out.append(f"{pad} {c['arrow']}={c['reset']} {c['help']}help{c['reset']}: {visible(d.hint)}")
         out.append("")
     return "\n".join(out)
 

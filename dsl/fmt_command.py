@@ -16,7 +16,8 @@ from .formatter import FormatError, format as format_text
 from .output import OutputError, write_file
 
 
-def _pipe_files(paths: List[str]) -> Iterator[str]:
+def pipe_files(paths: List[str]) -> Iterator[str]:
+    """The paths, a folder standing for every `*.pipe` below it (hidden folders skipped)."""
     for path in paths:
         if path != "-" and os.path.isdir(path):
             found = []
@@ -30,7 +31,7 @@ def _pipe_files(paths: List[str]) -> Iterator[str]:
 
 def run_fmt(args, streams, read, unreadable) -> int:
     status = 0
-    for path in _pipe_files(args.paths or ["."]):
+    for path in pipe_files(args.paths or ["."]):
         try:
             text, name = read(path)
         except unreadable as exc:

@@ -325,6 +325,7 @@ class File:
     pipelines: Tuple[Pipeline, ...]
     members: tuple = ()  # lets and pipelines in the order written
     comments: Tuple[Comment, ...] = ()  # every comment, in order
+    doc: Optional[str] = None  # a `##` block opening the file (documents the file and its pipeline)
 
     @property
     def pipeline(self) -> Pipeline:

@@ -12,7 +12,7 @@ from typing import Dict, FrozenSet, Iterable, Optional, Tuple
 import attrs
 
 from . import ir
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, did_you_mean
 
 # Field types: "string", "integer", "number", "boolean", "list", "map" or "any" — the words
 # `ctx.type_of(expr)` answers with ("any" when only known at run time) — plus "step_list",
@@ -44,6 +44,15 @@ class Field:
 
 # SageMaker instance types: the service's enums are all `ml.*`, and the SDK fails on others.
 INSTANCE_TYPE = dict(pattern=r"ml\.[a-z0-9-]+\.[a-z0-9-]+", pattern_doc="a SageMaker instance type such as \"ml.m5.xlarge\"")
+
+
+class Names(tuple):
+    """Names a step declares, and the word for one of them (`output`, `channel`)."""
+
+    def __new__(cls, names, what: str):
+        self = super().__new__(cls, names)
+        self.what = what
+        return self
 
 
 def sdk_keyword(fields: Dict[str, Field], name: str) -> str:
@@ -106,6 +115,9 @@ class StepKind:
     member_fields: Dict[str, Dict[str, Field]] = {}
     # botocore shape name of `Step.<...>` references, or None for kinds without properties
     property_root: Optional[str] = None
+    # botocore shape of the request the step's `Arguments` are (CreateTrainingJobRequest, ...):
+    # fields with a declared JSON place are checked against its enums
+    request_shape: Optional[str] = None
     retry: bool = True  # takes `retry`
     job_step: bool = False  # takes `SageMaker.*` exception types (a SageMaker job)
     cache: bool = True  # takes `cache`
@@ -127,7 +139,28 @@ class StepKind:
         message, hint). The default walks `property_root` in the shipped botocore shapes."""
         if self.property_root is None:
             return (0, f"a `{self.name}` step has no properties", None)
-        return ctx.walk_shape(self.property_root, parts)
+        problem = ctx.walk_shape(self.property_root, parts)
+        if problem is not None:
+            return problem
+        # a list indexed by name must name something the step declares (an output, a channel)
+        named, path = self.named_properties(step), []
+        for i, part in enumerate(parts):
+            if isinstance(part, ir.Member):
+                path.append(part.name)
+                continue
+            names = named.get(tuple(path))
+            if names is not None and isinstance(part.key, str) and part.key not in names:
+                what = names.what if hasattr(names, "what") else "entry"
+                return (i, f"`{step.name}` declares no {what} {part.key!r}",
+                        did_you_mean(part.key, names) or
+                        (f"declared: {', '.join(names)}" if names else f"this step declares no {what}s"))
+            path.append("[]")
+        return None
+
+    def named_properties(self, step: ir.Step) -> Dict[Tuple[str, ...], "Names"]:
+        """Property paths that are lists indexed by the names the step declares, e.g.
+        `("ProcessingOutputConfig", "Outputs")` -> the step's output names."""
+        return {}
 
     def json_property(self, step: ir.Step, parts: Tuple, ctx):
         """The JSON of a reference `Step.<parts>`, or None for the usual `{"Get": ...}`

@@ -294,12 +294,38 @@ class Program:
         if self._before is None:
             before: Dict[str, List[str]] = {}
             for step in self.pipeline.steps:
+                if self.steps.get(step.name) is not step:
+                    continue  # a second declaration of a name: E0101, not part of the graph
                 edges = self.depends_on(step) + list(self.reads(step))
-                if step.name in self.branch_of:
-                    edges.append(self.branch_of[step.name][0])
+                if step.name in self.branch_of and self.branch_of[step.name][0] != step.name:
+                    edges.append(self.branch_of[step.name][0])  # (naming itself is E0310)
                 before.setdefault(step.name, []).extend(edges)
             self._before = before
         return self._before
+
+    def edge_span(self, step_name: str, upstream: str):
+        """Where `step_name` names `upstream` (its `depends_on` entry, the reference, or the
+        condition's branch entry that puts it in the branch); None if nowhere."""
+        step = self.steps.get(step_name)
+        if step is None:
+            return None
+        if self.branch_of.get(step_name, (None,))[0] == upstream:
+            condition = self.steps[upstream]
+            attribute = condition.attribute(self.branch_of[step_name][1])
+            for item in attribute.value.items:
+                if isinstance(item, ir.Ref) and item.name == step_name:
+                    return item.name_span
+        depends = step.attribute("depends_on")
+        if depends is not None and isinstance(depends.value, ir.ListExpr):
+            for item in depends.value.items:
+                if isinstance(item, ir.Ref) and item.name == upstream:
+                    return item.name_span
+        for value in ir.step_values(step, skip=self.step_list_fields(step)):
+            for node in ir.walk(value):
+                if isinstance(node, ir.Ref) and (node.name == upstream or
+                                                 node.name in self.lets and upstream in self.steps_read_by_let(node.name)):
+                    return node.name_span
+        return None
 
     # --- types --------------------------------------------------------------------
     def type_of(self, expr) -> str:
@@ -321,6 +347,29 @@ class Program:
             if expr.name in ("Execution", "PipelineExperimentConfig"):
                 return "string"
         return "any"
+
+    # --- the service's enums ------------------------------------------------------------
+    def enum_at(self, root: str, place: str):
+        """The values the service accepts at a dotted `place` of a request shape (a number
+        steps into a list; a list's items are checked alike), or None when it is not an enum."""
+        shapes = property_shapes()
+        shape = root
+        for key in place.split("."):
+            spec = shapes.get(shape)
+            if not isinstance(spec, list):
+                return None
+            if spec[0] == "structure":
+                shape = spec[1].get(key)
+            elif spec[0] == "list" and key.isdigit():
+                shape = spec[1]
+            else:
+                return None
+            if shape is None:
+                return None
+        spec = shapes.get(shape)
+        while isinstance(spec, list) and spec[0] == "list":
+            spec = shapes.get(spec[1])
+        return spec[1] if isinstance(spec, list) and spec[0] == "enum" else None
 
     # --- step properties ------------------------------------------------------------
     def walk_shape(self, root: str, parts) -> Optional[Tuple[int, str, Optional[str]]]:

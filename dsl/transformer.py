@@ -529,6 +529,23 @@ class _DocComments:
             body = str(token)[2:]
             self.by_line[token.line] = body[1:] if body.startswith(" ") else body
 
+    def file_doc(self, text: str, top) -> Optional[str]:
+        """A `##` block that opens the file, right above a `let`, documents the file (what
+        people mean), not that let; it is taken out so the let does not get it."""
+        if not top or not isinstance(top[0], ir.Let):
+            return None
+        line = top[0].span.line - 1
+        first = line
+        while first in self.by_line:
+            first -= 1
+        if first == line or text.split("\n", first)[:first] and any(
+                part.strip() for part in text.split("\n", first)[:first]):
+            return None
+        doc = self.above(top[0].span.line)
+        for n in range(first + 1, line + 1):
+            del self.by_line[n]
+        return doc
+
     def above(self, line: int):
         found = []
         line -= 1
@@ -572,6 +589,7 @@ def to_ir(top, comment_tokens, text: str, filename: str, problems: Optional[List
     and comments; return `(ir.File, problems)`."""
     problems = [] if problems is None else problems
     docs = _DocComments(text, [t for t in comment_tokens if t.type == "DOC_COMMENT"])
+    file_doc = docs.file_doc(text, top)
     top = [docs.attach(node) for node in top]
     file = ir.File(
         filename=filename,
@@ -579,5 +597,6 @@ def to_ir(top, comment_tokens, text: str, filename: str, problems: Optional[List
         pipelines=tuple(n for n in top if isinstance(n, ir.Pipeline)),
         members=tuple(top),
         comments=comments_of(comment_tokens, text),
+        doc=file_doc,
     )
     return file, problems

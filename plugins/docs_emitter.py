@@ -142,8 +142,9 @@ class DocsWriter:
         out = [f"# {cell(p.name)}", ""]
         if p.description:
             out += [cell(p.description), ""]
-        if p.pipeline.doc:
-            out += [cell(p.pipeline.doc), ""]
+        for doc in (p.file.doc, p.pipeline.doc):
+            if doc:
+                out += [cell(doc), ""]
         out += self.parameters() + self.experiment() + self.flowchart() + self.steps()
         return "\n".join(out).rstrip("\n") + "\n"
 

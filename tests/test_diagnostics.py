@@ -100,9 +100,9 @@ CASES = [
     ("unknown branch step", "pipeline X {\n step C: condition { when 1 == 1\n if_steps = [Nope] }\n}", "E0308", ["Nope"]),
     ("two branches", "pipeline X {\n step C: condition { when 1 == 1\n if_steps = [F]\n else_steps = [F] }\n step F: fail {}\n}", "E0309", [("F]", 1)]),
     ("branch names its condition", "pipeline X {\n step C: condition { when 1 == 1\n if_steps = [C] }\n}", "E0310", ["C]"]),
-    ("cycle", "pipeline X {\n step A: fail { depends_on = [B] }\n step B: fail { depends_on = [A] }\n}", "E0311", ["A: fail"]),
-    ("cycle through data", f'pipeline X {{ default_bucket = "b"\n step T: training {{ {TRAIN} depends_on = [U] }}\n step U: training {{ {TRAIN} output_path = T.ModelArtifacts.S3ModelArtifacts }}\n}}', "E0311", ["T: training"]),
-    ("cycle through a let", 'let m = "s3://${U.ModelArtifacts.S3ModelArtifacts}/x"\npipeline X { default_bucket = "b"\n step T: training { ' + TRAIN + ' output_path = "s3://o" }\n step U: training { ' + TRAIN + ' output_path = m\n depends_on = [T] }\n step V: fail { depends_on = [U] }\n}', "E0311", [("U: training", 0)]),
+    ("cycle", "pipeline X {\n step A: fail { depends_on = [B] }\n step B: fail { depends_on = [A] }\n}", "E0311", ["B] }"]),  # where the cycle closes (issue 15)
+    ("cycle through data", f'pipeline X {{ default_bucket = "b"\n step T: training {{ {TRAIN} depends_on = [U] }}\n step U: training {{ {TRAIN} output_path = T.ModelArtifacts.S3ModelArtifacts }}\n}}', "E0311", ["U] }"]),
+    ("cycle through a let", 'let m = "s3://${U.ModelArtifacts.S3ModelArtifacts}/x"\npipeline X { default_bucket = "b"\n step T: training { ' + TRAIN + ' output_path = "s3://o" }\n step U: training { ' + TRAIN + ' output_path = m\n depends_on = [T] }\n step V: fail { depends_on = [U] }\n}', "E0311", ["m\n depends_on"]),
     ("hyperparameter list with an expression", 'pipeline X { default_bucket = "b"\n param P\n step T: training { ' + TRAIN + ' hyperparameters = { a: [1, P] } }\n}', "E0304", ["[1, P]"]),
     ("number too large", "pipeline X {\n param F: Float = 1e999\n}", "E0304", ["1e999"]),
     ("job exception on a model step", 'pipeline X {\n step M: model { image_uri = "i"\n role = "arn:aws:iam::1:role/r"\n retry SageMaker.CAPACITY_ERROR }\n}', "E0314", ["SageMaker.CAPACITY_ERROR"]),

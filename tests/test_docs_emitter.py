@@ -151,7 +151,10 @@ def _hostile_pipe(prose):
             f' step S: processing {{\n image_uri = "i"\n role = "arn:aws:iam::123456789012:role/R"\n'
             f' instance_type = "ml.m5.xlarge"\n instance_count = 1\n display_name = {escaped}\n'
             f' output o {{ source = "/opt/x", destination = "s3://b/x" }}\n }}\n'
-            f' step T: fail {{ error_message = S.ProcessingOutputConfig.Outputs[{escaped}].S3Output.S3Uri }}\n}}\n')
+            f' step T: fail {{ error_message = S.ProcessingOutputConfig.Outputs["o"].S3Output.S3Uri }}\n'
+            f' step U: training {{\n image_uri = "i"\n role = "arn:aws:iam::123456789012:role/R"\n'
+            f' instance_type = "ml.m5.xlarge"\n instance_count = 1\n output_path = "s3://b/m"\n }}\n'
+            f' step V: fail {{ error_message = U.FinalMetricDataList[{escaped}].Value }}\n}}\n')
 
 
 def _structure(markdown):

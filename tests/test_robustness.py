@@ -185,7 +185,7 @@ def test_crlf_cr_and_a_bom_read_the_same_from_stdin_and_a_file(encoded, tmp_path
 
 def test_diagnostics_count_lines_as_the_parser_does_and_escape_control_characters():
     text = 'pipeline P {\n let a = "x\u2028y\x0cz"\n step S: fail { error_message = Nope }\n}\n'
-    (problem,) = dsl.analyse(text)[1]
+    (problem,) = [d for d in dsl.analyse(text)[1] if d.is_error]
     assert (problem.span.line, problem.span.column) == (3, 33)
     rendered = dsl.PipeError([problem], text, "f\x1b[31m.pipe").render()
     assert "3 |  step S: fail { error_message = Nope }" in rendered

@@ -6,8 +6,9 @@ model. The extract is shipped as data so nothing is read from botocore at run ti
 
     python tools/gen_property_shapes.py > plugins/kinds/property_shapes.json
 
-Each shape is `["structure", {member: shape}]`, `["list", shape]`, `["map", shape]`, or a
-scalar type name; only shapes reachable from the roots below are kept.
+Each shape is `["structure", {member: shape}]`, `["list", shape]`, `["map", shape]`,
+`["enum", [values]]` (a string the service restricts), or a scalar type name; only shapes
+reachable from the roots below are kept.
 """
 import json
 import sys
@@ -24,6 +25,14 @@ ROOTS = [
     "DescribeModelOutput",
     "DescribeModelPackageOutput",
     ("emr", "Step"),
+    # the requests the steps' `Arguments` are: where fields with a declared JSON place are
+    # checked against the service's enums (approval status, instance types, input modes, ...)
+    "CreateTrainingJobRequest",
+    "CreateProcessingJobRequest",
+    "CreateTransformJobRequest",
+    "CreateHyperParameterTuningJobRequest",
+    "CreateModelInput",
+    "CreateModelPackageInput",
 ]
 
 
@@ -45,6 +54,8 @@ def main():
         elif shape.type_name == "map":
             shapes[key] = None
             shapes[key] = ["map", visit(shape.value, prefix)]
+        elif getattr(shape, "enum", None):
+            shapes[key] = ["enum", list(shape.enum)]
         else:
             shapes[key] = shape.type_name
         return key

@@ -10,7 +10,7 @@ import posixpath
 from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import sdk_keyword, INSTANCE_TYPE, Field, SdkStep, StepKind
+from dsl.kinds import Names, sdk_keyword, INSTANCE_TYPE, Field, SdkStep, StepKind
 
 from ._common import check_map_keys, check_role, tags
 
@@ -46,6 +46,7 @@ class Processing(StepKind):
                    "sagemaker.processing": ("ProcessingInput", "ProcessingOutput", "Processor", "ScriptProcessor"),
                    "sagemaker.workflow.properties": ("PropertyFile",),
                    "sagemaker.workflow.steps": ("ProcessingStep",)}
+    request_shape = "CreateProcessingJobRequest"
     property_root = "DescribeProcessingJobResponse"
     job_step = True
     experiment_run = "the processing job"
@@ -75,6 +76,11 @@ class Processing(StepKind):
         "code": Field("string", doc="S3 URI of a script: makes this a ScriptProcessor"),
         "command": Field("list", items="string", doc="with `code`: the command that runs it, e.g. [\"python3\"]"),
     }
+
+    def named_properties(self, step):
+        inputs = [i.name or f"input-{n}" for n, i in enumerate(step.inputs, 1)]
+        return {("ProcessingOutputConfig", "Outputs"): Names([o.name for o in step.outputs], "output"),
+                ("ProcessingInputs",): Names(inputs, "input")}
 
     def check(self, step, ctx):
         yield from check_role(step, ctx)

@@ -6,7 +6,7 @@ order of `Session._get_train_request`.
 from __future__ import annotations
 
 from dsl.hookspecs import hookimpl
-from dsl.kinds import SdkStep, StepKind
+from dsl.kinds import Names, SdkStep, StepKind
 
 from ._common import is_set, tags
 from ._estimator import (
@@ -22,12 +22,16 @@ class Training(StepKind):
     summary = "a SageMaker training job (Estimator.fit)"
     sdk_imports = {"sagemaker.estimator": ("Estimator",), "sagemaker.inputs": ("TrainingInput",),
                    "sagemaker.workflow.steps": ("TrainingStep",)}
+    request_shape = "CreateTrainingJobRequest"
     property_root = "DescribeTrainingJobResponse"
     job_step = True
     experiment_run = "the training job"
     members = frozenset({"input"})
     fields = ESTIMATOR_FIELDS
     member_fields = {"input": CHANNEL_FIELDS}
+
+    def named_properties(self, step):
+        return {("InputDataConfig",): Names([c.name or "training" for c in step.inputs], "channel")}
 
     def check(self, step, ctx):
         yield from check_estimator(step, ctx)

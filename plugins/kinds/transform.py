@@ -22,6 +22,7 @@ class Transform(StepKind):
     sdk_class = "TransformStep"
     summary = "a SageMaker batch transform job (Transformer.transform)"
     sdk_imports = {"sagemaker.transformer": ("Transformer",), "sagemaker.workflow.steps": ("TransformStep",)}
+    request_shape = "CreateTransformJobRequest"
     property_root = "DescribeTransformJobResponse"
     job_step = True
     experiment_run = "the transform job"

@@ -7,7 +7,7 @@ import attrs
 from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import sdk_keyword, Field, SdkStep, StepKind
+from dsl.kinds import Names, sdk_keyword, Field, SdkStep, StepKind
 
 from ._common import is_set, tags
 from ._estimator import (
@@ -55,6 +55,7 @@ class Tuning(StepKind):
     sdk_imports = {"sagemaker.estimator": ("Estimator",), "sagemaker.inputs": ("TrainingInput",),
                    "sagemaker.parameter": ("CategoricalParameter", "ContinuousParameter", "IntegerParameter"),
                    "sagemaker.tuner": ("HyperparameterTuner",), "sagemaker.workflow.steps": ("TuningStep",)}
+    request_shape = "CreateHyperParameterTuningJobRequest"
     property_root = "DescribeHyperParameterTuningJobResponse"
     job_step = True
     experiment_run = "one run per training job of the tuning job"
@@ -80,6 +81,9 @@ class Tuning(StepKind):
         "hyperparameter_ranges": Field("custom", required=True,
                                        doc="{ name: continuous(min, max) | integer(min, max) | categorical([...]) }"),
     }
+
+    def named_properties(self, step):
+        return {("InputDataConfig",): Names([c.name or "training" for c in step.inputs], "channel")}
 
     def check(self, step, ctx):
         yield from check_estimator(step, ctx)
