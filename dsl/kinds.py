@@ -123,6 +123,9 @@ class StepKind:
     cache: bool = True  # takes `cache`
     # the run this kind adds to the execution's run group (docs), or ""
     experiment_run: str = ""
+    # how the docs emitter draws it in the flowchart: "step", "decision", "stop", "store",
+    # "subroutine" (a kind with branches is drawn as a decision whatever it says)
+    docs_shape: str = "step"
     # what the kind's SDK code imports: module -> names (the `sdk` emitter reserves them all)
     sdk_imports: Dict[str, Tuple[str, ...]] = {}
 

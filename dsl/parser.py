@@ -154,6 +154,12 @@ class _Recovery:
             if not same_fault:
                 self._add(self._characters(exc))
             self._last_state = state
+            if self.text[exc.pos_in_stream:exc.pos_in_stream + 1] == "'":
+                # a single-quoted string is one mistake: skip to its closing quote
+                close = self.text.find("'", exc.pos_in_stream + 1)
+                newline = self.text.find("\n", exc.pos_in_stream)
+                if close > 0 and (newline < 0 or close < newline):
+                    interactive.lexer_thread.state.line_ctr.feed(self.text[exc.pos_in_stream:close + 1])
             return True
         token = exc.token
         accepts = interactive.accepts() if not same_fault else set()

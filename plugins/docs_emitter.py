@@ -4,6 +4,7 @@ section per step. Kinds add their own details through `StepKind.docs_details`.
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import Dict, List
 
@@ -20,6 +21,96 @@ EXECUTION_WORDS = {
     "TrainingJobName": "training job name", "ProcessingJobName": "processing job name",
 }
 OPERATORS = {"==": "=", "!=": "≠", ">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+# Mermaid node shapes for `StepKind.docs_shape`
+SHAPES = {"step": ("[", "]"), "decision": ("{", "}"), "stop": (">", "]"), "store": ("[(", ")]"),
+          "subroutine": ("[[", "]]")}
+
+
+def Condition_parts(step):
+    """A step's `when`s, a top-level `and` split up: how a reader lists them."""
+    for when in step.whens:
+        yield from (when.condition.conditions if isinstance(when.condition, ir.AndCond) else (when.condition,))
+
+
+def json_text(value) -> str:
+    """A definition value as a reader says it: text as it is, `{"Get": ...}` as <...>,
+    joins joined."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Get" in value:
+        root, _, rest = value["Get"].partition(".")
+        if root == "Parameters":
+            return f"<parameter {rest}>"
+        if root == "Execution":
+            return f"<{EXECUTION_WORDS.get(rest, rest)}>"
+        if root == "Steps":
+            return f"<{rest}>"
+        return f"<{value['Get']}>"
+    if isinstance(value, dict) and "Std:Join" in value:
+        join = value["Std:Join"]
+        return str(join.get("On", "")).join(json_text(v) for v in join.get("Values", []))
+    if isinstance(value, dict) and "Std:JsonGet" in value:
+        return f"<JSON {value['Std:JsonGet'].get('Path')}>"
+    return json.dumps(value)
+
+
+# where roles, images and S3 locations sit in the steps' requests
+_ROLE_KEYS = {"RoleArn", "ExecutionRoleArn"}
+_IMAGE_KEYS = {"TrainingImage", "ImageUri", "Image"}
+_WRITTEN_KEYS = {"S3OutputPath"}
+_READ_KEYS = {"ModelDataUrl"}
+_OUTPUT_CONTAINERS = {"ProcessingOutputConfig", "OutputDataConfig", "TransformOutput", "DebugHookConfig",
+                      "ProfilerConfig"}
+
+
+def review_facts(definition: dict) -> Dict[str, list]:
+    """Roles, images and S3 locations (read, written) of every step, each once, in order."""
+    found: Dict[str, list] = {"roles": [], "images": [], "read": [], "written": []}
+
+    def add(which, value):
+        if value not in found[which]:
+            found[which].append(value)
+
+    def visit(node, inside_output):
+        if isinstance(node, list):
+            for item in node:
+                visit(item, inside_output)
+            return
+        if not isinstance(node, dict) or "Get" in node or "Std:Join" in node or "Std:JsonGet" in node:
+            return
+        for key, value in node.items():
+            if key in ("IfSteps", "ElseSteps"):
+                for step in value:
+                    visit(step.get("Arguments", {}), False)
+                continue
+            if key in _ROLE_KEYS:
+                add("roles", value)
+            elif key in _IMAGE_KEYS:
+                add("images", value)
+            elif key in _WRITTEN_KEYS or (key == "S3Uri" and inside_output):
+                add("written", value)
+            elif key in _READ_KEYS or key == "S3Uri":
+                add("read", value)
+            else:
+                visit(value, inside_output or key in _OUTPUT_CONTAINERS)
+
+    for step in definition["Steps"]:
+        visit(step.get("Arguments", {}), False)
+    return found
+
+
+def flow_label(path: str) -> str:
+    """What flows along an edge, as a reader names it: the output, channel or property file
+    (`train`, `EvaluationReport`), the model, or the property's last name."""
+    named = re.findall(r"\['([^']*)'\]", path)
+    if named:
+        return named[0]
+    if path.startswith("PropertyFiles."):
+        return path.split(".", 1)[1]
+    if path.startswith("ModelArtifacts"):
+        return "model"
+    parts = [part for part in re.split(r"[.\[\]]", path) if part and not part.isdigit()]
+    return parts[-1] if parts else path
 
 
 def code(text, in_table=False) -> str:
@@ -114,6 +205,36 @@ class DocsContext:
             return f'"{target.value}"'
         return self.text(expr)
 
+    def short(self, expr) -> str:
+        """A value in a few words, for the flowchart: a parameter or let by name, a JSON value
+        by the last part of its path (`metrics.accuracy.value` is `accuracy`), a step
+        property by its last part."""
+        p = self.program
+        if isinstance(expr, ir.Ref) and not expr.parts and expr.name in p.lets:
+            return expr.name
+        target = p.follow(expr)
+        if isinstance(target, ir.Ref) and target.name in p.params:
+            return target.name
+        if isinstance(target, ir.Call) and target.name == "json_get":
+            path = p.literal(call_args(target).get("path"))
+            if isinstance(path, str):
+                parts = [s for s in re.split(r"[.\[\]'\"]", path) if s and s != "value" and not s.isdigit()]
+                return parts[-1] if parts else path
+        if isinstance(target, ir.Ref) and target.name in p.steps and target.parts:
+            names = [part.name for part in target.parts if isinstance(part, ir.Member)]
+            return names[-1] if names else target.name
+        return self.quoted(expr)
+
+    def short_condition(self, cond) -> str:
+        if isinstance(cond, ir.Compare):
+            return f"{self.short(cond.left)} {OPERATORS[cond.op]} {self.short(cond.right)}"
+        if isinstance(cond, ir.InCond):
+            return f"{self.short(cond.value)} {'not in' if cond.negated else 'in'} {self.text(cond.values)}"
+        if isinstance(cond, ir.NotCond):
+            return f"not ({self.short_condition(cond.condition)})"
+        joiner = " or " if isinstance(cond, ir.OrCond) else " and "
+        return joiner.join(f"({self.short_condition(c)})" for c in cond.conditions)
+
     def condition(self, cond) -> str:
         if isinstance(cond, ir.Compare):
             return f"{self.quoted(cond.left)} {OPERATORS[cond.op]} {self.quoted(cond.right)}"
@@ -132,7 +253,11 @@ def data_flows(program) -> Dict[str, Dict[str, List[str]]]:
 
 class DocsWriter:
     def __init__(self, program):
+        from dsl.plugins.json_emitter import JsonContext  # the definition, to read facts from
+
         self.program = program
+        self.json = JsonContext(program)
+        self.definition = self.json.definition()
         self.ctx = DocsContext(program)
         self.flows = data_flows(program)
         self.ids = {s.name: f"s{i}" for i, s in enumerate(program.pipeline.steps)}
@@ -145,8 +270,23 @@ class DocsWriter:
         for doc in (p.file.doc, p.pipeline.doc):
             if doc:
                 out += [cell(doc), ""]
-        out += self.parameters() + self.experiment() + self.flowchart() + self.steps()
+        out += self.summary() + self.parameters() + self.experiment() + self.flowchart() + self.steps()
         return "\n".join(out).rstrip("\n") + "\n"
+
+    def summary(self) -> List[str]:
+        """What a reviewer signs off: the roles, images and S3 locations the definition uses,
+        and what a run can change (read from the definition JSON itself)."""
+        found = review_facts(self.definition)
+        out = ["## Review summary", ""]
+        rows = [("IAM roles", found["roles"]), ("Images", found["images"]),
+                ("S3 locations read", found["read"]), ("S3 locations written", found["written"])]
+        for title, values in rows:
+            shown = ", ".join(code(json_text(v)) for v in values) if values else "none"
+            out.append(f"- {title}: {shown}")
+        params = self.program.pipeline.params
+        shown = ", ".join(code(param.name) for param in params) if params else "none (nothing can be changed per run)"
+        out += [f"- Parameters a run can override: {shown}", ""]
+        return out
 
     def parameters(self) -> List[str]:
         params = self.program.pipeline.params
@@ -191,23 +331,45 @@ class DocsWriter:
         return out
 
     def flowchart(self) -> List[str]:
+        """Steps as nodes shaped by what they do (a decision shows its conditions), steps of
+        a branch grouped under it, edges labelled with what flows."""
         p = self.program
         out = ["## Steps", "", "```mermaid", "flowchart TD"]
+        grouped: Dict[tuple, List[ir.Step]] = {}
         for step in p.pipeline.steps:
-            label = f"{mermaid_text(step.name)}<br/>{mermaid_text(step.kind)}"
-            shape = '{"%s"}' if p.branches(step) else '["%s"]'
-            out.append(f"    {self.ids[step.name]}{shape % label}")
+            if step.name in p.branch_of:
+                grouped.setdefault(p.branch_of[step.name], []).append(step)
+            else:
+                out.append("    " + self.node(step))
+        for (condition, which), members in grouped.items():
+            word = p.branches(p.steps[condition]).get(which, which)
+            out.append(f'    subgraph {self.ids[condition]}_{which}["{mermaid_text(f"{word}: {condition}")}"]')
+            out += ["        " + self.node(step) for step in members]
+            out.append("    end")
         for step in p.pipeline.steps:
-            depends = step.attribute("depends_on")
-            for item in depends.value.items if depends is not None else ():
-                out.append(f"    {self.ids[item.name]} --> {self.ids[step.name]}")
+            for name in p.depends_on(step):
+                out.append(f"    {self.ids[name]} --> {self.ids[step.name]}")
             for upstream, reads in self.flows.get(step.name, {}).items():
-                label = mermaid_text(", ".join(reads))
+                label = mermaid_text(", ".join(dict.fromkeys(flow_label(r) for r in reads)))
                 out.append(f'    {self.ids[upstream]} -->|"{label}"| {self.ids[step.name]}')
             for which, word in p.branches(step).items():
                 for branch in p.branch_steps(step, which):
                     out.append(f"    {self.ids[step.name]} -->|{word}| {self.ids[branch.name]}")
         return out + ["```", ""]
+
+    def node(self, step) -> str:
+        p = self.program
+        kind = p.kind_of(step)
+        label = f"{mermaid_text(step.name)}<br/>{mermaid_text(step.kind)}"
+        if p.branches(step):
+            words = " and ".join(self.ctx.short_condition(c) for c in Condition_parts(step))
+            if words:
+                label += f"<br/>{mermaid_text(words)}"
+            shape = "decision"
+        else:
+            shape = kind.docs_shape if kind is not None else "step"
+        opening, closing = SHAPES.get(shape, SHAPES["step"])
+        return f'{self.ids[step.name]}{opening}"{label}"{closing}'
 
     def steps(self) -> List[str]:
         p = self.program
@@ -228,6 +390,13 @@ class DocsWriter:
                 out += [cell(step.doc), ""]
             summary = f" — {cell(kind.summary)}" if kind.summary else ""
             out += [f"Kind: `{kind.name}`, SDK class `{kind.sdk_class}`, definition type `{kind.type}`{summary}.", ""]
+            json_name = kind.json_name(step.name)
+            if json_name != step.name:
+                out += [f"Named {code(json_name)} in the definition and in SageMaker Studio (the SDK adds the suffix).", ""]
+            defaults = self.defaults(step, kind)
+            if defaults:
+                out += ["Written by the SDK's defaults (not set in the `.pipe`):", ""]
+                out += [f"- {code(name)}: {code(json_text(value))} (default)" for name, value in defaults] + [""]
             if step.name in p.branch_of:
                 condition, which = p.branch_of[step.name]
                 out += [f"Runs in the {'if' if which == 'if_steps' else 'else'} branch of {code(condition)}.", ""]
@@ -240,6 +409,26 @@ class DocsWriter:
                 out.append("")
             out += kind.docs_details(step, self.ctx)
             out += self.envelope(step, feeds.get(step.name, []))
+        return out
+
+    def defaults(self, step, kind) -> list:
+        """(field, value) for each field left out whose SDK default lands in the definition."""
+        arguments = kind.json_arguments(step, self.json)
+        out = []
+        for name, field in kind.fields.items():
+            if not field.json or step.attribute(name) is not None:
+                continue
+            value = arguments
+            for key in field.json.split("."):
+                if isinstance(value, list) and key.isdigit() and int(key) < len(value):
+                    value = value[int(key)]
+                elif isinstance(value, dict) and key in value:
+                    value = value[key]
+                else:
+                    value = None
+                    break
+            if value is not None:
+                out.append((name, value))
         return out
 
     def envelope(self, step, feeds) -> List[str]:

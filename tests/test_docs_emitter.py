@@ -69,7 +69,8 @@ def test_docs_name_every_parameter_and_step(case):
         assert f"<h2>{heading}</h2>" in html
     for step in program.pipeline.steps:
         assert f"<h3>{step.name}</h3>" in html
-        assert re.search(rf'\bs\d+[\[{{]"{re.escape(step.name)}<br/>{step.kind}"', mermaid_block(markdown))
+        assert re.search(rf'\bs\d+(\[|\{{|>|\[\[|\[\()"{re.escape(step.name)}<br/>{step.kind}(<br/>[^"]*)?"',
+                         mermaid_block(markdown))
     if program.pipeline.params:
         table = html.split("<h2>Parameters</h2>")[1].split("<h2>")[0]
         rows = re.findall(r"<tr>\s*<td><code>([^<]+)</code></td>\s*<td>(\w+)</td>", table)
@@ -92,12 +93,14 @@ def test_the_churn_example_reads_as_expected():
     assert "in the run group (trial) `CustomTrialName-<execution ID>`" in markdown
     assert "the experiment named after the pipeline, `ChurnPipeline` (the default)" in markdown
     assert "Steps that add a run to the run group: `Train` (the training job), `Evaluate` (the processing job)." in markdown
-    # edges: data (labelled), condition branch
+    # edges: data labelled with what flows (issue 15), condition branch, shapes, the
+    # condition on the diamond in words, branch steps grouped under their branch
     flow = mermaid_block(markdown)
-    assert 's0 -->|"ModelArtifacts.S3ModelArtifacts"| s1' in flow
-    assert 's1 -->|"PropertyFiles.EvaluationReport"| s2' in flow
+    assert 's0 -->|"model"| s1' in flow
+    assert 's1 -->|"EvaluationReport"| s2' in flow
     assert "s2 -->|else| s3" in flow
-    assert 's2{"Check<br/>condition"}' in flow
+    assert 's2{"Check<br/>condition<br/>accuracy #8805; Threshold"}' in flow
+    assert '    subgraph s2_else_steps["else#58; Check"]\n        s3>"TooLow<br/>fail"]\n    end' in flow
     # step sections: kind, SDK class, fields, cache, retry, what it depends on and feeds
     train = markdown.split("### Train\n")[1].split("### ")[0]
     assert "Kind: `training`, SDK class `TrainingStep`" in train

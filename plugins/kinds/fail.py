@@ -14,6 +14,7 @@ class Fail(StepKind):
     retry = False
     cache = False
     property_root = None
+    docs_shape = "stop"
     fields = {"error_message": Field("string", doc="any string expression", json="ErrorMessage", default="")}
 
     def json_arguments(self, step, ctx) -> dict:

@@ -66,6 +66,7 @@ class CreateModel(_ModelKind):
     summary = "creates a SageMaker model (Model.create)"
     property_root = "DescribeModelOutput"
     request_shape = "CreateModelInput"
+    docs_shape = "subroutine"
     fields = {**placed(MODEL_FIELDS, CREATE_PLACES),
               "role": Field("string", required=True, doc="IAM role ARN", json="ExecutionRoleArn"),
               "instance_type": Field("string", doc="passed to Model.create(); no effect on the definition", **INSTANCE_TYPE)}
@@ -92,6 +93,7 @@ class RegisterModel(_ModelKind):
     summary = "registers a model version in a model package group (Model.register)"
     property_root = "DescribeModelPackageOutput"
     request_shape = "CreateModelPackageInput"
+    docs_shape = "store"
     fields = {
         **placed(MODEL_FIELDS, REGISTER_PLACES),
         "content_types": Field("list", items="string", doc="MIME types the model takes",
