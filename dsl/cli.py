@@ -65,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="write nothing; list the files that would change; exit 1 if any would")
     fmt_cmd.add_argument("--diff", action="store_true", help="write nothing; print unified diffs")
 
+    commands.add_parser("lsp", help="run the language server on stdio (needs pipedsl[lsp])",
+                        description="Run the .pipe language server over stdio, for editors.")
     commands.add_parser("emitters", help="list the installed emitters",
                         description="List every installed emitter with a one-line description.")
     return parser
@@ -185,6 +187,16 @@ def _fmt(args, registry, streams: Streams) -> int:
     return run_fmt(args, streams, _read, _Unreadable)
 
 
+def _lsp(streams: Streams) -> int:
+    try:
+        from .lsp import main as serve
+    except ImportError as exc:
+        streams.err(f"pipedsl: error: the language server needs pygls: pip install 'pipedsl[lsp]' ({exc})\n")
+        return 2
+    serve()
+    return 0
+
+
 def _emitters(registry, streams: Streams) -> int:
     width = max((len(n) for n in registry.emitters), default=0)
     for name in sorted(registry.emitters):
@@ -205,6 +217,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return 2
+        if args.command == "lsp":
+            return _lsp(streams)
         from .plugin_manager import build_registry
 
         registry = build_registry(args.plugin)

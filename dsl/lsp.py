@@ -1,0 +1,459 @@
+"""`pipedsl lsp`: a Language Server (stdio, pygls) for `.pipe` files.
+
+Everything it knows comes from the core: diagnostics are `check`'s, field docs and types are
+the kinds' `Field` declarations, step properties walk the shipped botocore shapes, formatting
+is `dsl.format`. Completion works from the text before the cursor and the enclosing blocks,
+so it keeps working while the file is broken (an unfinished step); names come from the last
+version of the file that parsed. Positions are converted to and from UTF-16, as LSP counts.
+
+Needs the `lsp` extra: `pip install 'pipedsl[lsp]'`.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional, Tuple
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from . import __version__, ir
+from .api import analyse
+from .diagnostics import Diagnostic, Span
+from .functions import FUNCTIONS
+from .kinds import ENVELOPE_FIELDS, Field
+from .plugin_manager import default_registry
+from .program import EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, Program, property_shapes
+
+server = LanguageServer("pipedsl", __version__)
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_DID_YOU_MEAN = re.compile(r"did you mean `([^`]+)`\?")
+_MEMBER_KEYWORDS = {"input": "an input (a channel of a training step, an input of a processing step)",
+                    "output": "an output", "property_file": "a JSON file of an output that `json_get` reads",
+                    "when": "a condition", "retry": "a retry policy: `retry Step.THROTTLING { max_attempts = 3 }`"}
+
+
+class Document:
+    """What the server knows of one open file: its text, its last analysis, and the last
+    program that could be built (for names and positions while the text is broken)."""
+
+    def __init__(self):
+        self.text = ""
+        self.problems: List[Diagnostic] = []
+        self.program: Optional[Program] = None
+        self.good: Optional[Program] = None
+
+
+DOCUMENTS: Dict[str, Document] = {}
+
+
+# --- positions: our 1-based code-point columns <-> LSP's 0-based UTF-16 ----------------------
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def to_lsp(lines: List[str], line: int, column: int) -> lsp.Position:
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    return lsp.Position(line=max(line - 1, 0), character=_utf16(source[: max(column - 1, 0)]))
+
+
+def from_lsp(lines: List[str], position: lsp.Position) -> Tuple[int, int]:
+    """(1-based line, 1-based code-point column) of an LSP position."""
+    source = lines[position.line] if position.line < len(lines) else ""
+    units, column = 0, 0
+    while column < len(source) and units < position.character:
+        units += 2 if ord(source[column]) > 0xFFFF else 1
+        column += 1
+    return position.line + 1, column + 1
+
+
+def span_range(lines: List[str], span: Span) -> lsp.Range:
+    return lsp.Range(start=to_lsp(lines, span.line, span.column), end=to_lsp(lines, span.end_line, span.end_column))
+
+
+# --- analysis ----------------------------------------------------------------------------
+
+def _filename(uri: str) -> str:
+    return uri[len("file://"):] if uri.startswith("file://") else uri
+
+
+def refresh(uri: str, text: str) -> Document:
+    document = DOCUMENTS.setdefault(uri, Document())
+    document.text = text
+    program, problems = analyse(text, _filename(uri), default_registry())
+    document.problems, document.program = problems, program
+    if program is not None:
+        document.good = program
+    return document
+
+
+def lsp_diagnostics(document: Document) -> List[lsp.Diagnostic]:
+    lines = document.text.split("\n")
+    out = []
+    for d in document.problems:
+        severity = lsp.DiagnosticSeverity.Error if d.is_error else lsp.DiagnosticSeverity.Warning
+        message = d.message + (f"\n{d.hint}" if d.hint else "")
+        fix = _DID_YOU_MEAN.search(d.hint or "")
+        out.append(lsp.Diagnostic(range=span_range(lines, d.span), message=message, severity=severity,
+                                  code=d.code, source="pipedsl",
+                                  data={"replace": fix.group(1)} if fix else None))
+    return out
+
+
+def publish(ls: LanguageServer, uri: str, text: str):
+    document = refresh(uri, text)
+    ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=lsp_diagnostics(document)))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: LanguageServer, params: lsp.DidOpenTextDocumentParams):
+    publish(ls, params.text_document.uri, params.text_document.text)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: LanguageServer, params: lsp.DidChangeTextDocumentParams):
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    publish(ls, params.text_document.uri, document.source)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: LanguageServer, params: lsp.DidCloseTextDocumentParams):
+    DOCUMENTS.pop(params.text_document.uri, None)
+
+
+# --- where the cursor is ---------------------------------------------------------------------
+
+def enclosing_blocks(text: str) -> List[str]:
+    """The headers of the blocks open at the end of `text` (`pipeline P`, `step S: training`,
+    `input train`, ...), innermost last; strings and comments skipped."""
+    stack, header_start, i = [], 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == '"':
+            end = i + 1
+            while end < len(text) and text[end] not in '"\n':
+                end += 2 if text[end] == "\\" else 1
+            i = end + 1
+            continue
+        if ch == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        if ch == "{":
+            line_start = text.rfind("\n", 0, i) + 1
+            header = text[max(line_start, header_start):i].strip()
+            stack.append(header)
+            header_start = i + 1
+        elif ch == "}":
+            if stack:
+                stack.pop()
+            header_start = i + 1
+        elif ch == "\n":
+            header_start = i + 1
+        i += 1
+    return stack
+
+
+def _kind_in(blocks: List[str]):
+    """The kind of the step the cursor is in, and the member block (header) inside it."""
+    registry = default_registry()
+    for depth in range(len(blocks) - 1, -1, -1):
+        match = re.match(r"step\s+[A-Za-z_][\w-]*\s*:\s*([A-Za-z_]\w*)", blocks[depth])
+        if match:
+            inner = blocks[depth + 1] if depth + 1 < len(blocks) else None
+            return registry.kinds.get(match.group(1)), inner
+    return None, None
+
+
+def _field_item(name: str, field: Field, kind_name: str = "") -> lsp.CompletionItem:
+    return lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Field, detail=_field_detail(field),
+                              documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown,
+                                                              value=_field_markdown(name, field, kind_name)),
+                              insert_text=f"{name} = ")
+
+
+def _field_detail(field: Field) -> str:
+    kind = field.type + (f" of {field.items}" if field.type == "list" and field.items != "any" else "")
+    return kind + (" (required)" if field.required else "")
+
+
+def _field_markdown(name: str, field: Field, kind_name: str = "") -> str:
+    lines = [f"**{name}**" + (f" — field of `{kind_name}` steps" if kind_name else ""), ""]
+    if field.doc:
+        lines += [field.doc, ""]
+    lines.append(f"- type: {_field_detail(field)}")
+    if field.default is not None:
+        lines.append(f"- default: `{field.default!r}`".replace("'", '"'))
+    lines.append(f"- SDK keyword: `{field.sdk_keyword(name)}`")
+    if field.json:
+        lines.append(f"- definition: `Arguments.{field.json}`")
+    return "\n".join(lines)
+
+
+def _names(document: Document) -> Dict[str, object]:
+    program = document.program or document.good
+    if program is None:
+        return {}
+    out: Dict[str, object] = {}
+    out.update(program.lets)
+    out.update(program.params)
+    out.update(program.steps)
+    return out
+
+
+def _properties(document: Document, step_name: str, path: List[str]) -> List[str]:
+    program = document.program or document.good
+    step = program.steps.get(step_name) if program else None
+    kind = program.kind_of(step) if step is not None else None
+    if kind is None or not kind.property_root:
+        return []
+    shapes = property_shapes()
+    shape = kind.property_root
+    for part in path:
+        spec = shapes.get(shape)
+        if not isinstance(spec, list):
+            return []
+        if spec[0] == "structure":
+            shape = spec[1].get(part)
+        elif spec[0] in ("list", "map") and part == "[]":
+            shape = spec[1]
+        else:
+            return []
+        if shape is None:
+            return []
+    spec = shapes.get(shape)
+    while isinstance(spec, list) and spec[0] in ("list", "map"):
+        spec = shapes.get(spec[1])
+    return sorted(spec[1]) if isinstance(spec, list) and spec[0] == "structure" else []
+
+
+@server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[".", ":", " "]))
+def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+    uri = params.text_document.uri
+    document = DOCUMENTS.get(uri) or refresh(uri, ls.workspace.get_text_document(uri).source)
+    lines = document.text.split("\n")
+    line, column = from_lsp(lines, params.position)
+    before = "\n".join(lines[: line - 1] + [lines[line - 1][: column - 1] if line <= len(lines) else ""])
+    prefix = before.rsplit("\n", 1)[-1]
+    items: List[lsp.CompletionItem] = []
+    registry = default_registry()
+
+    # `step NAME: |` -> the kinds
+    if re.search(r"\bstep\s+[A-Za-z_][\w-]*\s*:\s*[A-Za-z_]*$", prefix):
+        for name, kind in sorted(registry.kinds.items()):
+            items.append(lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Class,
+                                            detail=getattr(kind, "sdk_class", ""),
+                                            documentation=getattr(kind, "summary", "")))
+        return lsp.CompletionList(is_incomplete=False, items=items)
+
+    # `Name.Member[...].|` -> execution variables, experiment properties, step properties
+    dotted = re.search(r"([A-Za-z_][\w-]*)((?:\.[A-Za-z_]\w*|\[[^\]\n]*\])*)\.([A-Za-z_]\w*)?$", prefix)
+    if dotted:
+        root, rest = dotted.group(1), dotted.group(2)
+        path = [p if not p.startswith("[") else "[]" for p in re.findall(r"\.([A-Za-z_]\w*)|(\[[^\]]*\])", rest)
+                for p in [p[0] or p[1]]]
+        if root == "Execution" and not path:
+            names = list(EXECUTION_VARIABLES)
+        elif root == "PipelineExperimentConfig" and not path:
+            names = list(EXPERIMENT_PROPERTIES)
+        else:
+            names = _properties(document, root, path)
+        items = [lsp.CompletionItem(label=n, kind=lsp.CompletionItemKind.Property) for n in names]
+        return lsp.CompletionList(is_incomplete=False, items=items)
+
+    kind, member = _kind_in(enclosing_blocks(before))
+    at_member_start = re.fullmatch(r"\s*[A-Za-z_]*", prefix) is not None
+    if kind is not None and at_member_start:
+        if member is not None:  # inside `input x { ... }` and the like
+            word = member.split()[0] if member.split() else ""
+            key = word if word in ("input", "output", "property_file") else f"block:{word}"
+            fields = dict(kind.member_fields.get(key, {}))
+        else:
+            fields = dict(ENVELOPE_FIELDS)
+            fields.update(kind.fields)
+            members = sorted(m for m in kind.members if not m.startswith("block:")) + (["retry"] if kind.retry else [])
+            for m in members:
+                items.append(lsp.CompletionItem(label=m, kind=lsp.CompletionItemKind.Keyword,
+                                                documentation=_MEMBER_KEYWORDS.get(m, "")))
+        items += [_field_item(name, field, kind.name) for name, field in fields.items()]
+        return lsp.CompletionList(is_incomplete=False, items=items)
+
+    # an expression: declared names, Execution, functions
+    for name, declaration in sorted(_names(document).items()):
+        kind_word = type(declaration).__name__.lower()
+        items.append(lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Variable, detail=kind_word,
+                                        documentation=getattr(declaration, "doc", None) or None))
+    items.append(lsp.CompletionItem(label="Execution", kind=lsp.CompletionItemKind.Module,
+                                    detail="execution variables"))
+    items.append(lsp.CompletionItem(label="PipelineExperimentConfig", kind=lsp.CompletionItemKind.Module))
+    for name, function in FUNCTIONS.items():
+        items.append(lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Function,
+                                        documentation=function.doc, insert_text=f"{name}("))
+    return lsp.CompletionList(is_incomplete=False, items=items)
+
+
+# --- hover, definition, references, symbols ---------------------------------------------------
+
+def _word_at(document: Document, position: lsp.Position):
+    lines = document.text.split("\n")
+    line, column = from_lsp(lines, position)
+    source = lines[line - 1] if line <= len(lines) else ""
+    for match in _WORD.finditer(source):
+        if match.start() <= column - 1 <= match.end():
+            return match.group(), line, match.start() + 1, source
+    return None, line, column, source
+
+
+def _declaration(program: Program, name: str):
+    for table in (program.steps, program.params, program.lets):
+        if name in table:
+            return table[name]
+    return None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_HOVER)
+def hover(ls: LanguageServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
+    document = DOCUMENTS.get(params.text_document.uri)
+    if document is None:
+        return None
+    word, line, column, source = _word_at(document, params.position)
+    if not word:
+        return None
+    lines = document.text.split("\n")
+    before = "\n".join(lines[: line - 1] + [source[: column - 1]])
+    kind, member = _kind_in(enclosing_blocks(before))
+    if kind is not None and re.match(rf"\s*{re.escape(word)}\s*=", source):
+        if member is not None:
+            word_of_member = member.split()[0] if member.split() else ""
+            key = word_of_member if word_of_member in ("input", "output", "property_file") else f"block:{word_of_member}"
+            fields = dict(kind.member_fields.get(key, {}))
+        else:
+            fields = dict(ENVELOPE_FIELDS)
+            fields.update(kind.fields)
+        if word in fields:
+            return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown,
+                                                        value=_field_markdown(word, fields[word], kind.name)))
+    program = document.program or document.good
+    declaration = _declaration(program, word) if program else None
+    if declaration is not None:
+        what = type(declaration).__name__.lower()
+        text = f"**{what} {word}**"
+        if isinstance(declaration, ir.Param):
+            text += f": {declaration.type}"
+        if isinstance(declaration, ir.Step):
+            text += f": {declaration.kind}"
+        if declaration.doc:
+            text += "\n\n" + declaration.doc
+        text += f"\n\ndeclared on line {declaration.name_span.line}"
+        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
+    registry = default_registry()
+    if word in registry.kinds and re.search(rf"step\s+[\w-]+\s*:\s*{re.escape(word)}\b", source):
+        k = registry.kinds[word]
+        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown,
+                                                    value=f"**{word}** — `{k.sdk_class}`, type `{k.type}`\n\n{k.summary}"))
+    return None
+
+
+def _references(program: Program, name: str) -> List[Span]:
+    spans = []
+    values = [a.value for a in program.pipeline.attributes] + [let.value for let in program.file.lets + program.pipeline.lets]
+    values += [a.value for e in program.pipeline.experiments for a in e.attributes]
+    for step in program.pipeline.steps:
+        values.extend(ir.step_values(step))
+    for value in values:
+        for node in ir.walk(value):
+            if isinstance(node, ir.Ref) and node.name == name:
+                spans.append(node.name_span)
+    return spans
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+def definition(ls: LanguageServer, params: lsp.DefinitionParams) -> Optional[lsp.Location]:
+    document = DOCUMENTS.get(params.text_document.uri)
+    program = document and (document.program or document.good)
+    if not program:
+        return None
+    word, *_ = _word_at(document, params.position)
+    declaration = _declaration(program, word) if word else None
+    if declaration is None:
+        return None
+    return lsp.Location(uri=params.text_document.uri, range=span_range(document.text.split("\n"), declaration.name_span))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+def references(ls: LanguageServer, params: lsp.ReferenceParams) -> List[lsp.Location]:
+    document = DOCUMENTS.get(params.text_document.uri)
+    program = document and (document.program or document.good)
+    if not program:
+        return []
+    word, *_ = _word_at(document, params.position)
+    declaration = _declaration(program, word) if word else None
+    if declaration is None:
+        return []
+    lines = document.text.split("\n")
+    spans = ([declaration.name_span] if params.context.include_declaration else []) + _references(program, word)
+    return [lsp.Location(uri=params.text_document.uri, range=span_range(lines, s)) for s in spans]
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def document_symbols(ls: LanguageServer, params: lsp.DocumentSymbolParams) -> List[lsp.DocumentSymbol]:
+    document = DOCUMENTS.get(params.text_document.uri)
+    program = document and (document.program or document.good)
+    if not program:
+        return []
+    lines = document.text.split("\n")
+
+    def symbol(name, kind, node, detail=""):
+        return lsp.DocumentSymbol(name=name, kind=kind, range=span_range(lines, node.span),
+                                  selection_range=span_range(lines, node.name_span), detail=detail)
+
+    p = program.pipeline
+    children = [symbol(x.name, lsp.SymbolKind.Constant, x, "let") for x in p.lets]
+    children += [symbol(x.name, lsp.SymbolKind.Variable, x, x.type) for x in p.params]
+    children += [symbol(x.name, lsp.SymbolKind.Function, x, x.kind) for x in p.steps]
+    top = [symbol(x.name, lsp.SymbolKind.Constant, x, "let") for x in program.file.lets]
+    pipeline = symbol(p.name, lsp.SymbolKind.Module, p, "pipeline")
+    pipeline.children = children
+    return top + [pipeline]
+
+
+# --- formatting and quick fixes ----------------------------------------------------------------
+
+@server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+def formatting(ls: LanguageServer, params: lsp.DocumentFormattingParams) -> List[lsp.TextEdit]:
+    from .formatter import FormatError, format as format_text
+
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    try:
+        formatted = format_text(document.source, _filename(params.text_document.uri))
+    except FormatError:
+        return []
+    if formatted == document.source:
+        return []
+    lines = document.source.split("\n")
+    end = lsp.Position(line=len(lines), character=0)
+    return [lsp.TextEdit(range=lsp.Range(start=lsp.Position(line=0, character=0), end=end), new_text=formatted)]
+
+
+@server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
+                lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+def code_actions(ls: LanguageServer, params: lsp.CodeActionParams) -> List[lsp.CodeAction]:
+    actions = []
+    for diagnostic in params.context.diagnostics:
+        data = diagnostic.data if isinstance(diagnostic.data, dict) else None
+        replacement = data.get("replace") if data else None
+        if not replacement:
+            match = _DID_YOU_MEAN.search(diagnostic.message)
+            replacement = match.group(1) if match else None
+        if not replacement:
+            continue
+        edit = lsp.WorkspaceEdit(changes={params.text_document.uri: [lsp.TextEdit(range=diagnostic.range,
+                                                                                  new_text=replacement)]})
+        actions.append(lsp.CodeAction(title=f"Change to `{replacement}`", kind=lsp.CodeActionKind.QuickFix,
+                                      diagnostics=[diagnostic], edit=edit, is_preferred=True))
+    return actions
+
+
+def main() -> None:
+    server.start_io()

@@ -1,0 +1,153 @@
+"""`pipedsl lsp` driven end to end over stdio by a real LSP client (pytest-lsp)."""
+import sys
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+import dsl
+from conftest import ROOT
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.pipe"))
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "dsl", "lsp"]))
+async def client(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(lsp.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"), root_uri=ROOT.as_uri()))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def open_document(client, uri, text, version=1):
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+        text_document=lsp.TextDocumentItem(uri=uri, language_id="pipe", version=version, text=text)))
+    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return client.diagnostics[uri]
+
+
+async def change_document(client, uri, text, version):
+    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
+    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return client.diagnostics[uri]
+
+
+def position_of(text, needle, offset=0):
+    """LSP position (UTF-16) just after `offset` characters into the first `needle`."""
+    index = text.index(needle) + offset
+    line = text.count("\n", 0, index)
+    start = text.rfind("\n", 0, index) + 1
+    return lsp.Position(line=line, character=len(text[start:index].encode("utf-16-le")) // 2)
+
+
+async def complete(client, uri, position):
+    result = await client.text_document_completion_async(lsp.CompletionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), position=position))
+    return {item.label: item for item in result.items}
+
+
+@pytest.mark.asyncio
+async def test_every_example_gets_the_diagnostics_of_check(client):
+    for path in EXAMPLES:
+        diagnostics = await open_document(client, path.as_uri(), path.read_text())
+        _, problems = dsl.analyse(path.read_text(), str(path))
+        assert [(d.code, d.range.start.line + 1) for d in diagnostics] == [(p.code, p.span.line) for p in problems]
+    broken = "pipeline P {\n step S: fail { error_message = Nope }\n}\n"
+    uri = (ROOT / "broken.pipe").as_uri()
+    (d,) = await open_document(client, uri, broken)
+    assert (d.code, d.range.start.line, d.range.start.character, d.range.end.character) == ("E0203", 1, 32, 36)
+
+
+@pytest.mark.asyncio
+async def test_field_member_and_kind_completion_with_docs(client):
+    uri = (ROOT / "completion.pipe").as_uri()
+    text = 'pipeline P {\n    default_bucket = "b"\n    step Train: training {\n        \n    }\n    step E: \n}\n'
+    await open_document(client, uri, text)
+    items = await complete(client, uri, position_of(text, "        \n", 8))
+    assert {"image_uri", "instance_type", "hyperparameters", "depends_on", "input", "retry"} <= set(items)
+    assert "training image" in items["image_uri"].documentation.value
+    assert "`Arguments.AlgorithmSpecification.TrainingImage`" in items["image_uri"].documentation.value
+    kinds = await complete(client, uri, position_of(text, "step E: ", 8))
+    assert {"training", "processing", "condition", "fail"} <= set(kinds)
+
+
+@pytest.mark.asyncio
+async def test_property_completion_walks_the_shapes_and_execution_variables(client):
+    uri = (ROOT / "props.pipe").as_uri()
+    text = ('pipeline P {\n    default_bucket = "b"\n    step Train: training {\n        image_uri = "i"\n'
+            '        role = "arn:aws:iam::123456789012:role/R"\n        instance_type = "ml.m5.large"\n'
+            '        instance_count = 1\n    }\n    step F: fail { error_message = Train.ModelArtifacts.S3ModelArtifacts }\n}\n')
+    await open_document(client, uri, text)
+    items = await complete(client, uri, position_of(text, "Train.ModelArtifacts.", len("Train.ModelArtifacts.")))
+    assert "S3ModelArtifacts" in items
+    items = await complete(client, uri, position_of(text, "Train.ModelArtifacts", len("Train.")))
+    assert {"ModelArtifacts", "TrainingJobName", "FinalMetricDataList"} <= set(items)
+    edited = text.replace("error_message = Train.ModelArtifacts.S3ModelArtifacts", "error_message = Execution.")
+    await change_document(client, uri, edited, 2)
+    items = await complete(client, uri, position_of(edited, "Execution.", len("Execution.")))
+    assert {"PipelineExecutionId", "PipelineName"} <= set(items)
+
+
+@pytest.mark.asyncio
+async def test_a_broken_file_gets_located_diagnostics_and_completion_still_works(client):
+    uri = (ROOT / "unfinished.pipe").as_uri()
+    text = 'pipeline P {\n    param InstanceCount: Integer = 1\n    step Train: training {\n        ima\n'
+    diagnostics = await open_document(client, uri, text)
+    assert diagnostics and diagnostics[0].code == "E0001"
+    items = await complete(client, uri, position_of(text, "        ima", 11))
+    assert "image_uri" in items  # inside the unfinished step
+
+
+@pytest.mark.asyncio
+async def test_hover_definition_references_symbols(client):
+    path = ROOT / "examples" / "churn.pipe"
+    text = path.read_text()
+    uri = path.as_uri()
+    await open_document(client, uri, text)
+    hover = await client.text_document_hover_async(lsp.HoverParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), position=position_of(text, "instance_count", 2)))
+    assert "how many training instances" in hover.contents.value and "SDK keyword: `instance_count`" in hover.contents.value
+    use = position_of(text, "= InstanceCount", 4)
+    hover = await client.text_document_hover_async(lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri),
+                                                                   position=use))
+    assert "param InstanceCount" in hover.contents.value
+    found = await client.text_document_definition_async(lsp.DefinitionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), position=use))
+    declared = position_of(text, "param InstanceCount", len("param "))
+    assert (found.range.start.line, found.range.start.character) == (declared.line, declared.character)
+    refs = await client.text_document_references_async(lsp.ReferenceParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), position=use,
+        context=lsp.ReferenceContext(include_declaration=True)))
+    assert len(refs) == 1 + text.count("= InstanceCount")
+    symbols = await client.text_document_document_symbol_async(lsp.DocumentSymbolParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    pipeline = [s for s in symbols if s.detail == "pipeline"][0]
+    assert {"Train", "Evaluate", "InstanceCount"} <= {c.name for c in pipeline.children}
+
+
+@pytest.mark.asyncio
+async def test_formatting_and_quick_fixes(client):
+    uri = (ROOT / "messy.pipe").as_uri()
+    text = "pipeline P {\nparam InstanceCount: Integer = 1\nstep S: fail {   error_message=InstanceCont}\n}\n"
+    (diagnostic,) = await open_document(client, uri, text)
+    edits = await client.text_document_formatting_async(lsp.DocumentFormattingParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), options=lsp.FormattingOptions(tab_size=4, insert_spaces=True)))
+    assert edits[0].new_text == dsl.format(text)
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
+        context=lsp.CodeActionContext(diagnostics=[diagnostic])))
+    (action,) = actions
+    (edit,) = action.edit.changes[uri]
+    assert edit.new_text == "InstanceCount" and edit.range == diagnostic.range
+
+
+@pytest.mark.asyncio
+async def test_positions_are_utf16(client):
+    uri = (ROOT / "utf16.pipe").as_uri()
+    text = 'pipeline P {\n    step S: fail { description = "😀é" error_message = Nope }\n}\n'
+    (d,) = [d for d in await open_document(client, uri, text) if d.code == "E0203"]
+    assert (d.range.start.line, d.range.start.character) == (1, position_of(text, "Nope").character)
+    assert d.range.start.character == len('    step S: fail { description = "😀é" error_message = '.encode("utf-16-le")) // 2
