@@ -7,6 +7,7 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 import dsl
+import dsl.plugin_manager
 from conftest import ROOT
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.pipe"))
@@ -94,11 +95,29 @@ async def test_property_completion_walks_the_shapes_and_execution_variables(clie
 @pytest.mark.asyncio
 async def test_a_broken_file_gets_located_diagnostics_and_completion_still_works(client):
     uri = (ROOT / "unfinished.pipe").as_uri()
+    assert list(await open_document(client, uri, "pipeline P {\n    param InstanceCount: Integer = 1\n}\n")) == []
     text = 'pipeline P {\n    param InstanceCount: Integer = 1\n    step Train: training {\n        ima\n'
-    diagnostics = await open_document(client, uri, text)
-    assert diagnostics and diagnostics[0].code == "E0001"
+    diagnostics = await change_document(client, uri, text, 2)  # one round trip after the edit
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in diagnostics] == [("E0001", 4, 0)]
     items = await complete(client, uri, position_of(text, "        ima", 11))
     assert "image_uri" in items  # inside the unfinished step
+
+
+@pytest.mark.asyncio
+async def test_field_completion_with_docs_inside_every_kind(client):
+    registry_kinds = sorted(dsl.plugin_manager.default_registry().kinds.items())
+    text = "pipeline P {\n" + "".join(f"    step S{i}: {name} {{\n        \n    }}\n"
+                                      for i, (name, _) in enumerate(registry_kinds)) + "}\n"
+    uri = (ROOT / "kinds.pipe").as_uri()
+    await open_document(client, uri, text)
+    lines = text.split("\n")
+    for i, (name, kind) in enumerate(registry_kinds):
+        line = lines.index(f"    step S{i}: {name} {{") + 1
+        items = await complete(client, uri, lsp.Position(line=line, character=8))
+        assert set(kind.fields) <= set(items), name
+        documented = [f for f, field in kind.fields.items() if field.doc]
+        assert all(field_doc in items[f].documentation.value
+                   for f in documented for field_doc in [kind.fields[f].doc]), name
 
 
 @pytest.mark.asyncio
