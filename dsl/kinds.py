@@ -81,6 +81,8 @@ ENVELOPE_FIELDS = {
     "display_name": Field("string", doc="the step's display name"),
     "description": Field("string", doc="the step's description"),
     "cache": Field("any", doc="true, false or an ISO 8601 duration such as \"P30D\""),
+    "arguments_patch": Field("map", doc="an RFC 7396 merge patch over the step's `Arguments`, for request "
+                                        "fields no field models (`null` removes a key; new keys go last)"),
 }
 
 

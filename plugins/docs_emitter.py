@@ -408,12 +408,39 @@ class DocsWriter:
                 out += [f"| {code(a.name, True)} | {code(self.ctx.text(a.value), True)} |" for a in fields]
                 out.append("")
             out += kind.docs_details(step, self.ctx)
+            out += self.patched(step)
             out += self.envelope(step, feeds.get(step.name, []))
         return out
+
+    def patched(self, step) -> List[str]:
+        """What `arguments_patch` changes in the request, key path by key path."""
+        patch = step.attribute("arguments_patch")
+        if patch is None:
+            return []
+        lines: List[str] = []
+
+        def walk(node, prefix):
+            for entry in node.entries:
+                path = f"{prefix}.{entry.key}" if prefix else entry.key
+                value = self.program.follow(entry.value)
+                if isinstance(value, ir.MapExpr) and value.entries:
+                    walk(value, path)
+                elif isinstance(value, ir.Literal) and value.value is None:
+                    lines.append(f"- {code(path)}: removed")
+                else:
+                    lines.append(f"- {code(path)}: {code(self.ctx.quoted(value))}")
+
+        target = self.program.follow(patch.value)
+        if isinstance(target, ir.MapExpr):
+            walk(target, "")
+        return ["Request fields set by `arguments_patch` (beyond what the fields write):", ""] + lines + [""]
 
     def defaults(self, step, kind) -> list:
         """(field, value) for each field left out whose SDK default lands in the definition."""
         arguments = kind.json_arguments(step, self.json)
+        patch = step.attribute("arguments_patch")
+        if patch is not None and isinstance(self.program.follow(patch.value), ir.MapExpr):
+            arguments = self.json.merge_patch(arguments, self.program.follow(patch.value))
         out = []
         for name, field in kind.fields.items():
             if not field.json or step.attribute(name) is not None:

@@ -114,8 +114,11 @@ class JsonContext:
         """One step object: the envelope in the SDK's key order around the kind's parts."""
         p = self.program
         kind = p.kind_of(step)
-        out = {"Name": kind.json_name(step.name), "Type": kind.type,
-               "Arguments": kind.json_arguments(step, self)}
+        arguments = kind.json_arguments(step, self)
+        patch = step.attribute("arguments_patch")
+        if patch is not None:
+            arguments = self.merge_patch(arguments, self.program.follow(patch.value))
+        out = {"Name": kind.json_name(step.name), "Type": kind.type, "Arguments": arguments}
         depends = step.attribute("depends_on")
         if depends and depends.value.items:
             out["DependsOn"] = [p.json_name(item.name) for item in depends.value.items]
@@ -132,6 +135,21 @@ class JsonContext:
                                   else {"Enabled": True, "ExpireAfter": setting})
         out.update(kind.json_extras(step, self))
         return out
+
+    def merge_patch(self, target, patch: ir.MapExpr):
+        """RFC 7396 over the computed JSON: a map merges key by key (recursively), `null`
+        removes the key, anything else (a string, a list, a reference...) replaces it. A key
+        already present keeps its place; a new key goes last, in the order written."""
+        result = dict(target) if isinstance(target, dict) else {}
+        for entry in patch.entries:
+            value = self.program.follow(entry.value)
+            if isinstance(value, ir.Literal) and value.value is None:
+                result.pop(entry.key, None)
+            elif isinstance(value, ir.MapExpr):
+                result[entry.key] = self.merge_patch(result.get(entry.key), value)
+            else:
+                result[entry.key] = self.value(value)
+        return result
 
     def retry(self, retry: ir.Retry) -> dict:
         fields = {a.name: self.literal(a.value) for a in retry.attributes}

@@ -53,7 +53,7 @@ def import_table(kinds) -> dict:
     return table
 
 
-FIXED_NAMES = ("pipeline", "pipeline_session", "sagemaker")
+FIXED_NAMES = ("pipeline", "pipeline_session", "sagemaker", "_merge_patch", "_patch_arguments")
 PARAMETER_CLASSES = {"String": "ParameterString", "Integer": "ParameterInteger",
                      "Float": "ParameterFloat", "Boolean": "ParameterBoolean"}
 # the SDK class of each service comparison (`dsl.program.Comparison.type`)
@@ -114,6 +114,30 @@ def _printable(text: str) -> str:
     return "".join(ch if unicodedata.category(ch) != "Cc" or ch == "\t" else repr(ch)[1:-1] for ch in text)
 
 
+# Module-level helpers the generated code uses only when the `.pipe` needs them.
+PATCH_HELPERS = '''def _merge_patch(target, patch):
+    """An RFC 7396 merge patch, as pipedsl applies `arguments_patch`: a dict merges key by key,
+    None removes the key, anything else replaces it; new keys go last."""
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        elif isinstance(value, dict):
+            result[key] = _merge_patch(result.get(key), value)
+        else:
+            result[key] = value
+    return result
+
+
+def _patch_arguments(step, patch):
+    """`step` with `patch` applied to the request it writes (`arguments_patch` in the .pipe)."""
+    inner = step.steps[-1] if hasattr(step, "steps") else step
+    base = type(inner)
+    computed = base.arguments.fget
+    inner.__class__ = type(base.__name__, (base,), {"arguments": property(lambda self: _merge_patch(computed(self), patch))})
+    return step'''
+
+
 def module_docstring(name: str, description: Optional[str], filename: str) -> str:
     """What the module says it is: the pipeline's description (or a summary line), then that
     it is generated, from which file, by which pipedsl, and not to be edited."""
@@ -149,6 +173,7 @@ class SdkContext:
         # the condition's own properties, so it cannot be defined first
         self.deferred: set = set()
         self.appended: List[str] = []
+        self.helpers: Dict[str, str] = {}  # module-level helper code the steps use
 
     # --- names ------------------------------------------------------------------------
     def imp(self, name: str) -> str:
@@ -295,10 +320,13 @@ class ModuleWriter:
         head.append(docstring(module_docstring(p.name, description, p.file.filename)))
         head.append("")
         head += self.imports()
+        for helper in self.ctx.helpers.values():
+            head += ["", "", helper]
         # black, here and not at the top: loading the plugin must stay cheap for other emitters
         from .sdk_format import format_module
 
-        return format_module(head, [""] + body, foot)
+        # black puts two blank lines after a function at module level
+        return format_module(head, (["", ""] if self.ctx.helpers else [""]) + body, foot)
 
     def imports(self) -> List[str]:
         by_module: Dict[str, List[str]] = {}
@@ -435,6 +463,11 @@ class ModuleWriter:
         args = [f"name={step.name!r}"] + [f"{k}={v}" for k, v in list(written.kwargs) + self.envelope(step, kind)]
         lines = comment(step.doc) + list(written.before)
         lines.append(f"{ctx.step_var(step.name)} = {ctx.imp(written.cls)}({', '.join(args)})")
+        patch = step.attribute("arguments_patch")
+        if patch is not None:
+            ctx.helpers["_patch_arguments"] = PATCH_HELPERS
+            var = ctx.step_var(step.name)
+            lines.append(f"{var} = _patch_arguments({var}, {ctx.py(patch.value)})")
         return lines + [""]
 
     def pipeline(self) -> List[str]:

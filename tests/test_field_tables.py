@@ -36,6 +36,8 @@ def test_declared_json_places_are_where_the_values_land():
             steps[s["Name"]] = s
             todo += s["Arguments"].get("IfSteps", []) + s["Arguments"].get("ElseSteps", []) if s["Type"] == "Condition" else []
         for step in program.pipeline.steps:
+            if step.attribute("arguments_patch") is not None:
+                continue  # the patch changes what the fields wrote, on purpose
             kind = registry.kinds[step.kind]
             arguments = steps[kind.json_name(step.name)]["Arguments"]
             for name, field in kind.fields.items():
