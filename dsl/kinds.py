@@ -131,6 +131,10 @@ class StepKind:
     # what the kind's SDK code imports: module -> names (the `sdk` emitter reserves them all)
     sdk_imports: Dict[str, Tuple[str, ...]] = {}
 
+    def json_type(self, step: ir.Step, ctx) -> str:
+        """The step's JSON `Type` (the kind's `type`; a `raw` step says its own)."""
+        return self.type
+
     def json_name(self, name: str) -> str:
         """The step's name in the definition (`ModelStep`s append a suffix)."""
         return name

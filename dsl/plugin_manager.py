@@ -39,6 +39,7 @@ BUILTIN_PLUGINS = (
     "dsl.plugins.kinds.model",
     "dsl.plugins.kinds.callouts",
     "dsl.plugins.kinds.emr",
+    "dsl.plugins.kinds.raw",
     "dsl.plugins.json_emitter",
     "dsl.plugins.sdk_emitter",
     "dsl.plugins.docs_emitter",

@@ -118,7 +118,7 @@ class JsonContext:
         patch = step.attribute("arguments_patch")
         if patch is not None:
             arguments = self.merge_patch(arguments, self.program.follow(patch.value))
-        out = {"Name": kind.json_name(step.name), "Type": kind.type, "Arguments": arguments}
+        out = {"Name": kind.json_name(step.name), "Type": kind.json_type(step, self), "Arguments": arguments}
         depends = step.attribute("depends_on")
         if depends and depends.value.items:
             out["DependsOn"] = [p.json_name(item.name) for item in depends.value.items]

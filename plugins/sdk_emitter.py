@@ -53,7 +53,8 @@ def import_table(kinds) -> dict:
     return table
 
 
-FIXED_NAMES = ("pipeline", "pipeline_session", "sagemaker", "_merge_patch", "_patch_arguments")
+FIXED_NAMES = ("pipeline", "pipeline_session", "sagemaker", "_merge_patch", "_patch_arguments", "RawStep",
+               "_RawProperty")
 PARAMETER_CLASSES = {"String": "ParameterString", "Integer": "ParameterInteger",
                      "Float": "ParameterFloat", "Boolean": "ParameterBoolean"}
 # the SDK class of each service comparison (`dsl.program.Comparison.type`)
@@ -462,7 +463,8 @@ class ModuleWriter:
                             "", p.file.filename) from None
         args = [f"name={step.name!r}"] + [f"{k}={v}" for k, v in list(written.kwargs) + self.envelope(step, kind)]
         lines = comment(step.doc) + list(written.before)
-        lines.append(f"{ctx.step_var(step.name)} = {ctx.imp(written.cls)}({', '.join(args)})")
+        cls = written.cls if written.cls in ctx.helpers else ctx.imp(written.cls)  # a class the module defines
+        lines.append(f"{ctx.step_var(step.name)} = {cls}({', '.join(args)})")
         patch = step.attribute("arguments_patch")
         if patch is not None:
             ctx.helpers["_patch_arguments"] = PATCH_HELPERS

@@ -85,15 +85,17 @@ def test_generated_code_only_builds_the_pipeline(tmp_path):
 
 
 def _helpers():
-    """The fixed helper functions the emitter may add (pipedsl's code, never the .pipe's)."""
+    """The fixed helper functions and classes the emitter may add (pipedsl's code, never the
+    .pipe's)."""
+    from dsl.plugins.kinds.raw import RAW_HELPERS
     from dsl.plugins.sdk_emitter import PATCH_HELPERS
 
-    return {ast.dump(node) for node in ast.parse(PATCH_HELPERS).body}
+    return {ast.dump(node) for code in (PATCH_HELPERS, RAW_HELPERS) for node in ast.parse(code).body}
 
 
 def check_module(tree):
     imported = set()
-    helpers = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+    helpers = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
     for node in helpers:
         assert ast.dump(node) in _helpers(), ast.unparse(node)  # only the known helpers, unchanged
     tree = ast.Module(body=[node for node in tree.body if node not in helpers], type_ignores=[])
