@@ -15,7 +15,7 @@ from .diagnostics import Diagnostic, Span, did_you_mean, error, warning
 from .kinds import ENVELOPE_FIELDS, Field
 from .functions import FUNCTIONS
 from .plugin_manager import KindFailure
-from .program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, NOT_LITERAL,
+from .program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, NOT_LITERAL, raw_condition_map,
                       PARAM_TYPES, Program)
 
 PIPELINE_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}")
@@ -429,6 +429,16 @@ class Checker:
                                self._span_of(expr.values), "not a list"))
         elif isinstance(expr, ir.NotCond):
             self.value(expr.condition)
+        elif isinstance(expr, ir.RawCond):
+            target = raw_condition_map(expr)
+            if target is None or not isinstance(self.program.follow(target), ir.MapExpr):
+                self.add(error("E0304", "a condition compares values (`a >= b`, `a in [...]`), or is written as "
+                               "JSON with `condition({ Type: \"...\", ... })`", self._span_of(expr.value),
+                               "not a condition", "e.g. `when Evaluate.Accuracy >= Threshold`"))
+                if not isinstance(expr.value, ir.Call):
+                    self.value(expr.value)
+            else:
+                self.value(target)
         elif isinstance(expr, (ir.OrCond, ir.AndCond)):
             for condition in expr.conditions:
                 self.value(condition)

@@ -157,7 +157,17 @@ class AndCond:
     parenthesized: bool = layout(False)
 
 
-Cond = Union[Compare, InCond, NotCond, OrCond, AndCond]
+@frozen
+class RawCond:
+    """`condition({ Type: "...", ... })`: one condition written as JSON (an escape hatch)."""
+
+    value: Expr  # the `condition(...)` call as written; checks require one map argument
+    span: Span
+    parenthesized: bool = layout(False)
+    depth: int = layout(0)
+
+
+Cond = Union[Compare, InCond, NotCond, OrCond, AndCond, RawCond]
 
 
 # --- declarations ------------------------------------------------------------------------
@@ -348,6 +358,8 @@ def children(node) -> tuple:
         return (node.value, node.values)
     if isinstance(node, NotCond):
         return (node.condition,)
+    if isinstance(node, RawCond):
+        return (node.value,)
     if isinstance(node, (OrCond, AndCond)):
         return node.conditions
     return ()

@@ -14,7 +14,7 @@ from . import ir
 WIDTH = 100
 INDENT = "    "
 
-_PRECEDENCE = {ir.OrCond: 1, ir.AndCond: 2, ir.NotCond: 3, ir.Compare: 4, ir.InCond: 4}
+_PRECEDENCE = {ir.OrCond: 1, ir.AndCond: 2, ir.NotCond: 3, ir.Compare: 4, ir.InCond: 4, ir.RawCond: 4}
 
 
 def _pos(span) -> Tuple[int, int]:
@@ -318,6 +318,9 @@ class Printer:
 
     def cond_compare(self, node: ir.Compare) -> str:
         return f"{self.inline(node.left)} {node.op} {self.inline(node.right)}"
+
+    def cond_rawcond(self, node: ir.RawCond) -> str:
+        return self.inline(node.value)
 
     def cond_incond(self, node: ir.InCond) -> str:
         return f"{self.inline(node.value)} {'not in' if node.negated else 'in'} {self.inline(node.values)}"

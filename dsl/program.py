@@ -85,6 +85,21 @@ class Either:
     conditions: tuple
 
 
+@attrs.frozen
+class Verbatim:
+    """A condition written as JSON (`condition({...})`): the map expression."""
+
+    value: object
+
+
+def raw_condition_map(cond: "ir.RawCond"):
+    """The map of a `condition({...})`, or None when it is not one."""
+    call = cond.value
+    if isinstance(call, ir.Call) and call.name == "condition" and len(call.args) == 1 and call.args[0].name is None:
+        return call.args[0].value
+    return None
+
+
 def lower(cond):
     """An IR condition in the service's terms (Equals/…/In/Not/Or): `a != b` is Not(Equals),
     `a not in L` is Not(In), and an `and` below an `or`/`not` is Not(Or(Not a, Not b))."""
@@ -99,6 +114,8 @@ def lower(cond):
         return Negation(lower(cond.condition))
     if isinstance(cond, ir.OrCond):
         return Either(tuple(lower(c) for c in cond.conditions))
+    if isinstance(cond, ir.RawCond):
+        return Verbatim(raw_condition_map(cond))
     return Negation(Either(tuple(Negation(lower(c)) for c in cond.conditions)))
 
 

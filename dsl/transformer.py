@@ -339,6 +339,10 @@ class _Builder:
         return ir.InCond(value=value, values=values, negated=True, span=_over(children),
                          depth=max(_depth(value), _depth(values)))
 
+    def bare_cond(self, children):
+        value = children[0]
+        return ir.RawCond(value=value, span=value.span, depth=_depth(value))
+
     def not_cond(self, children):
         inner = children[-1]
         node = ir.NotCond(condition=inner, span=_over(children), depth=_depth(inner) + 1)

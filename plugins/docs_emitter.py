@@ -226,6 +226,8 @@ class DocsContext:
         return self.quoted(expr)
 
     def short_condition(self, cond) -> str:
+        if isinstance(cond, ir.RawCond):
+            return "a JSON condition"
         if isinstance(cond, ir.Compare):
             return f"{self.short(cond.left)} {OPERATORS[cond.op]} {self.short(cond.right)}"
         if isinstance(cond, ir.InCond):
@@ -236,6 +238,8 @@ class DocsContext:
         return joiner.join(f"({self.short_condition(c)})" for c in cond.conditions)
 
     def condition(self, cond) -> str:
+        if isinstance(cond, ir.RawCond):
+            return f"condition {self.text(cond.value.args[0].value)}" if isinstance(cond.value, ir.Call) else "?"
         if isinstance(cond, ir.Compare):
             return f"{self.quoted(cond.left)} {OPERATORS[cond.op]} {self.quoted(cond.right)}"
         if isinstance(cond, ir.InCond):

@@ -9,7 +9,7 @@ import json
 from dsl import ir
 from dsl.emitters import Emitter
 from dsl.hookspecs import hookimpl
-from dsl.program import (NOT_LITERAL, Comparison, Membership, Negation, call_args, interpolation_pieces,
+from dsl.program import (NOT_LITERAL, Comparison, Membership, Negation, Verbatim, call_args, interpolation_pieces,
                          property_path)
 
 
@@ -108,6 +108,8 @@ class JsonContext:
             return {"Type": "In", "QueryValue": self.value(cond.value), "Values": self.value(cond.values)}
         if isinstance(cond, Negation):
             return {"Type": "Not", "Condition": self.condition(cond.condition)}
+        if isinstance(cond, Verbatim):
+            return self.value(cond.value)
         return {"Type": "Or", "Conditions": [self.condition(c) for c in cond.conditions]}
 
     def step(self, step: ir.Step) -> dict:

@@ -20,7 +20,7 @@ from dsl.api import PipeError
 from dsl.diagnostics import error
 from dsl.emitters import Emitter
 from dsl.hookspecs import hookimpl
-from dsl.program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, Comparison, Membership, Negation, call_args,
+from dsl.program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, Comparison, Membership, Negation, Verbatim, call_args,
                          interpolation_pieces)
 
 # What the module itself may import (module -> names); each step kind adds its own through
@@ -29,7 +29,8 @@ from dsl.program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, Comparison,
 IMPORTS = {
     "sagemaker.workflow.conditions": [
         "ConditionEquals", "ConditionGreaterThan", "ConditionGreaterThanOrEqualTo", "ConditionIn",
-        "ConditionLessThan", "ConditionLessThanOrEqualTo", "ConditionNot", "ConditionOr"],
+        "ConditionLessThan", "ConditionLessThanOrEqualTo", "ConditionNot", "ConditionOr", "Condition"],
+    "sagemaker.workflow.entities": ["PipelineVariable"],
     "sagemaker.workflow.execution_variables": ["ExecutionVariables"],
     "sagemaker.workflow.functions": ["Join", "JsonGet"],
     "sagemaker.workflow.parameters": ["ParameterBoolean", "ParameterFloat", "ParameterInteger",
@@ -54,7 +55,7 @@ def import_table(kinds) -> dict:
 
 
 FIXED_NAMES = ("pipeline", "pipeline_session", "sagemaker", "_merge_patch", "_patch_arguments", "RawStep",
-               "_RawProperty")
+               "_RawProperty", "_RawCondition")
 PARAMETER_CLASSES = {"String": "ParameterString", "Integer": "ParameterInteger",
                      "Float": "ParameterFloat", "Boolean": "ParameterBoolean"}
 # the SDK class of each service comparison (`dsl.program.Comparison.type`)
@@ -137,6 +138,30 @@ def _patch_arguments(step, patch):
     computed = base.arguments.fget
     inner.__class__ = type(base.__name__, (base,), {"arguments": property(lambda self: _merge_patch(computed(self), patch))})
     return step'''
+
+
+RAW_CONDITION_HELPER = '''class _RawCondition(Condition):
+    """A condition written as JSON (`condition({...})` in the .pipe)."""
+
+    def __init__(self, request):
+        super().__init__()
+        self._request = request
+
+    def to_request(self):
+        return self._request
+
+    @property
+    def _referenced_steps(self):
+        found, todo = [], [self._request]
+        while todo:
+            value = todo.pop()
+            if isinstance(value, PipelineVariable):
+                found.extend(value._referenced_steps)
+            elif isinstance(value, dict):
+                todo.extend(value.values())
+            elif isinstance(value, list):
+                todo.extend(value)
+        return found'''
 
 
 def module_docstring(name: str, description: Optional[str], filename: str) -> str:
@@ -274,6 +299,11 @@ class SdkContext:
             return f"{self.imp('ConditionIn')}(value={self.py(cond.value)}, in_values={self.py(cond.values)})"
         if isinstance(cond, Negation):
             return self.negate(self.condition(cond.condition))
+        if isinstance(cond, Verbatim):
+            self.imp("Condition")
+            self.imp("PipelineVariable")
+            self.helpers["_RawCondition"] = RAW_CONDITION_HELPER
+            return f"_RawCondition({self.py(cond.value)})"
         return f"{self.imp('ConditionOr')}(conditions=[{', '.join(self.condition(c) for c in cond.conditions)}])"
 
     def negate(self, code: str) -> str:

@@ -88,9 +88,10 @@ def _helpers():
     """The fixed helper functions and classes the emitter may add (pipedsl's code, never the
     .pipe's)."""
     from dsl.plugins.kinds.raw import RAW_HELPERS
-    from dsl.plugins.sdk_emitter import PATCH_HELPERS
+    from dsl.plugins.sdk_emitter import PATCH_HELPERS, RAW_CONDITION_HELPER
 
-    return {ast.dump(node) for code in (PATCH_HELPERS, RAW_HELPERS) for node in ast.parse(code).body}
+    return {ast.dump(node) for code in (PATCH_HELPERS, RAW_HELPERS, RAW_CONDITION_HELPER)
+            for node in ast.parse(code).body}
 
 
 def check_module(tree):

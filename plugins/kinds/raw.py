@@ -80,6 +80,7 @@ class Raw(StepKind):
     summary = "any step, written as given (escape hatch)"
     sdk_imports = {"sagemaker.workflow.steps": ("Step",), "sagemaker.workflow.entities": ("PipelineVariable",)}
     job_step = True  # it may be a job: every retry type is allowed
+    property_root = ""  # it has properties: the shape named by `properties`, or any path
     fields = {
         "type": Field("string", required=True, doc="the step's JSON `Type`, e.g. \"Training\""),
         "arguments": Field("map", required=True, doc="the step's `Arguments`, written as given"),
@@ -93,12 +94,8 @@ class Raw(StepKind):
 
     def check(self, step, ctx):
         kind = step.attribute("type")
-        if kind is not None and not isinstance(ctx.literal(kind.value), str):
+        if kind is not None and ctx.type_of(kind.value) == "string" and not isinstance(ctx.literal(kind.value), str):
             yield error("E0304", "a raw step's `type` must be a literal string", kind.value.span, "not literal")
-        for name in ("arguments", "extra"):
-            attribute = step.attribute(name)
-            if attribute is not None:
-                ctx.value(attribute.value)
         shape = step.attribute("properties")
         if shape is not None:
             value = ctx.literal(shape.value)
