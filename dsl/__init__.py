@@ -11,10 +11,10 @@ Problems in the input raise `dsl.PipeError`, which carries every diagnostic.
 The names below load on first use, so `import dsl` (and a CLI start) costs next to nothing.
 """
 __version__ = "0.1.0"
-__all__ = ["parse", "transpile", "analyse", "format", "PipeError", "Diagnostic", "Span", "__version__"]
+__all__ = ["parse", "transpile", "analyse", "format", "import_definition", "PipeError", "Diagnostic", "Span", "__version__"]
 
 _LAZY = {"parse": "api", "transpile": "api", "analyse": "api", "PipeError": "api",
-         "format": "formatter", "Diagnostic": "diagnostics", "Span": "diagnostics"}
+         "format": "formatter", "import_definition": "importer", "Diagnostic": "diagnostics", "Span": "diagnostics"}
 
 
 def __getattr__(name):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import List, Optional
 
@@ -64,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
     fmt_cmd.add_argument("--check", action="store_true",
                          help="write nothing; list the files that would change; exit 1 if any would")
     fmt_cmd.add_argument("--diff", action="store_true", help="write nothing; print unified diffs")
+
+    import_cmd = commands.add_parser("import", help="a pipeline definition JSON to a .pipe file",
+                                     description="Write a .pipe file (canonical layout) that transpiles back to "
+                                                 "the same definition JSON, key order included.")
+    import_cmd.add_argument("file", nargs="?", default="-", help="the definition JSON (default: - for standard input)")
+    import_cmd.add_argument("-o", "--output", metavar="OUT", help="write to OUT (atomically) instead of stdout")
+    import_cmd.add_argument("--name", default=None,
+                            help="the pipeline's name (a definition does not hold it; default: the file's stem)")
 
     commands.add_parser("lsp", help="run the language server on stdio (needs pipedsl[lsp])",
                         description="Run the .pipe language server over stdio, for editors.")
@@ -205,7 +214,45 @@ def _emitters(registry, streams: Streams) -> int:
     return 0
 
 
-_COMMANDS = {"transpile": _transpile, "check": _check, "fmt": _fmt}
+def _import(args, registry, streams: Streams) -> int:
+    import os
+
+    from .diagnostics import visible
+    from .importer import ImportError_, import_definition
+
+    try:
+        if args.file == "-":
+            if sys.stdin is None:
+                raise _Unreadable("cannot read standard input: it is closed")
+            data, shown = sys.stdin.buffer.read(), "<stdin>"
+        else:
+            with open(args.file, "rb") as handle:
+                data, shown = handle.read(), args.file
+        text = data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, _Unreadable) as exc:
+        streams.err(f"pipedsl: error: cannot read {args.file}: {visible(str(exc))}\n")
+        return 2
+    name = args.name or ("Imported" if args.file == "-" else
+                         re.sub(r"[^A-Za-z0-9-]+", "-", os.path.splitext(os.path.basename(args.file))[0]).strip("-")
+                         or "Imported")
+    try:
+        pipe = import_definition(text, name=name)
+    except ImportError_ as exc:
+        streams.err(exc.render(shown))
+        streams.err(f"pipedsl: {shown} not imported\n")
+        return 1
+    if args.output:
+        try:
+            write_file(args.output, pipe)
+        except OutputError as exc:
+            streams.err(f"pipedsl: error: {visible(str(exc))}\n")
+            return 2
+        return 0
+    streams.out(pipe)
+    return 0
+
+
+_COMMANDS = {"transpile": _transpile, "check": _check, "fmt": _fmt, "import": _import}
 
 
 def main(argv: Optional[List[str]] = None) -> int:

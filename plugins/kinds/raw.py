@@ -81,6 +81,8 @@ class Raw(StepKind):
     sdk_imports = {"sagemaker.workflow.steps": ("Step",), "sagemaker.workflow.entities": ("PipelineVariable",)}
     job_step = True  # it may be a job: every retry type is allowed
     property_root = ""  # it has properties: the shape named by `properties`, or any path
+    verbatim = True  # its JSON may name itself (a raw condition holding its branch steps)
+    any_property_file = True  # `json_get` may read any property file (they are in `extra`)
     fields = {
         "type": Field("string", required=True, doc="the step's JSON `Type`, e.g. \"Training\""),
         "arguments": Field("map", required=True, doc="the step's `Arguments`, written as given"),

@@ -1,0 +1,595 @@
+"""`pipedsl import`: a pipeline definition JSON to a `.pipe` file that transpiles back to the
+same JSON, key order included.
+
+How: each step is written as its kind, its fields read back from the kinds' declared JSON
+places (the same declarations the emitters write from) plus what a kind computes itself
+(channels, conditions, branches...); then the result is transpiled and compared step by
+step. What no field reproduces becomes an `arguments_patch` (the difference, as an RFC 7396
+merge patch), and a step still not equal (a key order no patch can give, a `Type` no kind
+knows) becomes a `raw` step. So any definition round-trips exactly, and every step is as
+idiomatic as the kinds allow. The text is formatted by `dsl.format`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Dict, List, Optional, Tuple
+
+from .diagnostics import Diagnostic, Span, error
+from .transformer import KEYWORDS
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_GET = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[(?:\d+|'[^']*')\])*)$")
+# JSON step types -> the kind that writes them (a kind's JSON `Type` says it)
+_SUFFIX = {"Model": "-CreateModel", "RegisterModel": "-RegisterModel"}
+
+
+class ImportError_(Exception):
+    """The input is not a definition pipedsl can import; `diagnostics` says where and why."""
+
+    def __init__(self, diagnostics: List[Diagnostic], text: str):
+        self.diagnostics, self.text = diagnostics, text
+        super().__init__(diagnostics[0].message)
+
+    def render(self, filename: str = "<definition>") -> str:
+        from .diagnostics import render_text
+
+        return render_text(self.diagnostics, self.text, filename)
+
+
+def _at(text: str, needle: str, nth: int = 0) -> Span:
+    offset = -1
+    for _ in range(nth + 1):
+        found = text.find(needle, offset + 1)
+        if found < 0:
+            break
+        offset = found
+    offset = max(offset, 0)
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Span(line, column, line, column + max(1, len(needle)))
+
+
+# --- values: JSON to .pipe expressions ------------------------------------------------------
+
+def _string(value: str) -> str:
+    body = json.dumps(value, ensure_ascii=False)[1:-1].replace("${", "\\${")
+    return f'"{body}"'
+
+
+def _key(key: str) -> str:
+    return key if _NAME.fullmatch(key) and key not in KEYWORDS else _string(key)
+
+
+class _Values:
+    def __init__(self, step_names: Dict[str, str]):
+        self.step_names = step_names  # JSON step name -> .pipe step name
+        self.hidden: set = set()  # steps not declared (inside a raw step): their references stay JSON
+
+    def ref(self, path: str) -> Optional[str]:
+        root, _, rest = path.partition(".")
+        if root in ("Parameters", "Execution", "PipelineExperimentConfig"):
+            text = rest if root == "Parameters" else path
+        elif root == "Steps":
+            match = _GET.match(rest)
+            if not match or match.group(1) not in self.step_names and not any(
+                    rest.startswith(n + ".") or rest.startswith(n + "[") for n in self.step_names):
+                return None
+            name = next((n for n in sorted(self.step_names, key=len, reverse=True)
+                         if rest.startswith(n) and rest[len(n):len(n) + 1] in (".", "[", "")), None)
+            if name is None:
+                return None
+            if self.step_names[name] in self.hidden:
+                return None
+            text = self.step_names[name] + rest[len(name):]
+        else:
+            return None
+        text = re.sub(r"\['((?:[^'\\]|\\.)*)'\]", lambda m: "[" + _string(m.group(1)) + "]", text)
+        return text if _NAME.match(text) and all(_NAME.fullmatch(p) for p in re.split(r"\.|\[.*?\]", text) if p) else None
+
+    def value(self, value) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if value is None:
+            return "null"
+        if isinstance(value, (int, float)):
+            return json.dumps(value)
+        if isinstance(value, str):
+            return _string(value)
+        if isinstance(value, list):
+            return "[" + ", ".join(self.value(v) for v in value) + "]"
+        if isinstance(value, dict):
+            if list(value) == ["Get"] and isinstance(value["Get"], str):
+                ref = self.ref(value["Get"])
+                if ref is not None:
+                    return ref
+            if list(value) == ["Std:Join"] and isinstance(value["Std:Join"], dict):
+                join = value["Std:Join"]
+                if set(join) == {"On", "Values"} and isinstance(join["Values"], list) and isinstance(join["On"], str):
+                    return self.join(join["On"], join["Values"])
+            if list(value) == ["Std:JsonGet"] and isinstance(value["Std:JsonGet"], dict):
+                got = self.json_get(value["Std:JsonGet"])
+                if got is not None:
+                    return got
+            if not value:
+                return "{}"
+            return "{ " + ", ".join(f"{_key(k)}: {self.value(v)}" for k, v in value.items()) + " }"
+        raise ValueError(f"not a JSON value: {value!r}")
+
+    def join(self, on: str, values: list) -> str:
+        return f"join({_string(on)}, {self.value(values)})"
+
+    def json_get(self, spec: dict) -> Optional[str]:
+        path = spec.get("Path")
+        if not isinstance(path, str):
+            return None
+        if set(spec) == {"PropertyFile", "Path"}:
+            file = spec["PropertyFile"]
+            match = re.fullmatch(r"Steps\.(.+)\.PropertyFiles\.([A-Za-z_][\w-]*)", file.get("Get", "")) \
+                if isinstance(file, dict) else None
+            if match and match.group(1) in self.step_names:
+                return f"json_get({self.step_names[match.group(1)]}.{match.group(2)}, {_string(path)})"
+            return None
+        if set(spec) == {"S3Uri", "Path"}:
+            return f"json_get(s3_uri = {self.value(spec['S3Uri'])}, path = {_string(path)})"
+        return None
+
+
+# --- the file ----------------------------------------------------------------------------
+
+_PARAM_TYPES = {"String", "Integer", "Float", "Boolean"}
+
+
+def _load(text: str):
+    try:
+        data = json.loads(text, object_pairs_hook=_pairs)
+    except _Duplicate as duplicate:
+        raise ImportError_([error("E0601", f"key {duplicate.key!r} is given twice", _at(text, json.dumps(duplicate.key), 1),
+                                  "again")], text) from None
+    except json.JSONDecodeError as exc:
+        span = Span(exc.lineno, exc.colno, exc.lineno, exc.colno + 1)
+        raise ImportError_([error("E0601", f"not JSON: {exc.msg}", span, "here")], text) from None
+    return data
+
+
+class _Duplicate(Exception):
+    def __init__(self, key):
+        super().__init__(key)
+        self.key = key
+
+
+def _pairs(pairs):
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Duplicate(key)
+        out[key] = value
+    return out
+
+
+def _validate(data, text: str):
+    if not isinstance(data, dict) or "Steps" not in data or not isinstance(data.get("Steps"), list):
+        raise ImportError_([error("E0602", "not a pipeline definition: no `Steps` list", Span(1, 1, 1, 2),
+                                  "expected an object with Version, Parameters, Steps")], text)
+    if data.get("Version") != "2020-12-01":
+        raise ImportError_([error("E0603", f"unknown definition Version {data.get('Version')!r}",
+                                  _at(text, '"Version"'), "not 2020-12-01", "pipedsl reads Version 2020-12-01")], text)
+    names, problems = {}, []
+    for param in data.get("Parameters") or []:
+        if not isinstance(param, dict) or not isinstance(param.get("Name"), str) or not _writable(param["Name"]) \
+                or param.get("Type", "String") not in _PARAM_TYPES:
+            problems.append(error("E0606", f"parameter {param!r:.60} cannot be written in a .pipe file",
+                                  _at(text, '"Parameters"'), "here",
+                                  "parameters need a name (letters, digits, _ and -) and a type String, Integer, "
+                                  "Float or Boolean"))
+    for step in _all_steps(data["Steps"]):
+        name = step.get("Name") if isinstance(step, dict) else None
+        if not isinstance(name, str) or not isinstance(step.get("Type"), str) or not isinstance(
+                step.get("Arguments", {}), dict):
+            problems.append(error("E0602", "a step needs a string `Name`, a string `Type` and an object `Arguments`",
+                                  _at(text, json.dumps(name)) if isinstance(name, str) else Span(1, 1, 1, 2), "here"))
+            continue
+        if not _writable(_pipe_name(step)):
+            problems.append(error("E0606", f"step name {name!r} cannot be written in a .pipe file",
+                                  _at(text, json.dumps(name)), "not a .pipe name",
+                                  "step names are letters, digits, _ and -, starting with a letter or _"))
+            continue
+        if name in names:
+            problems.append(error("E0604", f"step name {name!r} is used twice", _at(text, f'"Name": {json.dumps(name)}', 1),
+                                  "again", notes=[(_at(text, f'"Name": {json.dumps(name)}'), "first here")]))
+        names[name] = step
+    for step in _all_steps(data["Steps"]):
+        for depends in step.get("DependsOn", []) or []:
+            if depends not in names:
+                problems.append(error("E0605", f"step {step['Name']!r} depends on unknown step {depends!r}",
+                                      _at(text, json.dumps(depends)), "unknown step"))
+        for match in re.finditer(r"Steps\.([A-Za-z0-9_-]+)", json.dumps(step.get("Arguments", {}))):
+            if not any(match.group(1) == n or n.startswith(match.group(1)) for n in names):
+                problems.append(error("E0605", f"step {step['Name']!r} refers to unknown step {match.group(1)!r}",
+                                      _at(text, match.group(0)), "unknown step"))
+    bad = _bad_number(data)
+    if bad is not None:
+        problems.append(error("E0607", f"the number {bad!r:.40} cannot be written in a .pipe file",
+                              _at(text, json.dumps(bad) if isinstance(bad, int) else str(bad)), "out of range",
+                              ".pipe numbers are 64-bit integers and finite floats"))
+    if problems:
+        raise ImportError_(problems, text)
+
+
+def _bad_number(value):
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, int) and not -(2**63) <= item < 2**63:
+            return item
+        if isinstance(item, float) and item != item or item in (float("inf"), float("-inf")):
+            return item
+        if isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return None
+
+
+def _writable(name: str) -> bool:
+    return bool(_NAME.fullmatch(name)) and name not in KEYWORDS and name not in ("Execution", "PipelineExperimentConfig")
+
+
+def _all_steps(steps):
+    todo = list(steps)
+    while todo:
+        step = todo.pop(0)
+        yield step
+        if isinstance(step, dict) and step.get("Type") == "Condition" and isinstance(step.get("Arguments"), dict):
+            todo.extend(step["Arguments"].get("IfSteps", []) + step["Arguments"].get("ElseSteps", []))
+
+
+def import_definition(text: str, name: str = "Imported") -> str:
+    """`.pipe` text for a definition (indented or compact); raise ImportError_ on bad input.
+    `name` is the pipeline's name (a definition does not hold it)."""
+    from .api import PipeError, transpile
+    from .formatter import format as format_text
+
+    data = _load(text)
+    _validate(data, text)
+    steps = list(_all_steps(data["Steps"]))
+    json_names = {s["Name"]: _pipe_name(s) for s in steps}
+    values = _Values(json_names)
+    writer = _Writer(data, values, json_names)
+    target = json.dumps(data)
+    source = writer.write(name, raw=set(), patches={})
+    for _ in range(6):  # fields, then patches, then raw steps: each round only narrows
+        try:
+            produced = json.loads(transpile(source, compact=True), object_pairs_hook=_pairs)
+        except PipeError as problem:
+            # the steps holding the problems are written as given, the rest kept
+            lines = {d.span.line for d in problem.diagnostics}
+            culprits = {json_name for json_name, (first, last) in writer.lines.items()
+                        if any(first <= line <= last for line in lines)}
+            writer.raw |= culprits or {s["Name"] for s in steps}
+            source = writer.write(name, writer.raw, writer.patches)
+            continue
+        if json.dumps(produced) == target:
+            break
+        mismatched = _mismatched(data, produced)
+        for step in steps:
+            if step["Name"] in mismatched:
+                if step["Name"] in writer.patches or produced is None or mismatched[step["Name"]] is None:
+                    writer.raw.add(step["Name"])
+                else:
+                    writer.patches[step["Name"]] = _diff(mismatched[step["Name"]], step.get("Arguments", {}))
+        source = writer.write(name, writer.raw, writer.patches)
+    else:
+        try:
+            done = transpile(source, compact=True) == target
+        except PipeError:
+            done = False
+        if not done:
+            raise ImportError_([error("E0608", "this definition cannot be written as a .pipe file that gives it "
+                                      "back exactly", Span(1, 1, 1, 2), "", "please report it")], text)
+    return format_text(source)
+
+
+def _pipe_name(step: dict) -> str:
+    name = step["Name"]
+    suffix = _SUFFIX.get(step["Type"])
+    if suffix and name.endswith(suffix):
+        name = name[: -len(suffix)]
+    return name
+
+
+def _shallow(step: dict) -> dict:
+    """A step with its branch steps (compared on their own) reduced to their names."""
+    if step.get("Type") != "Condition" or not isinstance(step.get("Arguments"), dict):
+        return step
+    arguments = dict(step["Arguments"])
+    for which in ("IfSteps", "ElseSteps"):
+        if isinstance(arguments.get(which), list):
+            arguments[which] = [s.get("Name") for s in arguments[which]]
+    return dict(step, Arguments=arguments)
+
+
+def _mismatched(target: dict, produced: Optional[dict]) -> Dict[str, Optional[dict]]:
+    """JSON step name -> the Arguments pipedsl produced for it (None: the step differs beyond
+    its Arguments, or was not produced)."""
+    produced_steps = {s["Name"]: s for s in _all_steps(produced["Steps"])} if produced else {}
+    out = {}
+    for step in _all_steps(target["Steps"]):
+        mine = produced_steps.get(step["Name"])
+        if mine is None:
+            out[step["Name"]] = None
+            continue
+        if json.dumps(_shallow(mine)) == json.dumps(_shallow(step)):
+            continue
+        same_envelope = ({k: v for k, v in mine.items() if k != "Arguments"} ==
+                         {k: v for k, v in step.items() if k != "Arguments"} and list(mine) == list(step))
+        out[step["Name"]] = mine.get("Arguments") if same_envelope and step["Type"] != "Condition" else None
+    return out
+
+
+def _diff(produced, target) -> dict:
+    """The RFC 7396 merge patch that turns `produced` into `target`."""
+    patch = {}
+    for key in produced:
+        if key not in target:
+            patch[key] = None
+    for key, value in target.items():
+        if key not in produced:
+            patch[key] = value
+        elif json.dumps(produced[key]) != json.dumps(value):
+            if isinstance(value, dict) and isinstance(produced[key], dict) and value:
+                patch[key] = _diff(produced[key], value)
+            else:
+                patch[key] = value
+    return patch
+
+
+class _Writer:
+    """The `.pipe` text of a definition; `raw` steps and `patches` as the rounds decide."""
+
+    def __init__(self, data: dict, values: _Values, json_names: Dict[str, str]):
+        self.data, self.values, self.json_names = data, values, json_names
+        self.raw: set = set()
+        self.patches: Dict[str, dict] = {}
+
+    def write(self, name: str, raw, patches) -> str:
+        self.raw, self.patches = raw, patches
+        out = [f"pipeline {name} {{"]
+        bucket = _default_bucket(self.data)
+        if bucket:
+            out.append(f"    default_bucket = {_string(bucket)}")
+        for param in self.data.get("Parameters", []) or []:
+            out.append("    " + self.param(param))
+        out += self.experiment()
+        inside_raw = set()
+        for step in _all_steps(self.data["Steps"]):
+            if step["Type"] == "Condition" and (step["Name"] in self.raw or step["Name"] in inside_raw):
+                for which in ("IfSteps", "ElseSteps"):
+                    inside_raw.update(s["Name"] for s in _all_steps(step["Arguments"].get(which, [])))
+        self.values.hidden = {self.json_names[n] for n in inside_raw}
+        self.lines: Dict[str, Tuple[int, int]] = {}
+        for step in _all_steps(self.data["Steps"]):
+            if step["Name"] not in inside_raw:  # a raw condition holds its branches as written
+                written = self.step(step)
+                first = len(out) + 2
+                out += ["", *written]
+                self.lines[step["Name"]] = (first, len(out))
+        out.append("}")
+        return "\n".join(out) + "\n"
+
+    def param(self, param: dict) -> str:
+        kind = param.get("Type", "String")
+        text = f"param {param['Name']}" + (f": {kind}" if kind != "String" or "EnumValues" in param else "")
+        if "EnumValues" in param:
+            text += f" in {self.values.value(param['EnumValues'])}"
+        if "DefaultValue" in param:
+            default = param["DefaultValue"]
+            text += f" = {json.dumps(default) if not isinstance(default, str) else _string(default)}"
+        return text
+
+    def experiment(self) -> List[str]:
+        if "PipelineExperimentConfig" not in self.data:
+            return []
+        config = self.data["PipelineExperimentConfig"]
+        if config is None:
+            return ["    experiment none"]
+        parts = []
+        if config.get("ExperimentName") != {"Get": "Execution.PipelineName"}:
+            parts.append(f"name = {self.values.value(config.get('ExperimentName'))}")
+        if config.get("TrialName") != {"Get": "Execution.PipelineExecutionId"}:
+            parts.append(f"trial = {self.values.value(config.get('TrialName'))}")
+        return ["    experiment { " + ", ".join(parts) + " }"] if parts else []
+
+    def step(self, step: dict) -> List[str]:
+        name = self.json_names[step["Name"]]
+        if step["Name"] in self.raw or step["Type"] not in _KINDS or not isinstance(step.get("Arguments"), dict):
+            return self.raw_step(step)
+        try:
+            kind, members = _KINDS[step["Type"]](self, step)
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError):
+            return self.raw_step(step)  # not the shape its kind writes: as given
+        lines = [f"    step {name}: {kind} {{"] + [f"        {m}" for m in members + self.envelope(step)]
+        patch = self.patches.get(step["Name"])
+        if patch:
+            lines.append(f"        arguments_patch = {self.values.value(patch)}")
+        return lines + ["    }"]
+
+    def envelope(self, step: dict) -> List[str]:
+        out = []
+        if step.get("DependsOn"):
+            out.append("depends_on = [" + ", ".join(self.json_names[d] for d in step["DependsOn"]) + "]")
+        for key, field in (("DisplayName", "display_name"), ("Description", "description")):
+            if key in step:
+                out.append(f"{field} = {self.values.value(step[key])}")
+        for policy in step.get("RetryPolicies", []) or []:
+            fields = []
+            for key, field in (("BackoffRate", "backoff_rate"), ("IntervalSeconds", "interval_seconds"),
+                               ("MaxAttempts", "max_attempts"), ("ExpireAfterMin", "expire_after_min")):
+                if key in policy:
+                    fields.append(f"{field} = {json.dumps(policy[key])}")
+            out.append("retry " + ", ".join(policy.get("ExceptionType", [])) + " { " + ", ".join(fields) + " }")
+        cache = step.get("CacheConfig")
+        if cache is not None:
+            out.append("cache = " + (_string(cache["ExpireAfter"]) if "ExpireAfter" in cache else
+                                     ("true" if cache.get("Enabled") else "false")))
+        return out
+
+    def raw_step(self, step: dict) -> List[str]:
+        name = self.json_names[step["Name"]]
+        envelope_keys = {"Name", "Type", "Arguments", "DependsOn", "DisplayName", "Description", "RetryPolicies",
+                         "CacheConfig"}
+        arguments = step.get("Arguments", {})
+        members = [f"type = {_string(step['Type'])}", f"arguments = {self.values.value(arguments)}"]
+        extra = {k: v for k, v in step.items() if k not in envelope_keys}
+        if extra:
+            members.append(f"extra = {self.values.value(extra)}")
+        return [f"    step {name}: raw {{"] + [f"        {m}" for m in members + self.envelope(step)] + ["    }"]
+
+
+def _default_bucket(data: dict) -> Optional[str]:
+    """The bucket of the SDK's default paths (`s3://BUCKET/` output paths, `Std:Join` output
+    destinations), when the definition has one."""
+    found = re.search(r'"Values": \["s3:/", "([^"]+)"', json.dumps(data))
+    if found:
+        return found.group(1)
+    found = re.search(r'"S3OutputPath": "s3://([^"/]+)/"', json.dumps(data))
+    return found.group(1) if found else None
+
+
+# --- the kinds, read back ----------------------------------------------------------------------
+
+def _fields(writer: _Writer, kind_name: str, arguments: dict, skip=()) -> List[str]:
+    """`field = value` for each field of the kind whose declared JSON place holds a value
+    that is not the SDK's default."""
+    from .plugin_manager import default_registry
+
+    kind = default_registry().kinds[kind_name]
+    out = []
+    for name, field in kind.fields.items():
+        if not field.json or name in skip:
+            continue
+        value, ok = arguments, True
+        for key in field.json.split("."):
+            if isinstance(value, dict) and key in value:
+                value = value[key]
+            elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+                value = value[int(key)]
+            else:
+                ok = False
+                break
+        if ok and value != field.default:
+            out.append(f"{name} = {writer.values.value(value)}")
+    return out
+
+
+def _fail(writer, step):
+    message = step["Arguments"].get("ErrorMessage", "")
+    return "fail", ([f"error_message = {writer.values.value(message)}"] if message != "" else [])
+
+
+def _condition(writer, step):
+    args = step["Arguments"]
+    members = [f"when {_cond(writer.values, c)}" for c in args.get("Conditions", [])]
+    for key, field in (("IfSteps", "if_steps"), ("ElseSteps", "else_steps")):
+        names = [writer.json_names[s["Name"]] for s in args.get(key, [])]
+        if names:
+            members.append(f"{field} = [{', '.join(names)}]")
+    return "condition", members
+
+
+_COMPARE = {"Equals": "==", "GreaterThan": ">", "GreaterThanOrEqualTo": ">=", "LessThan": "<",
+            "LessThanOrEqualTo": "<="}
+
+
+def _cond(values: _Values, c: dict, inner: bool = False) -> str:
+    kind = c.get("Type")
+    if kind in _COMPARE and set(c) == {"Type", "LeftValue", "RightValue"}:
+        return f"{values.value(c['LeftValue'])} {_COMPARE[kind]} {values.value(c['RightValue'])}"
+    if kind == "In" and set(c) == {"Type", "QueryValue", "Values"}:
+        return f"{values.value(c['QueryValue'])} in {values.value(c['Values'])}"
+    if kind == "Not" and set(c) == {"Type", "Condition"}:
+        sub = c["Condition"]
+        if sub.get("Type") == "Equals" and set(sub) == {"Type", "LeftValue", "RightValue"}:
+            return f"{values.value(sub['LeftValue'])} != {values.value(sub['RightValue'])}"
+        if sub.get("Type") == "In" and set(sub) == {"Type", "QueryValue", "Values"}:
+            return f"{values.value(sub['QueryValue'])} not in {values.value(sub['Values'])}"
+        return f"not ({_cond(values, sub, True)})"
+    if kind == "Or" and set(c) == {"Type", "Conditions"} and len(c["Conditions"]) > 1:
+        text = " or ".join(f"({_cond(values, sub, True)})" for sub in c["Conditions"])
+        return f"({text})" if inner else text
+    return f"condition({values.value(c)})"
+
+
+def _generic(kind_name):
+    def read(writer, step):
+        return kind_name, _fields(writer, kind_name, step.get("Arguments", {}))
+    return read
+
+
+def _training(writer, step):
+    args = step["Arguments"]
+    members = _fields(writer, "training", args, skip=("hyperparameters", "output_path", "disable_profiler"))
+    output = args.get("OutputDataConfig", {}).get("S3OutputPath")
+    bucket = _default_bucket(writer.data)
+    if output is not None and output != f"s3://{bucket}/":
+        members.append(f"output_path = {writer.values.value(output)}")
+    if args.get("ProfilerConfig") == {"DisableProfiler": True}:
+        members.append("disable_profiler = true")
+    if args.get("HyperParameters"):
+        members.append(f"hyperparameters = {writer.values.value(args['HyperParameters'])}")
+    for channel in args.get("InputDataConfig", []):
+        source = channel.get("DataSource", {}).get("S3DataSource", {})
+        fields = [f"s3_data = {writer.values.value(source.get('S3Uri'))}"]
+        for key, field, default in (("S3DataType", "s3_data_type", "S3Prefix"),
+                                    ("S3DataDistributionType", "distribution", "FullyReplicated")):
+            if source.get(key, default) != default:
+                fields.append(f"{field} = {writer.values.value(source[key])}")
+        for key, field in (("ContentType", "content_type"), ("InputMode", "input_mode")):
+            if key in channel:
+                fields.append(f"{field} = {writer.values.value(channel[key])}")
+        name = channel.get("ChannelName", "training")
+        head = f"input {_key(name) if _NAME.fullmatch(name) else name}"
+        members.append(f"{head} = {fields[0][len('s3_data = '):]}" if len(fields) == 1 else
+                       f"{head} {{ {', '.join(fields)} }}")
+    return "training", members
+
+
+def _processing(writer, step):
+    args = step["Arguments"]
+    values = writer.values
+    members = _fields(writer, "processing", args)
+    for n, item in enumerate(args.get("ProcessingInputs", []), 1):
+        source = item.get("S3Input", {})
+        fields = [f"source = {values.value(source.get('S3Uri'))}",
+                  f"destination = {values.value(source.get('LocalPath'))}"]
+        for key, field, default in (("S3DataType", "s3_data_type", "S3Prefix"), ("S3InputMode", "s3_input_mode", "File"),
+                                    ("S3DataDistributionType", "s3_data_distribution_type", "FullyReplicated"),
+                                    ("S3CompressionType", "s3_compression_type", "None")):
+            if source.get(key, default) != default:
+                fields.append(f"{field} = {values.value(source[key])}")
+        name = item.get("InputName", "")
+        head = "input" if name == f"input-{n}" else f"input {name}"
+        members.append(f"{head} {{ {', '.join(fields)} }}")
+    default = f"s3://{_default_bucket(writer.data)}/"
+    for item in args.get("ProcessingOutputConfig", {}).get("Outputs", []):
+        out = item.get("S3Output", {})
+        fields = [f"source = {values.value(out.get('LocalPath'))}"]
+        uri = out.get("S3Uri")
+        if not (isinstance(uri, dict) and "Std:Join" in uri and uri["Std:Join"].get("Values", [None])[0] == "s3:/"):
+            fields.append(f"destination = {values.value(uri)}")
+        if out.get("S3UploadMode", "EndOfJob") != "EndOfJob":
+            fields.append(f"s3_upload_mode = {values.value(out['S3UploadMode'])}")
+        members.append(f"output {item.get('OutputName')} {{ {', '.join(fields)} }}")
+    del default
+    for file in step.get("PropertyFiles", []):
+        members.append(f"property_file {file.get('PropertyFileName')} {{ output_name = "
+                       f"{values.value(file.get('OutputName'))}, path = {values.value(file.get('FilePath'))} }}")
+    return "processing", members
+
+
+_KINDS = {"Fail": _fail, "Condition": _condition, "Training": _training, "Processing": _processing}
+for _type, _kind in (("Transform", "transform"), ("Tuning", "tuning"),
+                     ("Model", "model"), ("RegisterModel", "register_model"), ("EMR", "emr")):
+    _KINDS[_type] = _generic(_kind)
