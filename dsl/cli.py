@@ -72,7 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("file", nargs="?", default="-", help="the definition JSON (default: - for standard input)")
     import_cmd.add_argument("-o", "--output", metavar="OUT", help="write to OUT (atomically) instead of stdout")
     import_cmd.add_argument("--name", default=None,
-                            help="the pipeline's name (a definition does not hold it; default: the file's stem)")
+                            help="the pipeline's name (a definition does not hold it; default: the name in the SDK's "
+                                 "default S3 paths if any, else the file's stem)")
 
     commands.add_parser("lsp", help="run the language server on stdio (needs pipedsl[lsp])",
                         description="Run the .pipe language server over stdio, for editors.")
@@ -232,11 +233,10 @@ def _import(args, registry, streams: Streams) -> int:
     except (OSError, UnicodeDecodeError, _Unreadable) as exc:
         streams.err(f"pipedsl: error: cannot read {args.file}: {visible(str(exc))}\n")
         return 2
-    name = args.name or ("Imported" if args.file == "-" else
-                         re.sub(r"[^A-Za-z0-9-]+", "-", os.path.splitext(os.path.basename(args.file))[0]).strip("-")
-                         or "Imported")
+    stem = ("Imported" if args.file == "-" else
+            re.sub(r"[^A-Za-z0-9-]+", "-", os.path.splitext(os.path.basename(args.file))[0]).strip("-") or "Imported")
     try:
-        pipe = import_definition(text, name=name)
+        pipe = import_definition(text, name=args.name, fallback_name=stem)
     except ImportError_ as exc:
         streams.err(exc.render(shown))
         streams.err(f"pipedsl: {shown} not imported\n")

@@ -117,6 +117,24 @@ class _Values:
         raise ValueError(f"not a JSON value: {value!r}")
 
     def join(self, on: str, values: list) -> str:
+        """`"text ${Ref} text"` where the join is one (no separator, no empty or adjacent text
+        pieces, plain references), else `join(on, [...])`."""
+        if on == "" and values and any(not isinstance(v, str) for v in values):
+            pieces, previous_text = [], False
+            for value in values:
+                if isinstance(value, str):
+                    if not value or previous_text:
+                        break
+                    pieces.append(_string(value)[1:-1])
+                    previous_text = True
+                    continue
+                ref = self.ref(value["Get"]) if isinstance(value, dict) and list(value) == ["Get"] else None
+                if ref is None or "[" in ref:
+                    break
+                pieces.append("${" + ref + "}")
+                previous_text = False
+            else:
+                return '"' + "".join(pieces) + '"'
         return f"join({_string(on)}, {self.value(values)})"
 
     def json_get(self, spec: dict) -> Optional[str]:
@@ -246,14 +264,16 @@ def _all_steps(steps):
             todo.extend(step["Arguments"].get("IfSteps", []) + step["Arguments"].get("ElseSteps", []))
 
 
-def import_definition(text: str, name: str = "Imported") -> str:
+def import_definition(text: str, name: Optional[str] = None, fallback_name: str = "Imported") -> str:
     """`.pipe` text for a definition (indented or compact); raise ImportError_ on bad input.
-    `name` is the pipeline's name (a definition does not hold it)."""
+    A definition does not hold the pipeline's name: it is `name`, else the one the SDK's
+    default S3 paths were built with, else `fallback_name`."""
     from .api import PipeError, transpile
     from .formatter import format as format_text
 
     data = _load(text)
     _validate(data, text)
+    name = name or _default_pipeline_name(data) or fallback_name
     steps = list(_all_steps(data["Steps"]))
     json_names = {s["Name"]: _pipe_name(s) for s in steps}
     values = _Values(json_names)
@@ -355,7 +375,7 @@ class _Writer:
         self.patches: Dict[str, dict] = {}
 
     def write(self, name: str, raw, patches) -> str:
-        self.raw, self.patches = raw, patches
+        self.raw, self.patches, self.name = raw, patches, name
         out = [f"pipeline {name} {{"]
         bucket = _default_bucket(self.data)
         if bucket:
@@ -377,7 +397,7 @@ class _Writer:
                 out += ["", *written]
                 self.lines[step["Name"]] = (first, len(out))
         out.append("}")
-        return "\n".join(out) + "\n"
+        return _lets_for_repeats("\n".join(out) + "\n")
 
     def param(self, param: dict) -> str:
         kind = param.get("Type", "String")
@@ -446,6 +466,38 @@ class _Writer:
         if extra:
             members.append(f"extra = {self.values.value(extra)}")
         return [f"    step {name}: raw {{"] + [f"        {m}" for m in members + self.envelope(step)] + ["    }"]
+
+
+_REPEATABLE = re.compile(r'^(\s*)(role|image_uri) = ("(?:[^"\\]|\\.)*")$', re.M)
+
+
+def _lets_for_repeats(text: str) -> str:
+    """A role ARN or image URI that several steps use becomes a `let`, written once."""
+    counts: Dict[Tuple[str, str], int] = {}
+    for match in _REPEATABLE.finditer(text):
+        key = ("role" if match.group(2) == "role" else "image", match.group(3))
+        counts[key] = counts.get(key, 0) + 1
+    lets, names = {}, {}
+    for (base, literal), count in counts.items():
+        if count > 1:
+            name = base if base not in names.values() else f"{base}{sum(1 for n in names.values() if n.startswith(base)) + 1}"
+            names[(base, literal)] = name
+            lets[name] = literal
+    if not lets:
+        return text
+
+    def replace(match):
+        key = ("role" if match.group(2) == "role" else "image", match.group(3))
+        return f"{match.group(1)}{match.group(2)} = {names[key]}" if key in names else match.group(0)
+
+    header = "".join(f"let {name} = {literal}\n" for name, literal in lets.items()) + "\n"
+    return header + _REPEATABLE.sub(replace, text)
+
+
+def _default_pipeline_name(data: dict) -> Optional[str]:
+    """The pipeline name in the SDK's default output paths, when there are some."""
+    found = re.search(r'"Values": \["s3:/", "[^"]+", "([A-Za-z0-9-]+)"', json.dumps(data))
+    return found.group(1) if found else None
 
 
 def _default_bucket(data: dict) -> Optional[str]:
@@ -528,6 +580,73 @@ def _generic(kind_name):
     return read
 
 
+def _channels(writer, channels) -> List[str]:
+    out = []
+    for channel in channels:
+        source = channel.get("DataSource", {}).get("S3DataSource", {})
+        fields = [f"s3_data = {writer.values.value(source.get('S3Uri'))}"]
+        for key, field, default in (("S3DataType", "s3_data_type", "S3Prefix"),
+                                    ("S3DataDistributionType", "distribution", "FullyReplicated")):
+            if source.get(key, default) != default:
+                fields.append(f"{field} = {writer.values.value(source[key])}")
+        for key, field in (("ContentType", "content_type"), ("InputMode", "input_mode")):
+            if key in channel:
+                fields.append(f"{field} = {writer.values.value(channel[key])}")
+        name = channel.get("ChannelName", "training")
+        head = f"input {name}"
+        out.append(f"{head} = {fields[0][len('s3_data = '):]}" if len(fields) == 1 else
+                   f"{head} {{ {', '.join(fields)} }}")
+    return out
+
+
+def _number_text(values: _Values, value, data: Optional[dict] = None) -> str:
+    """A range bound: the SDK writes numbers as strings (`str(0.01)`) and a number parameter
+    as `Join("", [P])`; read them back as the numbers and parameters they were."""
+    join = value.get("Std:Join") if isinstance(value, dict) else None
+    if isinstance(join, dict) and join.get("On") == "" and isinstance(join.get("Values"), list) \
+            and len(join["Values"]) == 1 and isinstance(join["Values"][0], dict):
+        path = join["Values"][0].get("Get", "")
+        types = {p.get("Name"): p.get("Type", "String") for p in (data or {}).get("Parameters", []) or []}
+        if path.startswith("Parameters.") and types.get(path[len("Parameters."):], "String") != "String":
+            return values.value(join["Values"][0])
+    if isinstance(value, str):
+        for convert in (int, float):
+            try:
+                number = convert(value)
+            except ValueError:
+                continue
+            if str(number) == value and number == number and abs(number) != float("inf"):
+                return value
+    return values.value(value)
+
+
+def _tuning(writer, step):
+    args = step["Arguments"]
+    values = writer.values
+    definition = args.get("TrainingJobDefinition", {})
+    members = _fields(writer, "tuning", args, skip=("hyperparameters", "output_path"))
+    output = definition.get("OutputDataConfig", {}).get("S3OutputPath")
+    if output is not None and output != f"s3://{_default_bucket(writer.data)}/":
+        members.append(f"output_path = {values.value(output)}")
+    if definition.get("StaticHyperParameters"):
+        members.append(f"hyperparameters = {values.value(definition['StaticHyperParameters'])}")
+    ranges = args.get("HyperParameterTuningJobConfig", {}).get("ParameterRanges", {})
+    entries = []
+    for key, function in (("ContinuousParameterRanges", "continuous"), ("CategoricalParameterRanges", "categorical"),
+                          ("IntegerParameterRanges", "integer")):
+        for item in ranges.get(key, []):
+            if function == "categorical":
+                entries.append(f"{_key(item['Name'])}: categorical({values.value(item['Values'])})")
+            else:
+                extra = f", {values.value(item['ScalingType'])}" if item.get("ScalingType", "Auto") != "Auto" else ""
+                entries.append(f"{_key(item['Name'])}: {function}({_number_text(values, item['MinValue'], writer.data)}, "
+                               f"{_number_text(values, item['MaxValue'], writer.data)}{extra})")
+    if entries:
+        members.append("hyperparameter_ranges = { " + ", ".join(entries) + " }")
+    members += _channels(writer, definition.get("InputDataConfig", []))
+    return "tuning", members
+
+
 def _training(writer, step):
     args = step["Arguments"]
     members = _fields(writer, "training", args, skip=("hyperparameters", "output_path", "disable_profiler"))
@@ -539,20 +658,7 @@ def _training(writer, step):
         members.append("disable_profiler = true")
     if args.get("HyperParameters"):
         members.append(f"hyperparameters = {writer.values.value(args['HyperParameters'])}")
-    for channel in args.get("InputDataConfig", []):
-        source = channel.get("DataSource", {}).get("S3DataSource", {})
-        fields = [f"s3_data = {writer.values.value(source.get('S3Uri'))}"]
-        for key, field, default in (("S3DataType", "s3_data_type", "S3Prefix"),
-                                    ("S3DataDistributionType", "distribution", "FullyReplicated")):
-            if source.get(key, default) != default:
-                fields.append(f"{field} = {writer.values.value(source[key])}")
-        for key, field in (("ContentType", "content_type"), ("InputMode", "input_mode")):
-            if key in channel:
-                fields.append(f"{field} = {writer.values.value(channel[key])}")
-        name = channel.get("ChannelName", "training")
-        head = f"input {_key(name) if _NAME.fullmatch(name) else name}"
-        members.append(f"{head} = {fields[0][len('s3_data = '):]}" if len(fields) == 1 else
-                       f"{head} {{ {', '.join(fields)} }}")
+    members += _channels(writer, args.get("InputDataConfig", []))
     return "training", members
 
 
@@ -572,24 +678,62 @@ def _processing(writer, step):
         name = item.get("InputName", "")
         head = "input" if name == f"input-{n}" else f"input {name}"
         members.append(f"{head} {{ {', '.join(fields)} }}")
-    default = f"s3://{_default_bucket(writer.data)}/"
     for item in args.get("ProcessingOutputConfig", {}).get("Outputs", []):
         out = item.get("S3Output", {})
         fields = [f"source = {values.value(out.get('LocalPath'))}"]
         uri = out.get("S3Uri")
-        if not (isinstance(uri, dict) and "Std:Join" in uri and uri["Std:Join"].get("Values", [None])[0] == "s3:/"):
+        default_uri = {"Std:Join": {"On": "/", "Values": [
+            "s3:/", _default_bucket(writer.data), writer.name, {"Get": "Execution.PipelineExecutionId"},
+            step["Name"], "output", item.get("OutputName")]}}
+        if uri != default_uri:
             fields.append(f"destination = {values.value(uri)}")
         if out.get("S3UploadMode", "EndOfJob") != "EndOfJob":
             fields.append(f"s3_upload_mode = {values.value(out['S3UploadMode'])}")
         members.append(f"output {item.get('OutputName')} {{ {', '.join(fields)} }}")
-    del default
+    network = args.get("NetworkConfig")
+    if isinstance(network, dict):
+        fields = []
+        for key, field in (("EnableNetworkIsolation", "enable_network_isolation"),
+                           ("EnableInterContainerTrafficEncryption", "encrypt_inter_container_traffic")):
+            if key in network:
+                fields.append(f"{field}: {values.value(network[key])}")
+        vpc = network.get("VpcConfig", {})
+        for key, field in (("SecurityGroupIds", "security_group_ids"), ("Subnets", "subnets")):
+            if key in vpc:
+                fields.append(f"{field}: {values.value(vpc[key])}")
+        members.append("network_config = { " + ", ".join(fields) + " }")
     for file in step.get("PropertyFiles", []):
         members.append(f"property_file {file.get('PropertyFileName')} {{ output_name = "
                        f"{values.value(file.get('OutputName'))}, path = {values.value(file.get('FilePath'))} }}")
     return "processing", members
 
 
-_KINDS = {"Fail": _fail, "Condition": _condition, "Training": _training, "Processing": _processing}
-for _type, _kind in (("Transform", "transform"), ("Tuning", "tuning"),
-                     ("Model", "model"), ("RegisterModel", "register_model"), ("EMR", "emr")):
+def _callout(kind_name, key, field):
+    def read(writer, step):
+        values = writer.values
+        members = [f"{field} = {values.value(step[key])}"]
+        if step.get("Arguments"):
+            members.append(f"inputs = {values.value(step['Arguments'])}")
+        for output in step.get("OutputParameters", []):
+            members.append(f"output {output['OutputName']}: {output['OutputType']}")
+        return kind_name, members
+    return read
+
+
+def _emr(writer, step):
+    args = step["Arguments"]
+    members = _fields(writer, "emr", args, skip=("jar", "args", "main_class", "properties"))
+    jar = args.get("StepConfig", {}).get("HadoopJarStep", {})
+    fields = [f"{field} = {writer.values.value(jar[key])}" for key, field in
+              (("Jar", "jar"), ("Args", "args"), ("MainClass", "main_class"), ("Properties", "properties")) if key in jar]
+    members.append("step_config { " + ", ".join(fields) + " }")
+    return "emr", members
+
+
+_KINDS = {"Fail": _fail, "Condition": _condition, "Training": _training, "Processing": _processing,
+          "Tuning": _tuning,
+          "Lambda": _callout("lambda", "FunctionArn", "function_arn"),
+          "Callback": _callout("callback", "SqsQueueUrl", "sqs_queue_url"), "EMR": _emr}
+for _type, _kind in (("Transform", "transform"),
+                     ("Model", "model"), ("RegisterModel", "register_model")):
     _KINDS[_type] = _generic(_kind)
