@@ -92,11 +92,15 @@ def test_the_cli_writes_nothing_on_bad_input(tmp_path):
     out = tmp_path / "out.pipe"
     run = pipedsl("import", bad, "-o", out)
     assert run.returncode == 1 and "error[E0603]" in run.stderr and not out.exists()
-    good = tmp_path / "my-pipeline.json"
+    good = tmp_path / "churn.json"
     good.write_text(dsl.transpile(open("examples/churn.pipe").read()))
     run = pipedsl("import", good, "-o", out)
-    assert run.returncode == 0 and "\npipeline my-pipeline {\n" in out.read_text()  # the file's stem
-    assert "\npipeline Imported {\n" in pipedsl("import", "-", stdin=good.read_text()).stdout
+    # the name the SDK's default paths were built with (needed to give them back), else the stem
+    assert run.returncode == 0 and "\npipeline ChurnPipeline {\n" in out.read_text()
+    plain = tmp_path / "my-pipeline.json"
+    plain.write_text(dsl.transpile(open("examples/experiment-none.pipe").read()))
+    assert pipedsl("import", plain).stdout.startswith("pipeline my-pipeline {")
+    assert pipedsl("import", "-", stdin=plain.read_text()).stdout.startswith("pipeline Imported {")
     named = pipedsl("import", "-", "--name", "Churn", stdin=good.read_text()).stdout
     assert "\npipeline Churn {\n" in named
 
