@@ -147,14 +147,21 @@ def _transpile(args, registry, streams: Streams) -> int:
             streams.err(exc.render(colour=use_colour(sys.stderr)))
             streams.err(_summary(exc.diagnostics, name))
         return 1
-    if args.output:
+    return _deliver(args.output, output, streams)
+
+
+def _deliver(path: Optional[str], text: str, streams: Streams) -> int:
+    """`text` to `path` (written safely, see dsl.output) or to stdout; the exit status."""
+    from .diagnostics import visible
+
+    if path:
         try:
-            write_file(args.output, output)
+            write_file(path, text)
         except OutputError as exc:
             streams.err(f"pipedsl: error: {visible(str(exc))}\n")
             return 2
         return 0
-    streams.out(output)
+    streams.out(text)
     return 0
 
 
@@ -241,15 +248,7 @@ def _import(args, registry, streams: Streams) -> int:
         streams.err(exc.render(shown))
         streams.err(f"pipedsl: {shown} not imported\n")
         return 1
-    if args.output:
-        try:
-            write_file(args.output, pipe)
-        except OutputError as exc:
-            streams.err(f"pipedsl: error: {visible(str(exc))}\n")
-            return 2
-        return 0
-    streams.out(pipe)
-    return 0
+    return _deliver(args.output, pipe, streams)
 
 
 _COMMANDS = {"transpile": _transpile, "check": _check, "fmt": _fmt, "import": _import}

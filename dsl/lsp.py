@@ -166,6 +166,18 @@ def _kind_in(blocks: List[str]):
     return None, None
 
 
+def _fields_here(kind, member: Optional[str]) -> Dict[str, Field]:
+    """The fields that can be set where the cursor is: a member block's, or the step's own
+    (the envelope's and the kind's)."""
+    if member is not None:  # inside `input x { ... }` and the like
+        word = member.split()[0] if member.split() else ""
+        key = word if word in ("input", "output", "property_file") else f"block:{word}"
+        return dict(kind.member_fields.get(key, {}))
+    fields = dict(ENVELOPE_FIELDS)
+    fields.update(kind.fields)
+    return fields
+
+
 def _field_item(name: str, field: Field, kind_name: str = "") -> lsp.CompletionItem:
     return lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Field, detail=_field_detail(field),
                               documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown,
@@ -265,13 +277,8 @@ def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.Completi
     kind, member = _kind_in(enclosing_blocks(before))
     at_member_start = re.fullmatch(r"\s*[A-Za-z_]*", prefix) is not None
     if kind is not None and at_member_start:
-        if member is not None:  # inside `input x { ... }` and the like
-            word = member.split()[0] if member.split() else ""
-            key = word if word in ("input", "output", "property_file") else f"block:{word}"
-            fields = dict(kind.member_fields.get(key, {}))
-        else:
-            fields = dict(ENVELOPE_FIELDS)
-            fields.update(kind.fields)
+        fields = _fields_here(kind, member)
+        if member is None:
             members = sorted(m for m in kind.members if not m.startswith("block:")) + (["retry"] if kind.retry else [])
             for m in members:
                 items.append(lsp.CompletionItem(label=m, kind=lsp.CompletionItemKind.Keyword,
@@ -324,13 +331,7 @@ def hover(ls: LanguageServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
     before = "\n".join(lines[: line - 1] + [source[: column - 1]])
     kind, member = _kind_in(enclosing_blocks(before))
     if kind is not None and re.match(rf"\s*{re.escape(word)}\s*=", source):
-        if member is not None:
-            word_of_member = member.split()[0] if member.split() else ""
-            key = word_of_member if word_of_member in ("input", "output", "property_file") else f"block:{word_of_member}"
-            fields = dict(kind.member_fields.get(key, {}))
-        else:
-            fields = dict(ENVELOPE_FIELDS)
-            fields.update(kind.fields)
+        fields = _fields_here(kind, member)
         if word in fields:
             return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown,
                                                         value=_field_markdown(word, fields[word], kind.name)))

@@ -226,28 +226,24 @@ class DocsContext:
         return self.quoted(expr)
 
     def short_condition(self, cond) -> str:
-        if isinstance(cond, ir.RawCond):
-            return "a JSON condition"
-        if isinstance(cond, ir.Compare):
-            return f"{self.short(cond.left)} {OPERATORS[cond.op]} {self.short(cond.right)}"
-        if isinstance(cond, ir.InCond):
-            return f"{self.short(cond.value)} {'not in' if cond.negated else 'in'} {self.text(cond.values)}"
-        if isinstance(cond, ir.NotCond):
-            return f"not ({self.short_condition(cond.condition)})"
-        joiner = " or " if isinstance(cond, ir.OrCond) else " and "
-        return joiner.join(f"({self.short_condition(c)})" for c in cond.conditions)
+        """A condition in a few words (the flowchart's diamond)."""
+        return self.condition(cond, self.short, "a JSON condition")
 
-    def condition(self, cond) -> str:
+    def condition(self, cond, say=None, raw_words=None) -> str:
+        """A condition as a reader says it; `say` renders its values (quoted by default)."""
+        say = say or self.quoted
         if isinstance(cond, ir.RawCond):
+            if raw_words:
+                return raw_words
             return f"condition {self.text(cond.value.args[0].value)}" if isinstance(cond.value, ir.Call) else "?"
         if isinstance(cond, ir.Compare):
-            return f"{self.quoted(cond.left)} {OPERATORS[cond.op]} {self.quoted(cond.right)}"
+            return f"{say(cond.left)} {OPERATORS[cond.op]} {say(cond.right)}"
         if isinstance(cond, ir.InCond):
-            return f"{self.quoted(cond.value)} {'not in' if cond.negated else 'in'} {self.text(cond.values)}"
+            return f"{say(cond.value)} {'not in' if cond.negated else 'in'} {self.text(cond.values)}"
         if isinstance(cond, ir.NotCond):
-            return f"not ({self.condition(cond.condition)})"
+            return f"not ({self.condition(cond.condition, say, raw_words)})"
         joiner = " or " if isinstance(cond, ir.OrCond) else " and "
-        return joiner.join(f"({self.condition(c)})" for c in cond.conditions)
+        return joiner.join(f"({self.condition(c, say, raw_words)})" for c in cond.conditions)
 
 
 def data_flows(program) -> Dict[str, Dict[str, List[str]]]:
