@@ -21,7 +21,8 @@ from .program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, NOT_LITERAL, r
 PIPELINE_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}")
 STEP_OR_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 EXPERIMENT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}")
-PIPELINE_ATTRIBUTES = {"description": "string", "default_bucket": "string"}
+# the pipeline's own attributes; `role` is the IAM role `pipedsl deploy` gives the pipeline
+PIPELINE_ATTRIBUTES = {"description": "string", "default_bucket": "string", "role": "string"}
 EXPERIMENT_ATTRIBUTES = ("name", "trial")
 STEP_EXCEPTIONS = ("Step.SERVICE_FAULT", "Step.THROTTLING")
 JOB_EXCEPTIONS = ("SageMaker.JOB_INTERNAL_ERROR", "SageMaker.CAPACITY_ERROR", "SageMaker.RESOURCE_LIMIT")
@@ -239,12 +240,16 @@ class Checker:
                 self.add(error("E0106", f"unknown pipeline attribute `{attribute.name}`",
                                attribute.name_span, "unknown attribute",
                                did_you_mean(attribute.name, PIPELINE_ATTRIBUTES)
-                               or "pipeline attributes are `description` and `default_bucket`"))
+                               or "pipeline attributes are " + ", ".join(f"`{a}`" for a in PIPELINE_ATTRIBUTES)))
                 continue
             self.value(attribute.value)
             if self.program.literal(attribute.value) is None or self.type_of(attribute.value) != "string":
                 self.add(error("E0304", f"`{attribute.name}` must be a literal string",
                                self._span_of(attribute.value), "not a literal string"))
+            elif attribute.name == "role" and not re.fullmatch(r"arn:aws[a-z-]*:iam::\d{12}:role/\S+",
+                                                               self.program.literal(attribute.value)):
+                self.add(error("E0304", "`role` must be an IAM role ARN", self._span_of(attribute.value),
+                               "not a role ARN", 'e.g. "arn:aws:iam::123456789012:role/SageMakerRole"'))
 
     def check_lets(self):
         lets = self.program.file.lets + self.program.pipeline.lets

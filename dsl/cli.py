@@ -70,16 +70,64 @@ def _parser() -> argparse.ArgumentParser:
                                      description="Write a .pipe file (canonical layout) that transpiles back to "
                                                  "the same definition JSON, key order included.")
     import_cmd.add_argument("file", nargs="?", default="-", help="the definition JSON (default: - for standard input)")
+    import_cmd.add_argument("--pipeline", metavar="NAME", help="read the definition of a deployed pipeline (boto3)")
+    import_cmd.add_argument("--execution", metavar="ARN", help="read the definition an execution ran (boto3)")
+    _aws_options(import_cmd)
     import_cmd.add_argument("-o", "--output", metavar="OUT", help="write to OUT (atomically) instead of stdout")
     import_cmd.add_argument("--name", default=None,
                             help="the pipeline's name (a definition does not hold it; default: the name in the SDK's "
                                  "default S3 paths if any, else the file's stem)")
+
+    deploy_cmd = commands.add_parser("deploy", help="create or update the pipeline in SageMaker",
+                                     description="Check and transpile FILE, then create the pipeline, or update it "
+                                                 "when its definition, role, description or parallelism differ.")
+    deploy_cmd.add_argument("file")
+    deploy_cmd.add_argument("--role", help="the pipeline's IAM role ARN (default: the pipeline's `role`)")
+    deploy_cmd.add_argument("--description", help="the pipeline's description (default: its `description`)")
+    deploy_cmd.add_argument("--tag", action="append", default=[], type=_key_value, metavar="K=V",
+                            help="a tag of a new pipeline (repeatable)")
+    deploy_cmd.add_argument("--parallelism", type=int, metavar="N", help="at most N steps at once")
+    deploy_cmd.add_argument("--dry-run", action="store_true", help="say what would be done; call no write API")
+    deploy_cmd.add_argument("--yes", action="store_true", help="update without asking")
+    _aws_options(deploy_cmd)
+
+    diff_cmd = commands.add_parser("diff", help="the deployed definition against the file's",
+                                   description="Unified diff of the deployed definition (or an execution's) and "
+                                               "FILE's. Exit 0 same, 1 different, 2 trouble.")
+    diff_cmd.add_argument("file")
+    diff_cmd.add_argument("--execution", metavar="ARN", help="compare with the definition this execution ran")
+    _aws_options(diff_cmd)
+
+    run_cmd = commands.add_parser("run", help="start an execution of the deployed pipeline",
+                                  description="Start an execution with parameters checked against FILE; refuses "
+                                              "when the deployed definition differs from FILE.")
+    run_cmd.add_argument("file")
+    run_cmd.add_argument("--param", action="append", default=[], type=_key_value, metavar="K=V",
+                         help="a parameter value (repeatable)")
+    run_cmd.add_argument("--wait", action="store_true", help="follow the execution to its end (exit 0 Succeeded)")
+    run_cmd.add_argument("--timeout", type=float, metavar="S", help="with --wait: give up after S seconds")
+    run_cmd.add_argument("--allow-drift", action="store_true", help="run even if the deployed definition differs")
+    _aws_options(run_cmd)
 
     commands.add_parser("lsp", help="run the language server on stdio (needs pipedsl[lsp])",
                         description="Run the .pipe language server over stdio, for editors.")
     commands.add_parser("emitters", help="list the installed emitters",
                         description="List every installed emitter with a one-line description.")
     return parser
+
+
+def _aws_options(command):
+    group = command.add_argument_group("AWS")
+    group.add_argument("--region", help="the AWS region (default: the usual configuration)")
+    group.add_argument("--profile", help="the AWS profile")
+    group.add_argument("--endpoint-url", help="another SageMaker endpoint (a test server; also AWS_ENDPOINT_URL)")
+
+
+def _key_value(text: str):
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected K=V, not {text!r}")
+    key, value = text.split("=", 1)
+    return key.strip(), value
 
 
 class _Unreadable(Exception):
@@ -228,22 +276,33 @@ def _import(args, registry, streams: Streams) -> int:
     from .diagnostics import visible
     from .importer import ImportError_, import_definition
 
+    remote_name = None
     try:
-        if args.file == "-":
+        if args.pipeline or args.execution:
+            from .aws import AwsProblem, fetch_definition
+
+            try:
+                text, remote_name = fetch_definition(args)
+            except AwsProblem as problem:
+                streams.err(f"pipedsl: error: {visible(str(problem))}\n")
+                return problem.status
+            shown = args.pipeline or args.execution
+        elif args.file == "-":
             if sys.stdin is None:
                 raise _Unreadable("cannot read standard input: it is closed")
             data, shown = sys.stdin.buffer.read(), "<stdin>"
+            text = data.decode("utf-8-sig")
         else:
             with open(args.file, "rb") as handle:
                 data, shown = handle.read(), args.file
-        text = data.decode("utf-8-sig")
+            text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError, _Unreadable) as exc:
         streams.err(f"pipedsl: error: cannot read {args.file}: {visible(str(exc))}\n")
         return 2
     stem = ("Imported" if args.file == "-" else
             re.sub(r"[^A-Za-z0-9-]+", "-", os.path.splitext(os.path.basename(args.file))[0]).strip("-") or "Imported")
     try:
-        pipe = import_definition(text, name=args.name, fallback_name=stem)
+        pipe = import_definition(text, name=args.name or remote_name, fallback_name=stem)
     except ImportError_ as exc:
         streams.err(exc.render(shown))
         streams.err(f"pipedsl: {shown} not imported\n")
@@ -251,7 +310,38 @@ def _import(args, registry, streams: Streams) -> int:
     return _deliver(args.output, pipe, streams)
 
 
-_COMMANDS = {"transpile": _transpile, "check": _check, "fmt": _fmt, "import": _import}
+def _aws(args, registry, streams: Streams) -> int:
+    """deploy, diff and run: the file checked and transpiled first (any error: nothing called)."""
+    from .api import PipeError, analyse, transpile
+    from .diagnostics import visible
+
+    try:
+        text, name = _read(args.file)
+    except _Unreadable as exc:
+        streams.err(f"pipedsl: error: {visible(str(exc))}\n")
+        return 2
+    try:
+        definition = transpile(text, filename=name, compact=True, registry=registry)
+    except PipeError as exc:
+        streams.err(exc.render(colour=use_colour(sys.stderr)))
+        streams.err(_summary(exc.diagnostics, name))
+        return 1
+    program, _ = analyse(text, name, registry)
+    from . import aws
+
+    try:
+        if args.command == "deploy":
+            return aws.deploy(args, program, definition, streams, aws.interactive_confirm)
+        if args.command == "diff":
+            return aws.diff(args, program, definition, streams)
+        return aws.run(args, program, definition, streams, aws.interactive_confirm)
+    except aws.AwsProblem as problem:
+        streams.err(f"pipedsl: error: {visible(str(problem))}\n")
+        return 2 if args.command == "diff" else problem.status  # diff: 1 means "different"
+
+
+_COMMANDS = {"transpile": _transpile, "check": _check, "fmt": _fmt, "import": _import,
+             "deploy": _aws, "diff": _aws, "run": _aws}
 
 
 def main(argv: Optional[List[str]] = None) -> int:

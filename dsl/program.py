@@ -256,6 +256,13 @@ class Program:
         return value if isinstance(value, str) else None
 
     @property
+    def role(self) -> Optional[str]:
+        """The pipeline's own IAM role (`role = "arn:..."`, used by `pipedsl deploy`)."""
+        attribute = self.pipeline.attribute("role")
+        value = self.literal(attribute.value) if attribute else None
+        return value if isinstance(value, str) else None
+
+    @property
     def description(self) -> Optional[str]:
         attribute = self.pipeline.attribute("description")
         value = self.literal(attribute.value) if attribute else None

@@ -1,0 +1,353 @@
+"""`pipedsl deploy`, `diff`, `run` and `import --pipeline/--execution`: the `.pipe` file against
+SageMaker, through boto3 (imported only by these commands).
+
+Credentials, region and profile are found the usual way (`--region`, `--profile`,
+`--endpoint-url` or `AWS_ENDPOINT_URL` for a test server), with botocore's standard retry
+mode. Every AWS problem is one line: exit 2 for configuration (no credentials, no region, no
+endpoint), 1 for refusals (access denied, throttling, a missing pipeline).
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import sys
+import time
+from typing import Dict, List, Optional, Tuple
+
+from .diagnostics import did_you_mean
+
+DEFINITION_LIMIT = 100 * 1000  # bytes: larger definitions go through S3, as the SDK sends them
+TERMINAL = {"Succeeded", "Failed", "Stopped"}
+
+
+class AwsProblem(Exception):
+    """One line for the user, and the exit status."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+def client(args, service: str = "sagemaker"):
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ProfileNotFound
+
+    try:
+        session = boto3.Session(profile_name=getattr(args, "profile", None),
+                                region_name=getattr(args, "region", None) or None)
+        if not session.region_name:  # unset, or set to "" (which boto3 would turn into a bad host name)
+            raise AwsProblem("no AWS region: pass --region or set AWS_REGION (or a profile's region)", 2)
+        endpoint = getattr(args, "endpoint_url", None) or os.environ.get("AWS_ENDPOINT_URL") or None
+        return session.client(service, endpoint_url=endpoint, config=Config(retries={"mode": "standard"}))
+    except ProfileNotFound as exc:
+        raise AwsProblem(f"AWS profile not found: {exc}", 2) from None
+    except BotoCoreError as exc:
+        raise AwsProblem(_botocore_words(exc), 2) from None
+    except ValueError as exc:  # e.g. an endpoint URL boto3 cannot use
+        raise AwsProblem(f"AWS configuration: {exc}", 2) from None
+
+
+def _botocore_words(exc) -> str:
+    name = type(exc).__name__
+    if name == "NoRegionError":
+        return "no AWS region: pass --region or set AWS_REGION (or a profile's region)"
+    if name in ("NoCredentialsError", "PartialCredentialsError"):
+        return "no AWS credentials: configure them (aws configure, AWS_PROFILE, environment) or pass --profile"
+    if name == "EndpointConnectionError":
+        return f"cannot reach the AWS endpoint: {exc}"
+    return f"AWS: {exc}"
+
+
+def call(function, **kwargs):
+    """A boto3 call whose errors become AwsProblem."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return function(**kwargs)
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        code, message = error.get("Code", ""), error.get("Message", str(exc))
+        if code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation"):
+            raise AwsProblem(f"access denied: {message}", 1) from None
+        if code in ("Throttling", "ThrottlingException", "TooManyRequestsException"):
+            raise AwsProblem(f"throttled by AWS (retried): {message}", 1) from None
+        if code in ("ResourceNotFound", "ResourceNotFoundException") or (
+                code == "ValidationException" and any(words in message.lower() for words in (
+                    "does not exist", "not found", "could not find"))):
+            raise NotFound(message) from None
+        raise AwsProblem(f"{code}: {message}", 1) from None
+    except BotoCoreError as exc:
+        raise AwsProblem(_botocore_words(exc), 2) from None
+
+
+class NotFound(AwsProblem):
+    def __init__(self, message: str):
+        super().__init__(message, 1)
+
+
+# --- deployed state ------------------------------------------------------------------------
+
+def deployed(sm, name: str) -> Optional[dict]:
+    """`describe_pipeline` of `name`, or None when there is no such pipeline (AWS answers
+    ResourceNotFound; some servers, moto among them, a ValidationException)."""
+    try:
+        return call(sm.describe_pipeline, PipelineName=name)
+    except NotFound:
+        return None
+
+
+def _indented(definition: str) -> str:
+    return json.dumps(json.loads(definition), indent=2, ensure_ascii=False) + "\n"
+
+
+def definition_diff(old: str, new: str, old_name: str, new_name: str) -> str:
+    return "".join(difflib.unified_diff(_indented(old).splitlines(True), _indented(new).splitlines(True),
+                                        old_name, new_name))
+
+
+# --- deploy --------------------------------------------------------------------------------
+
+def deploy(args, program, definition: str, streams, confirm) -> int:
+    sm = client(args)
+    name = program.name
+    role = args.role or program.role
+    if not role:
+        raise AwsProblem("no role: pass --role ARN or set `role = \"arn:...\"` in the pipeline", 2)
+    description = args.description if args.description is not None else program.description
+    current = deployed(sm, name)
+    wanted = {"definition": json.loads(definition), "role": role, "description": description or None,
+              "parallelism": args.parallelism}
+    request = {"PipelineName": name, "RoleArn": role}
+    if description:
+        request["PipelineDescription"] = description
+    if args.parallelism is not None:
+        request["ParallelismConfiguration"] = {"MaxParallelExecutionSteps": args.parallelism}
+    if len(definition.encode("utf-8")) > DEFINITION_LIMIT:
+        bucket = program.default_bucket
+        if not bucket:
+            raise AwsProblem("the definition is over 100 KB and goes through S3: set `default_bucket`", 2)
+        key = f"{name}/definition.json"
+        request["PipelineDefinitionS3Location"] = {"Bucket": bucket, "ObjectKey": key}
+        upload = (bucket, key)
+    else:
+        request["PipelineDefinition"] = definition
+        upload = None
+    if current is None:
+        if args.dry_run:
+            streams.out(f"would create {name}\n")
+            return 0
+        _upload(args, upload, definition)
+        tags = [{"Key": k, "Value": v} for k, v in args.tag]
+        response = call(sm.create_pipeline, **request, **({"Tags": tags} if tags else {}))
+        streams.out(f"created {response['PipelineArn']}\n")
+        return 0
+    have = {"definition": json.loads(current.get("PipelineDefinition") or "{}"), "role": current.get("RoleArn"),
+            "description": current.get("PipelineDescription") or None,
+            "parallelism": (current.get("ParallelismConfiguration") or {}).get("MaxParallelExecutionSteps")}
+    if args.parallelism is None:
+        have["parallelism"] = None
+    changes = [key for key in wanted if wanted[key] != have[key]]
+    arn = current["PipelineArn"]
+    if not changes:
+        streams.out(f"unchanged {arn}\n")
+        return 0
+    summary = [f"{name}: {', '.join(changes)} would change"]
+    if "definition" in changes:
+        summary.append(definition_diff(json.dumps(have["definition"]), definition, "deployed", "file").rstrip("\n"))
+    streams.out("\n".join(summary) + "\n")
+    if args.dry_run:
+        streams.out(f"would update {arn}\n")
+        return 0
+    if not args.yes and not confirm(f"Update {name}? [y/N] "):
+        streams.out("not updated\n")
+        return 1
+    _upload(args, upload, definition)
+    response = call(sm.update_pipeline, **request)
+    streams.out(f"updated {response.get('PipelineArn', arn)}\n")
+    return 0
+
+
+def _upload(args, upload, definition: str):
+    if upload is None:
+        return
+    s3 = client(args, "s3")
+    call(s3.put_object, Bucket=upload[0], Key=upload[1], Body=definition.encode("utf-8"))
+
+
+# --- diff ----------------------------------------------------------------------------------
+
+def diff(args, program, definition: str, streams) -> int:
+    sm = client(args)
+    if args.execution:
+        other = call(sm.describe_pipeline_definition_for_execution, PipelineExecutionArn=args.execution)
+        label = args.execution
+    else:
+        other = deployed(sm, program.name)
+        if other is None:
+            raise AwsProblem(f"no pipeline {program.name!r} is deployed", 1)
+        label = f"deployed {program.name}"
+    text = definition_diff(other["PipelineDefinition"], definition, label, "file")
+    if text:
+        streams.out(text)
+        return 1
+    return 0
+
+
+# --- run -----------------------------------------------------------------------------------
+
+def parameters(program, given: List[Tuple[str, str]]) -> Dict[str, str]:
+    """The `--param K=V` values checked against the file's parameters (names, types, enum
+    values), as SageMaker takes them (strings); AwsProblem (exit 2) before any call."""
+    declared = program.params
+    out = {}
+    for key, value in given:
+        param = declared.get(key)
+        if param is None:
+            hint = did_you_mean(key, declared)
+            raise AwsProblem(f"unknown parameter {key!r}" + (f"; {hint}" if hint else
+                             f" (parameters: {', '.join(declared) or 'none'})"), 2)
+        kind = param.type
+        try:
+            if kind == "Integer":
+                int(value)
+            elif kind == "Float":
+                float(value)
+            elif kind == "Boolean" and value.lower() not in ("true", "false"):
+                raise ValueError(value)
+        except ValueError:
+            raise AwsProblem(f"parameter {key!r} is {kind}, and {value!r} is not one", 2) from None
+        enum = program.literal(param.enum) if param.enum is not None else None
+        if enum and value not in enum:
+            hint = did_you_mean(value, enum)
+            raise AwsProblem(f"parameter {key!r} takes one of {', '.join(map(repr, enum))}, not {value!r}"
+                             + (f"; {hint}" if hint else ""), 2)
+        out[key] = value.lower() if kind == "Boolean" else value
+    return out
+
+
+def run(args, program, definition: str, streams, confirm) -> int:
+    values = parameters(program, args.param)
+    sm = client(args)
+    current = deployed(sm, program.name)
+    if current is None:
+        raise AwsProblem(f"no pipeline {program.name!r} is deployed: run `pipedsl deploy` first", 1)
+    if json.loads(current.get("PipelineDefinition") or "{}") != json.loads(definition) and not args.allow_drift:
+        raise AwsProblem(f"the deployed {program.name!r} differs from the file: deploy it, see `pipedsl diff`, "
+                         "or pass --allow-drift", 1)
+    response = call(sm.start_pipeline_execution, PipelineName=program.name,
+                    PipelineParameters=[{"Name": k, "Value": v} for k, v in values.items()])
+    arn = response["PipelineExecutionArn"]
+    streams.out(f"started {arn}\n")
+    experiment, run_group = recorded_in(program, arn, values)
+    if experiment is None:
+        streams.out("experiment tracking: off\n")
+    else:
+        streams.out(f"experiment: {experiment}\nrun group: {run_group}\n")
+    if not args.wait:
+        return 0
+    return wait(sm, arn, streams, args.timeout, confirm)
+
+
+def recorded_in(program, arn: str, values: Dict[str, str]) -> Tuple[Optional[str], Optional[str]]:
+    """The experiment and run group (trial) an execution is recorded in: the pipeline's
+    experiment settings with the real pipeline name, execution ID and parameter values."""
+    exp = program.pipeline.experiment
+    if exp is not None and exp.none:
+        return None, None
+    execution_id = arn.rsplit("/", 1)[-1]
+    known = {"Execution.PipelineName": program.name, "Execution.PipelineExecutionId": execution_id,
+             "Execution.PipelineExecutionArn": arn}
+    for param in program.pipeline.params:
+        default = program.literal(param.default) if param.default is not None else None
+        known[f"Parameters.{param.name}"] = values.get(param.name, "" if default is None else str(default))
+    from dsl.plugins.json_emitter import JsonContext
+
+    config = JsonContext(program).experiment()
+
+    def resolve(value) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict) and "Get" in value:
+            return known.get(value["Get"], f"<{value['Get']}>")
+        if isinstance(value, dict) and "Std:Join" in value:
+            join = value["Std:Join"]
+            return str(join.get("On", "")).join(resolve(v) for v in join.get("Values", []))
+        return json.dumps(value)
+
+    return resolve(config["ExperimentName"]), resolve(config["TrialName"])
+
+
+def wait(sm, arn: str, streams, timeout: Optional[float], confirm, poll: float = 5.0) -> int:
+    """Follow an execution to its end: step progress as plain lines (a line when a step
+    changes); 0 on Succeeded, 1 on Failed/Stopped (with the failed steps' reasons) or time out.
+    Ctrl-C asks whether to stop the execution."""
+    start, seen = time.monotonic(), {}
+    while True:
+        try:
+            status = call(sm.describe_pipeline_execution, PipelineExecutionArn=arn)
+            steps = _steps(sm, arn)
+            for step in steps:
+                name, state = step.get("StepName"), step.get("StepStatus")
+                if seen.get(name) != state:
+                    seen[name] = state
+                    streams.out(f"  {name}: {state}\n")
+            state = status.get("PipelineExecutionStatus")
+            if state in TERMINAL:
+                streams.out(f"{state} {arn}\n")
+                if state == "Succeeded":
+                    return 0
+                for step in steps:
+                    if step.get("StepStatus") in ("Failed", "Stopped") and step.get("FailureReason"):
+                        streams.out(f"  {step['StepName']} failed: {step['FailureReason']}\n")
+                if status.get("FailureReason"):
+                    streams.out(f"  reason: {status['FailureReason']}\n")
+                return 1
+            if timeout is not None and time.monotonic() - start > timeout:
+                streams.out(f"timed out after {timeout:g} s; the execution goes on: {arn}\n")
+                return 1
+            time.sleep(poll)
+        except KeyboardInterrupt:
+            if confirm("Stop the execution? [y/N] "):
+                call(sm.stop_pipeline_execution, PipelineExecutionArn=arn)
+                streams.out(f"stopping {arn}\n")
+            return 130
+
+
+def _steps(sm, arn: str) -> list:
+    """The execution's steps, oldest first; [] where the server does not list them."""
+    try:
+        return list(reversed(call(sm.list_pipeline_execution_steps, PipelineExecutionArn=arn,
+                                  SortOrder="Descending").get("PipelineExecutionSteps", [])))
+    except AwsProblem:
+        return []
+    except Exception:  # noqa: BLE001 - a server without the operation (moto): no progress lines
+        return []
+
+
+# --- import --------------------------------------------------------------------------------
+
+def fetch_definition(args) -> Tuple[str, str]:
+    """(definition text, pipeline name) of `--pipeline NAME` or `--execution ARN`."""
+    sm = client(args)
+    if args.pipeline:
+        found = deployed(sm, args.pipeline)
+        if found is None:
+            raise AwsProblem(f"no pipeline {args.pipeline!r}", 1)
+        return found["PipelineDefinition"], args.pipeline
+    found = call(sm.describe_pipeline_definition_for_execution, PipelineExecutionArn=args.execution)
+    name = args.execution.split(":pipeline/", 1)[-1].split("/", 1)[0] if ":pipeline/" in args.execution else None
+    return found["PipelineDefinition"], name
+
+
+def interactive_confirm(question: str) -> bool:
+    """Ask on a terminal; anything but a terminal answers no."""
+    if not (sys.stdin and sys.stdin.isatty() and sys.stderr and sys.stderr.isatty()):
+        return False
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    try:
+        return sys.stdin.readline().strip().lower() in ("y", "yes")
+    except (OSError, KeyboardInterrupt):
+        return False

@@ -1,0 +1,268 @@
+"""`deploy`, `diff`, `run` and `import --pipeline` against a real AWS API server: moto's, started
+here on 127.0.0.1 with a free port and reset before each test, driven through the CLI with
+`--endpoint-url`. What moto does not implement (execution steps, stopping) is tested with
+botocore's Stubber."""
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+import dsl
+
+ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
+PIPE = f'''pipeline Deployed {{
+    role = "{ROLE}"
+    param Threshold: Float = 0.5
+    param Mode: String in ["fast", "slow"] = "fast"
+    experiment {{ name = "churn", trial = "run-${{Execution.PipelineExecutionId}}" }}
+
+    step Stop: fail {{
+        error_message = "below ${{Threshold}} in ${{Mode}}"
+    }}
+}}
+'''
+
+
+@pytest.fixture(scope="session")
+def moto_url():
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+FAKE = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+@pytest.fixture
+def aws(moto_url, tmp_path, monkeypatch):
+    urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=30)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PIPEDSL_PLUGINS"}
+    env.update(FAKE)
+    for key, value in FAKE.items():
+        monkeypatch.setenv(key, value)
+
+    def cli(*args, stdin=None, endpoint=True, extra_env=None):
+        command = [sys.executable, "-m", "dsl", *map(str, args)] + (["--endpoint-url", moto_url] if endpoint else [])
+        return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=120,
+                              env=dict(env, **(extra_env or {})), cwd=tmp_path)
+
+    import boto3
+
+    cli.sm = boto3.client("sagemaker", endpoint_url=moto_url, region_name="us-east-1")
+    cli.s3 = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
+    cli.url = moto_url
+    return cli
+
+
+def write(tmp_path, text=PIPE, name="deployed.pipe"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_deploy_creates_then_is_unchanged_then_updates_after_an_edit(aws, tmp_path):
+    path = write(tmp_path)
+    first = aws("deploy", path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("created arn:aws:sagemaker:us-east-1:") and first.stdout.endswith(":pipeline/Deployed\n")
+    described = aws.sm.describe_pipeline(PipelineName="Deployed")
+    assert json.loads(described["PipelineDefinition"]) == json.loads(dsl.transpile(PIPE))
+    assert described["RoleArn"] == ROLE
+    modified = described["LastModifiedTime"]
+
+    again = aws("deploy", path)
+    assert again.returncode == 0 and again.stdout.startswith("unchanged arn:")
+    assert aws.sm.describe_pipeline(PipelineName="Deployed")["LastModifiedTime"] == modified  # no update call
+
+    write(tmp_path, PIPE.replace("0.5", "0.7"))
+    changed = aws("diff", path)
+    assert changed.returncode == 1
+    assert '-      "DefaultValue": 0.5' in changed.stdout and '+      "DefaultValue": 0.7' in changed.stdout
+    refused = aws("deploy", path)  # not a terminal: no confirmation, no update
+    assert refused.returncode == 1 and "not updated" in refused.stdout
+    updated = aws("deploy", path, "--yes")
+    assert updated.returncode == 0 and "updated arn:" in updated.stdout
+    assert aws("diff", path).returncode == 0
+
+
+def test_dry_run_calls_no_write_api(aws, tmp_path):
+    run = aws("deploy", write(tmp_path), "--dry-run")
+    assert run.returncode == 0 and run.stdout == "would create Deployed\n"
+    assert aws.sm.list_pipelines()["PipelineSummaries"] == []
+
+
+def test_tags_description_and_role_from_the_command_line(aws, tmp_path):
+    path = write(tmp_path, PIPE.replace(f'    role = "{ROLE}"\n', ""))
+    missing = aws("deploy", path)
+    assert missing.returncode == 2 and "no role" in missing.stderr
+    other = "arn:aws:iam::123456789012:role/Other"
+    run = aws("deploy", path, "--role", other, "--description", "the churn model", "--tag", "team=ml")
+    assert run.returncode == 0, run.stderr
+    described = aws.sm.describe_pipeline(PipelineName="Deployed")
+    assert (described["RoleArn"], described.get("PipelineDescription")) == (other, "the churn model")
+    tags = aws.sm.list_tags(ResourceArn=described["PipelineArn"])["Tags"]
+    assert {"Key": "team", "Value": "ml"} in tags
+
+
+def test_a_definition_over_100_kb_goes_through_s3(aws, tmp_path):
+    steps = "".join(f'    step S{i}: fail {{\n        error_message = "{"x" * 120} {i}"\n    }}\n' for i in range(800))
+    text = f'pipeline Big {{\n    role = "{ROLE}"\n    default_bucket = "big-bucket"\n{steps}}}\n'
+    assert len(dsl.transpile(text, compact=True)) > 100_000
+    aws.s3.create_bucket(Bucket="big-bucket")
+    run = aws("deploy", write(tmp_path, text, "big.pipe"))
+    assert run.returncode == 0 and run.stdout.startswith("created "), run.stderr
+    body = aws.s3.get_object(Bucket="big-bucket", Key="Big/definition.json")["Body"].read()
+    assert json.loads(body) == json.loads(dsl.transpile(text))
+
+
+def test_run_checks_parameters_before_any_call(aws, tmp_path):
+    path = write(tmp_path)
+    assert aws("deploy", path).returncode == 0
+    for args, words in ((["--param", "Treshold=0.9"], "did you mean `Threshold`"),
+                        (["--param", "Threshold=high"], "is Float"),
+                        (["--param", "Mode=medium"], "takes one of 'fast', 'slow'")):
+        run = aws("run", path, *args)
+        assert run.returncode == 2 and words in run.stderr and "Traceback" not in run.stderr
+    assert aws.sm.list_pipeline_executions(PipelineName="Deployed")["PipelineExecutionSummaries"] == []
+
+
+def test_run_wait_reports_the_execution_its_experiment_and_run_group(aws, tmp_path):
+    path = write(tmp_path)
+    assert aws("deploy", path).returncode == 0
+    run = aws("run", path, "--param", "Threshold=0.9", "--wait")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("started arn:aws:sagemaker:us-east-1:123456789012:pipeline/Deployed/execution/")
+    execution_id = lines[0].rsplit("/", 1)[-1]
+    assert lines[1] == "experiment: churn"
+    assert lines[2] == f"run group: run-{execution_id}"
+    assert lines[-1].startswith("Succeeded arn:")
+
+
+def test_run_refuses_a_drifted_pipeline_unless_allowed(aws, tmp_path):
+    path = write(tmp_path)
+    assert aws("deploy", path).returncode == 0
+    write(tmp_path, PIPE.replace("0.5", "0.6"))
+    refused = aws("run", path)
+    assert refused.returncode == 1 and "differs from the file" in refused.stderr
+    assert aws("run", path, "--allow-drift").returncode == 0
+
+
+def test_import_pipeline_round_trips_the_deployed_definition(aws, tmp_path):
+    assert aws("deploy", write(tmp_path)).returncode == 0
+    run = aws("import", "--pipeline", "Deployed")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith('pipeline Deployed {') or "\npipeline Deployed {" in run.stdout
+    described = aws.sm.describe_pipeline(PipelineName="Deployed")["PipelineDefinition"]
+    assert dsl.transpile(run.stdout, compact=True) == json.dumps(json.loads(described))
+    arn = aws.sm.start_pipeline_execution(PipelineName="Deployed")["PipelineExecutionArn"]
+    by_execution = aws("import", "--execution", arn)
+    assert by_execution.returncode == 0 and dsl.transpile(by_execution.stdout, compact=True) == json.dumps(
+        json.loads(described))
+
+
+def test_missing_pipeline_credentials_and_endpoint_are_one_line(aws, tmp_path):
+    path = write(tmp_path)
+    missing = aws("diff", path)
+    assert missing.returncode == 2 and missing.stderr == "pipedsl: error: no pipeline 'Deployed' is deployed\n"
+    no_credentials = aws("deploy", path, extra_env={"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""})
+    assert no_credentials.returncode == 2 and "no AWS credentials" in no_credentials.stderr
+    nowhere = subprocess.run([sys.executable, "-m", "dsl", "deploy", str(path), "--endpoint-url", "http://127.0.0.1:9"],
+                             capture_output=True, text=True, timeout=120,
+                             env=dict(os.environ, **FAKE, AWS_MAX_ATTEMPTS="1"))
+    assert nowhere.returncode == 2 and "cannot reach the AWS endpoint" in nowhere.stderr
+    assert "Traceback" not in no_credentials.stderr + nowhere.stderr + missing.stderr
+    bad = write(tmp_path, "pipeline P {\n step S: fail { error_message = Nope }\n}\n", "bad.pipe")
+    checked = aws("deploy", bad)
+    assert checked.returncode == 1 and "error[E0203]" in checked.stderr
+    assert aws.sm.list_pipelines()["PipelineSummaries"] == []  # nothing was called
+
+
+class _Streams:
+    def __init__(self):
+        self.text = io.StringIO()
+
+    def out(self, text):
+        self.text.write(text)
+
+
+def test_wait_reports_failed_steps_and_times_out_with_stubbed_responses():
+    """moto marks executions Succeeded at once and lists no steps: the rest with Stubber."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from dsl.aws import wait
+
+    sm = boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    arn = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/P/execution/abc"
+    stubber = Stubber(sm)
+    stubber.add_response("describe_pipeline_execution", {"PipelineExecutionStatus": "Executing"},
+                         {"PipelineExecutionArn": arn})
+    stubber.add_response("list_pipeline_execution_steps", {"PipelineExecutionSteps": [
+        {"StepName": "Train", "StepStatus": "Executing"}]}, {"PipelineExecutionArn": arn, "SortOrder": "Descending"})
+    stubber.add_response("describe_pipeline_execution", {"PipelineExecutionStatus": "Failed",
+                                                         "FailureReason": "Step failure"},
+                         {"PipelineExecutionArn": arn})
+    stubber.add_response("list_pipeline_execution_steps", {"PipelineExecutionSteps": [
+        {"StepName": "Train", "StepStatus": "Failed", "FailureReason": "ClientError: out of memory"}]},
+        {"PipelineExecutionArn": arn, "SortOrder": "Descending"})
+    streams = _Streams()
+    with stubber:
+        status = wait(sm, arn, streams, None, lambda q: False, poll=0)
+    assert status == 1
+    assert streams.text.getvalue() == (f"  Train: Executing\n  Train: Failed\nFailed {arn}\n"
+                                       "  Train failed: ClientError: out of memory\n  reason: Step failure\n")
+    stubber = Stubber(sm)
+    stubber.add_response("describe_pipeline_execution", {"PipelineExecutionStatus": "Executing"},
+                         {"PipelineExecutionArn": arn})
+    stubber.add_response("list_pipeline_execution_steps", {"PipelineExecutionSteps": []},
+                         {"PipelineExecutionArn": arn, "SortOrder": "Descending"})
+    streams = _Streams()
+    with stubber:
+        assert wait(sm, arn, streams, 0, lambda q: False, poll=0) == 1
+    assert "timed out" in streams.text.getvalue()
+
+
+def test_diff_against_an_execution_and_missing_region(aws, tmp_path):
+    path = write(tmp_path)
+    assert aws("deploy", path).returncode == 0
+    arn = aws.sm.start_pipeline_execution(PipelineName="Deployed")["PipelineExecutionArn"]
+    assert aws("diff", path, "--execution", arn).returncode == 0
+    write(tmp_path, PIPE.replace("0.5", "0.8"))
+    changed = aws("diff", path, "--execution", arn)
+    assert changed.returncode == 1 and f"--- {arn}" in changed.stdout
+    no_region = aws("deploy", path, endpoint=False, extra_env={"AWS_DEFAULT_REGION": "", "AWS_REGION": ""})
+    assert no_region.returncode == 2 and "no AWS region" in no_region.stderr
+
+
+def test_resource_not_found_and_access_denied_are_understood():
+    """AWS answers a missing pipeline with ResourceNotFound (moto with a ValidationException,
+    tested above); access denied and throttling are one line each, exit 1."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from dsl.aws import AwsProblem, deployed
+
+    sm = boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    stubber = Stubber(sm)
+    stubber.add_client_error("describe_pipeline", "ResourceNotFound", "Pipeline 'P' does not exist.")
+    stubber.add_client_error("describe_pipeline", "AccessDeniedException", "not allowed")
+    stubber.add_client_error("describe_pipeline", "ThrottlingException", "slow down")
+    with stubber:
+        assert deployed(sm, "P") is None
+        for words in ("access denied: not allowed", "throttled by AWS (retried): slow down"):
+            with pytest.raises(AwsProblem) as info:
+                deployed(sm, "P")
+            assert str(info.value) == words and info.value.status == 1
