@@ -247,7 +247,8 @@ def run(args, program, definition: str, streams, confirm) -> int:
         streams.out(f"experiment: {experiment}\nrun group: {run_group}\n")
     if not args.wait:
         return 0
-    return wait(sm, arn, streams, args.timeout, confirm)
+    live = bool(sys.stdout and sys.stdout.isatty())
+    return wait(sm, arn, streams, args.timeout, confirm, live=live)
 
 
 def recorded_in(program, arn: str, values: Dict[str, str]) -> Tuple[Optional[str], Optional[str]]:
@@ -279,21 +280,28 @@ def recorded_in(program, arn: str, values: Dict[str, str]) -> Tuple[Optional[str
     return resolve(config["ExperimentName"]), resolve(config["TrialName"])
 
 
-def wait(sm, arn: str, streams, timeout: Optional[float], confirm, poll: float = 5.0) -> int:
-    """Follow an execution to its end: step progress as plain lines (a line when a step
-    changes); 0 on Succeeded, 1 on Failed/Stopped (with the failed steps' reasons) or time out.
-    Ctrl-C asks whether to stop the execution."""
-    start, seen = time.monotonic(), {}
+def wait(sm, arn: str, streams, timeout: Optional[float], confirm, poll: float = 5.0, live: bool = False) -> int:
+    """Follow an execution to its end: on a terminal (`live`) a table of the steps redrawn in
+    place, otherwise a plain line each time a step changes; 0 on Succeeded, 1 on
+    Failed/Stopped (with the failed steps' reasons) or time out. Ctrl-C asks whether to stop
+    the execution."""
+    start, seen, drawn = time.monotonic(), {}, 0
     while True:
         try:
             status = call(sm.describe_pipeline_execution, PipelineExecutionArn=arn)
             steps = _steps(sm, arn)
-            for step in steps:
-                name, state = step.get("StepName"), step.get("StepStatus")
-                if seen.get(name) != state:
-                    seen[name] = state
-                    streams.out(f"  {name}: {state}\n")
             state = status.get("PipelineExecutionStatus")
+            if live:
+                rows = [f"{state or '?'}  {time.monotonic() - start:5.0f} s"] + [
+                    f"  {step.get('StepName', '?'):<40} {step.get('StepStatus', '?')}" for step in steps]
+                streams.out((f"\x1b[{drawn}F" if drawn else "") + "".join(f"\x1b[2K{row}\n" for row in rows))
+                drawn = len(rows)
+            else:
+                for step in steps:
+                    name, step_state = step.get("StepName"), step.get("StepStatus")
+                    if seen.get(name) != step_state:
+                        seen[name] = step_state
+                        streams.out(f"  {name}: {step_state}\n")
             if state in TERMINAL:
                 streams.out(f"{state} {arn}\n")
                 if state == "Succeeded":

@@ -266,3 +266,25 @@ def test_resource_not_found_and_access_denied_are_understood():
             with pytest.raises(AwsProblem) as info:
                 deployed(sm, "P")
             assert str(info.value) == words and info.value.status == 1
+
+
+def test_wait_on_a_terminal_redraws_a_table_in_place():
+    import boto3
+    from botocore.stub import Stubber
+
+    from dsl.aws import wait
+
+    sm = boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    arn = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/P/execution/abc"
+    stubber = Stubber(sm)
+    for state, step in (("Executing", "Executing"), ("Succeeded", "Succeeded")):
+        stubber.add_response("describe_pipeline_execution", {"PipelineExecutionStatus": state},
+                             {"PipelineExecutionArn": arn})
+        stubber.add_response("list_pipeline_execution_steps", {"PipelineExecutionSteps": [
+            {"StepName": "Train", "StepStatus": step}]}, {"PipelineExecutionArn": arn, "SortOrder": "Descending"})
+    streams = _Streams()
+    with stubber:
+        assert wait(sm, arn, streams, None, lambda q: False, poll=0, live=True) == 0
+    text = streams.text.getvalue()
+    assert text.count("\x1b[2K") == 4 and "\x1b[2F" in text  # two rows drawn, then redrawn in place
+    assert "Train" in text and text.endswith(f"Succeeded {arn}\n")
