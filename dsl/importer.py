@@ -16,6 +16,7 @@ import re
 from typing import Dict, List, Optional, Tuple
 
 from .diagnostics import Diagnostic, Span, error
+from .printer import name as pipe_name
 from .transformer import KEYWORDS
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -69,7 +70,7 @@ class _Values:
     def ref(self, path: str) -> Optional[str]:
         root, _, rest = path.partition(".")
         if root in ("Parameters", "Execution", "PipelineExperimentConfig"):
-            text = rest if root == "Parameters" else path
+            text = pipe_name(rest) if root == "Parameters" else path
         elif root == "Steps":
             match = _GET.match(rest)
             if not match or match.group(1) not in self.step_names and not any(
@@ -85,7 +86,8 @@ class _Values:
         else:
             return None
         text = re.sub(r"\['((?:[^'\\]|\\.)*)'\]", lambda m: "[" + _string(m.group(1)) + "]", text)
-        return text if _NAME.match(text) and all(_NAME.fullmatch(p) for p in re.split(r"\.|\[.*?\]", text) if p) else None
+        bare = text.replace("`", "")
+        return text if _NAME.match(bare) and all(_NAME.fullmatch(p) for p in re.split(r"\.|\[.*?\]", bare) if p) else None
 
     def value(self, value) -> str:
         if isinstance(value, bool):
@@ -252,7 +254,9 @@ def _bad_number(value):
 
 
 def _writable(name: str) -> bool:
-    return bool(_NAME.fullmatch(name)) and name not in KEYWORDS and name not in ("Execution", "PipelineExperimentConfig")
+    """A name a `.pipe` file can declare (a keyword is written in backquotes)."""
+    name = name[1:-1] if name.startswith("`") else name
+    return bool(_NAME.fullmatch(name)) and name not in ("Execution", "PipelineExperimentConfig")
 
 
 def _all_steps(steps):
@@ -317,7 +321,7 @@ def _pipe_name(step: dict) -> str:
     suffix = _SUFFIX.get(step["Type"])
     if suffix and name.endswith(suffix):
         name = name[: -len(suffix)]
-    return name
+    return pipe_name(name)
 
 
 def _shallow(step: dict) -> dict:
@@ -401,7 +405,7 @@ class _Writer:
 
     def param(self, param: dict) -> str:
         kind = param.get("Type", "String")
-        text = f"param {param['Name']}" + (f": {kind}" if kind != "String" or "EnumValues" in param else "")
+        text = f"param {pipe_name(param['Name'])}" + (f": {kind}" if kind != "String" or "EnumValues" in param else "")
         if "EnumValues" in param:
             text += f" in {self.values.value(param['EnumValues'])}"
         if "DefaultValue" in param:
@@ -593,7 +597,7 @@ def _channels(writer, channels) -> List[str]:
             if key in channel:
                 fields.append(f"{field} = {writer.values.value(channel[key])}")
         name = channel.get("ChannelName", "training")
-        head = f"input {name}"
+        head = f"input {pipe_name(name)}"
         out.append(f"{head} = {fields[0][len('s3_data = '):]}" if len(fields) == 1 else
                    f"{head} {{ {', '.join(fields)} }}")
     return out
@@ -676,7 +680,7 @@ def _processing(writer, step):
             if source.get(key, default) != default:
                 fields.append(f"{field} = {values.value(source[key])}")
         name = item.get("InputName", "")
-        head = "input" if name == f"input-{n}" else f"input {name}"
+        head = "input" if name == f"input-{n}" else f"input {pipe_name(name)}"
         members.append(f"{head} {{ {', '.join(fields)} }}")
     for item in args.get("ProcessingOutputConfig", {}).get("Outputs", []):
         out = item.get("S3Output", {})
@@ -689,7 +693,7 @@ def _processing(writer, step):
             fields.append(f"destination = {values.value(uri)}")
         if out.get("S3UploadMode", "EndOfJob") != "EndOfJob":
             fields.append(f"s3_upload_mode = {values.value(out['S3UploadMode'])}")
-        members.append(f"output {item.get('OutputName')} {{ {', '.join(fields)} }}")
+        members.append(f"output {pipe_name(item.get('OutputName'))} {{ {', '.join(fields)} }}")
     network = args.get("NetworkConfig")
     if isinstance(network, dict):
         fields = []
@@ -703,7 +707,7 @@ def _processing(writer, step):
                 fields.append(f"{field}: {values.value(vpc[key])}")
         members.append("network_config = { " + ", ".join(fields) + " }")
     for file in step.get("PropertyFiles", []):
-        members.append(f"property_file {file.get('PropertyFileName')} {{ output_name = "
+        members.append(f"property_file {pipe_name(file.get('PropertyFileName'))} {{ output_name = "
                        f"{values.value(file.get('OutputName'))}, path = {values.value(file.get('FilePath'))} }}")
     return "processing", members
 
@@ -715,7 +719,7 @@ def _callout(kind_name, key, field):
         if step.get("Arguments"):
             members.append(f"inputs = {values.value(step['Arguments'])}")
         for output in step.get("OutputParameters", []):
-            members.append(f"output {output['OutputName']}: {output['OutputType']}")
+            members.append(f"output {pipe_name(output['OutputName'])}: {output['OutputType']}")
         return kind_name, members
     return read
 

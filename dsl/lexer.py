@@ -26,6 +26,7 @@ _PATTERNS = (
     ("STRING", r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'),
     ("NUMBER", r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"),
     ("NAME", r"[A-Za-z_][A-Za-z0-9_-]*"),
+    ("QUOTED_NAME", r"`[A-Za-z_][A-Za-z0-9_-]*`"),  # a name that is a keyword, e.g. `input`
     ("COMPARE", r"==|!=|>=|<=|>|<"),
     ("PUNCTUATION", r"[{}\[\](),:.=]"),
 )
@@ -82,10 +83,13 @@ class PipeLexer:
                     if keyword in accepted or "NAME" not in accepted or (
                             collected.recovering and value in DECLARATION_KEYWORDS):
                         kind = keyword
+            elif kind == "QUOTED_NAME":  # always a name, whatever the word; the span keeps the backquotes
+                kind, value = "NAME", value[1:-1]
+                collected.quoted.add((line, pos - line_start + 1))
             elif kind == "PUNCTUATION":
                 kind = _PUNCTUATION[value]
             column = pos - line_start + 1
-            token = Token(kind, value, pos, line, column, line, column + (end - pos), end)
+            token = Token(kind, value, pos, line, column, line, column + (end - pos), end)  # span of the text
             pos = end
             if kind == "COMMENT" or kind == "DOC_COMMENT":
                 collected.comments.append(token)

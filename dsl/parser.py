@@ -250,8 +250,10 @@ def parse_tree(text: str):
     with _LOCK:
         _collected.comments, _collected.braces, _collected.last_closed = [], [], None
         _collected.recovering = False
+        _collected.quoted = set()
         builder_problems: List[Diagnostic] = []
         _BUILDER.problems, _BUILDER.too_deep, _BUILDER.broken = builder_problems, None, False
+        _BUILDER.quoted = _collected.quoted
         recovery = _Recovery(text)
         top = None
         try:

@@ -10,9 +10,15 @@ from __future__ import annotations
 from typing import List, Optional, Tuple
 
 from . import ir
+from .transformer import KEYWORDS
 
 WIDTH = 100
 INDENT = "    "
+
+def name(text: str) -> str:
+    """A declared or referenced name as `.pipe` text: in backquotes when it is a keyword."""
+    return f"`{text}`" if text in KEYWORDS else text
+
 
 _PRECEDENCE = {ir.OrCond: 1, ir.AndCond: 2, ir.NotCond: 3, ir.Compare: 4, ir.InCond: 4, ir.RawCond: 4}
 
@@ -129,10 +135,10 @@ class Printer:
         return self.value_lines(node.value, indent, f"{node.name} = ", "")
 
     def print_let(self, node: ir.Let, indent: str) -> List[str]:
-        return self.value_lines(node.value, indent, f"let {node.name} = ", "")
+        return self.value_lines(node.value, indent, f"let {name(node.name)} = ", "")
 
     def print_param(self, node: ir.Param, indent: str) -> List[str]:
-        text = f"param {node.name}"
+        text = f"param {name(node.name)}"
         if node.type_span is not None:
             text += f": {node.type}"
             if node.enum is not None:
@@ -147,27 +153,27 @@ class Printer:
         return self.small_block("experiment", node.attributes, node.span, indent)
 
     def print_pipeline(self, node: ir.Pipeline, indent: str) -> List[str]:
-        return self.big_block(f"pipeline {node.name}", node.members, node.span, indent)
+        return self.big_block(f"pipeline {name(node.name)}", node.members, node.span, indent)
 
     def print_step(self, node: ir.Step, indent: str) -> List[str]:
-        return self.big_block(f"step {node.name}: {node.kind}", node.members, node.span, indent)
+        return self.big_block(f"step {name(node.name)}: {node.kind}", node.members, node.span, indent)
 
     def print_block(self, node: ir.Block, indent: str) -> List[str]:
         return self.small_block(node.name, node.attributes, node.span, indent)
 
     def print_input(self, node: ir.Input, indent: str) -> List[str]:
-        head = "input" + (f" {node.name}" if node.name else "")
+        head = "input" + (f" {name(node.name)}" if node.name else "")
         if node.value is not None:
             return self.value_lines(node.value, indent, head + " = ", "")
         return self.small_block(head, node.attributes, node.span, indent)
 
     def print_output(self, node: ir.Output, indent: str) -> List[str]:
         if node.type is not None:
-            return [f"{indent}output {node.name}: {node.type}"]
-        return self.small_block(f"output {node.name}", node.attributes, node.span, indent)
+            return [f"{indent}output {name(node.name)}: {node.type}"]
+        return self.small_block(f"output {name(node.name)}", node.attributes, node.span, indent)
 
     def print_propertyfile(self, node: ir.PropertyFile, indent: str) -> List[str]:
-        return self.small_block(f"property_file {node.name}", node.attributes, node.span, indent)
+        return self.small_block(f"property_file {name(node.name)}", node.attributes, node.span, indent)
 
     def print_retry(self, node: ir.Retry, indent: str) -> List[str]:
         head = "retry " + ", ".join(e.name for e in node.exception_types)
@@ -251,7 +257,7 @@ class Printer:
         return "{ " + ", ".join(f"{e.key_raw or e.key}: {self.inline(e.value)}" for e in node.entries) + " }"
 
     def expr_ref(self, node: ir.Ref) -> str:
-        out = node.name
+        out = name(node.name)
         for part in node.parts:
             out += f".{part.name}" if isinstance(part, ir.Member) else f"[{part.raw or repr(part.key)}]"
         return out

@@ -227,6 +227,7 @@ class _Builder:
         self.max_nesting = max_nesting
         self.too_deep: Optional[Span] = None
         self.broken = False
+        self.quoted: set = set()  # (line, column) of names written `in backquotes`
 
     def _nested(self, node, depth: int):
         if depth > self.max_nesting and self.too_deep is None:
@@ -234,10 +235,10 @@ class _Builder:
         return node
 
     def _name(self, token: Token, what: str) -> str:
-        if str(token) in KEYWORDS:
+        if str(token) in KEYWORDS and (token.line, token.column) not in self.quoted:
             self.problems.append(error(
                 "E0102", f"`{token}` is a keyword and cannot name a {what}", _span(token),
-                "keyword", f"choose another name for the {what}"))
+                "keyword", f"choose another name for the {what}, or write it `{token}` (in backquotes)"))
         return str(token)
 
     # values -------------------------------------------------------------------------
