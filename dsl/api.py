@@ -55,14 +55,16 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def analyse(text: str, filename: str = "<string>", registry: Optional[Registry] = None
+def analyse(text: str, filename: str = "<string>", registry: Optional[Registry] = None, vars: Optional[dict] = None
             ) -> Tuple[Optional[Program], List[Diagnostic]]:
-    """Parse and check; return the program (None if it could not be built) and every problem."""
+    """Parse and check; return the program (None if it could not be built) and every problem.
+    `vars` gives the `var`s their values (name -> value, or `dsl.variables.Given`)."""
     with _no_cycle_collection():
-        return _analyse(text, filename, registry)
+        return _analyse(text, filename, registry, vars)
 
 
-def _analyse(text: str, filename: str, registry: Optional[Registry]) -> Tuple[Optional[Program], List[Diagnostic]]:
+def _analyse(text: str, filename: str, registry: Optional[Registry], vars: Optional[dict] = None
+             ) -> Tuple[Optional[Program], List[Diagnostic]]:
     registry = registry or default_registry()
     text = source.normalize(text)
     early = source.problems(text)
@@ -76,7 +78,7 @@ def _analyse(text: str, filename: str, registry: Optional[Registry]) -> Tuple[Op
     problems += _one_pipeline(file, text)
     if not file.pipelines:
         return None, sorted(problems, key=sort_key)
-    program = Program(file, registry.kinds)
+    program = Program(file, registry.kinds, vars)
     problems += check(program)
     return program, sorted(problems, key=sort_key)
 
@@ -91,16 +93,18 @@ def parse(text: str, filename: str = "<string>") -> ir.File:
 
 
 def transpile(text: str, to: str = "json", filename: str = "<string>", compact: bool = False,
-              registry: Optional[Registry] = None) -> str:
-    """Transpile `.pipe` text with the emitter `to`; raise PipeError on any error."""
+              registry: Optional[Registry] = None, vars: Optional[dict] = None) -> str:
+    """Transpile `.pipe` text with the emitter `to`; raise PipeError on any error. `vars`
+    gives the `var`s their values (name -> value)."""
     with _no_cycle_collection():
-        return _transpile(text, to, filename, compact, registry)
+        return _transpile(text, to, filename, compact, registry, vars)
 
 
-def _transpile(text: str, to: str, filename: str, compact: bool, registry: Optional[Registry]) -> str:
+def _transpile(text: str, to: str, filename: str, compact: bool, registry: Optional[Registry],
+               vars: Optional[dict] = None) -> str:
     registry = registry or default_registry()
     text = source.normalize(text)
-    program, problems = _analyse(text, filename, registry)
+    program, problems = _analyse(text, filename, registry, vars)
     errors = [d for d in problems if d.is_error]
     if errors or program is None:
         raise PipeError(errors or problems, text, filename)

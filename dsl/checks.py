@@ -22,7 +22,7 @@ PIPELINE_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}")
 STEP_OR_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 EXPERIMENT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}")
 # the pipeline's own attributes; `role` is the IAM role `pipedsl deploy` gives the pipeline
-PIPELINE_ATTRIBUTES = {"description": "string", "default_bucket": "string", "role": "string"}
+PIPELINE_ATTRIBUTES = {"description": "string", "default_bucket": "string", "role": "string", "name": "string"}
 EXPERIMENT_ATTRIBUTES = ("name", "trial")
 STEP_EXCEPTIONS = ("Step.SERVICE_FAULT", "Step.THROTTLING")
 JOB_EXCEPTIONS = ("SageMaker.JOB_INTERNAL_ERROR", "SageMaker.CAPACITY_ERROR", "SageMaker.RESOURCE_LIMIT")
@@ -168,6 +168,8 @@ class Checker:
 
     def run(self) -> List[Diagnostic]:
         p = self.program
+        for problem in p.var_problems:
+            self.add(problem)
         self.check_names()
         self.check_pipeline_attributes()
         self.check_lets()
@@ -190,7 +192,7 @@ class Checker:
         return self.problems
 
     def check_unused(self):
-        """A `let` nothing reads is a warning: usually a typo elsewhere, or left over."""
+        """A `let` or `var` nothing reads is a warning: usually a typo elsewhere, or left over."""
         p = self.program
         values = [a.value for a in p.pipeline.attributes] + [let.value for let in p.lets.values()]
         values += [a.value for e in p.pipeline.experiments for a in e.attributes]
@@ -200,6 +202,10 @@ class Checker:
         for let in p.file.lets + p.pipeline.lets:
             if let.name not in used and p.lets.get(let.name) is let:
                 self.add(warning("W0001", f"let `{let.name}` is never used", let.name_span, "unused",
+                                 "use it, or remove it"))
+        for var in p.file.vars + p.pipeline.vars:
+            if var.name not in used:
+                self.add(warning("W0001", f"var `{var.name}` is never used", var.name_span, "unused",
                                  "use it, or remove it"))
 
     # --- names ----------------------------------------------------------------------
@@ -211,7 +217,8 @@ class Checker:
                            "pipeline names are 1-256 letters, digits and single hyphens "
                            "(`[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}`), with no underscore"))
         first: Dict[str, Span] = {}
-        for decl, what in ([(x, "let") for x in self.program.file.lets + p.lets]
+        for decl, what in ([(x, "var") for x in self.program.file.vars + p.vars]
+                           + [(x, "let") for x in self.program.file.lets + p.lets]
                            + [(x, "parameter") for x in p.params] + [(x, "step") for x in p.steps]):
             if decl.name in first:
                 where = first[decl.name]
@@ -243,6 +250,17 @@ class Checker:
                                or "pipeline attributes are " + ", ".join(f"`{a}`" for a in PIPELINE_ATTRIBUTES)))
                 continue
             self.value(attribute.value)
+            if attribute.name == "name":  # lets and vars only, e.g. "churn-${Stage}"
+                name = self.program.name
+                if name == p.name and self.program.literal(attribute.value) != p.name:
+                    self.add(error("E0304", "`name` must be text made of literals, lets and vars",
+                                   self._span_of(attribute.value), "not known before running",
+                                   'e.g. name = "churn-${Stage}" with `var Stage: String`'))
+                elif not PIPELINE_NAME.fullmatch(name):
+                    self.add(error("E0103", f"`{name}` is not a valid pipeline name", self._span_of(attribute.value),
+                                   "breaks the service's name rule",
+                                   "pipeline names are 1-256 letters, digits and single hyphens"))
+                continue
             if self.program.literal(attribute.value) is None or self.type_of(attribute.value) != "string":
                 self.add(error("E0304", f"`{attribute.name}` must be a literal string",
                                self._span_of(attribute.value), "not a literal string"))

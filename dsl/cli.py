@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
                                     "(a list of diagnostics, as `check --format json`)")
     transpile_cmd.add_argument("--stdin-filename", metavar="NAME",
                                help="with `-`: the file name to report (editors pipe a buffer in)")
+    _var_options(transpile_cmd)
 
     check_cmd = commands.add_parser("check", help="check .pipe files and report every problem",
                                     description="Check .pipe files; print every problem of each.")
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
                            help="text (default) or json (a list of diagnostics, for tools)")
     check_cmd.add_argument("--stdin-filename", metavar="NAME",
                            help="with `-`: the file name to report (editors pipe a buffer in)")
+    _var_options(check_cmd)
 
     fmt_cmd = commands.add_parser("fmt", help="format .pipe files in place",
                                   description="Format .pipe files in the canonical layout (in place). "
@@ -90,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     deploy_cmd.add_argument("--dry-run", action="store_true", help="say what would be done; call no write API")
     deploy_cmd.add_argument("--yes", action="store_true", help="update without asking")
     _aws_options(deploy_cmd)
+    _var_options(deploy_cmd)
 
     diff_cmd = commands.add_parser("diff", help="the deployed definition against the file's",
                                    description="Unified diff of the deployed definition (or an execution's) and "
@@ -97,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     diff_cmd.add_argument("file")
     diff_cmd.add_argument("--execution", metavar="ARN", help="compare with the definition this execution ran")
     _aws_options(diff_cmd)
+    _var_options(diff_cmd)
 
     run_cmd = commands.add_parser("run", help="start an execution of the deployed pipeline",
                                   description="Start an execution with parameters checked against FILE; refuses "
@@ -108,12 +112,58 @@ def _parser() -> argparse.ArgumentParser:
     run_cmd.add_argument("--timeout", type=float, metavar="S", help="with --wait: give up after S seconds")
     run_cmd.add_argument("--allow-drift", action="store_true", help="run even if the deployed definition differs")
     _aws_options(run_cmd)
+    _var_options(run_cmd)
 
     commands.add_parser("lsp", help="run the language server on stdio (needs pipedsl[lsp])",
                         description="Run the .pipe language server over stdio, for editors.")
     commands.add_parser("emitters", help="list the installed emitters",
                         description="List every installed emitter with a one-line description.")
     return parser
+
+
+def _var_options(command):
+    command.add_argument("--var", action="append", default=[], type=_key_value, metavar="NAME=VALUE",
+                         help="a var's value (repeatable; strongest)")
+    command.add_argument("--vars", action="append", default=[], metavar="FILE",
+                         help="a TOML (.toml) or JSON file of var values (repeatable; later files win)")
+
+
+def _given_vars(args, text: str, streams: Streams):
+    """The vars' values from --var, --vars and PIPEDSL_VAR_*; None (after one line) when a file
+    cannot be read or a name given is declared nowhere (exit 2)."""
+    from .diagnostics import did_you_mean, visible
+    from .variables import VarsError, merged, unknown_names
+
+    try:
+        given = merged(args.var, args.vars)
+    except VarsError as exc:
+        streams.err(f"pipedsl: error: {visible(str(exc))}\n")
+        return None
+    if args.var or args.vars:
+        declared = _declared_vars(text)
+        if declared is not None:
+            unknown = unknown_names(given, declared)
+            if unknown:
+                hint = did_you_mean(unknown[0], declared)
+                streams.err(f"pipedsl: error: no var {unknown[0]!r} is declared (given by {visible(unknown[1])})"
+                            + (f"; {hint}" if hint else f"; declared: {', '.join(sorted(declared)) or 'none'}") + "\n")
+                return None
+    return given
+
+
+def _declared_vars(text: str):
+    from .parser import SyntaxProblem, parse_tree
+    from .source import normalize
+    from . import ir
+
+    try:
+        top, _, _ = parse_tree(normalize(text))
+    except SyntaxProblem:
+        return None  # the syntax errors are reported by the command itself
+    names = [n.name for n in top if isinstance(n, ir.Var)]
+    for pipeline in (n for n in top if isinstance(n, ir.Pipeline)):
+        names += [v.name for v in pipeline.vars]
+    return names
 
 
 def _aws_options(command):
@@ -184,8 +234,11 @@ def _transpile(args, registry, streams: Streams) -> int:
         streams.err(f"pipedsl: error: no emitter called `{visible(args.to)}`"
                     f"{'; ' + hint if hint else ''} (installed: {', '.join(sorted(registry.emitters))})\n")
         return 2
+    given = _given_vars(args, text, streams)
+    if given is None:
+        return 2
     try:
-        output = transpile(text, to=args.to, filename=name, compact=args.compact, registry=registry)
+        output = transpile(text, to=args.to, filename=name, compact=args.compact, registry=registry, vars=given)
     except PipeError as exc:
         if args.format == "json":
             from .diagnostics import to_dicts
@@ -231,7 +284,11 @@ def _check(args, registry, streams: Streams) -> int:
             else:
                 streams.err(f"pipedsl: error: {visible(str(exc))}\n")
             continue
-        _, problems = analyse(text, name, registry)
+        given = _given_vars(args, text, streams)
+        if given is None:
+            status = 2
+            continue
+        _, problems = analyse(text, name, registry, given)
         if any(d.is_error for d in problems):
             status = max(status, 1)
         if args.format == "json":
@@ -320,13 +377,16 @@ def _aws(args, registry, streams: Streams) -> int:
     except _Unreadable as exc:
         streams.err(f"pipedsl: error: {visible(str(exc))}\n")
         return 2
+    given = _given_vars(args, text, streams)
+    if given is None:
+        return 2
     try:
-        definition = transpile(text, filename=name, compact=True, registry=registry)
+        definition = transpile(text, filename=name, compact=True, registry=registry, vars=given)
     except PipeError as exc:
         streams.err(exc.render(colour=use_colour(sys.stderr)))
         streams.err(_summary(exc.diagnostics, name))
         return 1
-    program, _ = analyse(text, name, registry)
+    program, _ = analyse(text, name, registry, given)
     from . import aws
 
     try:

@@ -210,6 +210,20 @@ class Let:
 
 
 @frozen
+class Var:
+    """`var NAME: TYPE [= default]`: a value given at transpile time (`--var`, `--vars`,
+    `PIPEDSL_VAR_NAME`), then used like a `let`."""
+
+    name: str
+    name_span: Span
+    type: str  # String Integer Float Boolean List Map
+    type_span: Span
+    default: Optional[Expr]
+    doc: Optional[str]
+    span: Span
+
+
+@frozen
 class Param:
     name: str
     name_span: Span
@@ -310,7 +324,8 @@ class Pipeline:
     steps: Tuple[Step, ...]
     doc: Optional[str]
     span: Span
-    members: tuple = ()  # attributes, lets, params, experiments and steps in the order written
+    members: tuple = ()  # attributes, lets, vars, params, experiments and steps in the order written
+    vars: Tuple["Var", ...] = ()
 
     def attribute(self, name: str) -> Optional[Attribute]:
         return _last(self.attributes, name)
@@ -333,6 +348,7 @@ class File:
     filename: str
     lets: Tuple[Let, ...]
     pipelines: Tuple[Pipeline, ...]
+    vars: Tuple["Var", ...] = ()
     members: tuple = ()  # lets and pipelines in the order written
     comments: Tuple[Comment, ...] = ()  # every comment, in order
     doc: Optional[str] = None  # a `##` block opening the file (documents the file and its pipeline)

@@ -34,10 +34,10 @@ _MASTER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _PAT
 _PUNCTUATION = {"{": "LBRACE", "}": "RBRACE", "[": "LSQB", "]": "RSQB", "(": "LPAR", ")": "RPAR",
                 ",": "COMMA", ":": "COLON", ".": "_DOT", "=": "EQUAL"}
 KEYWORD_TYPES = {word: word.upper() for word in (
-    "pipeline", "let", "param", "step", "experiment", "none", "input", "output", "property_file",
+    "pipeline", "let", "var", "param", "step", "experiment", "none", "input", "output", "property_file",
     "retry", "when", "and", "or", "not", "in", "true", "false", "null")}
 # Keywords that start a declaration: what the parser resynchronises on after an error.
-DECLARATION_KEYWORDS = {"step", "param", "let", "pipeline", "experiment"}
+DECLARATION_KEYWORDS = {"step", "param", "let", "var", "pipeline", "experiment"}
 
 
 class PipeLexer:

@@ -410,10 +410,12 @@ def document_symbols(ls: LanguageServer, params: lsp.DocumentSymbolParams) -> Li
                                   selection_range=span_range(lines, node.name_span), detail=detail)
 
     p = program.pipeline
-    children = [symbol(x.name, lsp.SymbolKind.Constant, x, "let") for x in p.lets]
+    children = [symbol(x.name, lsp.SymbolKind.Constant, x, f"var {x.type}") for x in p.vars]
+    children += [symbol(x.name, lsp.SymbolKind.Constant, x, "let") for x in p.lets]
     children += [symbol(x.name, lsp.SymbolKind.Variable, x, x.type) for x in p.params]
     children += [symbol(x.name, lsp.SymbolKind.Function, x, x.kind) for x in p.steps]
-    top = [symbol(x.name, lsp.SymbolKind.Constant, x, "let") for x in program.file.lets]
+    top = [symbol(x.name, lsp.SymbolKind.Constant, x, f"var {x.type}") for x in program.file.vars]
+    top += [symbol(x.name, lsp.SymbolKind.Constant, x, "let") for x in program.file.lets]
     pipeline = symbol(p.name, lsp.SymbolKind.Module, p, "pipeline")
     pipeline.children = children
     return top + [pipeline]

@@ -137,6 +137,12 @@ class Printer:
     def print_let(self, node: ir.Let, indent: str) -> List[str]:
         return self.value_lines(node.value, indent, f"let {name(node.name)} = ", "")
 
+    def print_var(self, node: ir.Var, indent: str) -> List[str]:
+        text = f"var {name(node.name)}: {node.type}"
+        if node.default is not None:
+            return self.value_lines(node.default, indent, text + " = ", "")
+        return [indent + text]
+
     def print_param(self, node: ir.Param, indent: str) -> List[str]:
         text = f"param {name(node.name)}"
         if node.type_span is not None:

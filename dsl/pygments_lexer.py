@@ -22,7 +22,7 @@ class PipeLexer(RegexLexer):
             (r"(step)(\s+)([A-Za-z_][\w-]*)(\s*)(:)(\s*)([A-Za-z_]\w*)",
              bygroups(Keyword.Declaration, Whitespace, Name.Function, Whitespace, Punctuation, Whitespace,
                       Name.Class)),
-            (r"(pipeline|let|param)(\s+)([A-Za-z_][\w-]*)",
+            (r"(pipeline|let|var|param)(\s+)([A-Za-z_][\w-]*)",
              bygroups(Keyword.Declaration, Whitespace, Name.Variable)),
             (words(("experiment", "input", "output", "property_file", "retry", "when", "none"), suffix=r"\b"),
              Keyword),

@@ -14,7 +14,7 @@ from . import ir
 from .diagnostics import Diagnostic, Span, error
 
 KEYWORDS = frozenset(
-    "pipeline let param step experiment none input output property_file retry when "
+    "pipeline let var param step experiment none input output property_file retry when "
     "and or not in true false null".split()
 )
 
@@ -386,6 +386,17 @@ class _Builder:
         return ir.Let(name=self._name(name, "let"), name_span=_span(name), value=value, doc=None,
                       span=_over(children))
 
+    def var_default(self, children):
+        return ("default", children[1])
+
+    def var(self, children):
+        name, type_token = children[1], children[3]
+        default = next((c[1] for c in children[4:] if isinstance(c, tuple)), None)
+        end = default if default is not None else type_token
+        return ir.Var(name=self._name(name, "var"), name_span=_span(name), type=str(type_token),
+                      type_span=_span(type_token), default=default, doc=None,
+                      span=Span(*_start(children[0]), *_end(end)))
+
     def param_type(self, children):
         return ("type", children[1], children[2] if len(children) > 2 else None)
 
@@ -485,12 +496,13 @@ class _Builder:
 
     def pipeline(self, children):
         name = children[1]
-        members = _nodes(children[2:], (ir.Attribute, ir.Let, ir.Param, ir.Experiment, ir.Step))
+        members = _nodes(children[2:], (ir.Attribute, ir.Let, ir.Var, ir.Param, ir.Experiment, ir.Step))
         experiments = tuple(m for m in members if isinstance(m, ir.Experiment))
         return ir.Pipeline(
             name=self._name(name, "pipeline"), name_span=_span(name),
             attributes=tuple(m for m in members if isinstance(m, ir.Attribute)),
             lets=tuple(m for m in members if isinstance(m, ir.Let)),
+            vars=tuple(m for m in members if isinstance(m, ir.Var)),
             params=tuple(m for m in members if isinstance(m, ir.Param)),
             experiment=experiments[0] if experiments else None,
             experiments=experiments,
@@ -499,7 +511,7 @@ class _Builder:
         )
 
     def start(self, children):
-        return [c for c in children if isinstance(c, (ir.Let, ir.Pipeline))]
+        return [c for c in children if isinstance(c, (ir.Let, ir.Var, ir.Pipeline))]
 
 
 def _guard(method):
@@ -562,14 +574,14 @@ class _DocComments:
     def attach(self, node):
         doc = self.above(node.span.line)
         if isinstance(node, ir.Pipeline):
-            new = {id(m): self.attach(m) if isinstance(m, (ir.Let, ir.Param, ir.Step, ir.Experiment)) else m
+            new = {id(m): self.attach(m) if isinstance(m, (ir.Let, ir.Var, ir.Param, ir.Step, ir.Experiment)) else m
                    for m in node.members}
 
             def of(items):
                 return tuple(new.get(id(x), x) for x in items)
 
             node = attrs.evolve(
-                node, lets=of(node.lets), params=of(node.params), steps=of(node.steps),
+                node, lets=of(node.lets), vars=of(node.vars), params=of(node.params), steps=of(node.steps),
                 experiment=new.get(id(node.experiment), node.experiment) if node.experiment else None,
                 experiments=of(node.experiments), members=of(node.members),
             )
@@ -599,6 +611,7 @@ def to_ir(top, comment_tokens, text: str, filename: str, problems: Optional[List
     file = ir.File(
         filename=filename,
         lets=tuple(n for n in top if isinstance(n, ir.Let)),
+        vars=tuple(n for n in top if isinstance(n, ir.Var)),
         pipelines=tuple(n for n in top if isinstance(n, ir.Pipeline)),
         members=tuple(top),
         comments=comments_of(comment_tokens, text),

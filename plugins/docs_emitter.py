@@ -270,7 +270,7 @@ class DocsWriter:
         for doc in (p.file.doc, p.pipeline.doc):
             if doc:
                 out += [cell(doc), ""]
-        out += self.summary() + self.parameters() + self.experiment() + self.flowchart() + self.steps()
+        out += self.summary() + self.variables() + self.parameters() + self.experiment() + self.flowchart() + self.steps()
         return "\n".join(out).rstrip("\n") + "\n"
 
     def summary(self) -> List[str]:
@@ -287,6 +287,20 @@ class DocsWriter:
         shown = ", ".join(code(param.name) for param in params) if params else "none (nothing can be changed per run)"
         out += [f"- Parameters a run can override: {shown}", ""]
         return out
+
+    def variables(self) -> List[str]:
+        """The vars this document was generated with: their values and where they came from."""
+        p = self.program
+        declared = p.file.vars + p.pipeline.vars
+        if not declared:
+            return []
+        out = ["## Vars", "", "The values this document (and its definition) was made with.", "",
+               "| Name | Type | Value | From | Description |", "|---|---|---|---|---|"]
+        for var in declared:
+            value, source = p.var_values.get(var.name, (None, "?"))
+            shown = code(json.dumps(value, ensure_ascii=False), True)
+            out.append(f"| {code(var.name, True)} | {var.type} | {shown} | {cell(source)} | {cell(var.doc or '')} |")
+        return out + [""]
 
     def parameters(self) -> List[str]:
         params = self.program.pipeline.params

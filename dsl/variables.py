@@ -1,0 +1,139 @@
+"""Values of `var`s: from `--var NAME=VALUE`, `--vars FILE` (TOML or JSON), the environment
+(`PIPEDSL_VAR_NAME`) and the declared default, strongest first; each value remembers where it
+came from, so a wrong one is reported with its source."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from typing import Dict, Iterable, Optional, Tuple
+
+import attrs
+
+from . import ir
+from .diagnostics import Span
+
+VAR_TYPES = ("String", "Integer", "Float", "Boolean", "List", "Map")
+
+
+@attrs.frozen
+class Given:
+    """A var's value and where it came from (`--var Stage=prod`, `prod.toml`, ...)."""
+
+    value: object
+    source: str
+    text: bool = False  # read from text (command line, environment): parsed by the var's type
+
+
+class VarsError(Exception):
+    """A `--vars` file that cannot be read; the message says why (exit 2)."""
+
+
+def from_command_line(pairs: Iterable[Tuple[str, str]]) -> Dict[str, Given]:
+    return {name: Given(value, f"--var {name}={value}", text=True) for name, value in pairs}
+
+
+def from_environment(environ=os.environ) -> Dict[str, Given]:
+    prefix = "PIPEDSL_VAR_"
+    return {key[len(prefix):]: Given(value, f"the environment ({key})", text=True)
+            for key, value in environ.items() if key.startswith(prefix) and len(key) > len(prefix)}
+
+
+def from_file(path: str) -> Dict[str, Given]:
+    """An object of name -> value: TOML when the name ends in .toml, else JSON."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if path.endswith(".toml"):
+            try:
+                import tomllib
+            except ImportError:  # Python < 3.11
+                import tomli as tomllib
+            values = tomllib.loads(data.decode("utf-8"))
+        else:
+            values = json.loads(data.decode("utf-8"))
+    except OSError as exc:
+        raise VarsError(f"cannot read {path}: {exc.strerror}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise VarsError(f"{path} is not valid {'TOML' if path.endswith('.toml') else 'JSON'}: {exc}") from None
+    if not isinstance(values, dict):
+        raise VarsError(f"{path} must hold an object of var name -> value")
+    return {str(name): Given(value, path) for name, value in values.items()}
+
+
+def merged(command_line=(), files=(), environ=os.environ) -> Dict[str, Given]:
+    """Every given value, the strongest winning: `--var`, then `--vars` files (later files
+    win), then the environment."""
+    out = from_environment(environ)
+    for path in files:
+        out.update(from_file(path))
+    out.update(from_command_line(command_line))
+    return out
+
+
+def value_of(given: Given, kind: str):
+    """The Python value of `given` for a var of type `kind`; ValueError when it is not one."""
+    value = given.value
+    if given.text and isinstance(value, str):
+        if kind == "String":
+            return value
+        if kind in ("Integer", "Float"):
+            # JSON numbers only: Python's int()/float() also take "1_000", " 3 ", "nan", "inf"
+            if not re.fullmatch(r"-?(0|[1-9][0-9]*)" + (r"(\.[0-9]+)?([eE][+-]?[0-9]+)?" if kind == "Float" else ""),
+                                value):
+                raise ValueError(value)
+        if kind == "Boolean":
+            if value.lower() not in ("true", "false"):
+                raise ValueError(value)
+            return value.lower() == "true"
+        value = json.loads(value)
+    checks = {"String": lambda v: isinstance(v, str), "Integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+              "Float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+              "Boolean": lambda v: isinstance(v, bool), "List": lambda v: isinstance(v, list),
+              "Map": lambda v: isinstance(v, dict)}
+    if not checks[kind](value):
+        raise ValueError(value)
+    if not _plain(value):
+        raise ValueError(value)
+    return float(value) if kind == "Float" else value
+
+
+def _plain(value) -> bool:
+    """JSON-like all the way down, with 64-bit integers and finite floats as in the language
+    (JSON `NaN`, TOML `inf` and TOML dates are not values a definition can hold)."""
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return True
+    if isinstance(value, int):
+        return -2**63 <= value < 2**63
+    return isinstance(value, float) and math.isfinite(value)
+
+
+def to_ir(value, span: Span):
+    """An IR expression for a Python value of a var."""
+    if isinstance(value, list):
+        return ir.ListExpr(items=tuple(to_ir(v, span) for v in value), span=span)
+    if isinstance(value, dict):
+        return ir.MapExpr(entries=tuple(ir.MapEntry(key=str(k), key_span=span, value=to_ir(v, span))
+                                        for k, v in value.items()), span=span)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return ir.Literal(value=value, span=span)
+    raise ValueError(value)
+
+
+def describe(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else repr(value)
+
+
+def unknown_names(given: Dict[str, Given], declared: Iterable[str]) -> Optional[Tuple[str, str]]:
+    """(name, source) of the first value given on the command line or in a file for no
+    declared var (values from the environment may belong to other files)."""
+    declared = set(declared)
+    for name, item in given.items():
+        if name not in declared and not item.source.startswith("the environment"):
+            return name, item.source
+    return None
