@@ -288,3 +288,19 @@ def test_wait_on_a_terminal_redraws_a_table_in_place():
     text = streams.text.getvalue()
     assert text.count("\x1b[2K") == 4 and "\x1b[2F" in text  # two rows drawn, then redrawn in place
     assert "Train" in text and text.endswith(f"Succeeded {arn}\n")
+
+
+def test_one_file_deploys_a_pipeline_per_stage_named_by_its_vars(aws, tmp_path):
+    staged = PIPE.replace("pipeline Deployed {\n", 'var Stage: String = "dev"\npipeline Deployed {\n    name = "churn-${Stage}"\n')
+    path = write(tmp_path, staged)
+    (tmp_path / "prod.toml").write_text('Stage = "prod"\n')
+    assert aws("deploy", path).returncode == 0
+    prod = aws("deploy", path, "--vars", "prod.toml")
+    assert prod.returncode == 0, prod.stderr
+    assert prod.stdout.startswith("created arn:") and prod.stdout.endswith(":pipeline/churn-prod\n")
+    names = sorted(p["PipelineName"] for p in aws.sm.list_pipelines()["PipelineSummaries"])
+    assert names == ["churn-dev", "churn-prod"]
+    assert aws("diff", path, extra_env={"PIPEDSL_VAR_Stage": "prod"}).returncode == 0
+    typo = aws("deploy", path, "--var", "Stgae=prod")
+    assert typo.returncode == 2 and "did you mean `Stage`?" in typo.stderr
+    assert len(aws.sm.list_pipelines()["PipelineSummaries"]) == 2
