@@ -261,11 +261,11 @@ class Checker:
                                    "breaks the service's name rule",
                                    "pipeline names are 1-256 letters, digits and single hyphens"))
                 continue
-            if self.program.literal(attribute.value) is None or self.type_of(attribute.value) != "string":
-                self.add(error("E0304", f"`{attribute.name}` must be a literal string",
-                               self._span_of(attribute.value), "not a literal string"))
-            elif attribute.name == "role" and not re.fullmatch(r"arn:aws[a-z-]*:iam::\d{12}:role/\S+",
-                                                               self.program.literal(attribute.value)):
+            text = self.program.static_text(attribute.value)
+            if text is None:
+                self.add(error("E0304", f"`{attribute.name}` must be text made of literals, lets and vars",
+                               self._span_of(attribute.value), "not known before running"))
+            elif attribute.name == "role" and not re.fullmatch(r"arn:aws[a-z-]*:iam::\d{12}:role/\S+", text):
                 self.add(error("E0304", "`role` must be an IAM role ARN", self._span_of(attribute.value),
                                "not a role ARN", 'e.g. "arn:aws:iam::123456789012:role/SageMakerRole"'))
 

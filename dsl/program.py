@@ -231,15 +231,20 @@ class Program:
         """The pipeline's name: its `name = "..."` attribute (lets and vars folded in, e.g.
         `"churn-${Stage}"`), else the NAME after `pipeline`."""
         attribute = self.pipeline.attribute("name")
-        if attribute is not None:
-            value = self.follow(attribute.value)
-            if isinstance(value, ir.Literal) and isinstance(value.value, str):
-                return value.value
-            if isinstance(value, ir.Interpolation):
-                pieces = interpolation_pieces(self, value)
-                if all(isinstance(piece, str) for piece in pieces):
-                    return "".join(pieces)
-        return self.pipeline.name
+        text = self.static_text(attribute.value) if attribute is not None else None
+        return text if text is not None else self.pipeline.name
+
+    def static_text(self, expr: ir.Expr) -> Optional[str]:
+        """The string `expr` stands for when it is known before running: a literal, or text
+        made of literals, lets and vars (`"churn-${Stage}"`); None otherwise."""
+        value = self.follow(expr)
+        if isinstance(value, ir.Literal) and isinstance(value.value, str):
+            return value.value
+        if isinstance(value, ir.Interpolation):
+            pieces = interpolation_pieces(self, value)
+            if all(isinstance(piece, str) for piece in pieces):
+                return "".join(pieces)
+        return None
 
     def kind_of(self, step: ir.Step) -> Optional[StepKind]:
         return self.kinds.get(step.kind)
@@ -330,21 +335,18 @@ class Program:
     @property
     def default_bucket(self) -> Optional[str]:
         attribute = self.pipeline.attribute("default_bucket")
-        value = self.literal(attribute.value) if attribute else None
-        return value if isinstance(value, str) else None
+        return self.static_text(attribute.value) if attribute else None
 
     @property
     def role(self) -> Optional[str]:
         """The pipeline's own IAM role (`role = "arn:..."`, used by `pipedsl deploy`)."""
         attribute = self.pipeline.attribute("role")
-        value = self.literal(attribute.value) if attribute else None
-        return value if isinstance(value, str) else None
+        return self.static_text(attribute.value) if attribute else None
 
     @property
     def description(self) -> Optional[str]:
         attribute = self.pipeline.attribute("description")
-        value = self.literal(attribute.value) if attribute else None
-        return value if isinstance(value, str) else None
+        return self.static_text(attribute.value) if attribute else None
 
     # --- the step graph, computed once -----------------------------------------------
     def reads(self, step: ir.Step) -> Dict[str, List[str]]:

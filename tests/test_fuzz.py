@@ -13,7 +13,8 @@ TOKENS = ["pipeline", "step", "param", "let", "experiment", "none", "input", "ou
           "property_file", "when", "and", "or", "not", "in", "true", "false", "null", "{", "}",
           "[", "]", "(", ")", ",", ":", "=", "==", "!=", ">=", "<", ".", "\n", " ", '"', "${",
           "\\", "$", "#", "##", "P", "Train", "training", "processing", "condition", "fail",
-          "join", "json_get", "Execution", "1", "-2.5e3", '"s3://b"', "String", "Integer"]
+          "join", "json_get", "Execution", "1", "-2.5e3", '"s3://b"', "String", "Integer",
+          "var", "Boolean", "List", "Map", "name", "Stage", "${Stage}"]
 
 
 def outcome(text: str):

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 import dsl
+from conftest import ROOT
 from dsl.variables import Given, VarsError, merged
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -142,3 +143,16 @@ def test_api_values_misspelt_or_wrong_are_one_error_each():
     # environment values may belong to other files: never an error
     out = dsl.transpile(text, vars={"N": 2, "Other": Given("x", "the environment (PIPEDSL_VAR_Other)", text=True)})
     assert json.loads(out)["Steps"][0]["Arguments"]["ErrorMessage"] == {"Std:Join": {"On": "", "Values": ["dev", 2]}}
+
+
+def test_the_staged_example_folds_vars_into_every_pipeline_attribute():
+    text = (ROOT / "examples" / "staged.pipe").read_text()
+    prod = json.loads(dsl.transpile(text, vars={"Stage": "prod", "TrainCount": 4}))
+    job = prod["Steps"][0]["Arguments"]
+    assert (job["RoleArn"], job["ResourceConfig"]["InstanceCount"]) == ("arn:aws:iam::123456789012:role/churn-prod", 4)
+    sdk = dsl.transpile(text, to="sdk", vars={"Stage": "prod"})
+    assert 'PipelineSession(default_bucket="churn-prod-artifacts")' in sdk and 'name="churn-prod"' in sdk
+    with pytest.raises(dsl.PipeError) as caught:
+        dsl.transpile(text.replace('"churn-${Stage}-artifacts"', '"b-${Execution.PipelineExecutionId}"'))
+    assert [(d.code, d.message) for d in caught.value.diagnostics] == [
+        ("E0304", "`default_bucket` must be text made of literals, lets and vars")]
