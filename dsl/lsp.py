@@ -10,6 +10,7 @@ Needs the `lsp` extra: `pip install 'pipedsl[lsp]'`.
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import Dict, List, Optional, Tuple
 
@@ -23,6 +24,7 @@ from .functions import FUNCTIONS
 from .kinds import ENVELOPE_FIELDS, Field
 from .plugin_manager import default_registry
 from .program import EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, Program, property_shapes
+from .variables import from_environment
 
 server = LanguageServer("pipedsl", __version__)
 
@@ -81,7 +83,8 @@ def _filename(uri: str) -> str:
 def refresh(uri: str, text: str) -> Document:
     document = DOCUMENTS.setdefault(uri, Document())
     document.text = text
-    program, problems = analyse(text, _filename(uri), default_registry())
+    # the editor sees the values `check` sees in this environment (PIPEDSL_VAR_*)
+    program, problems = analyse(text, _filename(uri), default_registry(), vars=from_environment())
     document.problems, document.program = problems, program
     if program is not None:
         document.good = program
@@ -93,6 +96,10 @@ def lsp_diagnostics(document: Document) -> List[lsp.Diagnostic]:
     out = []
     for d in document.problems:
         severity = lsp.DiagnosticSeverity.Error if d.is_error else lsp.DiagnosticSeverity.Warning
+        if d.code == "E0160":
+            # a required var is given when transpiling (--var, --vars); while editing that is
+            # information, not a mistake
+            severity = lsp.DiagnosticSeverity.Information
         message = d.message + (f"\n{d.hint}" if d.hint else "")
         fix = _DID_YOU_MEAN.search(d.hint or "")
         out.append(lsp.Diagnostic(range=span_range(lines, d.span), message=message, severity=severity,
@@ -336,6 +343,13 @@ def hover(ls: LanguageServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
             return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown,
                                                         value=_field_markdown(word, fields[word], kind.name)))
     program = document.program or document.good
+    var = next((v for v in program.file.vars + program.pipeline.vars if v.name == word), None) if program else None
+    if var is not None:
+        value, source = program.var_values.get(word, (None, "no value yet"))
+        text = f"**var {word}**: {var.type}" + (f" = `{json.dumps(value, ensure_ascii=False)}` ({source})" if value is not None
+                                                else f" ({source})")
+        text += ("\n\n" + var.doc if var.doc else "") + f"\n\ndeclared on line {var.name_span.line}"
+        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
     declaration = _declaration(program, word) if program else None
     if declaration is not None:
         what = type(declaration).__name__.lower()

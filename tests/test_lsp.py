@@ -170,3 +170,20 @@ async def test_positions_are_utf16(client):
     (d,) = [d for d in await open_document(client, uri, text) if d.code == "E0203"]
     assert (d.range.start.line, d.range.start.character) == (1, position_of(text, "Nope").character)
     assert d.range.start.character == len('    step S: fail { description = "😀é" error_message = '.encode("utf-16-le")) // 2
+
+
+@pytest.mark.asyncio
+async def test_vars_in_the_editor(client):
+    text = ('## The stage\nvar Stage: String = "dev"\nvar Count: Integer\npipeline P {\n'
+            '    name = "p-${Stage}"\n    step S: fail { error_message = join("", [Stage, Count]) }\n}\n')
+    uri = (ROOT / "vars.pipe").as_uri()
+    diagnostics = await open_document(client, uri, text)
+    # a required var is given when transpiling: information in the editor, not an error
+    assert [(d.code, d.severity, d.range.start.line) for d in diagnostics] == [
+        ("E0160", lsp.DiagnosticSeverity.Information, 2)]
+    hover = await client.text_document_hover_async(lsp.HoverParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), position=position_of(text, "[Stage", 2)))
+    assert hover.contents.value.startswith('**var Stage**: String = `"dev"` (the default)\n\nThe stage')
+    symbols = await client.text_document_document_symbol_async(lsp.DocumentSymbolParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    assert [(s.name, s.detail) for s in symbols[:2]] == [("Stage", "var String"), ("Count", "var Integer")]
