@@ -80,8 +80,12 @@ class PipeLexer:
                 keyword = KEYWORD_TYPES.get(value)
                 if keyword is not None:
                     accepted = table[parser_state.position]
+                    last = lexer_state.last_token
                     if keyword in accepted or "NAME" not in accepted or (
-                            collected.recovering and value in DECLARATION_KEYWORDS):
+                            value in DECLARATION_KEYWORDS and (collected.recovering or (
+                                # `let a =` with the value forgotten: the `let` on the next
+                                # line starts a declaration, it is not the value
+                                last is not None and last.type == "EQUAL" and last.line < line))):
                         kind = keyword
             elif kind == "QUOTED_NAME":  # always a name, whatever the word; the span keeps the backquotes
                 kind, value = "NAME", value[1:-1]

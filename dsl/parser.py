@@ -200,9 +200,9 @@ class _Recovery:
         table = state.parse_conf.parse_table.states
         stack = state.state_stack
         depth = len(stack) - 1
-        while depth > 0 and token.type not in table[stack[depth]]:
+        while depth >= 0 and token.type not in table[stack[depth]]:
             depth -= 1
-        if depth <= 0 or depth == len(stack) - 1:
+        if depth < 0 or depth == len(stack) - 1:  # depth 0: back to the top of the file
             return
         del stack[depth + 1:]
         del state.value_stack[depth:]

@@ -231,3 +231,12 @@ def test_docs_show_renamed_steps_sdk_defaults_and_a_review_summary():
     assert "S3 locations read: `<parameter RawData>`" in summary
     assert "`s3://churn-ml/ChurnEndToEnd/<execution ID>/Prepare/output/train`" in summary.split("written:")[1]
     assert "- Parameters a run can override: `RawData`, `TrainingInstanceType`, `AccuracyThreshold`, `ApprovalStatus`" in summary
+
+
+@pytest.mark.parametrize("word", ["let", "var"])
+def test_a_forgotten_value_is_one_error_at_the_next_declaration(word):
+    typed = ": Integer" if word == "var" else ""
+    text = (f'{word} A{typed} =\n{word} B{typed} = 2\n'
+            'pipeline P {\n    step S: fail {\n        error_message = "x"\n    }\n}\n')
+    d = one(text)
+    assert (d.code, d.message, d.span.line, d.span.column) == ("E0001", f"unexpected `{word}`", 2, 1)
