@@ -105,6 +105,23 @@ def _transpile(text: str, to: str, filename: str, compact: bool, registry: Optio
     registry = registry or default_registry()
     text = source.normalize(text)
     program, problems = _analyse(text, filename, registry, vars)
+    return _emit(program, problems, text, filename, to, compact, registry)
+
+
+def emit(program: Optional[Program], problems: List[Diagnostic], text: str, filename: str = "<string>",
+         to: str = "json", compact: bool = False, registry: Optional[Registry] = None) -> str:
+    """The second half of `transpile`, for a caller that already has `analyse`'s result:
+    raise PipeError if it has errors, else run the emitter `to` on the program."""
+    with _no_cycle_collection():
+        try:
+            return _emit(program, problems, text, filename, to, compact, registry or default_registry())
+        except PipeError as exc:
+            exc.text = source.normalize(exc.text)  # as `analyse` read it: the spans count in it
+            raise
+
+
+def _emit(program: Optional[Program], problems: List[Diagnostic], text: str, filename: str, to: str,
+          compact: bool, registry: Registry) -> str:
     errors = [d for d in problems if d.is_error]
     if errors or program is None:
         raise PipeError(errors or problems, text, filename)

@@ -128,42 +128,36 @@ def _var_options(command):
                          help="a TOML (.toml) or JSON file of var values (repeatable; later files win)")
 
 
-def _given_vars(args, text: str, streams: Streams):
-    """The vars' values from --var, --vars and PIPEDSL_VAR_*; None (after one line) when a file
-    cannot be read or a name given is declared nowhere (exit 2)."""
-    from .diagnostics import did_you_mean, visible
-    from .variables import VarsError, merged, unknown_names
+def _given_vars(args, streams: Streams):
+    """The vars' values from --var, --vars and PIPEDSL_VAR_* (the files read once per
+    command); None (after one line) when a file cannot be read (exit 2)."""
+    from .diagnostics import visible
+    from .variables import VarsError, merged
 
     try:
-        given = merged(args.var, args.vars)
+        return merged(args.var, args.vars)
     except VarsError as exc:
         streams.err(f"pipedsl: error: {visible(str(exc))}\n")
         return None
-    if args.var or args.vars:
-        declared = _declared_vars(text)
-        if declared is not None:
-            unknown = unknown_names(given, declared)
-            if unknown:
-                hint = did_you_mean(unknown[0], declared)
-                streams.err(f"pipedsl: error: no var {unknown[0]!r} is declared (given by {visible(unknown[1])})"
-                            + (f"; {hint}" if hint else f"; declared: {', '.join(sorted(declared)) or 'none'}") + "\n")
-                return None
-    return given
 
 
-def _declared_vars(text: str):
-    from .parser import SyntaxProblem, parse_tree
-    from .source import normalize
-    from . import ir
+def _refuse_unknown_var(args, program, given, streams: Streams) -> bool:
+    """A name given by --var or --vars that the file declares nowhere is a usage error (exit
+    2), reported before the file's own problems; True when one was."""
+    from .diagnostics import did_you_mean, visible
+    from .variables import unknown_names
 
-    try:
-        top, _, _ = parse_tree(normalize(text))
-    except SyntaxProblem:
-        return None  # the syntax errors are reported by the command itself
-    names = [n.name for n in top if isinstance(n, ir.Var)]
-    for pipeline in (n for n in top if isinstance(n, ir.Pipeline)):
-        names += [v.name for v in pipeline.vars]
-    return names
+    if program is None or not (args.var or args.vars):
+        return False
+    declared = program.var_names
+    unknown = unknown_names(given, declared)
+    if not unknown:
+        return False
+    name, source = unknown[0]
+    hint = did_you_mean(name, declared)
+    streams.err(f"pipedsl: error: no var {name!r} is declared (given by {visible(source)})"
+                + (f"; {hint}" if hint else f"; declared: {', '.join(sorted(declared)) or 'none'}") + "\n")
+    return True
 
 
 def _aws_options(command):
@@ -218,7 +212,7 @@ def _summary(problems, name: str) -> str:
 
 
 def _transpile(args, registry, streams: Streams) -> int:
-    from .api import PipeError, transpile
+    from .api import PipeError, analyse, emit
     from .diagnostics import did_you_mean, visible
 
     try:
@@ -234,11 +228,14 @@ def _transpile(args, registry, streams: Streams) -> int:
         streams.err(f"pipedsl: error: no emitter called `{visible(args.to)}`"
                     f"{'; ' + hint if hint else ''} (installed: {', '.join(sorted(registry.emitters))})\n")
         return 2
-    given = _given_vars(args, text, streams)
+    given = _given_vars(args, streams)
     if given is None:
         return 2
     try:
-        output = transpile(text, to=args.to, filename=name, compact=args.compact, registry=registry, vars=given)
+        program, problems = analyse(text, name, registry, given)
+        if _refuse_unknown_var(args, program, given, streams):
+            return 2
+        output = emit(program, problems, text, name, to=args.to, compact=args.compact, registry=registry)
     except PipeError as exc:
         if args.format == "json":
             from .diagnostics import to_dicts
@@ -272,6 +269,9 @@ def _check(args, registry, streams: Streams) -> int:
 
     from .fmt_command import pipe_files
 
+    given = _given_vars(args, streams)
+    if given is None:
+        return 2
     status, collected = 0, []
     colour = use_colour(sys.stderr)
     for path in pipe_files(args.files):
@@ -284,11 +284,10 @@ def _check(args, registry, streams: Streams) -> int:
             else:
                 streams.err(f"pipedsl: error: {visible(str(exc))}\n")
             continue
-        given = _given_vars(args, text, streams)
-        if given is None:
+        program, problems = analyse(text, name, registry, given)
+        if _refuse_unknown_var(args, program, given, streams):
             status = 2
             continue
-        _, problems = analyse(text, name, registry, given)
         if any(d.is_error for d in problems):
             status = max(status, 1)
         if args.format == "json":
@@ -369,7 +368,7 @@ def _import(args, registry, streams: Streams) -> int:
 
 def _aws(args, registry, streams: Streams) -> int:
     """deploy, diff and run: the file checked and transpiled first (any error: nothing called)."""
-    from .api import PipeError, analyse, transpile
+    from .api import PipeError, analyse, emit
     from .diagnostics import visible
 
     try:
@@ -377,16 +376,18 @@ def _aws(args, registry, streams: Streams) -> int:
     except _Unreadable as exc:
         streams.err(f"pipedsl: error: {visible(str(exc))}\n")
         return 2
-    given = _given_vars(args, text, streams)
+    given = _given_vars(args, streams)
     if given is None:
         return 2
+    program, problems = analyse(text, name, registry, given)
+    if _refuse_unknown_var(args, program, given, streams):
+        return 2
     try:
-        definition = transpile(text, filename=name, compact=True, registry=registry, vars=given)
+        definition = emit(program, problems, text, name, compact=True, registry=registry)
     except PipeError as exc:
         streams.err(exc.render(colour=use_colour(sys.stderr)))
         streams.err(_summary(exc.diagnostics, name))
         return 1
-    program, _ = analyse(text, name, registry, given)
     from . import aws
 
     try:

@@ -165,65 +165,65 @@ class Program:
                         if isinstance(item, ir.Ref) and item.name in self.steps and not item.parts:
                             self.branch_of.setdefault(item.name, (step.name, which))
 
-    def _unknown_vars(self, vars: dict) -> None:
-        """A value given (through the API) for no declared var is an error: a misspelt name
-        would otherwise leave the default in place unnoticed. Values from the environment
-        may be meant for other files and are not checked."""
-        from .diagnostics import NO_SPAN, error
-        from .variables import Given
+    @property
+    def var_names(self) -> List[str]:
+        return [v.name for v in self.file.vars + self.pipeline.vars]
 
-        declared = [v.name for v in self.file.vars + self.pipeline.vars]
-        for name, given in vars.items():
-            source = given.source if isinstance(given, Given) else "vars={...}"
-            if name not in declared and not source.startswith("the environment"):
-                self.var_problems.append(error(
-                    "E0162", f"no var `{name}` is declared (given by {source})", NO_SPAN, "",
-                    did_you_mean(name, declared) or ("declared: " + ", ".join(declared) if declared else
-                                                     "the file declares no var")))
+    def _unknown_vars(self, vars: dict) -> None:
+        """A value given for no declared var is an error: a misspelt name would otherwise
+        leave the default in place unnoticed."""
+        from .diagnostics import NO_SPAN, error
+        from .variables import unknown_names
+
+        declared = self.var_names
+        for name, source in unknown_names(vars, declared):
+            self.var_problems.append(error(
+                "E0162", f"no var `{name}` is declared (given by {source})", NO_SPAN, "",
+                did_you_mean(name, declared) or ("declared: " + ", ".join(declared) if declared else
+                                                 "the file declares no var")))
 
     def _var_as_let(self, var: ir.Var, given) -> ir.Let:
         from .diagnostics import error
         from .variables import VAR_TYPES, Given, describe, to_ir, value_of
 
+        def let(value: ir.Expr) -> ir.Let:
+            return ir.Let(name=var.name, name_span=var.name_span, value=value, doc=var.doc, span=var.span)
+
         if var.type not in VAR_TYPES:
             self.var_problems.append(error("E0151", f"unknown var type `{var.type}`", var.type_span, "unknown type",
                                            did_you_mean(var.type, VAR_TYPES) or "types: " + ", ".join(VAR_TYPES)))
-            return ir.Let(name=var.name, name_span=var.name_span, value=ir.Literal(value=None, span=var.span),
-                          doc=var.doc, span=var.span)
-        if given is not None and not isinstance(given, Given):
-            given = Given(given, "vars={...}")
+            return let(ir.Literal(value=None, span=var.span))
         if given is None and var.default is not None:
             default = self.literal(var.default, NOT_LITERAL)
             try:
-                if default is NOT_LITERAL:
-                    raise ValueError(default)
-                value_of(Given(default, "the default"), var.type)
+                value_of(Given(default, "the default"), var.type)  # NOT_LITERAL is no type's value
             except ValueError:
                 self.var_problems.append(error("E0152", f"the default of var `{var.name}` must be a literal {var.type}",
                                                var.default.span, "wrong default"))
             self.var_values[var.name] = (default if default is not NOT_LITERAL else None, "the default")
-            return ir.Let(name=var.name, name_span=var.name_span, value=var.default, doc=var.doc, span=var.span)
+            return let(var.default)
+        value = None
         if given is None:
             self.var_problems.append(error("E0160", f"var `{var.name}` needs a value", var.name_span, "no value",
                                            f"pass --var {var.name}=..., put it in a --vars file, "
                                            f"or set PIPEDSL_VAR_{var.name}"))
-            value = None
         else:
+            if not isinstance(given, Given):
+                given = Given(given, "vars={...}")
             try:
                 value = value_of(given, var.type)
             except (ValueError, TypeError):
                 self.var_problems.append(error(
                     "E0161", f"var `{var.name}` is {var.type}, and {describe(given.value)} from {given.source} "
                     "is not one", var.name_span, "wrong value", f"give {var.name} a {var.type} value"))
-                value = None
             self.var_values[var.name] = (value, given.source)
         if value is None:
             # the var's error is reported; checks see its default, or a value of its type, so
             # that nothing else is reported because of it
             if var.default is not None:
-                return ir.Let(name=var.name, name_span=var.name_span, value=var.default, doc=var.doc, span=var.span)
+                return let(var.default)
             value = {"String": var.name, "Integer": 1, "Float": 1.0, "Boolean": False, "List": [], "Map": {}}[var.type]
-        return ir.Let(name=var.name, name_span=var.name_span, value=to_ir(value, var.span), doc=var.doc, span=var.span)
+        return let(to_ir(value, var.span))
 
     # --- names --------------------------------------------------------------------
     @property

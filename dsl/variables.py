@@ -7,7 +7,7 @@ import json
 import math
 import os
 import re
-from typing import Dict, Iterable, Optional, Tuple
+from typing import Dict, Iterable, List, Tuple
 
 import attrs
 
@@ -129,11 +129,14 @@ def describe(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else repr(value)
 
 
-def unknown_names(given: Dict[str, Given], declared: Iterable[str]) -> Optional[Tuple[str, str]]:
-    """(name, source) of the first value given on the command line or in a file for no
-    declared var (values from the environment may belong to other files)."""
+def unknown_names(given: Dict[str, object], declared: Iterable[str]) -> List[Tuple[str, str]]:
+    """(name, source) of each value given for no declared var. Values from the environment
+    are left out: they may be meant for other files. A plain value (not a `Given`) came
+    through the API's `vars={...}`."""
     declared = set(declared)
+    out = []
     for name, item in given.items():
-        if name not in declared and not item.source.startswith("the environment"):
-            return name, item.source
-    return None
+        source = item.source if isinstance(item, Given) else "vars={...}"
+        if name not in declared and not source.startswith("the environment"):
+            out.append((name, source))
+    return out
