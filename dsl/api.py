@@ -76,11 +76,17 @@ def _analyse(text: str, filename: str, registry: Optional[Registry], vars: Optio
         return None, problem.diagnostics
     file, problems = to_ir(top, comments, text, filename, problems)
     problems += _one_pipeline(file, text)
+    imported = []
+    if file.imports:
+        from . import modules
+
+        imported, found = modules.load(file, filename)
+        problems += found
     if not file.pipelines:
         return None, sorted(problems, key=sort_key)
-    program = Program(file, registry.kinds, vars)
+    program = Program(file, registry.kinds, vars, imported)
     problems += check(program)
-    return program, sorted(problems, key=sort_key)
+    return program, sorted(program.annotate(problems), key=sort_key)
 
 
 def parse(text: str, filename: str = "<string>") -> ir.File:

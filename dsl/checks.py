@@ -168,7 +168,7 @@ class Checker:
 
     def run(self) -> List[Diagnostic]:
         p = self.program
-        for problem in p.var_problems:
+        for problem in p.var_problems + p.expander.problems:
             self.add(problem)
         self.check_names()
         self.check_pipeline_attributes()
@@ -199,12 +199,15 @@ class Checker:
         for step in p.pipeline.steps:
             values.extend(ir.step_values(step))
         used = {node.name for value in values for node in ir.walk(value) if isinstance(node, ir.Ref)}
+        used |= p.expander.used  # read by an `if`, a `for` or a `${…}` name
         for let in p.file.lets + p.pipeline.lets:
+            if let.name_span.file is not None:
+                continue  # an imported file is a library: what it offers need not all be used
             if let.name not in used and p.lets.get(let.name) is let:
                 self.add(warning("W0001", f"let `{let.name}` is never used", let.name_span, "unused",
                                  "use it, or remove it"))
         for var in p.file.vars + p.pipeline.vars:
-            if var.name not in used:
+            if var.name not in used and var.name_span.file is None:
                 self.add(warning("W0001", f"var `{var.name}` is never used", var.name_span, "unused",
                                  "use it, or remove it"))
 
@@ -220,15 +223,18 @@ class Checker:
         for decl, what in ([(x, "var") for x in self.program.file.vars + p.vars]
                            + [(x, "let") for x in self.program.file.lets + p.lets]
                            + [(x, "parameter") for x in p.params] + [(x, "step") for x in p.steps]):
+            origin = self.program.expander.origins.get(id(decl))
+            made = origin.notes(decl.name) if origin is not None else []
             if decl.name in first:
-                where = first[decl.name]
+                where, first_made = first[decl.name]
+                in_file = f" of {where.file}" if where.file is not None else ""
                 self.add(error("E0101", f"`{decl.name}` is declared twice", decl.name_span,
                                "declared again here",
                                f"parameters, lets and steps share one namespace; `{decl.name}` is "
-                               f"first declared at line {where.line}, column {where.column}",
-                               notes=[(where, "first declared here")]))
+                               f"first declared at line {where.line}, column {where.column}{in_file}",
+                               notes=made + [(where, "first declared here")] + first_made))
             else:
-                first[decl.name] = decl.name_span
+                first[decl.name] = (decl.name_span, [n for n in made if not n[1].startswith("in this")])
             if decl.name in RESERVED_NAMES:
                 self.add(error("E0111", f"`{decl.name}` cannot name a {what}: it is the root of the "
                                f"built-in `{decl.name}.…` references", decl.name_span, "reserved name",
@@ -237,7 +243,7 @@ class Checker:
                 self.add(error("E0104" if what == "step" else "E0105",
                                f"`{decl.name}` is not a valid {what} name", decl.name_span,
                                "breaks the service's name rule",
-                               f"{what} names are 1-64 letters, digits, `_` and `-`"))
+                               f"{what} names are 1-64 letters, digits, `_` and `-`", notes=made))
 
     def check_pipeline_attributes(self):
         p = self.program.pipeline

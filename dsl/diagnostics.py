@@ -20,6 +20,7 @@ class Span:
     column: int
     end_line: int
     end_column: int
+    file: Optional[str] = None  # set in the spans of an imported file (dsl.modules); None: the file itself
 
     @classmethod
     def of(cls, meta_or_token) -> "Span":
@@ -33,7 +34,7 @@ class Span:
 
     def start(self) -> "Span":
         """A one-character span at this span's first character."""
-        return Span(self.line, self.column, self.line, self.column + 1)
+        return Span(self.line, self.column, self.line, self.column + 1, self.file)
 
 
 NO_SPAN = Span(1, 1, 1, 1)
@@ -71,7 +72,7 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> Optional[str]:
 
 def sort_key(diagnostic: Diagnostic):
     span = diagnostic.span
-    return (span.line, span.column, diagnostic.code)
+    return (span.file or "", span.line, span.column, diagnostic.code)
 
 
 _WINDOW = 120  # columns of a long source line shown around the problem
@@ -124,15 +125,34 @@ def use_colour(stream) -> bool:
         return False
 
 
-def render_text(diagnostics: Iterable[Diagnostic], text: str, filename: str, colour: bool = False) -> str:
+def render_text(diagnostics: Iterable[Diagnostic], text: str, filename: str, colour: bool = False,
+                sources: Optional[dict] = None) -> str:
     """Render diagnostics the way LANGUAGE.md section 9 shows them. Lines are counted as the
     parser counts them (only `\\n` ends a line), and control characters are escaped. With
-    `colour`, ANSI colours mark the severity, the location, the carets and the help."""
+    `colour`, ANSI colours mark the severity, the location, the carets and the help.
+    `sources` holds the text of imported files (name -> text): a span in one of them
+    (`Span.file`) is shown from it, under its name."""
     c = _COLOURS if colour else {k: "" for k in _COLOURS}
-    lines = text.split("\n")
+    split = {None: text.split("\n")}
+
+    def lines_of(span):
+        if span.file not in split:
+            found = (sources or {}).get(span.file)
+            if found is None:  # an imported file: read again to show its line
+                try:
+                    from .source import read_path
+
+                    found = read_path(span.file)
+                except Exception:  # noqa: BLE001 - the location is still shown, without its line
+                    found = ""
+            split[span.file] = found.split("\n")
+        return split[span.file]
+
     out = []
     for d in diagnostics:
         span = d.span
+        lines = lines_of(span)
+        shown_name = span.file if span.file is not None else filename
         width_of_numbers = max([len(str(span.line))] + [len(str(n.line)) for n, _ in d.notes])
         number = str(span.line).rjust(width_of_numbers)
         pad = " " * width_of_numbers
@@ -143,17 +163,21 @@ def render_text(diagnostics: Iterable[Diagnostic], text: str, filename: str, col
         label = f" {visible(d.label)}" if d.label else ""
         tint = c.get(d.severity, c["bold"])
         out.append(f"{tint}{d.severity}[{d.code}]{c['reset']}{c['bold']}: {visible(d.message)}{c['reset']}")
-        out.append(f"{pad}{c['arrow']}-->{c['reset']} {visible(filename)}:{span.line}:{span.column}")
+        out.append(f"{pad}{c['arrow']}-->{c['reset']} {visible(shown_name)}:{span.line}:{span.column}")
         out.append(f"{pad} {c['arrow']}|{c['reset']}")
         out.append(f"{c['arrow']}{number} |{c['reset']} {shown}")
         out.append(f"{pad} {c['arrow']}|{c['reset']} {caret_pad}{tint}{'^' * marked}{label}{c['reset']}")
         for note_span, note in d.notes:
-            note_source = lines[note_span.line - 1] if 0 < note_span.line <= len(lines) else ""
+            note_lines = lines_of(note_span)
+            note_source = note_lines[note_span.line - 1] if 0 < note_span.line <= len(note_lines) else ""
             note_number = str(note_span.line).rjust(width_of_numbers)
             note_width = max(1, note_span.end_column - note_span.column
                              if note_span.end_line == note_span.line else 1)
             note_shown, note_pad, note_marked = _source_row(note_source, note_span.column, note_width)
             out.append(f"{pad} |")
+            if note_span.file != span.file:
+                note_name = note_span.file if note_span.file is not None else filename
+                out.append(f"{pad}::: {visible(note_name)}:{note_span.line}:{note_span.column}")
             out.append(f"{note_number} | {note_shown}")
             out.append(f"{pad} | {note_pad}{'-' * note_marked} {visible(note)}")
         if d.hint:
@@ -168,7 +192,7 @@ def to_dicts(diagnostics: Iterable[Diagnostic], filename: str) -> list:
             "severity": d.severity,
             "code": d.code,
             "message": d.message,
-            "file": filename,
+            "file": d.span.file if d.span.file is not None else filename,
             "line": d.span.line,
             "column": d.span.column,
             "end_line": d.span.end_line,

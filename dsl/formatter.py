@@ -41,7 +41,7 @@ def shape(node):
         if attrs.has(type(value)):
             return (type(value).__name__,) + tuple(
                 (f.name, convert(getattr(value, f.name))) for f in attrs.fields(type(value))
-                if f.name not in _LAYOUT_FIELDS)
+                if f.name not in _LAYOUT_FIELDS and not f.name.endswith("_span"))
         if isinstance(value, tuple):
             return tuple(convert(v) for v in value)
         return value

@@ -107,7 +107,20 @@ class Interpolation:
     raw: Optional[str] = layout()
 
 
-Expr = Union[Literal, ListExpr, MapExpr, Ref, Call, Interpolation]
+@frozen
+class Comprehension:
+    """`[element for NAME in items]`: a list made at transpile time, one item per item of
+    `items` (a list known before running), with NAME bound to it (dsl.expand)."""
+
+    element: "Expr"
+    var: str
+    var_span: Span
+    items: "Expr"
+    span: Span
+    depth: int = layout(0)
+
+
+Expr = Union[Literal, ListExpr, MapExpr, Ref, Call, Interpolation, Comprehension]
 
 
 # --- conditions --------------------------------------------------------------------------
@@ -332,6 +345,83 @@ class Pipeline:
 
 
 @frozen
+class Template:
+    """`template NAME: KIND_OR_TEMPLATE { step members }`: step members a step takes in by
+    naming the template as its kind (the merge is dsl.expand's)."""
+
+    name: str
+    name_span: Span
+    base: str
+    base_span: Span
+    members: tuple
+    doc: Optional[str]
+    span: Span
+
+
+@frozen
+class ForLoop:
+    """`for NAME in LIST { members }`: the members once per item, NAME bound to it."""
+
+    var: str
+    var_span: Span
+    items: Expr
+    members: tuple
+    span: Span
+    doc: Optional[str] = None
+
+
+@frozen
+class If:
+    """`if COND { members } else { members }`, decided at transpile time. `otherwise` is
+    the `else` members; `else if` is an `otherwise` of one `If` (with `else_if` set)."""
+
+    condition: Cond
+    members: tuple
+    otherwise: tuple
+    span: Span
+    else_if: bool = layout(False)
+    doc: Optional[str] = None
+    then_span: Optional[Span] = layout()  # `if` to the `}` of its members (for the formatter)
+    else_span: Optional[Span] = layout()  # `else` to its `}`; None without an `else`
+
+
+@frozen
+class Import:
+    """`import "common.pipe"`: the lets, vars and templates of another file."""
+
+    path: str
+    path_span: Span
+    span: Span
+    raw: Optional[str] = layout()
+    doc: Optional[str] = None
+
+
+# What a step's members may be, and where `step_from_members` files each.
+STEP_GROUPS = (("attributes", Attribute), ("blocks", Block), ("inputs", Input), ("outputs", Output),
+               ("property_files", PropertyFile), ("retries", Retry), ("whens", When))
+
+
+def step_groups(members) -> dict:
+    """The keyword arguments of `Step` that sort `members` by kind."""
+    return {field: tuple(m for m in members if isinstance(m, cls)) for field, cls in STEP_GROUPS}
+
+
+def pipeline_groups(members) -> dict:
+    """The keyword arguments of `Pipeline` that sort `members` by kind."""
+    experiments = tuple(m for m in members if isinstance(m, Experiment))
+    return dict(
+        attributes=tuple(m for m in members if isinstance(m, Attribute)),
+        lets=tuple(m for m in members if isinstance(m, Let)),
+        vars=tuple(m for m in members if isinstance(m, Var)),
+        params=tuple(m for m in members if isinstance(m, Param)),
+        experiment=experiments[0] if experiments else None,
+        experiments=experiments,
+        steps=tuple(m for m in members if isinstance(m, Step)),
+        members=tuple(members),
+    )
+
+
+@frozen
 class Comment:
     """A `#` or `##` comment: its text as written and where it is. `own_line` says nothing
     but white space stands before it on its line."""
@@ -349,7 +439,9 @@ class File:
     lets: Tuple[Let, ...]
     pipelines: Tuple[Pipeline, ...]
     vars: Tuple["Var", ...] = ()
-    members: tuple = ()  # lets and pipelines in the order written
+    members: tuple = ()  # lets, vars, templates, imports and pipelines in the order written
+    templates: Tuple["Template", ...] = ()
+    imports: Tuple["Import", ...] = ()
     comments: Tuple[Comment, ...] = ()  # every comment, in order
     doc: Optional[str] = None  # a `##` block opening the file (documents the file and its pipeline)
 
@@ -376,6 +468,8 @@ def children(node) -> tuple:
         return (node.condition,)
     if isinstance(node, RawCond):
         return (node.value,)
+    if isinstance(node, Comprehension):
+        return (node.element, node.items)
     if isinstance(node, (OrCond, AndCond)):
         return node.conditions
     return ()

@@ -25,6 +25,8 @@ _PATTERNS = (
     ("COMMENT", r"#[^\n]*"),
     ("STRING", r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'),
     ("NUMBER", r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"),
+    # a name with `${...}` pieces (`Train-${algo}`), filled in at transpile time (dsl.expand)
+    ("PIECED_NAME", r"(?:[A-Za-z_][A-Za-z0-9_-]*)?(?:\$\{[^}\n]*\}[A-Za-z0-9_-]*)+"),
     ("NAME", r"[A-Za-z_][A-Za-z0-9_-]*"),
     ("QUOTED_NAME", r"`[A-Za-z_][A-Za-z0-9_-]*`"),  # a name that is a keyword, e.g. `input`
     ("COMPARE", r"==|!=|>=|<=|>|<"),
@@ -35,9 +37,10 @@ _PUNCTUATION = {"{": "LBRACE", "}": "RBRACE", "[": "LSQB", "]": "RSQB", "(": "LP
                 ",": "COMMA", ":": "COLON", ".": "_DOT", "=": "EQUAL"}
 KEYWORD_TYPES = {word: word.upper() for word in (
     "pipeline", "let", "var", "param", "step", "experiment", "none", "input", "output", "property_file",
-    "retry", "when", "and", "or", "not", "in", "true", "false", "null")}
+    "retry", "when", "and", "or", "not", "in", "true", "false", "null", "template", "for", "if", "else",
+    "import")}
 # Keywords that start a declaration: what the parser resynchronises on after an error.
-DECLARATION_KEYWORDS = {"step", "param", "let", "var", "pipeline", "experiment"}
+DECLARATION_KEYWORDS = {"step", "param", "let", "var", "pipeline", "experiment", "template", "import"}
 
 
 class PipeLexer:
@@ -87,6 +90,8 @@ class PipeLexer:
                                 # line starts a declaration, it is not the value
                                 last is not None and last.type == "EQUAL" and last.line < line))):
                         kind = keyword
+            elif kind == "PIECED_NAME":
+                kind = "NAME"
             elif kind == "QUOTED_NAME":  # always a name, whatever the word; the span keeps the backquotes
                 kind, value = "NAME", value[1:-1]
                 collected.quoted.add((line, pos - line_start + 1))

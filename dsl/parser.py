@@ -214,7 +214,7 @@ class _Recovery:
     def _token(self, token: Token, accepts) -> Diagnostic:
         hint = _describe(accepts) or None
         closed = getattr(_collected, "last_closed", None)
-        if accepts <= {"$END", "LET", "VAR", "PIPELINE"} and closed is not None and token.type != "RBRACE":
+        if accepts <= {"$END", "LET", "VAR", "PIPELINE", "TEMPLATE", "IMPORT"} and closed is not None and token.type != "RBRACE":
             hint = (f"the pipeline was closed by the `}}` on line {closed[1].line}; "
                     "remove it or move it to the end")
         return error("E0001", f"unexpected `{_shown(token)}`", _token_span(token), "not expected here", hint)

@@ -187,6 +187,28 @@ class Printer:
             return [indent + head]
         return self.small_block(head, node.attributes, node.span, indent)
 
+    def print_template(self, node: ir.Template, indent: str) -> List[str]:
+        return self.big_block(f"template {name(node.name)}: {node.base}", node.members, node.span, indent)
+
+    def print_forloop(self, node: ir.ForLoop, indent: str) -> List[str]:
+        return self.big_block(f"for {name(node.var)} in {self.inline(node.items)}", node.members, node.span,
+                              indent)
+
+    def print_if(self, node: ir.If, indent: str) -> List[str]:
+        lines = self.big_block(f"if {self.condition(node.condition, 0)}", node.members,
+                               node.then_span or node.span, indent)
+        if node.else_if:
+            rest = self.print_if(node.otherwise[0], indent)
+        elif node.else_span is not None:
+            rest = self.big_block("", node.otherwise, node.else_span, indent)
+        else:
+            return lines
+        lines[-1] += " else " + rest[0][len(indent):].lstrip()
+        return lines + rest[1:]
+
+    def print_import(self, node: ir.Import, indent: str) -> List[str]:
+        return [f"{indent}import {node.raw or self.expr_literal(ir.Literal(value=node.path, span=node.span))}"]
+
     def print_when(self, node: ir.When, indent: str) -> List[str]:
         return [f"{indent}when {self.condition(node.condition, 0)}"]
 
@@ -256,6 +278,9 @@ class Printer:
 
     def expr_listexpr(self, node: ir.ListExpr) -> str:
         return "[" + ", ".join(self.inline(i) for i in node.items) + "]"
+
+    def expr_comprehension(self, node: ir.Comprehension) -> str:
+        return f"[{self.inline(node.element)} for {name(node.var)} in {self.inline(node.items)}]"
 
     def expr_mapexpr(self, node: ir.MapExpr) -> str:
         if not node.entries:

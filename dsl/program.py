@@ -132,7 +132,14 @@ def when_conditions(step: ir.Step) -> list:
 class Program:
     """Symbols and derived facts of one pipeline file."""
 
-    def __init__(self, file: ir.File, kinds: Dict[str, StepKind], vars: Optional[dict] = None):
+    def __init__(self, file: ir.File, kinds: Dict[str, StepKind], vars: Optional[dict] = None, modules=()):
+        from .expand import Expander
+
+        self.source_file = file  # as written; `file` and `pipeline` are the expanded ones
+        self.modules = list(modules)  # the imported files (dsl.modules.Module), imported first
+        imported = [m.file for m in self.modules]
+        file = attrs.evolve(file, lets=tuple(x for f in imported for x in f.lets) + file.lets,
+                            vars=tuple(x for f in imported for x in f.vars) + file.vars)
         self.file = file
         self.pipeline = file.pipeline
         self.kinds = kinds
@@ -146,6 +153,21 @@ class Program:
         self._unknown_vars(vars or {})
         for let in file.lets + self.pipeline.lets:
             self.lets.setdefault(let.name, let)
+        self.params: Dict[str, ir.Param] = {p.name: p for p in reversed(self.pipeline.params)}  # (an `if` needs them)
+        # templates, loops, `if`s, comprehensions and `${…}` names (dsl.expand)
+        expander = Expander(self)
+        expander.add_templates(tuple(t for f in imported for t in f.templates) + self.source_file.templates)
+        file_lets = []
+        for let in file.lets:
+            finished = expander.finish(let)
+            if self.lets.get(let.name) is let:
+                self.lets[let.name] = finished
+            file_lets.append(finished)
+        self.pipeline = expander.expand(self.pipeline)
+        self.file = file = attrs.evolve(file, lets=tuple(file_lets), pipelines=(self.pipeline,) + file.pipelines[1:])
+        for let in self.pipeline.lets:
+            self.lets.setdefault(let.name, let)
+        self.expander = expander
         self.params: Dict[str, ir.Param] = {}
         for param in self.pipeline.params:
             self.params.setdefault(param.name, param)
@@ -164,6 +186,47 @@ class Program:
                     for item in attribute.value.items:
                         if isinstance(item, ir.Ref) and item.name in self.steps and not item.parts:
                             self.branch_of.setdefault(item.name, (step.name, which))
+
+    def annotate(self, problems: list) -> list:
+        """Problems found in the expanded pipeline as the user should see them: what every
+        item of a loop or every user of a template repeats is reported once, and a problem
+        in a template gets a note at the steps that use it."""
+        templates = self.expander.templates
+        repeated = [t.span for t in templates.values()] + [loop.span for loop in self.expander.loops]
+        out, seen = [], set()
+        for problem in problems:
+            if any(_inside(problem.span, span) for span in repeated):
+                key = (problem.code, problem.span)
+            else:
+                key = (problem.code, problem.span, problem.message, problem.notes)
+            if key in seen:
+                continue
+            seen.add(key)
+            notes = {}
+            for name, template in templates.items():
+                if _inside(problem.span, template.span) and not _inside(problem.span, template.name_span):
+                    for step in self._users_of(name):
+                        notes.setdefault((step.kind_span, name), []).append(step.name)
+            if notes:
+                problem = attrs.evolve(problem, notes=problem.notes + tuple(
+                    (span, f"in template `{name}`, used by step{'s' if len(steps) > 1 else ''} "
+                           + ", ".join(f"`{s}`" for s in steps) + " here")
+                    for (span, name), steps in notes.items()))
+            out.append(problem)
+        return out
+
+    def _users_of(self, template: str) -> list:
+        """The steps that use `template`, directly or through templates built on it."""
+        found, names, queue = [], {template}, [template]
+        while queue:
+            current = queue.pop()
+            for name, other in self.expander.templates.items():
+                if other.base == current and name not in names:
+                    names.add(name)
+                    queue.append(name)
+        for name in names:
+            found.extend(self.expander.template_users.get(name, ()))
+        return found
 
     @property
     def var_names(self) -> List[str]:
@@ -195,6 +258,12 @@ class Program:
             return let(ir.Literal(value=None, span=var.span))
         if given is None and var.default is not None:
             default = self.literal(var.default, NOT_LITERAL)
+            if default is NOT_LITERAL and var.type == "String" and isinstance(var.default, ir.Interpolation):
+                # text made of the vars and lets before it: `var Bucket: String = "churn-${Stage}"`
+                text = self.static_text(var.default)
+                if text is not None:
+                    self.var_values[var.name] = (text, "the default")
+                    return let(ir.Literal(value=text, span=var.default.span))
             try:
                 value_of(Given(default, "the default"), var.type)  # NOT_LITERAL is no type's value
             except ValueError:
@@ -504,6 +573,11 @@ class Program:
                 else:
                     return (i, f"{_describe(shape, kind)} cannot be indexed", None)
         return None
+
+
+def _inside(span, outer) -> bool:
+    return (span.file == outer.file and (outer.line, outer.column) <= (span.line, span.column)
+            and (span.end_line, span.end_column) <= (outer.end_line, outer.end_column))
 
 
 def _describe(shape, kind) -> str:

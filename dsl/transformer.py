@@ -15,7 +15,7 @@ from .diagnostics import Diagnostic, Span, error
 
 KEYWORDS = frozenset(
     "pipeline let var param step experiment none input output property_file retry when "
-    "and or not in true false null".split()
+    "and or not in true false null template for if else import".split()
 )
 
 _REF_IN_STRING = re.compile(r"""[A-Za-z_][A-Za-z0-9_-]*""")
@@ -276,6 +276,13 @@ class _Builder:
                            depth=1 + max(map(_depth, items), default=0))
         return self._nested(node, node.depth)
 
+    def comprehension(self, children):
+        element, var, items = children[1], children[3], children[5]
+        node = ir.Comprehension(element=element, var=self._name(var, "loop variable"), var_span=_span(var),
+                                items=items, span=_over(children),
+                                depth=1 + max(_depth(element), _depth(items)))
+        return self._nested(node, node.depth)
+
     def map(self, children):
         entries = _nodes(children, ir.MapEntry)
         node = ir.MapExpr(entries=entries, span=_over(children), trailing_comma=_TRAILING_COMMA in children,
@@ -477,41 +484,75 @@ class _Builder:
         return ir.Retry(exception_types=types, attributes=body[1] if body else (),
                         span=Span(*_start(children[0]), *_end(end)))
 
-    _MEMBERS = (ir.Attribute, ir.Block, ir.Input, ir.Output, ir.PropertyFile, ir.Retry, ir.When)
+    _MEMBERS = (ir.Attribute, ir.Block, ir.Input, ir.Output, ir.PropertyFile, ir.Retry, ir.When, ir.If)
+    _PIPELINE_MEMBERS = (ir.Attribute, ir.Let, ir.Var, ir.Param, ir.Experiment, ir.Step, ir.Template,
+                         ir.ForLoop, ir.If)
 
     def step(self, children):
         name, kind = children[1], children[3]
         members = _nodes(children[4:], self._MEMBERS)
-
-        def of(cls):
-            return tuple(m for m in members if isinstance(m, cls))
-
         return ir.Step(
             name=self._name(name, "step"), name_span=_span(name), kind=str(kind),
-            kind_span=_span(kind), attributes=of(ir.Attribute), blocks=of(ir.Block),
-            inputs=of(ir.Input), outputs=of(ir.Output), property_files=of(ir.PropertyFile),
-            retries=of(ir.Retry), whens=of(ir.When), doc=None, span=_over(children),
+            kind_span=_span(kind), **ir.step_groups(members), doc=None, span=_over(children),
             members=members,
         )
 
+    def template(self, children):
+        name, base = children[1], children[3]
+        return ir.Template(name=self._name(name, "template"), name_span=_span(name), base=str(base),
+                           base_span=_span(base), members=_nodes(children[4:], self._MEMBERS), doc=None,
+                           span=_over(children))
+
+    def _if(self, children, members):
+        condition = children[1]
+        otherwise = next((c for c in children if isinstance(c, tuple) and c and c[0] == "else"), None)
+        close = [c for c in children if isinstance(c, Token) and c.type == "RBRACE"][0]
+        end = otherwise[2] if otherwise else close
+        return ir.If(condition=condition, members=_nodes(children[2:], members),
+                     otherwise=otherwise[1] if otherwise else (), else_if=bool(otherwise and otherwise[3]),
+                     span=Span(*_start(children[0]), *_end(end)),
+                     then_span=Span(*_start(children[0]), *_end(close)),
+                     else_span=Span(*_start(otherwise[4]), *_end(end)) if otherwise else None)
+
+    def step_if(self, children):
+        return self._if(children, self._MEMBERS)
+
+    def step_else(self, children):
+        return ("else", _nodes(children, self._MEMBERS), children[-1], False, children[0])
+
+    def step_else_if(self, children):
+        return ("else", (children[1],), children[1], True, children[0])
+
+    def pipeline_if(self, children):
+        return self._if(children, self._PIPELINE_MEMBERS)
+
+    def pipeline_else(self, children):
+        return ("else", _nodes(children, self._PIPELINE_MEMBERS), children[-1], False, children[0])
+
+    def else_if(self, children):
+        return ("else", (children[1],), children[1], True, children[0])
+
+    def for_loop(self, children):
+        var = children[1]
+        return ir.ForLoop(var=self._name(var, "loop variable"), var_span=_span(var), items=children[3],
+                          members=_nodes(children[4:], self._PIPELINE_MEMBERS), span=_over(children))
+
+    def import_(self, children):
+        token = children[1]
+        decoded = _StringDecoder(token, self.problems).decode()
+        path = decoded.value if isinstance(decoded, ir.Literal) else str(token)[1:-1]
+        return ir.Import(path=path, path_span=_span(token), span=_over(children), raw=str(token))
+
     def pipeline(self, children):
         name = children[1]
-        members = _nodes(children[2:], (ir.Attribute, ir.Let, ir.Var, ir.Param, ir.Experiment, ir.Step))
-        experiments = tuple(m for m in members if isinstance(m, ir.Experiment))
+        members = _nodes(children[2:], self._PIPELINE_MEMBERS)
         return ir.Pipeline(
-            name=self._name(name, "pipeline"), name_span=_span(name),
-            attributes=tuple(m for m in members if isinstance(m, ir.Attribute)),
-            lets=tuple(m for m in members if isinstance(m, ir.Let)),
-            vars=tuple(m for m in members if isinstance(m, ir.Var)),
-            params=tuple(m for m in members if isinstance(m, ir.Param)),
-            experiment=experiments[0] if experiments else None,
-            experiments=experiments,
-            steps=tuple(m for m in members if isinstance(m, ir.Step)),
-            doc=None, span=_over(children), members=members,
+            name=self._name(name, "pipeline"), name_span=_span(name), **ir.pipeline_groups(members),
+            doc=None, span=_over(children),
         )
 
     def start(self, children):
-        return [c for c in children if isinstance(c, (ir.Let, ir.Var, ir.Pipeline))]
+        return [c for c in children if isinstance(c, (ir.Let, ir.Var, ir.Pipeline, ir.Template, ir.Import))]
 
 
 def _guard(method):
@@ -573,18 +614,17 @@ class _DocComments:
 
     def attach(self, node):
         doc = self.above(node.span.line)
+        documented = (ir.Let, ir.Var, ir.Param, ir.Step, ir.Experiment, ir.Template, ir.ForLoop, ir.If)
         if isinstance(node, ir.Pipeline):
-            new = {id(m): self.attach(m) if isinstance(m, (ir.Let, ir.Var, ir.Param, ir.Step, ir.Experiment)) else m
-                   for m in node.members}
-
-            def of(items):
-                return tuple(new.get(id(x), x) for x in items)
-
+            members = tuple(self.attach(m) if isinstance(m, documented) else m for m in node.members)
+            node = attrs.evolve(node, **ir.pipeline_groups(members))
+        elif isinstance(node, ir.ForLoop):
+            node = attrs.evolve(node, members=tuple(self.attach(m) if isinstance(m, documented) else m
+                                                    for m in node.members))
+        elif isinstance(node, ir.If):
             node = attrs.evolve(
-                node, lets=of(node.lets), vars=of(node.vars), params=of(node.params), steps=of(node.steps),
-                experiment=new.get(id(node.experiment), node.experiment) if node.experiment else None,
-                experiments=of(node.experiments), members=of(node.members),
-            )
+                node, members=tuple(self.attach(m) if isinstance(m, documented) else m for m in node.members),
+                otherwise=tuple(self.attach(m) if isinstance(m, documented) else m for m in node.otherwise))
         return attrs.evolve(node, doc=doc) if doc is not None else node
 
 
@@ -613,6 +653,8 @@ def to_ir(top, comment_tokens, text: str, filename: str, problems: Optional[List
         lets=tuple(n for n in top if isinstance(n, ir.Let)),
         vars=tuple(n for n in top if isinstance(n, ir.Var)),
         pipelines=tuple(n for n in top if isinstance(n, ir.Pipeline)),
+        templates=tuple(n for n in top if isinstance(n, ir.Template)),
+        imports=tuple(n for n in top if isinstance(n, ir.Import)),
         members=tuple(top),
         comments=comments_of(comment_tokens, text),
         doc=file_doc,
