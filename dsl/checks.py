@@ -239,7 +239,8 @@ class Checker:
                 self.add(error("E0111", f"`{decl.name}` cannot name a {what}: it is the root of the "
                                f"built-in `{decl.name}.…` references", decl.name_span, "reserved name",
                                f"choose another name for the {what}"))
-            if what in ("step", "parameter") and not STEP_OR_PARAM_NAME.fullmatch(decl.name):
+            if what in ("step", "parameter") and not STEP_OR_PARAM_NAME.fullmatch(decl.name) and "${" not in decl.name:
+                # (a `${…}` piece left in a name was not filled: that is reported as E0163)
                 self.add(error("E0104" if what == "step" else "E0105",
                                f"`{decl.name}` is not a valid {what} name", decl.name_span,
                                "breaks the service's name rule",

@@ -104,6 +104,7 @@ class Expander:
         self.loops: List[ir.ForLoop] = []  # every loop expanded
         self.used: set = set()  # lets and vars read while expanding (an `if`, a `for`, a name)
         self._effective: Dict[str, tuple] = {}
+        self._map_lets = None
 
     # --- templates ------------------------------------------------------------------
     def add_templates(self, templates):
@@ -330,13 +331,14 @@ class Expander:
                                                "in a loop", "declare it at file or pipeline level"))
                 continue  # pipeline-level templates are registered before expansion
             else:
-                original, member = member, self.finish(member)
+                original, member = member, self.finish(member, origin is not None)
                 if origin is not None:
                     self.origins[id(member)] = origin
                 if isinstance(member, ir.Let):
                     known = self.program.lets.get(member.name)
                     if known is None or known is original:
                         self.program.lets[member.name] = member
+                        self.note_let(member)
                 out.append(member)
         return out
 
@@ -360,10 +362,33 @@ class Expander:
             out.extend(self.expand_members(body, Origin(node, item, number), True))
         return out
 
-    def finish(self, member):
+    def map_lets(self) -> set:
+        """The lets (and vars) bound to a map or list literal: `cfg.key` reads one. Found
+        once; a let a loop or an `if` makes is added as it is made (`note_let`)."""
+        if self._map_lets is None:
+            self._map_lets = set()
+            for let in list(self.program.lets.values()):
+                self.note_let(let)
+        return self._map_lets
+
+    def note_let(self, let: ir.Let):
+        if self._map_lets is not None and isinstance(self.program.follow(let.value),
+                                                     (ir.MapExpr, ir.ListExpr, ir.Comprehension)):
+            self._map_lets.add(let.name)
+
+    def finish(self, member, looped: bool = False):
         """A declaration with its `${…}` names filled, comprehensions and keys of maps
         resolved, and (a step) its `if`s decided and its template merged."""
-        member = substitute(member, {}, self)
+        # the parser noted what this pass works on: a member with none of it is passed over
+        # (most of a big file; walking every value of every step costs a quarter of a check)
+        if (looped or getattr(member, "expands", True) or "${" in getattr(member, "name", "")
+                or getattr(member, "reads", frozenset()) & self.map_lets()):
+            member = substitute(member, {}, self)
+        if isinstance(member, ir.Param) and isinstance(member.default, ir.Interpolation):
+            # a default made of lets and vars, `"s3://${Bucket}/raw"`, is text known now
+            text = self.program.static_text(member.default)
+            if text is not None:
+                member = attrs.evolve(member, default=ir.Literal(value=text, span=member.default.span))
         if isinstance(member, ir.Step):
             return self.step(member)
         return member
@@ -452,13 +477,7 @@ class _Substitution:
 
     visit_Let = visit_Step = named
 
-    def visit_Param(self, node):
-        node = self.named(node)
-        if isinstance(node.default, ir.Interpolation):  # `"s3://${Bucket}/raw"`: text made of lets and vars
-            text = self.expander.program.static_text(node.default)
-            if text is not None:
-                node = attrs.evolve(node, default=ir.Literal(value=text, span=node.default.span))
-        return node
+    visit_Param = named
 
     def visit_Span(self, node):
         return node

@@ -201,6 +201,11 @@ class Attribute:
     name_span: Span
     value: Expr
     span: Span
+    # what the expansion's last pass (dsl.expand) looks for, noted by the parser so that a
+    # declaration without any is passed over: `${…}` names or comprehensions inside, and the
+    # names of references with `.member`/`[key]` parts (keys of transpile-time maps)
+    expands: bool = layout(False)
+    reads: frozenset = layout(frozenset())
 
 
 @frozen
@@ -220,6 +225,11 @@ class Let:
     value: Expr
     doc: Optional[str]
     span: Span
+    # what the expansion's last pass (dsl.expand) looks for, noted by the parser so that a
+    # declaration without any is passed over: `${…}` names or comprehensions inside, and the
+    # names of references with `.member`/`[key]` parts (keys of transpile-time maps)
+    expands: bool = layout(False)
+    reads: frozenset = layout(frozenset())
 
 
 @frozen
@@ -246,6 +256,11 @@ class Param:
     default: Optional[Expr]
     doc: Optional[str]
     span: Span
+    # what the expansion's last pass (dsl.expand) looks for, noted by the parser so that a
+    # declaration without any is passed over: `${…}` names or comprehensions inside, and the
+    # names of references with `.member`/`[key]` parts (keys of transpile-time maps)
+    expands: bool = layout(False)
+    reads: frozenset = layout(frozenset())
 
 
 @frozen
@@ -319,6 +334,11 @@ class Step:
     span: Span
     # every member above in the order written (what the formatter prints)
     members: tuple = ()
+    # what the expansion's last pass (dsl.expand) looks for, noted by the parser so that a
+    # declaration without any is passed over: `${…}` names or comprehensions inside, and the
+    # names of references with `.member`/`[key]` parts (keys of transpile-time maps)
+    expands: bool = layout(False)
+    reads: frozenset = layout(frozenset())
 
     def attribute(self, name: str) -> Optional[Attribute]:
         """The last attribute called `name`, or None."""

@@ -75,9 +75,9 @@ def load(file: ir.File, filename: str, read: Optional[Callable[[str], str]] = No
         for imp in imports:
             shown = os.path.normpath(os.path.join(_folder(importer), imp.path))
             real = os.path.realpath(shown)
-            if real in done:
-                continue
             on_chain = [i for i, (path, _) in enumerate(importing) if path == real]
+            if real in done and not on_chain:
+                continue
             if on_chain or real == os.path.realpath(filename or ""):
                 notes = [(importing[on_chain[0]][1], "imported here first")] if on_chain else []
                 problems.append(error("E0171", f"`{imp.path}` imports itself through this import", imp.path_span,

@@ -194,7 +194,13 @@ class Program:
         templates = self.expander.templates
         repeated = [t.span for t in templates.values()] + [loop.span for loop in self.expander.loops]
         out, seen = [], set()
+        # a place the expansion reported (an unknown key, a name it could not fill) gets no
+        # second report from the checks, which see what the expansion had to leave there
+        expansion = {id(d) for d in self.expander.problems}
+        places = {(d.span.file, d.span.line, d.span.column) for d in self.expander.problems}
         for problem in problems:
+            if id(problem) not in expansion and (problem.span.file, problem.span.line, problem.span.column) in places:
+                continue
             if any(_inside(problem.span, span) for span in repeated):
                 key = (problem.code, problem.span)
             else:

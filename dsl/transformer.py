@@ -228,6 +228,20 @@ class _Builder:
         self.too_deep: Optional[Span] = None
         self.broken = False
         self.quoted: set = set()  # (line, column) of names written `in backquotes`
+        # where the parse met what the expansion's last pass works on (see `_expansion`)
+        self.marks: list = []  # (line, column) of `${…}` names and comprehensions, in order
+        self.heads: list = []  # (line, column, name) of references with parts, in order
+
+    def _expansion(self, start) -> dict:
+        """The `expands`/`reads` notes of a declaration starting at `start` (a token): its
+        children were reduced just before it, so theirs are the last marks."""
+        at = (start.line, start.column)
+        reads = set()
+        for line, column, name in reversed(self.heads):
+            if (line, column) < at:
+                break
+            reads.add(name)
+        return {"expands": bool(self.marks) and self.marks[-1] >= at, "reads": frozenset(reads)}
 
     def _nested(self, node, depth: int):
         if depth > self.max_nesting and self.too_deep is None:
@@ -235,6 +249,8 @@ class _Builder:
         return node
 
     def _name(self, token: Token, what: str) -> str:
+        if "${" in token:
+            self.marks.append((token.line, token.column))
         if str(token) in KEYWORDS and (token.line, token.column) not in self.quoted:
             self.problems.append(error(
                 "E0102", f"`{token}` is a keyword and cannot name a {what}", _span(token),
@@ -243,7 +259,12 @@ class _Builder:
 
     # values -------------------------------------------------------------------------
     def string(self, children):
-        return _StringDecoder(children[0], self.problems).decode()
+        node = _StringDecoder(children[0], self.problems).decode()
+        if isinstance(node, ir.Interpolation):
+            for piece in node.pieces:
+                if isinstance(piece, ir.Ref) and piece.parts:
+                    self.heads.append((piece.name_span.line, piece.name_span.column, piece.name))
+        return node
 
     def number(self, children):
         token = children[0]
@@ -278,6 +299,7 @@ class _Builder:
 
     def comprehension(self, children):
         element, var, items = children[1], children[3], children[5]
+        self.marks.append((children[0].line, children[0].column))
         node = ir.Comprehension(element=element, var=self._name(var, "loop variable"), var_span=_span(var),
                                 items=items, span=_over(children),
                                 depth=1 + max(_depth(element), _depth(items)))
@@ -316,6 +338,10 @@ class _Builder:
         parts = tuple(
             ir.Member(name=str(c), span=_span(c)) if isinstance(c, Token) else c
             for c in children[1:] if not (isinstance(c, Token) and c.type == "_DOT"))
+        if "${" in head:
+            self.marks.append((head.line, head.column))
+        if parts:
+            self.heads.append((head.line, head.column, str(head)))
         return ir.Ref(name=str(head), name_span=_span(head), parts=parts, span=_over(children))
 
     def call(self, children):
@@ -386,12 +412,13 @@ class _Builder:
     # declarations -------------------------------------------------------------------
     def attribute(self, children):
         name, value = children[0], children[2]
-        return ir.Attribute(name=str(name), name_span=_span(name), value=value, span=_over(children))
+        return ir.Attribute(name=str(name), name_span=_span(name), value=value, span=_over(children),
+                            **self._expansion(name))
 
     def let(self, children):
         name, value = children[1], children[3]
         return ir.Let(name=self._name(name, "let"), name_span=_span(name), value=value, doc=None,
-                      span=_over(children))
+                      span=_over(children), **self._expansion(children[0]))
 
     def var_default(self, children):
         return ("default", children[1])
@@ -425,7 +452,7 @@ class _Builder:
                 default = last = item[1]
         return ir.Param(name=self._name(name, "parameter"), name_span=_span(name), type=type_name,
                         type_span=type_span, enum=enum, default=default, doc=None,
-                        span=Span(*_start(children[0]), *_end(last)))
+                        span=Span(*_start(children[0]), *_end(last)), **self._expansion(children[0]))
 
     def experiment_none(self, children):
         return ir.Experiment(none=True, attributes=(), doc=None, span=_over(children))
@@ -494,7 +521,7 @@ class _Builder:
         return ir.Step(
             name=self._name(name, "step"), name_span=_span(name), kind=str(kind),
             kind_span=_span(kind), **ir.step_groups(members), doc=None, span=_over(children),
-            members=members,
+            members=members, **self._expansion(children[0]),
         )
 
     def template(self, children):

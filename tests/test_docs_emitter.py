@@ -40,8 +40,8 @@ def mermaid_parser():
     return parse
 
 
-def docs(text):
-    return dsl.transpile(text, to="docs")
+def docs(text, filename="<string>"):
+    return dsl.transpile(text, to="docs", filename=filename)
 
 
 def mermaid_block(markdown):
@@ -50,8 +50,7 @@ def mermaid_block(markdown):
 
 
 def test_every_flowchart_parses_with_mermaid(mermaid_parser):
-    texts = [(case / "case.pipe").read_text() for case in ALL_CASES]
-    diagrams = [mermaid_block(docs(t)) for t in texts]
+    diagrams = [mermaid_block(docs((case / "case.pipe").read_text(), str(case / "case.pipe"))) for case in ALL_CASES]
     results = mermaid_parser(diagrams + ["flowchart TD\n    a -->|x| "])
     assert results[-1]["ok"] is False  # the parser really rejects a broken diagram
     for case, result in zip(ALL_CASES, results):
@@ -60,9 +59,9 @@ def test_every_flowchart_parses_with_mermaid(mermaid_parser):
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=case_id)
 def test_docs_name_every_parameter_and_step(case):
-    program, problems = dsl.analyse((case / "case.pipe").read_text())
+    program, problems = dsl.analyse((case / "case.pipe").read_text(), str(case / "case.pipe"))
     assert not problems
-    markdown = docs((case / "case.pipe").read_text())
+    markdown = docs((case / "case.pipe").read_text(), str(case / "case.pipe"))
     html = MarkdownIt("commonmark").enable("table").render(markdown)
     assert f"<h1>{program.name}</h1>" in html
     for heading in ("Parameters", "Experiment tracking", "Steps"):

@@ -27,9 +27,10 @@ def test_declared_json_places_are_where_the_values_land():
     registry = build_registry(entry_points=False)
     checked = 0
     for case in sorted(p.name for p in (TESTS / "parity").iterdir() if (p / "case.pipe").is_file()):
-        text = (TESTS / "parity" / case / "case.pipe").read_text()
-        program, _ = dsl.analyse(text)
-        definition = json.loads(dsl.transpile(text))
+        path = TESTS / "parity" / case / "case.pipe"
+        text = path.read_text()
+        program, _ = dsl.analyse(text, str(path))
+        definition = json.loads(dsl.transpile(text, filename=str(path)))
         steps, todo = {}, list(definition["Steps"])
         while todo:  # branch steps sit inside their condition
             s = todo.pop()

@@ -12,7 +12,8 @@ from dsl.importer import ImportError_, import_definition
 from test_cli import pipedsl
 
 DEFINITIONS = ([(c.name, (c / "expected.json").read_text()) for c in CONFORMANCE_CASES] +
-               [(c.name, dsl.transpile((c / "case.pipe").read_text())) for c in PARITY_CASES])
+               [(c.name, dsl.transpile((c / "case.pipe").read_text(), filename=str(c / "case.pipe")))
+                for c in PARITY_CASES])
 
 
 @pytest.mark.parametrize("name,text", DEFINITIONS, ids=[d[0] for d in DEFINITIONS])

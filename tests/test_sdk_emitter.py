@@ -20,7 +20,8 @@ def generate(text, filename="<string>"):
 def test_generated_code_reproduces_the_json(case, sdk):
     text = (case / "case.pipe").read_text()
     code = generate(text, str(case / "case.pipe"))
-    assert sdk.definition(code=code, name=f"{case.name}.py") == dsl.transpile(text, compact=True)
+    assert sdk.definition(code=code, name=f"{case.name}.py") == dsl.transpile(text, compact=True,
+                                                                             filename=str(case / "case.pipe"))
 
 
 HOSTILE = [
@@ -79,7 +80,7 @@ def test_generated_code_only_builds_the_pipeline(tmp_path):
     every call is an imported SDK class or the estimator/processor methods."""
     text = hostile_pipe(tmp_path / "canary")
     for case in PARITY_CASES:
-        tree = ast.parse(generate((case / "case.pipe").read_text()))
+        tree = ast.parse(generate((case / "case.pipe").read_text(), str(case / "case.pipe")))
         check_module(tree)
     check_module(ast.parse(generate(text)))
 
@@ -247,12 +248,13 @@ def test_statement_by_statement_formatting_equals_black_on_the_whole_module(sour
     from dsl.plugins import sdk_format
 
     if source == "cases":
-        texts = [(c / "case.pipe").read_text() for c in PARITY_CASES + CONFORMANCE_CASES]
-        texts += [p.read_text() for p in sorted((ROOT / "examples").glob("*.pipe"))]
+        paths = [c / "case.pipe" for c in PARITY_CASES + CONFORMANCE_CASES]
+        paths += sorted((ROOT / "examples").glob("*.pipe"))
+        texts = [(p.read_text(), str(p)) for p in paths]
     else:
-        texts = [_big_mixed_pipeline(150)]
-    fast = [dsl.transpile(t, to="sdk") for t in texts]
+        texts = [(_big_mixed_pipeline(150), "<string>")]
+    fast = [dsl.transpile(t, to="sdk", filename=f) for t, f in texts]
     monkeypatch.setattr(sdk_format, "format_module", _whole_module_black)
-    slow = [dsl.transpile(t, to="sdk") for t in texts]
+    slow = [dsl.transpile(t, to="sdk", filename=f) for t, f in texts]
     assert fast == slow
-    assert len(texts) >= 30 or "step Train147" in texts[0]
+    assert len(texts) >= 30 or "step Train147" in texts[0][0]
