@@ -403,6 +403,8 @@ class Expander:
         return tuple(out)
 
     def step(self, step: ir.Step) -> ir.Step:
+        if step.kind not in self.templates and not any(isinstance(m, ir.If) for m in step.members):
+            return step
         members = self.decide_step_members(step.members)
         kind, kind_span = step.kind, step.kind_span
         if kind in self.templates:
@@ -410,8 +412,6 @@ class Expander:
             kind, base = self.template_members(kind)
             kind_span = self.templates[self.last_template(step.kind)].base_span
             members = merge(substitute(base, {}, self), members)
-        if members == step.members and kind == step.kind:
-            return step
         return attrs.evolve(step, kind=kind, kind_span=kind_span, **ir.step_groups(members), members=members)
 
     def last_template(self, name: str) -> str:
