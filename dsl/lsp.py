@@ -41,6 +41,7 @@ class Document:
 
     def __init__(self):
         self.text = ""
+        self.uri = ""
         self.problems: List[Diagnostic] = []
         self.program: Optional[Program] = None
         self.good: Optional[Program] = None
@@ -82,7 +83,7 @@ def _filename(uri: str) -> str:
 
 def refresh(uri: str, text: str) -> Document:
     document = DOCUMENTS.setdefault(uri, Document())
-    document.text = text
+    document.text, document.uri = text, uri
     # the editor sees the values `check` sees in this environment (PIPEDSL_VAR_*)
     program, problems = analyse(text, _filename(uri), default_registry(), vars=from_environment())
     document.problems, document.program = problems, program
@@ -91,19 +92,54 @@ def refresh(uri: str, text: str) -> Document:
     return document
 
 
+def _uri(path: str) -> str:
+    import os
+    from urllib.parse import quote
+
+    return "file://" + quote(os.path.abspath(path))
+
+
+def _import_span(document: Document, path: str) -> Span:
+    """Where the document imports the file `path` (directly, or through what it imports):
+    the `import` line a problem in that file is shown at."""
+    import os
+
+    program = document.program or document.good
+    imports = program.source_file.imports if program else ()
+    for imp in imports:
+        if os.path.basename(imp.path) == os.path.basename(path):
+            return imp.path_span
+    return imports[0].path_span if imports else Span(1, 1, 1, 2)
+
+
 def lsp_diagnostics(document: Document) -> List[lsp.Diagnostic]:
     lines = document.text.split("\n")
     out = []
     for d in document.problems:
+        related = [lsp.DiagnosticRelatedInformation(
+            location=lsp.Location(uri=_uri(span.file) if span.file else document.uri or "",
+                                  range=span_range(lines, span) if span.file is None else
+                                  lsp.Range(start=lsp.Position(line=span.line - 1, character=span.column - 1),
+                                            end=lsp.Position(line=span.line - 1, character=span.column - 1))),
+            message=note) for span, note in d.notes]
+        span = d.span
+        where = ""
+        if span.file is not None:  # a problem in an imported file: shown at the import, and there
+            where = f"{span.file}:{span.line}:{span.column}: "
+            related.insert(0, lsp.DiagnosticRelatedInformation(
+                location=lsp.Location(uri=_uri(span.file), range=lsp.Range(
+                    start=lsp.Position(line=span.line - 1, character=span.column - 1),
+                    end=lsp.Position(line=span.line - 1, character=span.column - 1))), message=d.message))
+            span = _import_span(document, span.file)
         severity = lsp.DiagnosticSeverity.Error if d.is_error else lsp.DiagnosticSeverity.Warning
         if d.code == "E0160":
             # a required var is given when transpiling (--var, --vars); while editing that is
             # information, not a mistake
             severity = lsp.DiagnosticSeverity.Information
-        message = d.message + (f"\n{d.hint}" if d.hint else "")
-        fix = _DID_YOU_MEAN.search(d.hint or "")
-        out.append(lsp.Diagnostic(range=span_range(lines, d.span), message=message, severity=severity,
-                                  code=d.code, source="pipedsl",
+        message = where + d.message + (f"\n{d.hint}" if d.hint else "")
+        fix = _DID_YOU_MEAN.search(d.hint or "") if not where else None
+        out.append(lsp.Diagnostic(range=span_range(lines, span), message=message, severity=severity,
+                                  code=d.code, source="pipedsl", related_information=related or None,
                                   data={"replace": fix.group(1)} if fix else None))
     return out
 
@@ -147,6 +183,10 @@ def enclosing_blocks(text: str) -> List[str]:
             end = text.find("\n", i)
             i = len(text) if end < 0 else end
             continue
+        if ch == "$" and text.startswith("${", i):  # a `${…}` piece of a name, not a block
+            end = text.find("}", i)
+            i = len(text) if end < 0 else end + 1
+            continue
         if ch == "{":
             line_start = text.rfind("\n", 0, i) + 1
             header = text[max(line_start, header_start):i].strip()
@@ -162,14 +202,20 @@ def enclosing_blocks(text: str) -> List[str]:
     return stack
 
 
-def _kind_in(blocks: List[str]):
-    """The kind of the step the cursor is in, and the member block (header) inside it."""
+def _kind_in(blocks: List[str], program: Optional[Program] = None):
+    """The kind of the step (or template) the cursor is in, and the member block (header)
+    inside it; a template named as the kind stands for the kind it ends in."""
     registry = default_registry()
+    blocks = [b for b in blocks if not re.match(r"(if|else|for)\b|}\s*else\b", b.strip())]  # `if` blocks hold members
     for depth in range(len(blocks) - 1, -1, -1):
-        match = re.match(r"step\s+[A-Za-z_][\w-]*\s*:\s*([A-Za-z_]\w*)", blocks[depth])
+        match = re.match(r"(?:step\s+[\w${}.\[\]\"-]+|template\s+[A-Za-z_][\w-]*)\s*:\s*([A-Za-z_]\w*)", blocks[depth])
         if match:
             inner = blocks[depth + 1] if depth + 1 < len(blocks) else None
-            return registry.kinds.get(match.group(1)), inner
+            name = match.group(1)
+            templates = program.expander.templates if program is not None else {}
+            if name in templates:
+                name = templates[program.expander.last_template(name)].base
+            return registry.kinds.get(name), inner
     return None, None
 
 
@@ -259,11 +305,15 @@ def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.Completi
     registry = default_registry()
 
     # `step NAME: |` -> the kinds
-    if re.search(r"\bstep\s+[A-Za-z_][\w-]*\s*:\s*[A-Za-z_]*$", prefix):
+    if re.search(r"\b(step\s+[\w${}.\[\]\"-]+|template\s+[A-Za-z_][\w-]*)\s*:\s*[A-Za-z_]*$", prefix):
         for name, kind in sorted(registry.kinds.items()):
             items.append(lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Class,
                                             detail=getattr(kind, "sdk_class", ""),
                                             documentation=getattr(kind, "summary", "")))
+        program = document.program or document.good
+        for name, template in sorted((program.expander.templates if program else {}).items()):
+            items.append(lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Interface,
+                                            detail=f"template: {template.base}", documentation=template.doc))
         return lsp.CompletionList(is_incomplete=False, items=items)
 
     # `Name.Member[...].|` -> execution variables, experiment properties, step properties
@@ -281,7 +331,7 @@ def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.Completi
         items = [lsp.CompletionItem(label=n, kind=lsp.CompletionItemKind.Property) for n in names]
         return lsp.CompletionList(is_incomplete=False, items=items)
 
-    kind, member = _kind_in(enclosing_blocks(before))
+    kind, member = _kind_in(enclosing_blocks(before), document.program or document.good)
     at_member_start = re.fullmatch(r"\s*[A-Za-z_]*", prefix) is not None
     if kind is not None and at_member_start:
         fields = _fields_here(kind, member)
@@ -336,7 +386,7 @@ def hover(ls: LanguageServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
         return None
     lines = document.text.split("\n")
     before = "\n".join(lines[: line - 1] + [source[: column - 1]])
-    kind, member = _kind_in(enclosing_blocks(before))
+    kind, member = _kind_in(enclosing_blocks(before), document.program or document.good)
     if kind is not None and re.match(rf"\s*{re.escape(word)}\s*=", source):
         fields = _fields_here(kind, member)
         if word in fields:
@@ -361,6 +411,16 @@ def hover(ls: LanguageServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
         if declaration.doc:
             text += "\n\n" + declaration.doc
         text += f"\n\ndeclared on line {declaration.name_span.line}"
+        if declaration.name_span.file:
+            text += f" of {declaration.name_span.file}"
+        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
+    template = program.expander.templates.get(word) if program else None
+    if template is not None:
+        users = [s.name for s in program.expander.template_users.get(word, ())]
+        text = f"**template {word}**: {template.base}" + ("\n\n" + template.doc if template.doc else "")
+        text += f"\n\ndeclared on line {template.name_span.line}" + (f" of {template.span.file}" if template.span.file else "")
+        if users:
+            text += "\n\nused by " + ", ".join(f"`{u}`" for u in users)
         return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
     registry = default_registry()
     if word in registry.kinds and re.search(rf"step\s+[\w-]+\s*:\s*{re.escape(word)}\b", source):
@@ -391,9 +451,15 @@ def definition(ls: LanguageServer, params: lsp.DefinitionParams) -> Optional[lsp
         return None
     word, *_ = _word_at(document, params.position)
     declaration = _declaration(program, word) if word else None
+    if declaration is None and word:
+        declaration = program.expander.templates.get(word)
     if declaration is None:
         return None
-    return lsp.Location(uri=params.text_document.uri, range=span_range(document.text.split("\n"), declaration.name_span))
+    span = declaration.name_span
+    if span.file is not None:  # declared in an imported file
+        position = lsp.Position(line=span.line - 1, character=span.column - 1)
+        return lsp.Location(uri=_uri(span.file), range=lsp.Range(start=position, end=position))
+    return lsp.Location(uri=params.text_document.uri, range=span_range(document.text.split("\n"), span))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
@@ -408,7 +474,7 @@ def references(ls: LanguageServer, params: lsp.ReferenceParams) -> List[lsp.Loca
         return []
     lines = document.text.split("\n")
     spans = ([declaration.name_span] if params.context.include_declaration else []) + _references(program, word)
-    return [lsp.Location(uri=params.text_document.uri, range=span_range(lines, s)) for s in spans]
+    return [lsp.Location(uri=params.text_document.uri, range=span_range(lines, s)) for s in spans if s.file is None]
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -428,8 +494,12 @@ def document_symbols(ls: LanguageServer, params: lsp.DocumentSymbolParams) -> Li
     children += [symbol(x.name, lsp.SymbolKind.Constant, x, "let") for x in p.lets]
     children += [symbol(x.name, lsp.SymbolKind.Variable, x, x.type) for x in p.params]
     children += [symbol(x.name, lsp.SymbolKind.Function, x, x.kind) for x in p.steps]
-    top = [symbol(x.name, lsp.SymbolKind.Constant, x, f"var {x.type}") for x in program.file.vars]
-    top += [symbol(x.name, lsp.SymbolKind.Constant, x, "let") for x in program.file.lets]
+    source = program.source_file  # (what an imported file declares is not in this outline)
+    top = [symbol(x.name, lsp.SymbolKind.Constant, x, f"var {x.type}") for x in source.vars]
+    top += [symbol(x.name, lsp.SymbolKind.Constant, x, "let") for x in source.lets]
+    top += [symbol(x.name, lsp.SymbolKind.Interface, x, f"template: {x.base}") for x in source.templates]
+    children += [symbol(x.name, lsp.SymbolKind.Interface, x, f"template: {x.base}")
+                 for x in program.source_file.pipeline.members if isinstance(x, ir.Template)]
     pipeline = symbol(p.name, lsp.SymbolKind.Module, p, "pipeline")
     pipeline.children = children
     return top + [pipeline]

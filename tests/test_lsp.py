@@ -187,3 +187,42 @@ async def test_vars_in_the_editor(client):
     symbols = await client.text_document_document_symbol_async(lsp.DocumentSymbolParams(
         text_document=lsp.TextDocumentIdentifier(uri=uri)))
     assert [(s.name, s.detail) for s in symbols[:2]] == [("Stage", "var String"), ("Count", "var Integer")]
+
+
+@pytest.mark.asyncio
+async def test_templates_loops_and_imports_in_the_editor(client, tmp_path):
+    (tmp_path / "common.pipe").write_text('## Team defaults\ntemplate Job: fail {\n    error_message = nope\n}\n')
+    text = ('import "common.pipe"\npipeline P {\n    for a in ["x", "y"] {\n'
+            '        step S-${a}: Job {\n            \n        }\n    }\n}\n')
+    uri = (tmp_path / "main.pipe").as_uri()
+    diagnostics = await open_document(client, uri, text)
+    # a problem in the imported file: shown at the import, located in the file it is in
+    (d,) = diagnostics
+    assert (d.code, d.range.start.line, d.range.start.character) == ("E0203", 0, 7)
+    assert d.message.startswith(f"{tmp_path / 'common.pipe'}:3:21: unknown name `nope`")
+    assert d.related_information[0].location.uri == (tmp_path / "common.pipe").as_uri()
+    assert d.related_information[0].location.range.start == lsp.Position(line=2, character=20)
+    # a template completes and hovers like a kind; inside a step using it, its kind's fields complete
+    items = await complete(client, uri, position_of(text, ": Job", 2))
+    assert items["Job"].detail == "template: fail" and "training" in items
+    items = await complete(client, uri, position_of(text, "            \n", 12))
+    assert "error_message" in items and "cause" not in items
+    hover = await client.text_document_hover_async(lsp.HoverParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), position=position_of(text, "Job {", 1)))
+    assert hover.contents.value.startswith("**template Job**: fail\n\nTeam defaults")
+    assert "used by `S-x`, `S-y`" in hover.contents.value
+    definition = await client.text_document_definition_async(lsp.DefinitionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), position=position_of(text, "Job {", 1)))
+    assert definition.uri == (tmp_path / "common.pipe").as_uri() and definition.range.start.line == 1
+    symbols = await client.text_document_document_symbol_async(lsp.DocumentSymbolParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    assert [s.name for s in symbols[0].children] == ["S-x", "S-y"]
+
+
+@pytest.mark.asyncio
+async def test_the_multi_stage_example_in_the_editor(client):
+    path = ROOT / "examples" / "multi-stage" / "pipeline.pipe"
+    diagnostics = await open_document(client, path.as_uri(), path.read_text())
+    # only that Stage is required (given by --vars when transpiling)
+    assert [(d.code, d.severity, d.range.start.line) for d in diagnostics] == [
+        ("E0160", lsp.DiagnosticSeverity.Information, 3)]
