@@ -22,7 +22,8 @@ PIPELINE_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}")
 STEP_OR_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 EXPERIMENT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}")
 # the pipeline's own attributes; `role` is the IAM role `pipedsl deploy` gives the pipeline
-PIPELINE_ATTRIBUTES = {"description": "string", "default_bucket": "string", "role": "string", "name": "string"}
+PIPELINE_ATTRIBUTES = {"description": "string", "default_bucket": "string", "role": "string", "name": "string",
+                       "region": "string"}
 EXPERIMENT_ATTRIBUTES = ("name", "trial")
 STEP_EXCEPTIONS = ("Step.SERVICE_FAULT", "Step.THROTTLING")
 JOB_EXCEPTIONS = ("SageMaker.JOB_INTERNAL_ERROR", "SageMaker.CAPACITY_ERROR", "SageMaker.RESOURCE_LIMIT")
@@ -552,6 +553,14 @@ class Checker:
             return
         args = self.bind_args(call)
         if args is None:
+            return
+        if call.name == "image":
+            for value in args.values():
+                self.value(value)
+            problem = self.program.image_of(call)[1]
+            if problem is not None:
+                message, span, hint = problem
+                self.add(error("E0210", message, span, "no such image", hint))
             return
         if call.name == "join":
             on, values = args.get("on"), args.get("values")

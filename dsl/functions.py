@@ -31,6 +31,11 @@ FUNCTIONS: Dict[str, Function] = {
     "json_get": Function("json_get", ("property_file", "path"), named_only=("s3_uri",), sdk="JsonGet",
                          doc="json_get(Step.PropertyFile, path) or json_get(s3_uri = join(...), path = ...): "
                              "a value read from a JSON file at run time (`Std:JsonGet`)"),
+    "image": Function("image", ("framework",),
+                      named_only=("version", "py_version", "instance_type", "image_scope", "base_framework_version"),
+                      result="string", sdk="image_uris.retrieve",
+                      doc='image("xgboost", version = "1.7-1"): the image URI `sagemaker.image_uris.retrieve` '
+                          "gives in the pipeline's `region`, known before running (looked up offline)"),
 }
 
 

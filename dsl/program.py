@@ -315,6 +315,8 @@ class Program:
         value = self.follow(expr)
         if isinstance(value, ir.Literal) and isinstance(value.value, str):
             return value.value
+        if isinstance(value, ir.Call) and value.name == "image":
+            return self.image_of(value)[0]
         if isinstance(value, ir.Interpolation):
             pieces = interpolation_pieces(self, value)
             if all(isinstance(piece, str) for piece in pieces):
@@ -370,6 +372,9 @@ class Program:
         expr = self.follow(expr)
         if isinstance(expr, ir.Literal):
             return expr.value
+        if isinstance(expr, ir.Call) and expr.name == "image":
+            uri = self.image_of(expr)[0]
+            return uri if uri is not None else default
         if isinstance(expr, ir.ListExpr):
             values = [self.literal(i, NOT_LITERAL) for i in expr.items]
             return default if any(v is NOT_LITERAL for v in values) else values
@@ -411,6 +416,47 @@ class Program:
     def default_bucket(self) -> Optional[str]:
         attribute = self.pipeline.attribute("default_bucket")
         return self.static_text(attribute.value) if attribute else None
+
+    @property
+    def region(self) -> Optional[str]:
+        """The pipeline's `region = "..."`: where `image(...)` looks images up, and the region
+        `deploy`/`run` check against."""
+        attribute = self.pipeline.attribute("region")
+        return self.static_text(attribute.value) if attribute else None
+
+    def image_of(self, call: ir.Call):
+        """`(uri, None)` of an `image(...)` call, or `(None, (message, span, hint))`."""
+        cache = self.__dict__.setdefault("_images", {})
+        if id(call) in cache:
+            return cache[id(call)]
+        from .images import ImageError, retrieve
+
+        args = {}
+        for position, arg in enumerate(call.args):
+            name = arg.name or ("framework" if position == 0 else None)
+            text = self.static_text(arg.value)
+            if name is None or text is None:
+                result = (None, ("`image(...)` takes the framework, then named arguments, each text known "
+                                 "before running", arg.span, 'e.g. image("xgboost", version = "1.7-1")'))
+                cache[id(call)] = result
+                return result
+            args[name] = (text, arg.value.span)
+        region = self.region
+        if "framework" not in args:
+            result = (None, ("`image(...)` needs the framework", call.span, 'e.g. image("xgboost", version = "1.7-1")'))
+        elif region is None:
+            result = (None, ("`image(...)` needs the pipeline's `region`: images differ by region", call.name_span,
+                             'add `region = "us-east-1"` to the pipeline'))
+        else:
+            try:
+                result = (retrieve(region=region, **{k: v[0] for k, v in args.items()}), None)
+            except ImageError as problem:
+                where = args.get(problem.argument, (None, call.span))[1]
+                if problem.argument == "region":
+                    where = self.pipeline.attribute("region").value.span
+                result = (None, (problem.message, where, problem.hint))
+        cache[id(call)] = result
+        return result
 
     @property
     def role(self) -> Optional[str]:

@@ -66,6 +66,8 @@ class JsonContext:
 
     def call(self, call: ir.Call):
         args = call_args(call)
+        if call.name == "image":
+            return self.program.image_of(call)[0]
         if call.name == "join":
             on = self.literal(args["on"]) if "on" in args else ""
             return self.join(on, self.value(args["values"]))

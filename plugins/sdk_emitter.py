@@ -27,6 +27,7 @@ from dsl.program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, Comparison,
 # `StepKind.sdk_imports`. All of them are reserved as Python names, so a `.pipe` name never
 # shadows an import, used or not.
 IMPORTS = {
+    "sagemaker": ["image_uris"],
     "sagemaker.workflow.conditions": [
         "ConditionEquals", "ConditionGreaterThan", "ConditionGreaterThanOrEqualTo", "ConditionIn",
         "ConditionLessThan", "ConditionLessThanOrEqualTo", "ConditionNot", "ConditionOr", "Condition"],
@@ -279,6 +280,11 @@ class SdkContext:
 
     def call(self, call: ir.Call) -> str:
         args = call_args(call)
+        if call.name == "image":  # what the SDK user writes; the JSON has the URI it returns
+            pairs = [("framework", self.py(args["framework"])),
+                     ("region", self.py(self.program.pipeline.attribute("region").value))]
+            pairs += [(name, self.py(value)) for name, value in args.items() if name != "framework"]
+            return f"{self.imp('image_uris')}.retrieve({self.call_args(pairs)})"
         if call.name == "join":
             on = self.py(args["on"]) if "on" in args else '""'
             return f"{self.imp('Join')}(on={on}, values={self.py(args['values'])})"
