@@ -540,6 +540,41 @@ def _fields(writer: _Writer, kind_name: str, arguments: dict, skip=()) -> List[s
     return out
 
 
+def _at_place(arguments, place: str):
+    value = arguments
+    for key in place.split("."):
+        if isinstance(value, dict) and key in value:
+            value = value[key]
+        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        else:
+            return None
+    return value
+
+
+def _blocks(writer: _Writer, kind_name: str, arguments: dict) -> List[str]:
+    """`NAME { field = { key: value } }` for each block of the kind whose fields have declared
+    JSON places (register_model's `model_metrics`): a JSON object's keys written in snake case
+    (`S3Uri` -> `s3_uri`), as the block's map fields take them."""
+    from .plugin_manager import default_registry
+
+    kind = default_registry().kinds[kind_name]
+    out = []
+    for member, fields in kind.member_fields.items():
+        if not member.startswith("block:"):
+            continue
+        found = []
+        for name, field in fields.items():
+            value = _at_place(arguments, field.json) if field.json else None
+            if isinstance(value, dict):
+                pairs = ", ".join(f"{re.sub(r'(?<!^)(?=[A-Z])', '_', k).lower()}: {writer.values.value(v)}"
+                                  for k, v in value.items())
+                found.append(f"{name} = {{ {pairs} }}")
+        if found:
+            out.append(f"{member[6:]} {{ " + ", ".join(found) + " }")
+    return out
+
+
 def _fail(writer, step):
     message = step["Arguments"].get("ErrorMessage", "")
     return "fail", ([f"error_message = {writer.values.value(message)}"] if message != "" else [])
@@ -741,3 +776,5 @@ _KINDS = {"Fail": _fail, "Condition": _condition, "Training": _training, "Proces
 for _type, _kind in (("Transform", "transform"),
                      ("Model", "model"), ("RegisterModel", "register_model")):
     _KINDS[_type] = _generic(_kind)
+_KINDS["RegisterModel"] = lambda writer, step: (
+    "register_model", _generic("register_model")(writer, step)[1] + _blocks(writer, "register_model", step["Arguments"]))

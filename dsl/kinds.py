@@ -187,6 +187,11 @@ class StepKind:
         """(field to set, span) for each default S3 path this step needs."""
         return ()
 
+    def uploads(self, step: ir.Step, ctx) -> Iterable:
+        """The local files the step's definition names by their S3 URI (`dsl.localcode.Upload`):
+        what `pipedsl deploy` uploads before it creates or updates the pipeline."""
+        return ()
+
     def json_arguments(self, step: ir.Step, ctx) -> dict:
         """The step's `Arguments`, keys in the SDK's order."""
         raise NotImplementedError

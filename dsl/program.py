@@ -418,6 +418,57 @@ class Program:
         return self.static_text(attribute.value) if attribute else None
 
     @property
+    def folder(self) -> str:
+        """Where local paths (code, source_dir, …) start: the `.pipe` file's folder."""
+        from .localcode import folder_of
+
+        return folder_of(self.source_file.filename)
+
+    def code_uri(self, paths, name: str) -> str:
+        """The S3 URI a PipelineSession uploads local code to: s3://BUCKET/PIPELINE/code/HASH/NAME."""
+        from .localcode import code_uri
+
+        return code_uri(self.default_bucket, self.name, list(paths), self.folder, name)
+
+    @property
+    def program(self) -> "Program":
+        """Itself: kind hooks read `ctx.program`, and the program can be their `ctx`."""
+        return self
+
+    def uploads(self) -> list:
+        """Every local file the definition names by an S3 URI, and that URI (for `deploy`)."""
+        out = []
+        for step in self.pipeline.steps:
+            kind = self.kind_of(step)
+            if kind is not None:
+                out.extend(kind.uploads(step, self))
+        return out
+
+    def framework_image(self, framework: str, step: ir.Step, version_field: str = "framework_version", **fixed):
+        """(uri, None) of the image a framework class picks for a step, or (None, problem);
+        the step's `framework_version`, `py_version` and `instance_type` are read here."""
+        from .images import ImageError, retrieve
+
+        def text(name):
+            attribute = step.attribute(name)
+            return self.static_text(attribute.value) if attribute is not None else None
+
+        if self.region is None:
+            return None, (f"`framework = \"{framework}\"` needs the pipeline's `region`: images differ by region",
+                          step.attribute("framework").value.span, 'add `region = "us-east-1"` to the pipeline')
+        args = {"version": text(version_field), "instance_type": text("instance_type")}
+        if "py_version" not in fixed:
+            args["py_version"] = text("py_version")
+        args.update(fixed)
+        try:
+            return retrieve(framework, self.region, **args), None
+        except ImageError as problem:
+            field = {"version": version_field}.get(problem.argument, problem.argument)
+            where = step.attribute(field) or step.attribute("framework")
+            return None, (problem.message, where.value.span if field != "region" else
+                          self.pipeline.attribute("region").value.span, problem.hint)
+
+    @property
     def region(self) -> Optional[str]:
         """The pipeline's `region = "..."`: where `image(...)` looks images up, and the region
         `deploy`/`run` check against."""

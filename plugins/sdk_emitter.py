@@ -27,6 +27,7 @@ from dsl.program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, Comparison,
 # `StepKind.sdk_imports`. All of them are reserved as Python names, so a `.pipe` name never
 # shadows an import, used or not.
 IMPORTS = {
+    "boto3": ["Session"],
     "sagemaker": ["image_uris"],
     "sagemaker.workflow.conditions": [
         "ConditionEquals", "ConditionGreaterThan", "ConditionGreaterThanOrEqualTo", "ConditionIn",
@@ -340,12 +341,17 @@ class ModuleWriter:
     def emit(self) -> str:
         p = self.program
         ctx = self.ctx
-        has_jobs = any(p.kind_of(s).job_step for s in p.pipeline.steps)
+        # job steps and models need the PipelineSession (a Model without one cannot register)
+        has_jobs = any(p.kind_of(s).job_step or getattr(p.kind_of(s), "sdk_session", False) for s in p.pipeline.steps)
         body: List[str] = []
-        if p.default_bucket is not None or has_jobs:
+        if p.default_bucket is not None or has_jobs or p.region is not None:
             ctx.session = "pipeline_session"
-            bucket = f"default_bucket={p.default_bucket!r}" if p.default_bucket is not None else ""
-            body += [f"pipeline_session = {ctx.imp('PipelineSession')}({bucket})", ""]
+            args = []
+            if p.region is not None:  # the region the SDK's framework classes pick images in
+                args.append(f"boto_session={ctx.imp('Session')}(region_name={p.region!r})")
+            if p.default_bucket is not None:
+                args.append(f"default_bucket={p.default_bucket!r}")
+            body += [f"pipeline_session = {ctx.imp('PipelineSession')}({', '.join(args)})", ""]
         body += self.parameters()
         body += self.constants()
         for step in self.step_order():

@@ -80,6 +80,13 @@ def setup_offline(region="us-east-1"):
             body = body.encode()
         if b"GetCallerIdentity" in body:
             return AWSResponse(request.url, 200, {"Content-Type": "text/xml"}, Raw(sts_body))
+        from urllib.parse import urlsplit
+
+        host = urlsplit(request.url).hostname or ""
+        if (host.startswith("s3.") or ".s3." in host or ".s3-" in host) and request.method in ("PUT", "HEAD", "POST"):
+            # uploads of local code: the SDK computes its S3 keys itself, the upload is answered here
+            return AWSResponse(request.url, 200, {"ETag": '"00000000000000000000000000000000"',
+                                                  "Content-Length": "0"}, Raw(b""))
         err = b"<ErrorResponse><Error><Code>Offline</Code><Message>offline</Message></Error></ErrorResponse>"
         return AWSResponse(request.url, 400, {"Content-Type": "text/xml"}, Raw(err))
 
@@ -96,12 +103,18 @@ def setup_offline(region="us-east-1"):
 
 
 def definition_of(request):
-    if "path" in request:
-        ns = runpy.run_path(request["path"], run_name="__sdk_runner__")
-    else:
-        ns = {"__name__": "__sdk_runner__"}
-        exec(compile(request["code"], request.get("name", "<generated>"), "exec"), ns)
-    return ns["pipeline"].definition()
+    # a program runs in its own folder (or `cwd`), so that local code paths resolve beside it
+    before = os.getcwd()
+    os.chdir(request.get("cwd") or (os.path.dirname(request["path"]) if "path" in request else before))
+    try:
+        if "path" in request:
+            ns = runpy.run_path(request["path"], run_name="__sdk_runner__")
+        else:
+            ns = {"__name__": "__sdk_runner__"}
+            exec(compile(request["code"], request.get("name", "<generated>"), "exec"), ns)
+        return ns["pipeline"].definition()
+    finally:
+        os.chdir(before)
 
 
 def serve():

@@ -20,7 +20,7 @@ def generate(text, filename="<string>"):
 def test_generated_code_reproduces_the_json(case, sdk):
     text = (case / "case.pipe").read_text()
     code = generate(text, str(case / "case.pipe"))
-    assert sdk.definition(code=code, name=f"{case.name}.py") == dsl.transpile(text, compact=True,
+    assert sdk.definition(code=code, name=f"{case.name}.py", cwd=str(case)) == dsl.transpile(text, compact=True,
                                                                              filename=str(case / "case.pipe"))
 
 
@@ -104,7 +104,8 @@ def check_module(tree):
     for node in tree.body:
         if isinstance(node, ast.ImportFrom):
             assert node.module.startswith("sagemaker.") or (  # image(...): `image_uris.retrieve(...)`
-                node.module == "sagemaker" and [a.name for a in node.names] == ["image_uris"]), node.module
+                node.module == "sagemaker" and [a.name for a in node.names] == ["image_uris"]) or (
+                node.module == "boto3" and [a.name for a in node.names] == ["Session"]), node.module  # `region`
             imported |= {alias.name for alias in node.names}
         elif isinstance(node, ast.Expr):
             assert isinstance(node.value, (ast.Constant, ast.Call)), ast.dump(node)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dsl.hookspecs import hookimpl
 from dsl.kinds import sdk_keyword, INSTANCE_TYPE, placed, put, Field, SdkStep, StepKind
 
+from dsl.diagnostics import did_you_mean, error
+
 from ._common import check_map_keys, check_role, is_set
 
 MODEL_FIELDS = {
@@ -28,13 +30,57 @@ REGISTER_PLACES = {"image_uri": "InferenceSpecification.Containers.0.Image",
                    "env": "InferenceSpecification.Containers.0.Environment"}
 VPC_KEYS = {"Subnets": "list", "SecurityGroupIds": "list"}
 REGISTER_FIELDS = ("content_types", "response_types", "inference_instances", "transform_instances",
-                   "model_package_group_name", "approval_status", "customer_metadata_properties",
-                   "domain", "task", "framework", "framework_version")
-IMPORTS = {"sagemaker.model": ("Model",), "sagemaker.workflow.model_step": ("ModelStep",)}
+                   "model_package_group_name", "approval_status", "package_description",
+                   "customer_metadata_properties", "domain", "sample_payload_url", "task", "source_uri",
+                   "skip_model_validation", "framework", "framework_version")
+IMPORTS = {"sagemaker.model": ("Model",), "sagemaker.workflow.model_step": ("ModelStep",),
+           "sagemaker.model_metrics": ("MetricsSource", "ModelMetrics", "FileSource"),
+           "sagemaker.drift_check_baselines": ("DriftCheckBaselines",)}
+
+# `model_metrics { ... }` and `drift_check_baselines { ... }` blocks of `register_model`, as the
+# SDK's ModelMetrics / DriftCheckBaselines take them: field -> (JSON group, JSON key, source
+# class), in the order the SDK writes them. Each value is a map of the source's fields.
+METRICS_SOURCE = {"s3_uri": "string", "content_type": "string", "content_digest": "string"}
+METRICS_BLOCKS = {
+    "model_metrics": ("ModelMetrics", "ModelMetrics", {
+        "model_statistics": ("ModelQuality", "Statistics", "MetricsSource"),
+        "model_constraints": ("ModelQuality", "Constraints", "MetricsSource"),
+        "model_data_statistics": ("ModelDataQuality", "Statistics", "MetricsSource"),
+        "model_data_constraints": ("ModelDataQuality", "Constraints", "MetricsSource"),
+        "bias": ("Bias", "Report", "MetricsSource"),
+        "bias_pre_training": ("Bias", "PreTrainingReport", "MetricsSource"),
+        "bias_post_training": ("Bias", "PostTrainingReport", "MetricsSource"),
+        "explainability": ("Explainability", "Report", "MetricsSource"),
+    }),
+    "drift_check_baselines": ("DriftCheckBaselines", "DriftCheckBaselines", {
+        "model_statistics": ("ModelQuality", "Statistics", "MetricsSource"),
+        "model_constraints": ("ModelQuality", "Constraints", "MetricsSource"),
+        "model_data_statistics": ("ModelDataQuality", "Statistics", "MetricsSource"),
+        "model_data_constraints": ("ModelDataQuality", "Constraints", "MetricsSource"),
+        "bias_config_file": ("Bias", "ConfigFile", "FileSource"),
+        "bias_pre_training_constraints": ("Bias", "PreTrainingConstraints", "MetricsSource"),
+        "bias_post_training_constraints": ("Bias", "PostTrainingConstraints", "MetricsSource"),
+        "explainability_constraints": ("Explainability", "Constraints", "MetricsSource"),
+        "explainability_config_file": ("Explainability", "ConfigFile", "FileSource"),
+    }),
+}
+# ModelMetrics always writes these groups, even empty; DriftCheckBaselines only those it has
+ALWAYS_GROUPS = {"model_metrics": ("Bias", "Explainability")}
+SOURCE_KEYS = {"MetricsSource": ("content_type", "s3_uri", "content_digest"),  # (their JSON order)
+               "FileSource": ("s3_uri", "content_digest", "content_type")}
+SOURCE_JSON = {"content_type": "ContentType", "s3_uri": "S3Uri", "content_digest": "ContentDigest"}
+
+
+def _metrics_fields(block: str) -> dict:
+    return {name: Field("map", doc=f"a {cls}: {{ s3_uri: ..., " + ("content_type: ..." if cls == "MetricsSource" else
+                                                                     "content_type: ... (optional)") + " }",
+                        json=f"{METRICS_BLOCKS[block][0]}.{group}.{key}")
+            for name, (group, key, cls) in METRICS_BLOCKS[block][2].items()}
 
 
 class _ModelKind(StepKind):
     sdk_imports = IMPORTS
+    sdk_session = True  # the SDK code's Model needs the PipelineSession
     sdk_class = "ModelStep"
     cache = False
     suffix = ""
@@ -94,8 +140,16 @@ class RegisterModel(_ModelKind):
     property_root = "DescribeModelPackageOutput"
     request_shape = "CreateModelPackageInput"
     docs_shape = "store"
+    members = frozenset({"block:model_metrics", "block:drift_check_baselines"})
+    member_fields = {f"block:{name}": _metrics_fields(name) for name in METRICS_BLOCKS}
     fields = {
         **placed(MODEL_FIELDS, REGISTER_PLACES),
+        "package_description": Field("string", doc="the model package's description (`description` is the step's)",
+                                     sdk="description", json="ModelPackageDescription"),
+        "sample_payload_url": Field("string", doc="S3 URI of a sample payload", json="SamplePayloadUrl"),
+        "source_uri": Field("string", doc="the URI of the model's source", json="SourceUri"),
+        "skip_model_validation": Field("string", doc='"All" or "None" (default)', json="SkipModelValidation",
+                                       default="None"),
         "content_types": Field("list", items="string", doc="MIME types the model takes",
                                json="InferenceSpecification.SupportedContentTypes"),
         "response_types": Field("list", items="string", doc="MIME types the model answers with",
@@ -128,17 +182,87 @@ class RegisterModel(_ModelKind):
                     put(args, self.fields[name].json, attr(name))
 
         args = {}
-        place(("model_package_group_name", "customer_metadata_properties", "domain", "task"))
+        place(("model_package_group_name", "package_description"))
+        for block in METRICS_BLOCKS:
+            value = self.metrics_json(step, block, ctx)
+            if value:
+                args[METRICS_BLOCKS[block][0]] = value
+        place(("customer_metadata_properties", "domain", "sample_payload_url", "task", "source_uri"))
         args["InferenceSpecification"] = {"Containers": [self.container(step, ctx)]}
         place(("framework", "framework_version", "content_types", "response_types", "inference_instances",
                "transform_instances"))
         args["ModelApprovalStatus"] = attr("approval_status", self.fields["approval_status"].default)
-        args["SkipModelValidation"] = "None"  # the SDK writes the string "None"
+        args["SkipModelValidation"] = attr("skip_model_validation", "None")  # the SDK writes the string "None"
         return args
+
+    @staticmethod
+    def metrics_json(step, block: str, ctx) -> dict:
+        """A `model_metrics`/`drift_check_baselines` block as the SDK's `_to_request_dict()`."""
+        found = next((b for b in step.blocks if b.name == block), None)
+        if found is None:
+            return {}
+        given = {a.name: a for a in found.attributes}
+        out = {}
+        for name, (group, key, cls) in METRICS_BLOCKS[block][2].items():
+            if name not in given:
+                continue
+            target = ctx.program.follow(given[name].value)
+            source = {e.key: e.value for e in target.entries} if hasattr(target, "entries") else {}
+            out.setdefault(group, {})[key] = {SOURCE_JSON[k]: ctx.value(source[k]) for k in SOURCE_KEYS[cls]
+                                              if k in source}
+        for group in ALWAYS_GROUPS.get(block, ()):
+            out.setdefault(group, {})
+        ordered = [g for g, _, _ in METRICS_BLOCKS[block][2].values()]
+        return {g: out[g] for g in dict.fromkeys(ordered) if g in out}
+
+    def check(self, step, ctx):
+        yield from super().check(step, ctx)
+        for block in step.blocks:
+            if block.name not in METRICS_BLOCKS:
+                continue
+            sources = METRICS_BLOCKS[block.name][2]
+            ctx.attributes(block.attributes, self.member_fields[f"block:{block.name}"], f"`{block.name}`",
+                           owner_span=block.name_span)
+            for attribute in block.attributes:
+                if attribute.name not in sources:
+                    continue
+                cls = sources[attribute.name][2]
+                target = ctx.program.follow(attribute.value)
+                if not hasattr(target, "entries"):
+                    continue
+                keys = {e.key: e for e in target.entries}
+                for key, entry in keys.items():
+                    if key not in METRICS_SOURCE:
+                        yield error("E0302", f"unknown key `{key}` in `{attribute.name}` (a {cls})", entry.key_span,
+                                    "unknown key", did_you_mean(key, METRICS_SOURCE) or
+                                    "keys: " + ", ".join(SOURCE_KEYS[cls]))
+                    else:
+                        ctx.expect(entry.value, "string", f"`{attribute.name}.{key}`")
+                required = ("s3_uri", "content_type") if cls == "MetricsSource" else ("s3_uri",)
+                for key in required:
+                    if key not in keys:
+                        yield error("E0303", f"`{attribute.name}` (a {cls}) needs `{key}`", attribute.name_span,
+                                    f"`{key}` missing", f"e.g. {attribute.name} = {{ s3_uri: ..., content_type: "
+                                    '"application/json" }')
+
+    def sdk_metrics(self, step, block: str, ctx):
+        found = next((b for b in step.blocks if b.name == block), None)
+        if found is None:
+            return None
+        sources = METRICS_BLOCKS[block][2]
+        args = []
+        for attribute in found.attributes:
+            cls = sources[attribute.name][2]
+            target = ctx.program.follow(attribute.value)
+            fields = [(e.key, ctx.py(e.value)) for e in target.entries]
+            args.append((attribute.name, f"{ctx.imp(cls)}({ctx.call_args(fields)})"))
+        return f"{ctx.imp(METRICS_BLOCKS[block][1])}({ctx.call_args(args)})"
 
     def sdk_step(self, step, ctx) -> SdkStep:
         model, build = self.sdk_model(step, ctx)
-        register = ctx.call_args((sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in REGISTER_FIELDS)
+        pairs = [(sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in REGISTER_FIELDS]
+        pairs += [(block, self.sdk_metrics(step, block, ctx)) for block in METRICS_BLOCKS]
+        register = ctx.call_args(pairs)
         return SdkStep("ModelStep", (("step_args", f"{model}.register({register})"),), (build,))
 
 

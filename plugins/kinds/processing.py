@@ -12,7 +12,14 @@ from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
 from dsl.kinds import Names, sdk_keyword, INSTANCE_TYPE, Field, SdkStep, StepKind
 
+from dsl.localcode import Upload, is_local, missing
+
 from ._common import check_map_keys, check_role, tags
+
+import os
+
+# `framework = ...` on a processing step: the SDK's processor class for it
+PROCESSORS = {"sklearn": "SKLearnProcessor"}
 
 CODE_DIR = "/opt/ml/processing/input/code"
 
@@ -44,6 +51,7 @@ class Processing(StepKind):
     summary = "a SageMaker processing job (Processor.run)"
     sdk_imports = {"sagemaker.network": ("NetworkConfig",),
                    "sagemaker.processing": ("ProcessingInput", "ProcessingOutput", "Processor", "ScriptProcessor"),
+                   "sagemaker.sklearn.processing": ("SKLearnProcessor",),
                    "sagemaker.workflow.properties": ("PropertyFile",),
                    "sagemaker.workflow.steps": ("ProcessingStep",)}
     request_shape = "CreateProcessingJobRequest"
@@ -53,7 +61,8 @@ class Processing(StepKind):
     members = frozenset({"input", "output", "property_file"})
     member_fields = {"input": INPUT_FIELDS, "output": OUTPUT_FIELDS, "property_file": PROPERTY_FILE_FIELDS}
     fields = {
-        "image_uri": Field("string", required=True, doc="the processing image", json="AppSpecification.ImageUri"),
+        "image_uri": Field("string", doc="the processing image (required unless `framework` picks it)",
+                           json="AppSpecification.ImageUri"),
         "role": Field("string", required=True, doc="IAM role ARN", json="RoleArn"),
         "instance_type": Field("string", required=True, doc="the processing instances' type", **INSTANCE_TYPE,
                                json="ProcessingResources.ClusterConfig.InstanceType"),
@@ -73,8 +82,11 @@ class Processing(StepKind):
         "network_config": Field("map", doc="enable_network_isolation, security_group_ids, subnets, "
                                            "encrypt_inter_container_traffic (computed into NetworkConfig)"),
         "tags": Field("any", doc="a map or a list of {Key, Value}", json="Tags"),
-        "code": Field("string", doc="S3 URI of a script: makes this a ScriptProcessor"),
+        "code": Field("string", doc="the script: an S3 URI, or a local file (relative to the .pipe file, "
+                                    "uploaded by `deploy`); makes this a ScriptProcessor"),
         "command": Field("list", items="string", doc="with `code`: the command that runs it, e.g. [\"python3\"]"),
+        "framework": Field("string", doc='"sklearn": an SKLearnProcessor (its image, `python3`)'),
+        "framework_version": Field("string", doc="with `framework`: the framework's version, e.g. \"1.2-1\""),
     }
 
     def named_properties(self, step):
@@ -86,12 +98,23 @@ class Processing(StepKind):
         yield from check_role(step, ctx)
         yield from check_map_keys(step, ctx, "network_config", NETWORK_KEYS)
         code, command, entry = (step.attribute(n) for n in ("code", "command", "entrypoint"))
+        framework = step.attribute("framework")
+        if framework is not None:
+            yield from self.check_framework(step, ctx, framework)
+        elif step.attribute("image_uri") is None:
+            yield error("E0303", f"`processing` step `{step.name}` needs `image_uri` (or `framework`)",
+                        step.name_span, "`image_uri` missing", "add `image_uri = ...`, or e.g. "
+                        '`framework = "sklearn"` with `framework_version = "1.2-1"`')
         if code is not None:
             value = ctx.literal(code.value)
-            if not (isinstance(value, str) and value.startswith("s3://")):
-                yield error("E0304", "`code` must be a literal S3 URI (\"s3://...\"); local code is not supported",
-                            code.value.span, "not an S3 URI", "upload the script and give its S3 URI")
-            if command is None:
+            if not isinstance(value, str):
+                yield error("E0304", "`code` must be a literal: an S3 URI or a local file",
+                            code.value.span, "not a literal")
+            elif is_local(value):
+                problem = missing(value, ctx.program.folder)
+                if problem is not None:
+                    yield error("E0212", f"local code {problem}", code.value.span, "no such file")
+            if command is None and framework is None:
                 yield error("E0303", "`code` needs `command`, e.g. `command = [\"python3\"]`",
                             code.name_span, "`command` missing")
             if entry is not None:
@@ -140,7 +163,52 @@ class Processing(StepKind):
                                 did_you_mean(str(value), outputs) or
                                 ("outputs: " + ", ".join(outputs) if outputs else "declare it with `output NAME { source = ... }`"))
 
+    def check_framework(self, step, ctx, framework):
+        name = ctx.literal(framework.value)
+        if name not in PROCESSORS:
+            yield error("E0304", f"`framework` of a processing step is one of {', '.join(PROCESSORS)}",
+                        framework.value.span, "unknown framework", did_you_mean(str(name), PROCESSORS))
+            return
+        for field in ("image_uri", "entrypoint"):
+            if step.attribute(field) is not None:
+                yield error("E0304", f"`{field}` and `framework` exclude each other (the framework's "
+                            "processor sets it)", step.attribute(field).name_span, "not with `framework`")
+        if step.attribute("framework_version") is None:
+            yield error("E0303", "`framework` needs `framework_version`", framework.name_span,
+                        "`framework_version` missing", 'e.g. `framework_version = "1.2-1"`')
+        elif step.attribute("code") is None:
+            yield error("E0303", f"a `{name}` processor runs `code`", framework.name_span, "`code` missing",
+                        'e.g. `code = "code/preprocess.py"` (a local file or an S3 URI)')
+        else:
+            problem = ctx.program.framework_image(name, step, py_version=None)[1]
+            if problem is not None:
+                yield error("E0210", problem[0], problem[1], "no such image", problem[2])
+
+    def code_uri(self, step, ctx):
+        """The S3 URI of the step's `code` (a local file's upload place), or None."""
+        code = ctx.literal(step.attribute("code").value) if step.attribute("code") else None
+        if not isinstance(code, str):
+            return None
+        if not is_local(code):
+            return code
+        return ctx.program.code_uri([code], posixpath.basename(code))
+
+    def uploads(self, step, ctx):
+        code = ctx.literal(step.attribute("code").value) if step.attribute("code") else None
+        if is_local(code):
+            return [Upload(os.path.join(ctx.program.folder, code), self.code_uri(step, ctx))]
+        return []
+
+    def image(self, step, ctx):
+        framework = ctx.literal(step.attribute("framework").value) if step.attribute("framework") else None
+        if framework is not None:
+            return ctx.program.framework_image(framework, step, py_version=None)[0]
+        return ctx.attr(step, "image_uri")
+
     def needs_default_bucket(self, step, ctx):
+        code = ctx.literal(step.attribute("code").value) if step.attribute("code") else None
+        if is_local(code):
+            yield ("the upload of local `code`", step.attribute("code").value.span)
         for output in step.outputs:
             if output.type is None and not any(a.name == "destination" for a in output.attributes):
                 yield (f"the `destination` of output `{output.name}`", output.name_span)
@@ -153,12 +221,12 @@ class Processing(StepKind):
                    "VolumeSizeInGB": attr("volume_size_in_gb", 30)}
         if step.attribute("volume_kms_key") is not None:
             cluster["VolumeKmsKeyId"] = attr("volume_kms_key")
-        app = {"ImageUri": attr("image_uri")}
+        app = {"ImageUri": self.image(step, ctx)}
         if step.attribute("arguments") is not None:
             app["ContainerArguments"] = attr("arguments")
-        code = ctx.literal(step.attribute("code").value) if step.attribute("code") else None
+        code = self.code_uri(step, ctx)
         if code is not None:
-            app["ContainerEntrypoint"] = attr("command") + [f"{CODE_DIR}/{posixpath.basename(code)}"]
+            app["ContainerEntrypoint"] = attr("command", ["python3"]) + [f"{CODE_DIR}/{posixpath.basename(code)}"]
         elif step.attribute("entrypoint") is not None:
             app["ContainerEntrypoint"] = attr("entrypoint")
         args = {"ProcessingResources": {"ClusterConfig": cluster}, "AppSpecification": app,
@@ -265,8 +333,9 @@ class Processing(StepKind):
         processor = ctx.var_for(step.name, "processor")
         script = step.attribute("code") is not None
         args = []
+        framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
         for name in self.fields:
-            if name in ("arguments", "code") or (name == "command" and not script):
+            if name in ("arguments", "code", "framework") or (name == "command" and not script):
                 continue
             if name == "network_config" and step.attribute(name) is not None:
                 target = ctx.program.follow(step.attribute(name).value)
@@ -275,7 +344,7 @@ class Processing(StepKind):
                 continue
             args.append((sdk_keyword(self.fields, name), ctx.attr(step, name)))
         args.append(("sagemaker_session", ctx.session))
-        cls = ctx.imp("ScriptProcessor" if script else "Processor")
+        cls = ctx.imp(PROCESSORS[framework] if framework else "ScriptProcessor" if script else "Processor")
         before = []
         inputs = []
         for item in step.inputs:

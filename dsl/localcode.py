@@ -1,0 +1,84 @@
+"""Local code (LANGUAGE.md section 14): a `code`, `entry_point`, `source_dir` or
+`dependencies` value that is not an `s3://` URI is a path relative to the `.pipe` file.
+
+The definition holds the S3 URI a `PipelineSession` uploads it to,
+`s3://BUCKET/PIPELINE/code/HASH/NAME`, with HASH computed as
+`sagemaker.workflow.utilities.hash_files_or_dirs` does: sha256 over each path string as
+written (sorted) and the file's bytes, or a directory's entry names and files, depth first.
+The files to upload, and where, are `Upload`s: `pipedsl deploy` puts them there.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import List, Optional, Sequence
+
+import attrs
+
+BUFFER = 65536
+
+
+@attrs.frozen
+class Upload:
+    """A local file to put at an S3 URI (`deploy`): `path` on disk, `uri` in S3."""
+
+    path: str
+    uri: str
+
+
+def is_local(value) -> bool:
+    return isinstance(value, str) and not value.startswith("s3://")
+
+
+def folder_of(filename: str) -> str:
+    """The folder a file's local paths start from: its own, or the working directory for
+    text without a file (`-`, `<string>`)."""
+    if not filename or filename.startswith("<") or filename == "-":
+        return ""
+    return os.path.dirname(filename)
+
+
+def _hash_file(path: str, sha):
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(BUFFER), b""):
+            sha.update(block)
+
+
+def _hash_dir(path: str, sha):
+    for name in sorted(os.listdir(path)):
+        sha.update(name.encode())
+        full = os.path.join(path, name)
+        if os.path.isfile(full):
+            _hash_file(full, sha)
+        elif os.path.isdir(full):
+            _hash_dir(full, sha)
+
+
+def code_hash(paths: Sequence[str], folder: str) -> str:
+    """`hash_files_or_dirs(paths)` as the SDK computes it, run from `folder`."""
+    sha = hashlib.sha256()
+    for path in sorted(paths):
+        sha.update(path.encode())
+        full = os.path.join(folder, path)
+        if os.path.isdir(full):
+            _hash_dir(full, sha)
+        elif os.path.isfile(full):
+            _hash_file(full, sha)
+    return sha.hexdigest()
+
+
+def missing(path: str, folder: str, directory: bool = False) -> Optional[str]:
+    """Why `path` cannot be used (None when it can)."""
+    full = os.path.join(folder, path)
+    if not os.path.exists(full):
+        where = os.path.normpath(full) if folder else path
+        return f"`{path}` does not exist ({where}; paths are relative to the .pipe file's folder)"
+    if directory and not os.path.isdir(full):
+        return f"`{path}` must be a folder"
+    if not directory and not os.path.isfile(full):
+        return f"`{path}` must be a file, not a folder"
+    return None
+
+
+def code_uri(bucket: Optional[str], pipeline: str, paths: List[str], folder: str, name: str) -> str:
+    return f"s3://{bucket}/{pipeline}/code/{code_hash(paths, folder)}/{name}"

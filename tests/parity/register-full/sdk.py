@@ -1,0 +1,39 @@
+from sagemaker.drift_check_baselines import DriftCheckBaselines
+from sagemaker.model import Model
+from sagemaker.model_metrics import FileSource, MetricsSource, ModelMetrics
+from sagemaker.workflow.model_step import ModelStep
+from sagemaker.workflow.parameters import ParameterString
+from sagemaker.workflow.pipeline import Pipeline
+from sagemaker.workflow.pipeline_context import PipelineSession
+
+session = PipelineSession()
+approval = ParameterString(name="Approval", default_value="PendingManualApproval")
+
+
+def js(uri, **kw):
+    return MetricsSource(s3_uri=uri, content_type="application/json", **kw)
+
+
+metrics = ModelMetrics(
+    model_statistics=js("s3://m/stats.json"), model_constraints=js("s3://m/constraints.json", content_digest="sha256:0"),
+    model_data_statistics=js("s3://m/data-stats.json"), model_data_constraints=js("s3://m/data-constraints.json"),
+    bias=js("s3://m/bias.json"), bias_pre_training=js("s3://m/bias-pre.json"),
+    bias_post_training=js("s3://m/bias-post.json"), explainability=js("s3://m/explain.json"))
+baselines = DriftCheckBaselines(
+    model_statistics=js("s3://d/stats.json"), model_constraints=js("s3://d/constraints.json"),
+    model_data_statistics=js("s3://d/data-stats.json"), model_data_constraints=js("s3://d/data-constraints.json"),
+    bias_config_file=FileSource(s3_uri="s3://d/bias-config.json"),
+    bias_pre_training_constraints=js("s3://d/bias-pre.json"), bias_post_training_constraints=js("s3://d/bias-post.json"),
+    explainability_constraints=js("s3://d/explain.json"),
+    explainability_config_file=FileSource(s3_uri="s3://d/explain-config.json", content_type="application/json"))
+register = ModelStep(name="Register", description="register it", step_args=Model(
+    image_uri="img:serve", model_data="s3://bucket/model.tar.gz", sagemaker_session=session).register(
+    content_types=["text/csv"], response_types=["text/csv"], model_package_group_name="Churn",
+    approval_status=approval, description="the churn model",
+    customer_metadata_properties={"owner": "ml-team"}, domain="MACHINE_LEARNING",
+    sample_payload_url="s3://bucket/payload.tar.gz", task="CLASSIFICATION", source_uri="s3://bucket/source",
+    skip_model_validation="All", model_metrics=metrics, drift_check_baselines=baselines))
+minimal = ModelStep(name="Minimal", step_args=Model(image_uri="img:serve", sagemaker_session=session).register(
+    model_package_group_name="Churn", model_metrics=ModelMetrics(model_statistics=js("s3://m/stats.json")),
+    drift_check_baselines=DriftCheckBaselines(bias_config_file=FileSource(s3_uri="s3://d/bias-config.json"))))
+pipeline = Pipeline(name="RegisterFull", parameters=[approval], steps=[register, minimal], sagemaker_session=session)

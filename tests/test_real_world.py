@@ -1,0 +1,78 @@
+"""Spec section 14 on real pipelines: the SageMaker Projects "modelbuild" template as a
+`.pipe` file (examples/modelbuild) gives exactly what the SDK program gives, local code
+included; local code's S3 URIs, uploads and errors."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import dsl
+from conftest import ROOT
+from dsl.localcode import code_hash
+
+MODELBUILD = ROOT / "examples" / "modelbuild"
+
+
+def transpile(path, **kw):
+    return dsl.transpile(path.read_text(), filename=str(path), **kw)
+
+
+def test_the_modelbuild_example_is_the_sdk_program(sdk):
+    expected = sdk.definition(code=(ROOT / "tests" / "examples" / "modelbuild_sdk.py").read_text(),
+                              name="modelbuild_sdk.py", cwd=str(MODELBUILD))
+    assert transpile(MODELBUILD / "pipeline.pipe", compact=True) == expected
+    code = transpile(MODELBUILD / "pipeline.pipe", to="sdk")
+    assert sdk.definition(code=code, name="generated.py", cwd=str(MODELBUILD)) == expected
+    assert "code/preprocess.py" in code and "SKLearnProcessor(" in code and "image_uris.retrieve(" in code
+    steps = json.loads(expected)["Steps"]
+    assert steps[0]["Arguments"]["ProcessingInputs"][0]["S3Input"]["S3Uri"].startswith(
+        "s3://sagemaker-abalone-artifacts/AbalonePipeline/code/")
+
+
+def test_the_examples_hold_no_image_or_code_uri_the_sdk_derives():
+    for path in sorted(ROOT.glob("examples/**/*.pipe")):
+        text = path.read_text()
+        if path.parent.name in ("modelbuild",):
+            assert ".dkr.ecr." not in text and "/code/" not in text.replace('"code/', "")
+
+
+def test_local_code_is_uploaded_where_the_definition_says(tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "run.py").write_text("print('hi')\n")
+    pipe = tmp_path / "p.pipe"
+    pipe.write_text('pipeline P {\n    default_bucket = "b"\n    step S: processing {\n        image_uri = "img"\n'
+                    '        role = "arn:aws:iam::123456789012:role/R"\n        instance_type = "ml.m5.xlarge"\n'
+                    '        instance_count = 1\n        code = "src/run.py"\n        command = ["python3"]\n    }\n}\n')
+    program, problems = dsl.analyse(pipe.read_text(), str(pipe))
+    assert not problems
+    sha = hashlib.sha256(b"src/run.py" + b"print('hi')\n").hexdigest()  # the SDK's hash_files_or_dirs
+    assert code_hash(["src/run.py"], str(tmp_path)) == sha
+    (upload,) = program.uploads()
+    assert (upload.path, upload.uri) == (str(tmp_path / "src" / "run.py"), f"s3://b/P/code/{sha}/run.py")
+    definition = json.loads(transpile(pipe))
+    assert definition["Steps"][0]["Arguments"]["ProcessingInputs"][0]["S3Input"]["S3Uri"] == upload.uri
+    # a missing file is an error at the path; without a default bucket there is nowhere to upload
+    pipe.write_text(pipe.read_text().replace("src/run.py", "src/gone.py").replace('    default_bucket = "b"\n', ""))
+    _, problems = dsl.analyse(pipe.read_text(), str(pipe))
+    assert sorted((d.code, d.span.line, d.span.column) for d in problems) == [("E0212", 7, 16), ("E0307", 7, 16)]
+
+
+def test_a_framework_processor_needs_its_version_code_and_region():
+    text = ('pipeline P {\n    step S: processing {\n        framework = "sklearn"\n'
+            '        role = "arn:aws:iam::123456789012:role/R"\n        instance_type = "ml.m5.xlarge"\n'
+            '        instance_count = 1\n        image_uri = "x"\n    }\n}\n')
+    _, problems = dsl.analyse(text)
+    assert [(d.code, d.span.line, d.span.column) for d in problems] == [("E0303", 3, 9), ("E0304", 7, 9)]
+    text = text.replace('        image_uri = "x"\n', '        framework_version = "0.1"\n        code = "s3://b/c.py"\n')
+    _, problems = dsl.analyse(text)
+    assert [(d.code, d.message) for d in problems] == [
+        ("E0210", '`framework = "sklearn"` needs the pipeline\'s `region`: images differ by region')]
+    _, problems = dsl.analyse(text.replace("pipeline P {\n", 'pipeline P {\n    region = "us-east-1"\n'))
+    assert [(d.code, d.span.line, d.message) for d in problems] == [("E0210", 8, 'unknown sklearn version "0.1"')]
+
+
+def test_the_modelbuild_definition_imports_without_escape_hatches(tmp_path):
+    definition = transpile(MODELBUILD / "pipeline.pipe")
+    pipe = dsl.import_definition(definition, name="AbalonePipeline")
+    assert "arguments_patch" not in pipe and ": raw" not in pipe and "model_metrics {" in pipe
+    assert dsl.transpile(pipe) == definition
