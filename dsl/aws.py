@@ -73,7 +73,7 @@ def call(function, **kwargs):
             raise AwsProblem(f"access denied: {message}", 1) from None
         if code in ("Throttling", "ThrottlingException", "TooManyRequestsException"):
             raise AwsProblem(f"throttled by AWS (retried): {message}", 1) from None
-        if code in ("ResourceNotFound", "ResourceNotFoundException") or (
+        if code in ("ResourceNotFound", "ResourceNotFoundException", "404", "NoSuchKey", "NotFound") or (
                 code == "ValidationException" and any(words in message.lower() for words in (
                     "does not exist", "not found", "could not find"))):
             raise NotFound(message) from None
@@ -109,8 +109,45 @@ def definition_diff(old: str, new: str, old_name: str, new_name: str) -> str:
 
 # --- deploy --------------------------------------------------------------------------------
 
+def check_region(sm, program) -> None:
+    """A `region` in the file must be the region the command talks to: images and code
+    locations in the definition are regional."""
+    target = sm.meta.region_name
+    if program.region is not None and program.region != target:
+        raise AwsProblem(f"the pipeline's `region` is {program.region}, and this command targets {target} "
+                         "(images are regional): pass --region " + program.region, 2)
+
+
+def upload_code(args, program, streams) -> None:
+    """Put each local file the definition names (`code = "code/x.py"`) at its S3 URI, unless
+    an object is already there (the URI holds the code's hash: same key, same code)."""
+    uploads = program.uploads()
+    if not uploads:
+        return
+    s3 = client(args, "s3")
+    for upload in uploads:
+        bucket, _, key = upload.uri[len("s3://"):].partition("/")
+        try:
+            call(s3.head_object, Bucket=bucket, Key=key)
+            streams.out(f"already uploaded {upload.uri}\n")
+            continue
+        except NotFound:
+            pass
+        if args.dry_run:
+            streams.out(f"would upload {upload.path} to {upload.uri}\n")
+            continue
+        try:
+            with open(upload.path, "rb") as handle:
+                body = handle.read()
+        except OSError as exc:
+            raise AwsProblem(f"cannot read {upload.path}: {exc.strerror or exc}", 2) from None
+        call(s3.put_object, Bucket=bucket, Key=key, Body=body)
+        streams.out(f"uploaded {upload.path} to {upload.uri}\n")
+
+
 def deploy(args, program, definition: str, streams, confirm) -> int:
     sm = client(args)
+    check_region(sm, program)
     name = program.name
     role = args.role or program.role
     if not role:
@@ -135,6 +172,7 @@ def deploy(args, program, definition: str, streams, confirm) -> int:
         request["PipelineDefinition"] = definition
         upload = None
     if current is None:
+        upload_code(args, program, streams)
         if args.dry_run:
             streams.out(f"would create {name}\n")
             return 0
@@ -151,6 +189,7 @@ def deploy(args, program, definition: str, streams, confirm) -> int:
     changes = [key for key in wanted if wanted[key] != have[key]]
     arn = current["PipelineArn"]
     if not changes:
+        upload_code(args, program, streams)  # (the code may have been removed from S3 since)
         streams.out(f"unchanged {arn}\n")
         return 0
     summary = [f"{name}: {', '.join(changes)} would change"]
@@ -158,11 +197,13 @@ def deploy(args, program, definition: str, streams, confirm) -> int:
         summary.append(definition_diff(json.dumps(have["definition"]), definition, "deployed", "file").rstrip("\n"))
     streams.out("\n".join(summary) + "\n")
     if args.dry_run:
+        upload_code(args, program, streams)
         streams.out(f"would update {arn}\n")
         return 0
     if not args.yes and not confirm(f"Update {name}? [y/N] "):
         streams.out("not updated\n")
         return 1
+    upload_code(args, program, streams)
     _upload(args, upload, definition)
     response = call(sm.update_pipeline, **request)
     streams.out(f"updated {response.get('PipelineArn', arn)}\n")
@@ -180,6 +221,7 @@ def _upload(args, upload, definition: str):
 
 def diff(args, program, definition: str, streams) -> int:
     sm = client(args)
+    check_region(sm, program)
     if args.execution:
         other = call(sm.describe_pipeline_definition_for_execution, PipelineExecutionArn=args.execution)
         label = args.execution
@@ -230,6 +272,7 @@ def parameters(program, given: List[Tuple[str, str]]) -> Dict[str, str]:
 def run(args, program, definition: str, streams, confirm) -> int:
     values = parameters(program, args.param)
     sm = client(args)
+    check_region(sm, program)
     current = deployed(sm, program.name)
     if current is None:
         raise AwsProblem(f"no pipeline {program.name!r} is deployed: run `pipedsl deploy` first", 1)

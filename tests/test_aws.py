@@ -304,3 +304,56 @@ def test_one_file_deploys_a_pipeline_per_stage_named_by_its_vars(aws, tmp_path):
     typo = aws("deploy", path, "--var", "Stgae=prod")
     assert typo.returncode == 2 and "did you mean `Stage`?" in typo.stderr
     assert len(aws.sm.list_pipelines()["PipelineSummaries"]) == 2
+
+
+CODE_PIPE = f'''pipeline Coded {{
+    role           = "{ROLE}"
+    default_bucket = "coded-artifacts"
+    region         = "us-east-1"
+    step Prepare: processing {{
+        framework         = "sklearn"
+        framework_version = "1.2-1"
+        role              = "{ROLE}"
+        instance_type     = "ml.m5.xlarge"
+        instance_count    = 1
+        code              = "code/prepare.py"
+    }}
+}}
+'''
+
+
+def test_deploy_uploads_local_code_to_the_uris_the_definition_names(aws, tmp_path):
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "prepare.py").write_text("print('prepare')\n")
+    path = write(tmp_path, CODE_PIPE, "coded.pipe")
+    aws.s3.create_bucket(Bucket="coded-artifacts")
+    dry = aws("deploy", path, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "would upload " in dry.stdout and aws.s3.list_objects_v2(Bucket="coded-artifacts")["KeyCount"] == 0
+    first = aws("deploy", path)
+    assert first.returncode == 0, first.stderr
+    definition = json.loads(aws.sm.describe_pipeline(PipelineName="Coded")["PipelineDefinition"])
+    uri = definition["Steps"][0]["Arguments"]["ProcessingInputs"][0]["S3Input"]["S3Uri"]
+    key = uri[len("s3://coded-artifacts/"):]
+    assert key.startswith("Coded/code/") and key.endswith("/prepare.py")
+    assert aws.s3.get_object(Bucket="coded-artifacts", Key=key)["Body"].read() == b"print('prepare')\n"
+    assert f"uploaded {tmp_path / 'code' / 'prepare.py'} to {uri}\n" in first.stdout
+    again = aws("deploy", path)
+    assert again.stdout == f"already uploaded {uri}\nunchanged {first.stdout.split()[-1]}\n"
+    # an edited script is a new hash: a new key, and a definition update
+    (tmp_path / "code" / "prepare.py").write_text("print('prepare, better')\n")
+    edited = aws("deploy", path, "--yes")
+    assert edited.returncode == 0 and "updated arn:" in edited.stdout
+    assert aws.s3.list_objects_v2(Bucket="coded-artifacts")["KeyCount"] == 2
+
+
+def test_a_region_in_the_file_must_be_the_target_region(aws, tmp_path):
+    path = write(tmp_path, CODE_PIPE.replace('region         = "us-east-1"', 'region         = "eu-west-1"'),
+                 "coded.pipe")
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "prepare.py").write_text("print('prepare')\n")
+    for command in (["deploy", path], ["diff", path], ["run", path]):
+        run = aws(*command)
+        assert run.returncode == 2, (command, run.stderr)
+        assert run.stderr == ("pipedsl: error: the pipeline's `region` is eu-west-1, and this command targets "
+                              "us-east-1 (images are regional): pass --region eu-west-1\n")
