@@ -137,8 +137,7 @@ def upload_code(args, program, streams) -> None:
             streams.out(f"would upload {upload.path} to {upload.uri}\n")
             continue
         try:
-            with open(upload.path, "rb") as handle:
-                body = handle.read()
+            body = upload.body()
         except OSError as exc:
             raise AwsProblem(f"cannot read {upload.path}: {exc.strerror or exc}", 2) from None
         call(s3.put_object, Bucket=bucket, Key=key, Body=body)

@@ -24,6 +24,22 @@ class Upload:
 
     path: str
     uri: str
+    # a tarball (sourcedir.tar.gz): (file on disk, name in the tarball) for each file
+    members: tuple = ()
+
+    def body(self) -> bytes:
+        """What is put at `uri`: the file, or the tarball of `members`."""
+        if not self.members:
+            with open(self.path, "rb") as handle:
+                return handle.read()
+        import io
+        import tarfile
+
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+            for path, name in self.members:
+                tar.add(path, arcname=name)
+        return buffer.getvalue()
 
 
 def is_local(value) -> bool:

@@ -76,3 +76,22 @@ def test_the_modelbuild_definition_imports_without_escape_hatches(tmp_path):
     pipe = dsl.import_definition(definition, name="AbalonePipeline")
     assert "arguments_patch" not in pipe and ": raw" not in pipe and "model_metrics {" in pipe
     assert dsl.transpile(pipe) == definition
+
+
+def test_framework_code_is_one_tarball_at_the_submit_directory():
+    import io
+    import tarfile
+
+    case = ROOT / "tests" / "parity" / "frameworks"
+    program, problems = dsl.analyse((case / "case.pipe").read_text(), str(case / "case.pipe"))
+    assert not problems
+    uploads = {u.uri: u for u in program.uploads()}
+    definition = json.loads(transpile(case / "case.pipe"))
+    torch = definition["Steps"][0]["Arguments"]["HyperParameters"]
+    uri = json.loads(torch["sagemaker_submit_directory"])
+    assert uri.startswith("s3://fw-bucket/Frameworks/code/") and uri.endswith("/sourcedir.tar.gz")
+    names = tarfile.open(fileobj=io.BytesIO(uploads[uri].body()), mode="r:gz").getnames()
+    assert sorted(names) == ["lib/helpers.py", "requirements.txt", "train.py"]
+    boost = json.loads(definition["Steps"][1]["Arguments"]["HyperParameters"]["sagemaker_submit_directory"])
+    assert tarfile.open(fileobj=io.BytesIO(uploads[boost].body()), mode="r:gz").getnames() == ["boost.py"]
+    assert len(uploads) == 3  # Torch, Boost, and Sk's = Tf's (same folder, same hash); Mx's code is in S3

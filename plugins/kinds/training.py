@@ -8,6 +8,10 @@ from __future__ import annotations
 from dsl.hookspecs import hookimpl
 from dsl.kinds import Names, SdkStep, StepKind
 
+from dsl.diagnostics import error
+from dsl.kinds import Field
+
+from . import _frameworks
 from ._common import is_set, tags
 from ._estimator import (
     CHANNEL_FIELDS,     ESTIMATOR_FIELDS, channels, check_estimator, docs_channels, hyperparameters, output_path,
@@ -20,24 +24,55 @@ class Training(StepKind):
     type = "Training"
     sdk_class = "TrainingStep"
     summary = "a SageMaker training job (Estimator.fit)"
-    sdk_imports = {"sagemaker.estimator": ("Estimator",), "sagemaker.inputs": ("TrainingInput",),
-                   "sagemaker.workflow.steps": ("TrainingStep",)}
     request_shape = "CreateTrainingJobRequest"
     property_root = "DescribeTrainingJobResponse"
     job_step = True
     experiment_run = "the training job"
     members = frozenset({"input"})
-    fields = ESTIMATOR_FIELDS
+    fields = {**ESTIMATOR_FIELDS,
+              "image_uri": Field("string", doc="training image (required unless `framework` picks it)",
+                                 json="AlgorithmSpecification.TrainingImage"),
+              "enable_sagemaker_metrics": Field("boolean", doc="SageMaker Metrics time series (framework "
+                                                "estimators turn it on from certain versions)",
+                                                json="AlgorithmSpecification.EnableSageMakerMetricsTimeSeries"),
+              **_frameworks.FRAMEWORK_FIELDS}
     member_fields = {"input": CHANNEL_FIELDS}
 
     def named_properties(self, step):
         return {("InputDataConfig",): Names([c.name or "training" for c in step.inputs], "channel")}
 
+    @property
+    def sdk_imports(self):
+        imports = {"sagemaker.estimator": ("Estimator",), "sagemaker.inputs": ("TrainingInput",),
+                   "sagemaker.workflow.steps": ("TrainingStep",)}
+        for spec in _frameworks.ESTIMATORS.values():
+            imports[spec.module] = (spec.sdk_class,)
+        return imports
+
     def check(self, step, ctx):
         yield from check_estimator(step, ctx)
+        if step.attribute("framework") is not None:
+            yield from _frameworks.check(step, ctx)
+        else:
+            if step.attribute("image_uri") is None:
+                yield error("E0303", f"`training` step `{step.name}` needs `image_uri` (or `framework`)",
+                            step.name_span, "`image_uri` missing",
+                            'add `image_uri = ...`, or e.g. `framework = "pytorch"` with its version and entry_point')
+            for name in _frameworks.FRAMEWORK_FIELDS:
+                if name != "framework" and step.attribute(name) is not None:
+                    yield error("E0304", f"`{name}` goes with `framework`", step.attribute(name).name_span,
+                                "no `framework`")
 
     def needs_default_bucket(self, step, ctx):
-        return [("`output_path`", step.name_span)] if step.attribute("output_path") is None else []
+        out = [("`output_path`", step.name_span)] if step.attribute("output_path") is None else []
+        if step.attribute("framework") is not None and _frameworks.code_paths(step, ctx.program):
+            out.append(("the upload of local code", step.attribute("framework").name_span))
+        return out
+
+    def uploads(self, step, ctx):
+        if step.attribute("framework") is None:
+            return []
+        return _frameworks.uploads(step, ctx.program)
 
     def json_arguments(self, step, ctx) -> dict:
         def attr(name, default=None):
@@ -46,9 +81,15 @@ class Training(StepKind):
             return ctx.attr(step, name, default if default is not None else declared)
 
         output = output_path(step, ctx)
-        algorithm = {"TrainingInputMode": attr("input_mode"), "TrainingImage": attr("image_uri")}
+        framework = step.attribute("framework") is not None
+        image = _frameworks.image(step, ctx.program)[0] if framework else attr("image_uri")
+        algorithm = {"TrainingInputMode": attr("input_mode"), "TrainingImage": image}
         if step.attribute("metric_definitions"):
             algorithm["MetricDefinitions"] = attr("metric_definitions")
+        if step.attribute("enable_sagemaker_metrics") is not None:
+            algorithm["EnableSageMakerMetricsTimeSeries"] = attr("enable_sagemaker_metrics")
+        elif framework and _frameworks.metrics_time_series(step, ctx.program):
+            algorithm["EnableSageMakerMetricsTimeSeries"] = True
         output_config = {"S3OutputPath": output}
         if step.attribute("output_kms_key"):
             output_config["KmsKeyId"] = attr("output_kms_key")
@@ -66,7 +107,7 @@ class Training(StepKind):
         }
         if step.inputs:
             args["InputDataConfig"] = channels(step, ctx)
-        hyper = hyperparameters(step, ctx)
+        hyper = _frameworks.json_hyperparameters(step, ctx) if framework else hyperparameters(step, ctx)
         if hyper:
             args["HyperParameters"] = hyper
         if step.attribute("environment") is not None:
@@ -89,7 +130,14 @@ class Training(StepKind):
         return docs_channels(step, ctx)
 
     def sdk_step(self, step, ctx) -> SdkStep:
-        estimator, before = sdk_estimator(step, ctx, self.fields)
+        framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
+        if framework is not None:
+            fields = [n for n in self.fields if n not in ("image_uri", "framework")]
+            estimator, before = sdk_estimator(step, ctx, {n: self.fields[n] for n in fields},
+                                              cls=_frameworks.ESTIMATORS[framework].sdk_class)
+        else:
+            fields = {**ESTIMATOR_FIELDS, "enable_sagemaker_metrics": self.fields["enable_sagemaker_metrics"]}
+            estimator, before = sdk_estimator(step, ctx, fields)
         return SdkStep("TrainingStep", (("step_args", f"{estimator}.fit({sdk_inputs(step, ctx)})"),), (before,))
 
 

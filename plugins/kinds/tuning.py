@@ -222,7 +222,7 @@ class Tuning(StepKind):
 
     def sdk_step(self, step, ctx) -> SdkStep:
         estimator_fields = [f for f in ESTIMATOR_FIELDS if f != "metric_definitions"]
-        estimator, build = sdk_estimator(step, ctx, estimator_fields)
+        estimator, build = sdk_estimator(step, ctx, {f: ESTIMATOR_FIELDS[f] for f in estimator_fields})
         target = ctx.program.follow(step.attribute("hyperparameter_ranges").value)
         ranges = []
         for entry in target.entries:

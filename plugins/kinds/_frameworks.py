@@ -1,0 +1,244 @@
+"""`framework = "pytorch"` (and xgboost, sklearn, tensorflow, mxnet) on a `training` step: the
+SDK's framework estimator classes, as data (LANGUAGE.md section 14).
+
+A framework estimator picks its image (`image_uris.retrieve` with the framework's version, the
+Python version and the instance type, scope `training`), packs `entry_point` / `source_dir` /
+`dependencies` into `sourcedir.tar.gz` at `s3://BUCKET/PIPELINE/code/HASH/`, JSON-encodes the
+hyperparameters and adds its own (`sagemaker_program`, `sagemaker_submit_directory`,
+`sagemaker_container_log_level`, `sagemaker_region`), and some turn on
+`EnableSageMakerMetricsTimeSeries`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+from typing import Dict, List, Optional
+
+import attrs
+
+from dsl import ir
+from dsl.diagnostics import did_you_mean, error
+from dsl.kinds import Field
+from dsl.localcode import Upload, is_local, missing
+
+
+@attrs.frozen
+class FrameworkClass:
+    sdk_class: str  # the SDK class
+    module: str  # where it is imported from
+    # the version from which the class turns on EnableSageMakerMetricsTimeSeries (None: never)
+    metrics_since: Optional[str] = None
+    py_default: Optional[str] = None  # the class's default py_version
+    # hyperparameter the class adds after its own, from a field (TensorFlow's model_dir)
+    extra_hyperparameter: Optional[str] = None
+
+
+ESTIMATORS: Dict[str, FrameworkClass] = {
+    "pytorch": FrameworkClass("PyTorch", "sagemaker.pytorch", metrics_since="1.3"),
+    "tensorflow": FrameworkClass("TensorFlow", "sagemaker.tensorflow", metrics_since="1.15",
+                                 extra_hyperparameter="model_dir"),
+    "mxnet": FrameworkClass("MXNet", "sagemaker.mxnet", metrics_since="1.6"),
+    "xgboost": FrameworkClass("XGBoost", "sagemaker.xgboost", py_default="py3"),
+    "sklearn": FrameworkClass("SKLearn", "sagemaker.sklearn", py_default="py3"),
+}
+
+FRAMEWORK_FIELDS = {
+    "framework": Field("string", doc="pytorch, tensorflow, mxnet, xgboost or sklearn: the SDK's framework "
+                                     "estimator (its image, its sagemaker_* hyperparameters)"),
+    "framework_version": Field("string", doc="with `framework`: its version, e.g. \"2.1\""),
+    "py_version": Field("string", doc="with `framework`: the Python version, e.g. \"py310\""),
+    "entry_point": Field("string", doc="with `framework`: the training script (relative to `source_dir` when "
+                                       "given; a local path, uploaded by `deploy`)"),
+    "source_dir": Field("string", doc="with `framework`: a local folder packed into sourcedir.tar.gz, or an "
+                                      "S3 URI of one"),
+    "dependencies": Field("list", items="string", doc="with `framework`: local folders or files packed beside "
+                                                       "the code"),
+    "model_dir": Field("string", doc="TensorFlow: where the script writes the model (its `model_dir` "
+                                     "hyperparameter; the SDK's default holds a timestamp, so a .pipe gives it)"),
+}
+
+
+def _version_tuple(text: str):
+    parts = []
+    for piece in str(text).replace("-", ".").split("."):
+        parts.append(int(piece) if piece.isdigit() else 0)
+    return tuple(parts)
+
+
+def framework_of(step, literal) -> Optional[str]:
+    attribute = step.attribute("framework")
+    return literal(attribute.value) if attribute is not None else None
+
+
+def _text(step, name, literal):
+    attribute = step.attribute(name)
+    return literal(attribute.value) if attribute is not None else None
+
+
+def check(step, ctx):
+    """The problems of a framework training step."""
+    name = framework_of(step, ctx.literal)
+    attribute = step.attribute("framework")
+    if name not in ESTIMATORS:
+        yield error("E0304", "`framework` of a training step is one of " + ", ".join(ESTIMATORS),
+                    attribute.value.span, "unknown framework", did_you_mean(str(name), ESTIMATORS))
+        return
+    if step.attribute("image_uri") is not None:
+        yield error("E0304", "`image_uri` and `framework` exclude each other (the framework's estimator "
+                    "picks the image)", step.attribute("image_uri").name_span, "not with `framework`")
+    for needed in ("framework_version", "entry_point"):
+        if step.attribute(needed) is None:
+            yield error("E0303", f"`framework = \"{name}\"` needs `{needed}`", attribute.name_span,
+                        f"`{needed}` missing", 'e.g. `framework_version = "2.1"`, `entry_point = "train.py"`')
+    spec = ESTIMATORS[name]
+    if spec.extra_hyperparameter and step.attribute(spec.extra_hyperparameter) is None:
+        yield error("E0303", f"a `{name}` training step needs `{spec.extra_hyperparameter}`", attribute.name_span,
+                    f"`{spec.extra_hyperparameter}` missing",
+                    "the SDK's default is a path with the job's start time in it, different on every run; "
+                    'give it, e.g. model_dir = "s3://bucket/model"')
+    elif not spec.extra_hyperparameter and step.attribute("model_dir") is not None:
+        yield error("E0304", "`model_dir` is TensorFlow's", step.attribute("model_dir").name_span, "not here")
+    folder = ctx.program.folder
+    source_dir = _text(step, "source_dir", ctx.literal)
+    entry = _text(step, "entry_point", ctx.literal)
+    if source_dir is not None and not is_local(source_dir):
+        pass  # the script is inside the S3 tarball
+    elif source_dir is not None:
+        problem = missing(source_dir, folder, directory=True)
+        if problem:
+            yield error("E0212", f"local code {problem}", step.attribute("source_dir").value.span, "no such folder")
+        elif entry is not None and is_local(entry):
+            problem = missing(os.path.join(source_dir, entry), folder)
+            if problem:
+                yield error("E0212", f"`{entry}` is not in `{source_dir}`", step.attribute("entry_point").value.span,
+                            "no such file", "with `source_dir`, `entry_point` is relative to it")
+    elif entry is not None:
+        if not is_local(entry):
+            yield error("E0304", "`entry_point` is a local file (an S3 tarball goes in `source_dir`)",
+                        step.attribute("entry_point").value.span, "not local")
+        else:
+            problem = missing(entry, folder)
+            if problem:
+                yield error("E0212", f"local code {problem}", step.attribute("entry_point").value.span, "no such file")
+    for item in _dependencies(step, ctx.program):
+        problem = missing(item[0], folder, directory=os.path.isdir(os.path.join(folder, item[0])))
+        if problem:
+            yield error("E0212", f"local code {problem}", item[1], "not found")
+    if ctx.program.region is None:
+        yield error("E0210", f"`framework = \"{name}\"` needs the pipeline's `region`: images differ by region",
+                    attribute.value.span, "no region", 'add `region = "us-east-1"` to the pipeline')
+    else:
+        problem = image(step, ctx.program)[1]
+        if problem is not None:
+            yield error("E0210", problem[0], problem[1], "no such image", problem[2])
+
+
+def _dependencies(step, program) -> List[tuple]:
+    attribute = step.attribute("dependencies")
+    target = program.follow(attribute.value) if attribute is not None else None
+    if not isinstance(target, ir.ListExpr):
+        return []
+    out = []
+    for item in target.items:
+        value = program.literal(item)
+        if isinstance(value, str):
+            out.append((value, item.span))
+    return out
+
+
+def image(step, program):
+    name = framework_of(step, program.literal)
+    spec = ESTIMATORS[name]
+    fixed = {"image_scope": "training"}
+    if step.attribute("py_version") is None and spec.py_default:
+        fixed["py_version"] = spec.py_default
+    return program.framework_image(name, step, **fixed)
+
+
+def code_paths(step, program):
+    """(paths hashed, the script's name in the tarball), as `get_training_code_hash` and
+    `tar_and_upload_dir` see them; None when the code is not local."""
+    source_dir = _text(step, "source_dir", program.literal)
+    entry = _text(step, "entry_point", program.literal)
+    dependencies = [d for d, _ in _dependencies(step, program)]
+    if source_dir is not None:
+        if not is_local(source_dir):
+            return None
+        return [source_dir] + dependencies, entry
+    if entry is None:
+        return None
+    return [entry] + dependencies, posixpath.basename(entry)
+
+
+def submit_directory(step, program) -> Optional[str]:
+    source_dir = _text(step, "source_dir", program.literal)
+    if source_dir is not None and not is_local(source_dir):
+        return source_dir
+    paths = code_paths(step, program)
+    return program.code_uri(paths[0], "sourcedir.tar.gz") if paths else None
+
+
+def uploads(step, program) -> list:
+    """sourcedir.tar.gz: the source folder's files (or the entry point) and the dependencies."""
+    paths = code_paths(step, program)
+    if paths is None:
+        return []
+    folder = program.folder
+    source_dir = _text(step, "source_dir", program.literal)
+    members = []
+    if source_dir is not None:
+        root = os.path.join(folder, source_dir)
+        for base, _, files in sorted(os.walk(root)):
+            for file in sorted(files):
+                full = os.path.join(base, file)
+                members.append((full, os.path.relpath(full, root)))
+    else:
+        entry = _text(step, "entry_point", program.literal)
+        members.append((os.path.join(folder, entry), posixpath.basename(entry)))
+    for dependency, _ in _dependencies(step, program):
+        full = os.path.join(folder, dependency)
+        name = os.path.basename(os.path.normpath(dependency))
+        if os.path.isdir(full):
+            for base, _, files in sorted(os.walk(full)):
+                for file in sorted(files):
+                    path = os.path.join(base, file)
+                    members.append((path, os.path.join(name, os.path.relpath(path, full))))
+        else:
+            members.append((full, name))
+    return [Upload(os.path.join(folder, source_dir or paths[0][0]), submit_directory(step, program),
+                   tuple(members))]
+
+
+def json_hyperparameters(step, ctx) -> dict:
+    """The hyperparameters as a framework estimator writes them: each JSON-encoded (a
+    pipeline variable as its to_string()), then the class's own."""
+    from dsl.program import NOT_LITERAL
+
+    program = ctx.program
+    out = {}
+    attribute = step.attribute("hyperparameters")
+    target = program.follow(attribute.value) if attribute is not None else None
+    for entry in target.entries if isinstance(target, ir.MapExpr) else ():
+        value = program.literal(entry.value, NOT_LITERAL)
+        out[entry.key] = json.dumps(value) if value is not NOT_LITERAL else ctx.to_string(entry.value)
+    name = framework_of(step, program.literal)
+    submit = submit_directory(step, program)
+    if submit is not None:
+        out["sagemaker_submit_directory"] = json.dumps(submit)
+    entry = code_paths(step, program)
+    program_name = entry[1] if entry else _text(step, "entry_point", program.literal)
+    out["sagemaker_program"] = json.dumps(program_name)
+    out["sagemaker_container_log_level"] = "20"
+    out["sagemaker_region"] = json.dumps(program.region)
+    extra = ESTIMATORS[name].extra_hyperparameter
+    if extra and step.attribute(extra) is not None:
+        value = program.literal(step.attribute(extra).value, NOT_LITERAL)
+        out[extra] = json.dumps(value) if value is not NOT_LITERAL else ctx.to_string(step.attribute(extra).value)
+    return out
+
+
+def metrics_time_series(step, program) -> bool:
+    spec = ESTIMATORS[framework_of(step, program.literal)]
+    version = _text(step, "framework_version", program.literal)
+    return bool(spec.metrics_since and version and _version_tuple(version) >= _version_tuple(spec.metrics_since))

@@ -1,0 +1,2 @@
+import helpers
+print("train")
