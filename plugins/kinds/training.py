@@ -19,6 +19,37 @@ from ._estimator import (
 )
 
 
+# What real training jobs set beyond the basics: spot, checkpoints, warm pools, the container's
+# command, private registries, retries (each where CreateTrainingJob takes it).
+EXTRA_FIELDS = {
+    "use_spot_instances": Field("boolean", doc="managed spot training (with `max_wait`)",
+                                json="EnableManagedSpotTraining", default=False),
+    "max_wait": Field("integer", doc="seconds to wait for spot capacity and run, at least `max_run`",
+                      json="StoppingCondition.MaxWaitTimeInSeconds"),
+    "checkpoint_s3_uri": Field("string", doc="S3 URI the job's checkpoints are synced to",
+                               json="CheckpointConfig.S3Uri"),
+    "checkpoint_local_path": Field("string", doc="with `checkpoint_s3_uri`: the path in the container",
+                                   json="CheckpointConfig.LocalPath"),
+    "keep_alive_period_in_seconds": Field("integer", doc="keep the instances warm this long (warm pools)",
+                                          json="ResourceConfig.KeepAlivePeriodInSeconds"),
+    "container_entry_point": Field("list", items="string", doc="the container's entry point",
+                                   json="AlgorithmSpecification.ContainerEntrypoint"),
+    "container_arguments": Field("list", items="string", doc="the container's arguments",
+                                 json="AlgorithmSpecification.ContainerArguments"),
+    "training_repository_access_mode": Field(
+        "string", doc="Platform or Vpc: how the image is pulled",
+        json="AlgorithmSpecification.TrainingImageConfig.TrainingRepositoryAccessMode"),
+    "training_repository_credentials_provider_arn": Field(
+        "string", doc="Lambda giving the private registry's credentials",
+        json="AlgorithmSpecification.TrainingImageConfig.TrainingRepositoryAuthConfig."
+             "TrainingRepositoryCredentialsProviderArn"),
+    "encrypt_inter_container_traffic": Field("boolean", doc="encrypt traffic between the instances",
+                                             json="EnableInterContainerTrafficEncryption", default=False),
+    "max_retry_attempts": Field("integer", doc="times the service retries the job (1-30)",
+                                json="RetryStrategy.MaximumRetryAttempts"),
+}
+
+
 class Training(StepKind):
     name = "training"
     type = "Training"
@@ -35,7 +66,8 @@ class Training(StepKind):
               "enable_sagemaker_metrics": Field("boolean", doc="SageMaker Metrics time series (framework "
                                                 "estimators turn it on from certain versions)",
                                                 json="AlgorithmSpecification.EnableSageMakerMetricsTimeSeries"),
-              **_frameworks.FRAMEWORK_FIELDS}
+              **_frameworks.FRAMEWORK_FIELDS,
+              **EXTRA_FIELDS}
     member_fields = {"input": CHANNEL_FIELDS}
 
     def named_properties(self, step):
@@ -84,6 +116,14 @@ class Training(StepKind):
         framework = step.attribute("framework") is not None
         image = _frameworks.image(step, ctx.program)[0] if framework else attr("image_uri")
         algorithm = {"TrainingInputMode": attr("input_mode"), "TrainingImage": image}
+        access, provider = attr("training_repository_access_mode"), attr("training_repository_credentials_provider_arn")
+        if access is not None:
+            image_config = algorithm["TrainingImageConfig"] = {"TrainingRepositoryAccessMode": access}
+            if provider is not None:
+                image_config["TrainingRepositoryAuthConfig"] = {"TrainingRepositoryCredentialsProviderArn": provider}
+        for name, key in (("container_entry_point", "ContainerEntrypoint"), ("container_arguments", "ContainerArguments")):
+            if step.attribute(name) is not None:
+                algorithm[key] = attr(name)
         if step.attribute("metric_definitions"):
             algorithm["MetricDefinitions"] = attr("metric_definitions")
         if step.attribute("enable_sagemaker_metrics") is not None:
@@ -96,12 +136,15 @@ class Training(StepKind):
         resources = {"VolumeSizeInGB": attr("volume_size")}
         if step.attribute("volume_kms_key"):
             resources["VolumeKmsKeyId"] = attr("volume_kms_key")
+        if step.attribute("keep_alive_period_in_seconds") is not None:
+            resources["KeepAlivePeriodInSeconds"] = attr("keep_alive_period_in_seconds")
         resources["InstanceCount"] = attr("instance_count")
         resources["InstanceType"] = attr("instance_type")
         args = {
             "AlgorithmSpecification": algorithm,
             "OutputDataConfig": output_config,
-            "StoppingCondition": {"MaxRuntimeInSeconds": attr("max_run")},
+            "StoppingCondition": {"MaxRuntimeInSeconds": attr("max_run"),
+                                  **({"MaxWaitTimeInSeconds": attr("max_wait")} if step.attribute("max_wait") else {})},
             "ResourceConfig": resources,
             "RoleArn": attr("role"),
         }
@@ -119,11 +162,21 @@ class Training(StepKind):
         network = step.attribute("enable_network_isolation")
         if network is not None and is_set(ctx, network.value):
             args["EnableNetworkIsolation"] = attr("enable_network_isolation")
+        for name, key in (("encrypt_inter_container_traffic", "EnableInterContainerTrafficEncryption"),
+                          ("use_spot_instances", "EnableManagedSpotTraining")):
+            if step.attribute(name) is not None and is_set(ctx, step.attribute(name).value):
+                args[key] = attr(name)
+        if step.attribute("checkpoint_s3_uri") is not None and is_set(ctx, step.attribute("checkpoint_s3_uri").value):
+            checkpoint = args["CheckpointConfig"] = {"S3Uri": attr("checkpoint_s3_uri")}
+            if step.attribute("checkpoint_local_path") is not None:
+                checkpoint["LocalPath"] = attr("checkpoint_local_path")
         args["DebugHookConfig"] = {"S3OutputPath": output, "CollectionConfigurations": []}
         if attr("disable_profiler") is True:
             args["ProfilerConfig"] = {"DisableProfiler": True}
         else:
             args["ProfilerConfig"] = {"S3OutputPath": output, "DisableProfiler": False}
+        if step.attribute("max_retry_attempts") is not None:
+            args["RetryStrategy"] = {"MaximumRetryAttempts": attr("max_retry_attempts")}
         return args
 
     def docs_details(self, step, ctx) -> list:
@@ -136,7 +189,8 @@ class Training(StepKind):
             estimator, before = sdk_estimator(step, ctx, {n: self.fields[n] for n in fields},
                                               cls=_frameworks.ESTIMATORS[framework].sdk_class)
         else:
-            fields = {**ESTIMATOR_FIELDS, "enable_sagemaker_metrics": self.fields["enable_sagemaker_metrics"]}
+            fields = {**ESTIMATOR_FIELDS, "enable_sagemaker_metrics": self.fields["enable_sagemaker_metrics"],
+                      **EXTRA_FIELDS}
             estimator, before = sdk_estimator(step, ctx, fields)
         return SdkStep("TrainingStep", (("step_args", f"{estimator}.fit({sdk_inputs(step, ctx)})"),), (before,))
 

@@ -1,0 +1,15 @@
+from sagemaker.estimator import Estimator
+from sagemaker.workflow.pipeline import Pipeline
+from sagemaker.workflow.pipeline_context import PipelineSession
+from sagemaker.workflow.steps import TrainingStep
+session = PipelineSession()
+role = "arn:aws:iam::123456789012:role/R"
+e = Estimator(image_uri="img", role=role, instance_type="ml.m5.xlarge", instance_count=1, sagemaker_session=session,
+  output_path="s3://b/o", checkpoint_s3_uri="s3://b/ckpt", checkpoint_local_path="/opt/ml/checkpoints",
+  use_spot_instances=True, max_wait=7200, max_run=3600, keep_alive_period_in_seconds=600,
+  container_entry_point=["python", "x.py"], container_arguments=["--a", "1"], training_repository_access_mode="Vpc",
+  training_repository_credentials_provider_arn="arn:aws:lambda:us-east-1:123456789012:function:f",
+  max_retry_attempts=3, enable_sagemaker_metrics=False, environment={"A": "1"}, enable_network_isolation=True, encrypt_inter_container_traffic=True,
+  subnets=["s"], security_group_ids=["g"], metric_definitions=[{"Name": "m", "Regex": "r"}], tags=[{"Key": "k", "Value": "v"}], volume_kms_key="k1", output_kms_key="k2", volume_size=50)
+s = TrainingStep(name="Spot", step_args=e.fit())
+pipeline = Pipeline(name="TrainingExtras", steps=[s], sagemaker_session=session)
