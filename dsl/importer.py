@@ -384,6 +384,9 @@ class _Writer:
         bucket = _default_bucket(self.data)
         if bucket:
             out.append(f"    default_bucket = {_string(bucket)}")
+        region = _region(self.data)
+        if region:
+            out.append(f"    region = {_string(region)}")
         for param in self.data.get("Parameters", []) or []:
             out.append("    " + self.param(param))
         out += self.experiment()
@@ -502,6 +505,18 @@ def _default_pipeline_name(data: dict) -> Optional[str]:
     """The pipeline name in the SDK's default output paths, when there are some."""
     found = re.search(r'"Values": \["s3:/", "[^"]+", "([A-Za-z0-9-]+)"', json.dumps(data))
     return found.group(1) if found else None
+
+
+def _region(data: dict) -> Optional[str]:
+    """The region of a definition whose steps pick their image by region (quality checks):
+    read from that image's registry host, so the imported file picks the same one."""
+    for step in _all_steps(data.get("Steps", [])):
+        if step.get("Type") == "QualityCheck":
+            image = (step.get("Arguments") or {}).get("AppSpecification", {}).get("ImageUri", "")
+            match = re.search(r"\.dkr\.ecr\.([a-z0-9-]+)\.", str(image))
+            if match:
+                return match.group(1)
+    return None
 
 
 def _default_bucket(data: dict) -> Optional[str]:
@@ -776,5 +791,33 @@ _KINDS = {"Fail": _fail, "Condition": _condition, "Training": _training, "Proces
 for _type, _kind in (("Transform", "transform"),
                      ("Model", "model"), ("RegisterModel", "register_model")):
     _KINDS[_type] = _generic(_kind)
+def _quality_check(writer, step):
+    """A QualityCheck step: the job's fields from their places, the check's settings from the
+    environment the SDK writes and the step's own keys."""
+    from .plugin_manager import default_registry
+
+    kind = default_registry().kinds["quality_check"]
+    args = step["Arguments"]
+    environment = args.get("Environment", {})
+    check_type = {"DATA_QUALITY": "data_quality", "MODEL_QUALITY": "model_quality"}[step["CheckType"]]
+    members = [f"check_type = {writer.values.value(check_type)}"]
+    members += _fields(writer, "quality_check", args, skip=("skip_check", "register_new_baseline",
+                                                             "fail_on_violation", "model_package_group_name",
+                                                             "supplied_baseline_statistics",
+                                                             "supplied_baseline_constraints"))
+    members.append(f"dataset_format = {writer.values.value(json.loads(environment['dataset_format']))}")
+    for name in ("problem_type", "inference_attribute", "probability_attribute", "ground_truth_attribute",
+                 "probability_threshold_attribute"):
+        if name in environment:
+            members.append(f"{name} = {writer.values.value(environment[name])}")
+    for name in ("skip_check", "register_new_baseline", "fail_on_violation", "model_package_group_name",
+                 "supplied_baseline_statistics", "supplied_baseline_constraints"):
+        value = step.get(kind.step_keys[name])
+        if value is not None and value != kind.fields[name].default:
+            members.append(f"{name} = {writer.values.value(value)}")
+    return "quality_check", members
+
+
+_KINDS["QualityCheck"] = _quality_check
 _KINDS["RegisterModel"] = lambda writer, step: (
     "register_model", _generic("register_model")(writer, step)[1] + _blocks(writer, "register_model", step["Arguments"]))

@@ -39,6 +39,7 @@ BUILTIN_PLUGINS = (
     "dsl.plugins.kinds.model",
     "dsl.plugins.kinds.callouts",
     "dsl.plugins.kinds.emr",
+    "dsl.plugins.kinds.quality_check",
     "dsl.plugins.kinds.raw",
     "dsl.plugins.json_emitter",
     "dsl.plugins.sdk_emitter",

@@ -72,7 +72,8 @@ def test_hostile_strings_stay_strings(sdk, tmp_path):
     assert steps["S3"]["Arguments"]["ErrorMessage"] == "new\nline\r\n and tab\t"
 
 
-ALLOWED_CALLS = {"print", "definition", "fit", "run", "transform", "create", "register", "append"}
+ALLOWED_CALLS = {"print", "definition", "fit", "run", "transform", "create", "register", "append",
+                 "csv", "json", "sagemaker_capture_json"}  # (DatasetFormat's)
 
 
 def test_generated_code_only_builds_the_pipeline(tmp_path):

@@ -1,0 +1,195 @@
+"""`quality_check`: `QualityCheckStep` with a `DataQualityCheckConfig` or
+`ModelQualityCheckConfig` and a `CheckJobConfig`, Type `QualityCheck` (spec section 14).
+
+`Arguments` is the baselining processing job the SDK's model monitor builds (the
+model-monitor analyzer image in the pipeline's region, the dataset as the
+`baseline_dataset_input` input, the results as the `quality_check_output` output, the
+analysis settings as environment variables); the check's own settings follow as top-level
+keys. `output_s3_uri` is required: without it the SDK makes the output path from a
+timestamped job name, different on every run.
+"""
+from __future__ import annotations
+
+import json
+
+from dsl import ir
+from dsl.diagnostics import did_you_mean, error
+from dsl.hookspecs import hookimpl
+from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind
+
+from ._common import check_role
+
+INPUT = "/opt/ml/processing/input/baseline_dataset_input"
+OUTPUT = "/opt/ml/processing/output"
+CHECK_TYPES = {"data_quality": ("DATA_QUALITY", "DataQualityCheckConfig"),
+               "model_quality": ("MODEL_QUALITY", "ModelQualityCheckConfig")}
+# the formats `DatasetFormat` makes: key -> (its method, the defaults it fills in, in order)
+FORMATS = {"csv": ("csv", {"header": True, "output_columns_position": "START"}),
+           "json": ("json", {"lines": True}),
+           "sagemakerCaptureJson": ("sagemaker_capture_json", {})}
+# the model-quality settings, in the order the SDK writes them into the environment
+MODEL_QUALITY = ("problem_type", "inference_attribute", "probability_attribute", "ground_truth_attribute",
+                 "probability_threshold_attribute")
+# the check's settings: top-level keys of the step (after `Arguments`), in the SDK's order
+STEP_KEYS = {"check_type": "CheckType", "model_package_group_name": "ModelPackageGroupName",
+             "skip_check": "SkipCheck", "fail_on_violation": "FailOnViolation",
+             "register_new_baseline": "RegisterNewBaseline",
+             "supplied_baseline_statistics": "SuppliedBaselineStatistics",
+             "supplied_baseline_constraints": "SuppliedBaselineConstraints"}
+PROPERTIES = ("CalculatedBaselineConstraints", "CalculatedBaselineStatistics",
+              "BaselineUsedForDriftCheckStatistics", "BaselineUsedForDriftCheckConstraints")
+
+
+class QualityCheck(StepKind):
+    name = "quality_check"
+    type = "QualityCheck"
+    sdk_class = "QualityCheckStep"
+    summary = "baselines or checks data or model quality (QualityCheckStep)"
+    sdk_imports = {"sagemaker.workflow.quality_check_step": ("QualityCheckStep", "DataQualityCheckConfig",
+                                                             "ModelQualityCheckConfig"),
+                   "sagemaker.workflow.check_job_config": ("CheckJobConfig",),
+                   "sagemaker.model_monitor.dataset_format": ("DatasetFormat",)}
+    job_step = True
+    retry = False
+    experiment_run = "the baselining processing job"
+    step_keys = STEP_KEYS  # (read by `pipedsl import`)
+    fields = {
+        "check_type": Field("string", required=True, doc="data_quality or model_quality: the check config"),
+        "role": Field("string", required=True, doc="IAM role ARN (CheckJobConfig)", json="RoleArn"),
+        "instance_type": Field("string", required=True, doc="the job's instance type", **INSTANCE_TYPE,
+                               json="ProcessingResources.ClusterConfig.InstanceType"),
+        "instance_count": Field("integer", required=True, doc="how many instances",
+                                json="ProcessingResources.ClusterConfig.InstanceCount"),
+        "volume_size_in_gb": Field("integer", doc="GB of storage per instance", default=30,
+                                   json="ProcessingResources.ClusterConfig.VolumeSizeInGB"),
+        "baseline_dataset": Field("string", required=True, doc="S3 URI of the data (or predictions) to baseline",
+                                  json="ProcessingInputs.0.S3Input.S3Uri"),
+        "dataset_format": Field("map", required=True,
+                                doc='as DatasetFormat makes it: { csv: { header: false } }, { json: { lines: true } } '
+                                    "or { sagemakerCaptureJson: {} } (defaults filled in as the SDK does)"),
+        "output_s3_uri": Field("string", required=True, doc="where the results go (required: the SDK's default "
+                                                           "holds a timestamp)",
+                               json="ProcessingOutputConfig.Outputs.0.S3Output.S3Uri"),
+        "problem_type": Field("string", doc="model_quality: Regression, BinaryClassification or "
+                                            "MulticlassClassification"),
+        "inference_attribute": Field("string", doc="model_quality: the prediction's column or attribute"),
+        "probability_attribute": Field("string", doc="model_quality: the probability's column or attribute"),
+        "ground_truth_attribute": Field("string", doc="model_quality: the label's column or attribute"),
+        "probability_threshold_attribute": Field("string", doc="model_quality: the threshold for a positive"),
+        "skip_check": Field("boolean", doc="only compute a new baseline", default=False),
+        "register_new_baseline": Field("boolean", doc="use the computed baseline as the new one", default=False),
+        "fail_on_violation": Field("boolean", doc="fail the step when the check finds violations", default=True),
+        "model_package_group_name": Field("string", doc="the group whose latest approved baselines are checked"),
+        "supplied_baseline_statistics": Field("string", doc="S3 URI of statistics to check against"),
+        "supplied_baseline_constraints": Field("string", doc="S3 URI of constraints to check against"),
+    }
+
+    def property_problem(self, step, parts, ctx):
+        if not parts or not isinstance(parts[0], ir.Member) or parts[0].name not in PROPERTIES:
+            name = parts[0].name if parts and isinstance(parts[0], ir.Member) else ""
+            return (0, f"a quality check's properties are {', '.join(PROPERTIES)}", did_you_mean(name, PROPERTIES))
+        if len(parts) > 1:
+            return (1, f"`{parts[0].name}` is an S3 URI: it has no members", None)
+        return None
+
+    def check(self, step, ctx):
+        yield from check_role(step, ctx)
+        check_type = step.attribute("check_type")
+        kind = ctx.literal(check_type.value) if check_type is not None else None
+        if check_type is not None and kind not in CHECK_TYPES:
+            yield error("E0304", "`check_type` is data_quality or model_quality", check_type.value.span,
+                        "unknown check type", did_you_mean(str(kind), CHECK_TYPES))
+        if kind == "data_quality":
+            for name in MODEL_QUALITY:
+                if step.attribute(name) is not None:
+                    yield error("E0304", f"`{name}` is a model_quality setting", step.attribute(name).name_span,
+                                "not for data_quality")
+        if kind == "model_quality" and step.attribute("problem_type") is None:
+            yield error("E0303", "a model_quality check needs `problem_type`", check_type.name_span,
+                        "`problem_type` missing", 'e.g. problem_type = "Regression"')
+        dataset_format = step.attribute("dataset_format")
+        if dataset_format is not None and self.dataset_format(step, ctx.program) is None:
+            yield error("E0304", "`dataset_format` is { csv: { header: … } }, { json: { lines: … } } or "
+                        "{ sagemakerCaptureJson: {} }, of literals", dataset_format.value.span, "not a dataset format")
+        if ctx.program.region is None:
+            yield error("E0210", "a quality check needs the pipeline's `region`: its image differs by region",
+                        step.name_span, "no region", 'add `region = "us-east-1"` to the pipeline')
+
+    @staticmethod
+    def dataset_format(step, program):
+        """The dataset format as the SDK's `DatasetFormat` returns it, or None."""
+        value = program.literal(step.attribute("dataset_format").value)
+        if not isinstance(value, dict) or len(value) != 1:
+            return None
+        (key, given), = value.items()
+        if key not in FORMATS or not isinstance(given, dict) or set(given) - set(FORMATS[key][1]):
+            return None
+        return {key: {name: given.get(name, default) for name, default in FORMATS[key][1].items()}}
+
+    def image(self, ctx):
+        from dsl.images import retrieve
+
+        return retrieve("model-monitor", ctx.program.region)
+
+    def json_arguments(self, step, ctx) -> dict:
+        def attr(name, default=None):
+            return ctx.attr(step, name, default)
+
+        kind = ctx.program.literal(step.attribute("check_type").value)
+        environment = {"output_path": OUTPUT, "publish_cloudwatch_metrics": "Disabled",
+                       "dataset_format": json.dumps(self.dataset_format(step, ctx.program)),
+                       "dataset_source": INPUT}
+        if kind == "model_quality":
+            environment["analysis_type"] = "MODEL_QUALITY"
+            for name in MODEL_QUALITY:
+                if step.attribute(name) is not None:
+                    environment[name] = attr(name)
+        return {
+            "ProcessingResources": {"ClusterConfig": {"InstanceType": attr("instance_type"),
+                                                      "InstanceCount": attr("instance_count"),
+                                                      "VolumeSizeInGB": attr("volume_size_in_gb", 30)}},
+            "AppSpecification": {"ImageUri": self.image(ctx)},
+            "RoleArn": attr("role"),
+            "ProcessingInputs": [{"InputName": "baseline_dataset_input", "AppManaged": False, "S3Input": {
+                "S3Uri": attr("baseline_dataset"), "LocalPath": INPUT, "S3DataType": "S3Prefix",
+                "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated", "S3CompressionType": "None"}}],
+            "ProcessingOutputConfig": {"Outputs": [{"OutputName": "quality_check_output", "AppManaged": False,
+                                                    "S3Output": {"S3Uri": attr("output_s3_uri"), "LocalPath": OUTPUT,
+                                                                 "S3UploadMode": "EndOfJob"}}]},
+            "Environment": environment,
+        }
+
+    def json_extras(self, step, ctx) -> dict:
+        kind = ctx.program.literal(step.attribute("check_type").value)
+        out = {"CheckType": CHECK_TYPES[kind][0]}
+        for name, key in STEP_KEYS.items():
+            if name != "check_type":
+                out[key] = ctx.attr(step, name, self.fields[name].default)
+        return out
+
+    def sdk_step(self, step, ctx) -> SdkStep:
+        kind = ctx.program.literal(step.attribute("check_type").value)
+        job = ctx.var_for(step.name, "check_job")
+        config = ctx.var_for(step.name, "check_config")
+        job_args = [(name, ctx.attr(step, name)) for name in ("role", "instance_count", "instance_type",
+                                                               "volume_size_in_gb")]
+        job_args.append(("sagemaker_session", ctx.session))
+        (format_key, inner), = self.dataset_format(step, ctx.program).items()
+        method = FORMATS[format_key][0]
+        dataset_format = f"{ctx.imp('DatasetFormat')}.{method}({ctx.call_args((k, repr(v)) for k, v in inner.items())})"
+        config_args = [("baseline_dataset", ctx.attr(step, "baseline_dataset")), ("dataset_format", dataset_format),
+                       ("output_s3_uri", ctx.attr(step, "output_s3_uri"))]
+        if kind == "model_quality":
+            config_args += [(name, ctx.attr(step, name)) for name in MODEL_QUALITY]
+        before = (f"{job} = {ctx.imp('CheckJobConfig')}({ctx.call_args(job_args)})",
+                  f"{config} = {ctx.imp(CHECK_TYPES[kind][1])}({ctx.call_args(config_args)})")
+        kwargs = [("quality_check_config", config), ("check_job_config", job)]
+        kwargs += [(name, ctx.attr(step, name)) for name in (
+            "skip_check", "register_new_baseline", "fail_on_violation", "model_package_group_name",
+            "supplied_baseline_statistics", "supplied_baseline_constraints")]
+        return SdkStep("QualityCheckStep", tuple((k, v) for k, v in kwargs if v is not None), before)
+
+
+@hookimpl
+def pipedsl_step_kinds():
+    return [QualityCheck()]
