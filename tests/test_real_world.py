@@ -29,11 +29,19 @@ def test_the_modelbuild_example_is_the_sdk_program(sdk):
         "s3://sagemaker-abalone-artifacts/AbalonePipeline/code/")
 
 
-def test_the_examples_hold_no_image_or_code_uri_the_sdk_derives():
-    for path in sorted(ROOT.glob("examples/**/*.pipe")):
-        text = path.read_text()
-        if path.parent.name in ("modelbuild",):
-            assert ".dkr.ecr." not in text and "/code/" not in text.replace('"code/', "")
+def test_the_pytorch_example_with_a_quality_check_is_the_sdk_program(sdk):
+    folder = ROOT / "examples" / "pytorch-quality"
+    expected = sdk.definition(code=(ROOT / "tests" / "examples" / "pytorch_quality_sdk.py").read_text(),
+                              name="pytorch_quality_sdk.py", cwd=str(folder))
+    assert transpile(folder / "pipeline.pipe", compact=True) == expected
+    code = transpile(folder / "pipeline.pipe", to="sdk")
+    assert sdk.definition(code=code, name="generated.py", cwd=str(folder)) == expected
+
+
+def test_the_real_world_examples_hold_no_image_or_code_uri_the_sdk_derives():
+    for folder in ("modelbuild", "pytorch-quality"):
+        text = (ROOT / "examples" / folder / "pipeline.pipe").read_text()
+        assert ".dkr.ecr." not in text and "sourcedir.tar.gz" not in text and "/code/" not in text.replace('"code/', "")
 
 
 def test_local_code_is_uploaded_where_the_definition_says(tmp_path):
