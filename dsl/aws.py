@@ -127,12 +127,13 @@ def upload_code(args, program, streams) -> None:
     s3 = client(args, "s3")
     for upload in uploads:
         bucket, _, key = upload.uri[len("s3://"):].partition("/")
-        try:
-            call(s3.head_object, Bucket=bucket, Key=key)
-            streams.out(f"already uploaded {upload.uri}\n")
-            continue
-        except NotFound:
-            pass
+        if not upload.overwrite:
+            try:
+                call(s3.head_object, Bucket=bucket, Key=key)
+                streams.out(f"already uploaded {upload.uri}\n")
+                continue
+            except NotFound:
+                pass
         if args.dry_run:
             streams.out(f"would upload {upload.path} to {upload.uri}\n")
             continue

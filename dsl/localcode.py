@@ -26,6 +26,8 @@ class Upload:
     uri: str
     # a tarball (sourcedir.tar.gz): (file on disk, name in the tarball) for each file
     members: tuple = ()
+    # the key is not the code's hash (a tuning job's `JOB/source/`): upload even when there
+    overwrite: bool = False
 
     def body(self) -> bytes:
         """What is put at `uri`: the file, or the tarball of `members`."""

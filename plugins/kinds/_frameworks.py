@@ -26,7 +26,7 @@ from dsl.localcode import Upload, is_local, missing
 @attrs.frozen
 class FrameworkClass:
     sdk_class: str  # the SDK class
-    module: str  # where it is imported from
+    module: str  # where it is imported from (its class lives in `<module>.estimator`)
     # the version from which the class turns on EnableSageMakerMetricsTimeSeries (None: never)
     metrics_since: Optional[str] = None
     py_default: Optional[str] = None  # the class's default py_version
@@ -172,11 +172,18 @@ def code_paths(step, program):
 
 
 def submit_directory(step, program) -> Optional[str]:
+    """Where the code is: a pipeline's training step packs it at the code hash's key; a tuning
+    step (the SDK computes no code hash for one) under its job name, `JOB/source/`."""
     source_dir = _text(step, "source_dir", program.literal)
     if source_dir is not None and not is_local(source_dir):
         return source_dir
     paths = code_paths(step, program)
-    return program.code_uri(paths[0], "sourcedir.tar.gz") if paths else None
+    if not paths:
+        return None
+    job_name = _text(step, "job_name", program.literal)
+    if job_name is not None:
+        return f"s3://{program.default_bucket}/{job_name}/source/sourcedir.tar.gz"
+    return program.code_uri(paths[0], "sourcedir.tar.gz")
 
 
 def uploads(step, program) -> list:
@@ -207,10 +214,10 @@ def uploads(step, program) -> list:
         else:
             members.append((full, name))
     return [Upload(os.path.join(folder, source_dir or paths[0][0]), submit_directory(step, program),
-                   tuple(members))]
+                   tuple(members), overwrite=_text(step, "job_name", program.literal) is not None)]
 
 
-def json_hyperparameters(step, ctx) -> dict:
+def json_hyperparameters(step, ctx, skip=()) -> dict:
     """The hyperparameters as a framework estimator writes them: each JSON-encoded (a
     pipeline variable as its to_string()), then the class's own."""
     from dsl.program import NOT_LITERAL
@@ -220,6 +227,8 @@ def json_hyperparameters(step, ctx) -> dict:
     attribute = step.attribute("hyperparameters")
     target = program.follow(attribute.value) if attribute is not None else None
     for entry in target.entries if isinstance(target, ir.MapExpr) else ():
+        if entry.key in skip:
+            continue
         value = program.literal(entry.value, NOT_LITERAL)
         out[entry.key] = json.dumps(value) if value is not NOT_LITERAL else ctx.to_string(entry.value)
     name = framework_of(step, program.literal)
@@ -230,7 +239,14 @@ def json_hyperparameters(step, ctx) -> dict:
     program_name = entry[1] if entry else _text(step, "entry_point", program.literal)
     out["sagemaker_program"] = json.dumps(program_name)
     out["sagemaker_container_log_level"] = "20"
+    job_name = _text(step, "job_name", program.literal)
+    if job_name is not None:  # a tuning step: the tuner adds the job's name and the class
+        out["sagemaker_job_name"] = json.dumps(job_name)
     out["sagemaker_region"] = json.dumps(program.region)
+    if job_name is not None:
+        spec = ESTIMATORS[name]
+        out["sagemaker_estimator_class_name"] = json.dumps(spec.sdk_class)
+        out["sagemaker_estimator_module"] = json.dumps(f"{spec.module}.estimator")
     extra = ESTIMATORS[name].extra_hyperparameter
     if extra and step.attribute(extra) is not None:
         value = program.literal(step.attribute(extra).value, NOT_LITERAL)

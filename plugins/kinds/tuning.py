@@ -9,6 +9,7 @@ from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
 from dsl.kinds import Names, sdk_keyword, Field, SdkStep, StepKind
 
+from . import _frameworks
 from ._common import is_set, tags
 from ._estimator import (
     CHANNEL_FIELDS,     ESTIMATOR_FIELDS, channels, check_estimator, docs_channels, hyperparameters, output_path,
@@ -47,14 +48,16 @@ def _tuning_place(name: str, place: str) -> str:
     return f"TrainingJobDefinition.{place}" if place else ""
 
 
+TUNING_IMPORTS = {"sagemaker.estimator": ("Estimator",), "sagemaker.inputs": ("TrainingInput",),
+                  "sagemaker.parameter": ("CategoricalParameter", "ContinuousParameter", "IntegerParameter"),
+                  "sagemaker.tuner": ("HyperparameterTuner",), "sagemaker.workflow.steps": ("TuningStep",)}
+
+
 class Tuning(StepKind):
     name = "tuning"
     type = "Tuning"
     sdk_class = "TuningStep"
     summary = "a SageMaker hyperparameter tuning job (HyperparameterTuner.fit)"
-    sdk_imports = {"sagemaker.estimator": ("Estimator",), "sagemaker.inputs": ("TrainingInput",),
-                   "sagemaker.parameter": ("CategoricalParameter", "ContinuousParameter", "IntegerParameter"),
-                   "sagemaker.tuner": ("HyperparameterTuner",), "sagemaker.workflow.steps": ("TuningStep",)}
     request_shape = "CreateHyperParameterTuningJobRequest"
     property_root = "DescribeHyperParameterTuningJobResponse"
     job_step = True
@@ -80,13 +83,38 @@ class Tuning(StepKind):
                                      json="HyperParameterTuningJobConfig.TrainingJobEarlyStoppingType"),
         "hyperparameter_ranges": Field("custom", required=True,
                                        doc="{ name: continuous(min, max) | integer(min, max) | categorical([...]) }"),
+        "image_uri": Field("string", doc="training image (required unless `framework` picks it)",
+                           json="TrainingJobDefinition.AlgorithmSpecification.TrainingImage"),
+        **{name: field for name, field in _frameworks.FRAMEWORK_FIELDS.items()},
+        "job_name": Field("string", doc="with `framework`: the job name the SDK puts in the static "
+                                        "hyperparameters and the code's S3 key (its default holds a timestamp)"),
     }
+
+    @property
+    def sdk_imports(self):
+        imports = dict(TUNING_IMPORTS)
+        for spec in _frameworks.ESTIMATORS.values():
+            imports[spec.module] = (spec.sdk_class,)
+        return imports
+
+    def uploads(self, step, ctx):
+        return _frameworks.uploads(step, ctx.program) if step.attribute("framework") is not None else []
 
     def named_properties(self, step):
         return {("InputDataConfig",): Names([c.name or "training" for c in step.inputs], "channel")}
 
     def check(self, step, ctx):
         yield from check_estimator(step, ctx)
+        if step.attribute("framework") is not None:
+            yield from _frameworks.check(step, ctx)
+            if step.attribute("job_name") is None and _frameworks.code_paths(step, ctx.program):
+                yield error("E0303", "a tuning step with a framework's local code needs `job_name`",
+                            step.attribute("framework").name_span, "`job_name` missing",
+                            "the SDK names the code's S3 key and `sagemaker_job_name` after the job, with a "
+                            'timestamp by default; pin it, e.g. job_name = "churn-tuning"')
+        elif step.attribute("image_uri") is None:
+            yield error("E0303", f"`tuning` step `{step.name}` needs `image_uri` (or `framework`)", step.name_span,
+                        "`image_uri` missing")
         attribute = step.attribute("hyperparameter_ranges")
         if attribute is None:
             return
@@ -142,7 +170,10 @@ class Tuning(StepKind):
         return problem
 
     def needs_default_bucket(self, step, ctx):
-        return [("`output_path`", step.name_span)] if step.attribute("output_path") is None else []
+        out = [("`output_path`", step.name_span)] if step.attribute("output_path") is None else []
+        if step.attribute("framework") is not None and _frameworks.code_paths(step, ctx.program):
+            out.append(("the upload of local code", step.attribute("framework").name_span))
+        return out
 
     def ranges(self, step, ctx) -> dict:
         out = {key: [] for key in JSON_ORDER}
@@ -174,8 +205,11 @@ class Tuning(StepKind):
             "ParameterRanges": self.ranges(step, ctx),
         }
         target = ctx.program.follow(step.attribute("hyperparameter_ranges").value)
-        definition = {"StaticHyperParameters": hyperparameters(step, ctx, skip={e.key for e in target.entries}),
-                      "RoleArn": attr("role")}
+        framework = step.attribute("framework") is not None
+        skip = {e.key for e in target.entries}
+        static = (_frameworks.json_hyperparameters(step, ctx, skip) if framework else
+                  hyperparameters(step, ctx, skip=skip))
+        definition = {"StaticHyperParameters": static, "RoleArn": attr("role")}
         output = {"S3OutputPath": output_path(step, ctx)}
         if step.attribute("output_kms_key") is not None:
             output["KmsKeyId"] = attr("output_kms_key")
@@ -190,7 +224,7 @@ class Tuning(StepKind):
         algorithm = {"TrainingInputMode": attr("input_mode", "File")}
         if step.attribute("metric_definitions") is not None:
             algorithm["MetricDefinitions"] = attr("metric_definitions")
-        algorithm["TrainingImage"] = attr("image_uri")
+        algorithm["TrainingImage"] = _frameworks.image(step, ctx.program)[0] if framework else attr("image_uri")
         definition["AlgorithmSpecification"] = algorithm
         if step.inputs:
             definition["InputDataConfig"] = channels(step, ctx)
@@ -221,8 +255,15 @@ class Tuning(StepKind):
         return out + [""] + docs_channels(step, ctx)
 
     def sdk_step(self, step, ctx) -> SdkStep:
-        estimator_fields = [f for f in ESTIMATOR_FIELDS if f != "metric_definitions"]
-        estimator, build = sdk_estimator(step, ctx, {f: ESTIMATOR_FIELDS[f] for f in estimator_fields})
+        framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
+        if framework is not None:
+            names = [f for f in ESTIMATOR_FIELDS if f not in ("metric_definitions", "image_uri")]
+            names += [f for f in _frameworks.FRAMEWORK_FIELDS if f != "framework"]
+            estimator, build = sdk_estimator(step, ctx, {f: self.fields[f] for f in names},
+                                             cls=_frameworks.ESTIMATORS[framework].sdk_class)
+        else:
+            estimator_fields = [f for f in ESTIMATOR_FIELDS if f != "metric_definitions"]
+            estimator, build = sdk_estimator(step, ctx, {f: ESTIMATOR_FIELDS[f] for f in estimator_fields})
         target = ctx.program.follow(step.attribute("hyperparameter_ranges").value)
         ranges = []
         for entry in target.entries:
@@ -237,7 +278,9 @@ class Tuning(StepKind):
             else:
                 args.append((sdk_keyword(self.fields, name), ctx.attr(step, name)))
         build_tuner = f"{tuner} = {ctx.imp('HyperparameterTuner')}({ctx.call_args(args)})"
-        return SdkStep("TuningStep", (("step_args", f"{tuner}.fit({sdk_inputs(step, ctx)})"),), (build, build_tuner))
+        fit = ", ".join(x for x in (sdk_inputs(step, ctx), f"job_name={ctx.attr(step, 'job_name')}"
+                                    if step.attribute("job_name") is not None else "") if x)
+        return SdkStep("TuningStep", (("step_args", f"{tuner}.fit({fit})"),), (build, build_tuner))
 
 
 @hookimpl
