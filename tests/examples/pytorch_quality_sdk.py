@@ -12,7 +12,8 @@ from sagemaker.workflow.parameters import ParameterInteger, ParameterString
 from sagemaker.workflow.pipeline import Pipeline
 from sagemaker.workflow.pipeline_context import PipelineSession
 from sagemaker.workflow.quality_check_step import DataQualityCheckConfig, QualityCheckStep
-from sagemaker.workflow.steps import TrainingStep
+from sagemaker.tuner import ContinuousParameter, HyperparameterTuner
+from sagemaker.workflow.steps import TrainingStep, TuningStep
 
 role = "arn:aws:iam::123456789012:role/SageMakerExecutionRole"
 session = PipelineSession(default_bucket="torch-quality-artifacts")
@@ -32,6 +33,16 @@ estimator = PyTorch(entry_point="train.py", source_dir="src", framework_version=
                     output_path="s3://torch-quality-artifacts/models",
                     hyperparameters={"epochs": epochs, "lr": 0.01}, sagemaker_session=session)
 train = TrainingStep(name="Train", step_args=estimator.fit(inputs={"train": train_data}), depends_on=[data_quality])
+tuner = HyperparameterTuner(
+    PyTorch(entry_point="train.py", source_dir="src", framework_version="2.1", py_version="py310", role=role,
+            instance_type="ml.g5.xlarge", instance_count=1, output_path="s3://torch-quality-artifacts/tuning",
+            hyperparameters={"epochs": epochs}, sagemaker_session=session),
+    objective_metric_name="loss",
+    hyperparameter_ranges={"lr": ContinuousParameter(0.001, 0.1, scaling_type="Logarithmic")},
+    metric_definitions=[{"Name": "loss", "Regex": "loss=([0-9.]+)"}], objective_type="Minimize", max_jobs=8,
+    max_parallel_jobs=2)
+tune = TuningStep(name="Tune", step_args=tuner.fit(inputs={"train": train_data}, job_name="torch-regressor-tuning"),
+                  depends_on=[data_quality])
 register = ModelStep(name="Register", step_args=Model(
     image_uri=image_uris.retrieve("pytorch", region="us-east-1", version="2.1", py_version="py310",
                                   instance_type="ml.m5.xlarge", image_scope="inference"),
@@ -41,5 +52,5 @@ register = ModelStep(name="Register", step_args=Model(
         s3_uri=data_quality.properties.CalculatedBaselineStatistics, content_type="application/json")),
     drift_check_baselines=DriftCheckBaselines(model_data_constraints=MetricsSource(
         s3_uri=data_quality.properties.BaselineUsedForDriftCheckConstraints, content_type="application/json"))))
-pipeline = Pipeline(name="TorchWithQuality", parameters=[train_data, epochs], steps=[data_quality, train, register],
+pipeline = Pipeline(name="TorchWithQuality", parameters=[train_data, epochs], steps=[data_quality, train, tune, register],
                     sagemaker_session=session)
