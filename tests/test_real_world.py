@@ -38,6 +38,26 @@ def test_the_pytorch_example_with_a_quality_check_is_the_sdk_program(sdk):
     assert sdk.definition(code=code, name="generated.py", cwd=str(folder)) == expected
 
 
+def test_no_pipe_file_holds_an_image_or_code_uri_the_sdk_derives():
+    """Images of the SDK's own registries are written `image(...)`; code is a local path."""
+    import re
+
+    from dsl import images
+
+    accounts = {account for registry in images.table()["registries"] for account in registry.values()}
+    found = []
+    for path in sorted(ROOT.glob("**/*.pipe")):
+        if ".git" in path.parts or "node_modules" in path.parts:
+            continue
+        text = path.read_text()
+        for account in re.findall(r"(\d{12})\.dkr\.ecr\.", text):
+            if account in accounts:
+                found.append((str(path.relative_to(ROOT)), account))
+        if re.search(r"s3://[^\"]*/code/[0-9a-f]{64}/", text):  # the SDK's code hash key
+            found.append((str(path.relative_to(ROOT)), "code URI"))
+    assert found == []
+
+
 def test_the_real_world_examples_hold_no_image_or_code_uri_the_sdk_derives():
     for folder in ("modelbuild", "pytorch-quality"):
         text = (ROOT / "examples" / folder / "pipeline.pipe").read_text()
