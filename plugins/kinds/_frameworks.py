@@ -32,6 +32,9 @@ class FrameworkClass:
     py_default: Optional[str] = None  # the class's default py_version
     # hyperparameter the class adds after its own, from a field (TensorFlow's model_dir)
     extra_hyperparameter: Optional[str] = None
+    version_field: str = "framework_version"  # the field holding the image's version
+    # fields naming the base framework (HuggingFace's pytorch_version / tensorflow_version)
+    base_fields: tuple = ()
 
 
 ESTIMATORS: Dict[str, FrameworkClass] = {
@@ -41,12 +44,18 @@ ESTIMATORS: Dict[str, FrameworkClass] = {
     "mxnet": FrameworkClass("MXNet", "sagemaker.mxnet", metrics_since="1.6"),
     "xgboost": FrameworkClass("XGBoost", "sagemaker.xgboost", py_default="py3"),
     "sklearn": FrameworkClass("SKLearn", "sagemaker.sklearn", py_default="py3"),
+    "huggingface": FrameworkClass("HuggingFace", "sagemaker.huggingface", metrics_since="0",
+                                  version_field="transformers_version",
+                                  base_fields=("pytorch_version", "tensorflow_version")),
 }
 
 FRAMEWORK_FIELDS = {
-    "framework": Field("string", doc="pytorch, tensorflow, mxnet, xgboost or sklearn: the SDK's framework "
+    "framework": Field("string", doc="pytorch, tensorflow, mxnet, xgboost, sklearn or huggingface: the SDK's framework "
                                      "estimator (its image, its sagemaker_* hyperparameters)"),
     "framework_version": Field("string", doc="with `framework`: its version, e.g. \"2.1\""),
+    "transformers_version": Field("string", doc="huggingface: the Transformers version, e.g. \"4.28\""),
+    "pytorch_version": Field("string", doc="huggingface: the PyTorch version under it, e.g. \"2.0\""),
+    "tensorflow_version": Field("string", doc="huggingface: the TensorFlow version under it"),
     "py_version": Field("string", doc="with `framework`: the Python version, e.g. \"py310\""),
     "entry_point": Field("string", doc="with `framework`: the training script (relative to `source_dir` when "
                                        "given; a local path, uploaded by `deploy`)"),
@@ -87,11 +96,17 @@ def check(step, ctx):
     if step.attribute("image_uri") is not None:
         yield error("E0304", "`image_uri` and `framework` exclude each other (the framework's estimator "
                     "picks the image)", step.attribute("image_uri").name_span, "not with `framework`")
-    for needed in ("framework_version", "entry_point"):
+    spec = ESTIMATORS[name]
+    for needed in (spec.version_field, "entry_point"):
         if step.attribute(needed) is None:
             yield error("E0303", f"`framework = \"{name}\"` needs `{needed}`", attribute.name_span,
                         f"`{needed}` missing", 'e.g. `framework_version = "2.1"`, `entry_point = "train.py"`')
-    spec = ESTIMATORS[name]
+    if spec.base_fields and sum(step.attribute(f) is not None for f in spec.base_fields) != 1:
+        yield error("E0303", f"`framework = \"{name}\"` needs one of " + ", ".join(f"`{f}`" for f in spec.base_fields),
+                    attribute.name_span, "base framework missing", 'e.g. `pytorch_version = "2.0"`')
+    for field in ("transformers_version", "pytorch_version", "tensorflow_version"):
+        if field not in spec.base_fields + (spec.version_field,) and step.attribute(field) is not None:
+            yield error("E0304", f"`{field}` is HuggingFace's", step.attribute(field).name_span, "not here")
     if spec.extra_hyperparameter and step.attribute(spec.extra_hyperparameter) is None:
         yield error("E0303", f"a `{name}` training step needs `{spec.extra_hyperparameter}`", attribute.name_span,
                     f"`{spec.extra_hyperparameter}` missing",
@@ -153,7 +168,11 @@ def image(step, program):
     fixed = {"image_scope": "training"}
     if step.attribute("py_version") is None and spec.py_default:
         fixed["py_version"] = spec.py_default
-    return program.framework_image(name, step, **fixed)
+    for field in spec.base_fields:  # pytorch_version = "2.0" -> base_framework_version "pytorch2.0"
+        value = _text(step, field, program.literal)
+        if value is not None:
+            fixed["base_framework_version"] = field[: -len("_version")] + str(value)
+    return program.framework_image(name, step, version_field=spec.version_field, **fixed)
 
 
 def code_paths(step, program):
@@ -256,5 +275,5 @@ def json_hyperparameters(step, ctx, skip=()) -> dict:
 
 def metrics_time_series(step, program) -> bool:
     spec = ESTIMATORS[framework_of(step, program.literal)]
-    version = _text(step, "framework_version", program.literal)
+    version = _text(step, spec.version_field, program.literal)
     return bool(spec.metrics_since and version and _version_tuple(version) >= _version_tuple(spec.metrics_since))

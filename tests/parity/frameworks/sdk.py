@@ -1,3 +1,4 @@
+from sagemaker.huggingface import HuggingFace
 from sagemaker.mxnet import MXNet
 from sagemaker.pytorch import PyTorch
 from sagemaker.sklearn import SKLearn
@@ -27,8 +28,11 @@ sk = TrainingStep(name="Sk", step_args=SKLearn(
 tf = TrainingStep(name="Tf", step_args=TensorFlow(
     entry_point="train.py", source_dir="src", framework_version="2.13", py_version="py310",
     model_dir="s3://fw-bucket/tf-model", instance_type="ml.m5.xlarge", **common).fit())
+hf = TrainingStep(name="Hf", step_args=HuggingFace(
+    entry_point="train.py", source_dir="src", transformers_version="4.28", pytorch_version="2.0", py_version="py310",
+    instance_type="ml.g5.xlarge", hyperparameters={"epochs": 1}, **common).fit())
 mx = TrainingStep(name="Mx", step_args=MXNet(
     entry_point="train.py", source_dir="s3://bucket/code/sourcedir.tar.gz", framework_version="1.9.0",
     py_version="py38", instance_type="ml.m5.xlarge", **common).fit())
-pipeline = Pipeline(name="Frameworks", parameters=[epochs, optimizer], steps=[torch, boost, sk, tf, mx],
+pipeline = Pipeline(name="Frameworks", parameters=[epochs, optimizer], steps=[torch, boost, sk, tf, hf, mx],
                     sagemaker_session=session)
