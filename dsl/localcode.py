@@ -28,9 +28,12 @@ class Upload:
     members: tuple = ()
     # the key is not the code's hash (a tuning job's `JOB/source/`): upload even when there
     overwrite: bool = False
+    text: Optional[str] = None  # a file made here (a FrameworkProcessor's runproc.sh)
 
     def body(self) -> bytes:
         """What is put at `uri`: the file, or the tarball of `members`."""
+        if self.text is not None:
+            return self.text.encode("utf-8")
         if not self.members:
             with open(self.path, "rb") as handle:
                 return handle.read()

@@ -123,3 +123,18 @@ def test_framework_code_is_one_tarball_at_the_submit_directory():
     boost = json.loads(definition["Steps"][1]["Arguments"]["HyperParameters"]["sagemaker_submit_directory"])
     assert tarfile.open(fileobj=io.BytesIO(uploads[boost].body()), mode="r:gz").getnames() == ["boost.py"]
     assert len(uploads) == 3  # Torch, Boost, and Sk's = Tf's (same folder, same hash); Mx's code is in S3
+
+
+def test_a_framework_processor_uploads_its_tarball_and_runproc_at_their_hash_keys():
+    import hashlib
+
+    case = ROOT / "tests" / "parity" / "framework-processor"
+    program, problems = dsl.analyse((case / "case.pipe").read_text(), str(case / "case.pipe"))
+    assert not problems
+    definition = json.loads(transpile(case / "case.pipe"))
+    inputs = {i["InputName"]: i["S3Input"]["S3Uri"] for i in definition["Steps"][0]["Arguments"]["ProcessingInputs"]}
+    uploads = {u.uri: u for u in program.uploads()}
+    runproc = uploads[inputs["entrypoint"]].body()
+    assert runproc.endswith(b'python process.py "$@"\n')
+    assert inputs["entrypoint"].split("/")[-2] == hashlib.sha256(runproc).hexdigest()
+    assert inputs["code"] in uploads and inputs["code"].endswith("/sourcedir.tar.gz")

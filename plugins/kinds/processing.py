@@ -18,8 +18,38 @@ from ._common import check_map_keys, check_role, tags
 
 import os
 
-# `framework = ...` on a processing step: the SDK's processor class for it
+# `framework = ...` on a processing step: "sklearn" without `source_dir` is an
+# SKLearnProcessor (a ScriptProcessor); any framework with `source_dir` (and the others
+# always) is a FrameworkProcessor with that framework's estimator class
 PROCESSORS = {"sklearn": "SKLearnProcessor"}
+FRAMEWORK_PROCESSOR = ("pytorch", "tensorflow", "mxnet", "xgboost", "sklearn")
+ENTRYPOINT_DIR = "/opt/ml/processing/input/entrypoint"
+# `FrameworkProcessor._generate_framework_script`, as the pinned SDK writes it: its sha256 is
+# the S3 key of runproc.sh
+RUNPROC = """#!/bin/bash
+
+cd /opt/ml/processing/input/code/
+tar -xzf sourcedir.tar.gz
+
+# Exit on any error. SageMaker uses error code to mark failed job.
+set -e
+
+if [[ -f 'requirements.txt' ]]; then
+    # Optionally log into CodeArtifact
+    if ! hash aws 2>/dev/null; then
+        echo "AWS CLI is not installed. Skipping CodeArtifact login."
+    else
+        echo 'CodeArtifact repository not specified. Skipping login.'
+    fi
+
+    # Some py3 containers has typing, which may breaks pip install
+    pip uninstall --yes typing
+
+    python -m pip install -r requirements.txt
+fi
+
+{command} {script} "$@"
+"""
 
 CODE_DIR = "/opt/ml/processing/input/code"
 
@@ -50,7 +80,8 @@ class Processing(StepKind):
     sdk_class = "ProcessingStep"
     summary = "a SageMaker processing job (Processor.run)"
     sdk_imports = {"sagemaker.network": ("NetworkConfig",),
-                   "sagemaker.processing": ("ProcessingInput", "ProcessingOutput", "Processor", "ScriptProcessor"),
+                   "sagemaker.processing": ("FrameworkProcessor", "ProcessingInput", "ProcessingOutput", "Processor",
+                                            "ScriptProcessor"),
                    "sagemaker.sklearn.processing": ("SKLearnProcessor",),
                    "sagemaker.workflow.properties": ("PropertyFile",),
                    "sagemaker.workflow.steps": ("ProcessingStep",)}
@@ -85,8 +116,13 @@ class Processing(StepKind):
         "code": Field("string", doc="the script: an S3 URI, or a local file (relative to the .pipe file, "
                                     "uploaded by `deploy`); makes this a ScriptProcessor"),
         "command": Field("list", items="string", doc="with `code`: the command that runs it, e.g. [\"python3\"]"),
-        "framework": Field("string", doc='"sklearn": an SKLearnProcessor (its image, `python3`)'),
+        "framework": Field("string", doc='"sklearn": an SKLearnProcessor (its image, `python3`); with '
+                                         '`source_dir` (or pytorch, tensorflow, mxnet, xgboost) a FrameworkProcessor'),
         "framework_version": Field("string", doc="with `framework`: the framework's version, e.g. \"1.2-1\""),
+        "py_version": Field("string", doc="FrameworkProcessor: the Python version, e.g. \"py310\""),
+        "source_dir": Field("string", doc="FrameworkProcessor: a local folder packed with `code` into "
+                                          "sourcedir.tar.gz (run by runproc.sh)"),
+        "dependencies": Field("list", items="string", doc="FrameworkProcessor: local folders packed beside the code"),
     }
 
     def named_properties(self, step):
@@ -111,7 +147,10 @@ class Processing(StepKind):
                 yield error("E0304", "`code` must be a literal: an S3 URI or a local file",
                             code.value.span, "not a literal")
             elif is_local(value):
-                problem = missing(value, ctx.program.folder)
+                source_dir = ctx.literal(step.attribute("source_dir").value) if step.attribute("source_dir") else None
+                in_folder = os.path.join(source_dir, value) if isinstance(source_dir, str) and is_local(source_dir) \
+                    else value  # with `source_dir`, `code` is relative to it
+                problem = missing(in_folder, ctx.program.folder)
                 if problem is not None:
                     yield error("E0212", f"local code {problem}", code.value.span, "no such file")
             if command is None and framework is None:
@@ -163,12 +202,21 @@ class Processing(StepKind):
                                 did_you_mean(str(value), outputs) or
                                 ("outputs: " + ", ".join(outputs) if outputs else "declare it with `output NAME { source = ... }`"))
 
+    def framework_processor(self, step, program) -> bool:
+        framework = program.literal(step.attribute("framework").value) if step.attribute("framework") else None
+        return framework is not None and (framework not in PROCESSORS or step.attribute("source_dir") is not None)
+
     def check_framework(self, step, ctx, framework):
         name = ctx.literal(framework.value)
-        if name not in PROCESSORS:
-            yield error("E0304", f"`framework` of a processing step is one of {', '.join(PROCESSORS)}",
-                        framework.value.span, "unknown framework", did_you_mean(str(name), PROCESSORS))
+        if name not in FRAMEWORK_PROCESSOR:
+            yield error("E0304", f"`framework` of a processing step is one of {', '.join(FRAMEWORK_PROCESSOR)}",
+                        framework.value.span, "unknown framework", did_you_mean(str(name), FRAMEWORK_PROCESSOR))
             return
+        source_dir = ctx.literal(step.attribute("source_dir").value) if step.attribute("source_dir") else None
+        if is_local(source_dir):
+            problem = missing(source_dir, ctx.program.folder, directory=True)
+            if problem:
+                yield error("E0212", f"local code {problem}", step.attribute("source_dir").value.span, "no such folder")
         for field in ("image_uri", "entrypoint"):
             if step.attribute(field) is not None:
                 yield error("E0304", f"`{field}` and `framework` exclude each other (the framework's "
@@ -180,12 +228,58 @@ class Processing(StepKind):
             yield error("E0303", f"a `{name}` processor runs `code`", framework.name_span, "`code` missing",
                         'e.g. `code = "code/preprocess.py"` (a local file or an S3 URI)')
         else:
-            problem = ctx.program.framework_image(name, step, py_version=None)[1]
+            problem = self.framework_image(step, ctx.program)[1]
             if problem is not None:
                 yield error("E0210", problem[0], problem[1], "no such image", problem[2])
 
+    def framework_image(self, step, program):
+        name = program.literal(step.attribute("framework").value)
+        if not self.framework_processor(step, program):
+            return program.framework_image(name, step, py_version=None)  # SKLearnProcessor: no py_version
+        fixed = {"image_scope": "training"}
+        if step.attribute("py_version") is None and name in ("xgboost", "sklearn"):
+            fixed["py_version"] = "py3"
+        return program.framework_image(name, step, **fixed)
+
+    def payload(self, step, program):
+        """A FrameworkProcessor's (sourcedir.tar.gz URI, runproc.sh text, its URI, tarball members)."""
+        import hashlib
+
+        folder = program.folder
+        code = program.literal(step.attribute("code").value)
+        source_dir = program.literal(step.attribute("source_dir").value) if step.attribute("source_dir") else None
+        target = program.follow(step.attribute("dependencies").value) if step.attribute("dependencies") else None
+        dependencies = [program.literal(i) for i in target.items] if isinstance(target, ir.ListExpr) else []
+        if source_dir is not None:
+            paths = [code, source_dir] + dependencies if is_local(code) else [source_dir] + dependencies
+        else:
+            paths = [code] + dependencies
+        sourcedir = program.code_uri(paths, "sourcedir.tar.gz")
+        command = program.literal(step.attribute("command").value) if step.attribute("command") else ["python"]
+        text = RUNPROC.format(command=" ".join(command), script=code)
+        runproc = f"s3://{program.default_bucket}/{program.name}/code/{hashlib.sha256(text.encode()).hexdigest()}/runproc.sh"
+        members = []
+        if source_dir is not None:
+            root = os.path.join(folder, source_dir)
+            for base, _, files in sorted(os.walk(root)):
+                for file in sorted(files):
+                    members.append((os.path.join(base, file), os.path.relpath(os.path.join(base, file), root)))
+        else:
+            members.append((os.path.join(folder, code), posixpath.basename(code)))
+        for dependency in dependencies:
+            full = os.path.join(folder, dependency)
+            name = os.path.basename(os.path.normpath(dependency))
+            for base, _, files in sorted(os.walk(full)) if os.path.isdir(full) else [("", [], [])]:
+                for file in sorted(files):
+                    members.append((os.path.join(base, file), os.path.join(name, os.path.relpath(os.path.join(base, file), full))))
+            if os.path.isfile(full):
+                members.append((full, name))
+        return sourcedir, text, runproc, tuple(members)
+
     def code_uri(self, step, ctx):
         """The S3 URI of the step's `code` (a local file's upload place), or None."""
+        if self.framework_processor(step, ctx.program):
+            return None
         code = ctx.literal(step.attribute("code").value) if step.attribute("code") else None
         if not isinstance(code, str):
             return None
@@ -194,15 +288,18 @@ class Processing(StepKind):
         return ctx.program.code_uri([code], posixpath.basename(code))
 
     def uploads(self, step, ctx):
+        if self.framework_processor(step, ctx.program):
+            sourcedir, text, runproc, members = self.payload(step, ctx.program)
+            return [Upload(members[0][0] if members else "", sourcedir, members),
+                    Upload("runproc.sh", runproc, text=text)]
         code = ctx.literal(step.attribute("code").value) if step.attribute("code") else None
         if is_local(code):
             return [Upload(os.path.join(ctx.program.folder, code), self.code_uri(step, ctx))]
         return []
 
     def image(self, step, ctx):
-        framework = ctx.literal(step.attribute("framework").value) if step.attribute("framework") else None
-        if framework is not None:
-            return ctx.program.framework_image(framework, step, py_version=None)[0]
+        if step.attribute("framework") is not None:
+            return self.framework_image(step, ctx.program)[0]
         return ctx.attr(step, "image_uri")
 
     def needs_default_bucket(self, step, ctx):
@@ -225,14 +322,20 @@ class Processing(StepKind):
         if step.attribute("arguments") is not None:
             app["ContainerArguments"] = attr("arguments")
         code = self.code_uri(step, ctx)
-        if code is not None:
+        payload = self.payload(step, ctx.program) if self.framework_processor(step, ctx.program) else None
+        if payload is not None:
+            app["ContainerEntrypoint"] = ["/bin/bash", f"{ENTRYPOINT_DIR}/runproc.sh"]
+        elif code is not None:
             app["ContainerEntrypoint"] = attr("command", ["python3"]) + [f"{CODE_DIR}/{posixpath.basename(code)}"]
         elif step.attribute("entrypoint") is not None:
             app["ContainerEntrypoint"] = attr("entrypoint")
         args = {"ProcessingResources": {"ClusterConfig": cluster}, "AppSpecification": app,
                 "RoleArn": attr("role")}
         inputs = [self.input(item, position, ctx) for position, item in enumerate(step.inputs, 1)]
-        if code is not None:
+        if payload is not None:
+            inputs.append(self.s3_input("code", {"source": payload[0], "destination": CODE_DIR + "/"}))
+            inputs.append(self.s3_input("entrypoint", {"source": payload[2], "destination": ENTRYPOINT_DIR}))
+        elif code is not None:
             inputs.append(self.s3_input("code", {"source": code, "destination": CODE_DIR}))
         if inputs:
             args["ProcessingInputs"] = inputs
@@ -334,8 +437,14 @@ class Processing(StepKind):
         script = step.attribute("code") is not None
         args = []
         framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
+        framework_processor = self.framework_processor(step, ctx.program)
+        if framework_processor:
+            from ._frameworks import ESTIMATORS
+
+            args.append(("estimator_cls", ctx.imp(ESTIMATORS[framework].sdk_class)))
         for name in self.fields:
-            if name in ("arguments", "code", "framework") or (name == "command" and not script):
+            if name in ("arguments", "code", "framework", "source_dir", "dependencies") or (
+                    name == "command" and not script):
                 continue
             if name == "network_config" and step.attribute(name) is not None:
                 target = ctx.program.follow(step.attribute(name).value)
@@ -344,7 +453,8 @@ class Processing(StepKind):
                 continue
             args.append((sdk_keyword(self.fields, name), ctx.attr(step, name)))
         args.append(("sagemaker_session", ctx.session))
-        cls = ctx.imp(PROCESSORS[framework] if framework else "ScriptProcessor" if script else "Processor")
+        cls = ctx.imp("FrameworkProcessor" if framework_processor else PROCESSORS[framework] if framework else
+                      "ScriptProcessor" if script else "Processor")
         before = []
         inputs = []
         for item in step.inputs:
@@ -356,7 +466,8 @@ class Processing(StepKind):
         for output in step.outputs:
             fields = [("output_name", repr(output.name))] + [(a.name, ctx.py(a.value)) for a in output.attributes]
             outputs.append(f"{ctx.imp('ProcessingOutput')}({ctx.call_args(fields)})")
-        run = [("code", ctx.attr(step, "code")),
+        run = [("code", ctx.attr(step, "code")), ("source_dir", ctx.attr(step, "source_dir")),
+               ("dependencies", ctx.attr(step, "dependencies")),
                ("inputs", f"[{', '.join(inputs)}]" if inputs else None),
                ("outputs", f"[{', '.join(outputs)}]" if outputs else None),
                ("arguments", ctx.attr(step, "arguments"))]
