@@ -137,7 +137,7 @@ def retrieve(framework: str, region: str, version: Optional[str] = None, py_vers
     if not option["py"]:
         py = None
     elif py is None and framework == "spark":
-        py = None
+        py = None  # the SDK's spark images have a tag without the Python version too
     elif py is None and len(option["py"]) == 1:
         py = option["py"][0]
     else:

@@ -73,6 +73,8 @@ def build() -> dict:
                         inner = version_config[version_config.get("version_aliases", {}).get(base, base)]
                     pys = (inner.get("py_versions") if "repository" in inner else
                            [k for k in inner if k not in ("version_aliases",)]) or [None]
+                    if framework == "spark" and None not in pys:
+                        pys = pys + [None]  # without a Python version its tag has none (PySparkProcessor's)
                     processors = scoped.get("processors") or inner.get("processors") or [None]
                     for py in pys:
                         leaf = inner.get(py) or inner if py is not None else inner

@@ -21,8 +21,10 @@ import os
 # `framework = ...` on a processing step: "sklearn" without `source_dir` is an
 # SKLearnProcessor (a ScriptProcessor); any framework with `source_dir` (and the others
 # always) is a FrameworkProcessor with that framework's estimator class
-PROCESSORS = {"sklearn": "SKLearnProcessor"}
+PROCESSORS = {"sklearn": "SKLearnProcessor", "spark": "PySparkProcessor"}
 FRAMEWORK_PROCESSOR = ("pytorch", "tensorflow", "mxnet", "xgboost", "sklearn")
+# the command a processor class runs `code` with, when `command` is not given
+DEFAULT_COMMAND = {"spark": ["smspark-submit"]}
 ENTRYPOINT_DIR = "/opt/ml/processing/input/entrypoint"
 # `FrameworkProcessor._generate_framework_script`, as the pinned SDK writes it: its sha256 is
 # the S3 key of runproc.sh
@@ -83,6 +85,7 @@ class Processing(StepKind):
                    "sagemaker.processing": ("FrameworkProcessor", "ProcessingInput", "ProcessingOutput", "Processor",
                                             "ScriptProcessor"),
                    "sagemaker.sklearn.processing": ("SKLearnProcessor",),
+                   "sagemaker.spark.processing": ("PySparkProcessor",),
                    "sagemaker.workflow.properties": ("PropertyFile",),
                    "sagemaker.workflow.steps": ("ProcessingStep",)}
     request_shape = "CreateProcessingJobRequest"
@@ -204,13 +207,15 @@ class Processing(StepKind):
 
     def framework_processor(self, step, program) -> bool:
         framework = program.literal(step.attribute("framework").value) if step.attribute("framework") else None
-        return framework is not None and (framework not in PROCESSORS or step.attribute("source_dir") is not None)
+        return framework is not None and framework != "spark" and (
+            framework not in PROCESSORS or step.attribute("source_dir") is not None)
 
     def check_framework(self, step, ctx, framework):
         name = ctx.literal(framework.value)
-        if name not in FRAMEWORK_PROCESSOR:
-            yield error("E0304", f"`framework` of a processing step is one of {', '.join(FRAMEWORK_PROCESSOR)}",
-                        framework.value.span, "unknown framework", did_you_mean(str(name), FRAMEWORK_PROCESSOR))
+        known = FRAMEWORK_PROCESSOR + ("spark",)
+        if name not in known:
+            yield error("E0304", f"`framework` of a processing step is one of {', '.join(known)}",
+                        framework.value.span, "unknown framework", did_you_mean(str(name), known))
             return
         source_dir = ctx.literal(step.attribute("source_dir").value) if step.attribute("source_dir") else None
         if is_local(source_dir):
@@ -225,7 +230,8 @@ class Processing(StepKind):
             yield error("E0303", "`framework` needs `framework_version`", framework.name_span,
                         "`framework_version` missing", 'e.g. `framework_version = "1.2-1"`')
         elif step.attribute("code") is None:
-            yield error("E0303", f"a `{name}` processor runs `code`", framework.name_span, "`code` missing",
+            yield error("E0303", f"a `{name}` processor runs `code`" + (" (its `submit_app`)" if name == "spark" else ""),
+                        framework.name_span, "`code` missing",
                         'e.g. `code = "code/preprocess.py"` (a local file or an S3 URI)')
         else:
             problem = self.framework_image(step, ctx.program)[1]
@@ -234,8 +240,8 @@ class Processing(StepKind):
 
     def framework_image(self, step, program):
         name = program.literal(step.attribute("framework").value)
-        if not self.framework_processor(step, program):
-            return program.framework_image(name, step, py_version=None)  # SKLearnProcessor: no py_version
+        if not self.framework_processor(step, program):  # SKLearnProcessor, PySparkProcessor: no py_version
+            return program.framework_image(name, step, py_version=None)
         fixed = {"image_scope": "training"}
         if step.attribute("py_version") is None and name in ("xgboost", "sklearn"):
             fixed["py_version"] = "py3"
@@ -326,7 +332,9 @@ class Processing(StepKind):
         if payload is not None:
             app["ContainerEntrypoint"] = ["/bin/bash", f"{ENTRYPOINT_DIR}/runproc.sh"]
         elif code is not None:
-            app["ContainerEntrypoint"] = attr("command", ["python3"]) + [f"{CODE_DIR}/{posixpath.basename(code)}"]
+            framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
+            command = attr("command", DEFAULT_COMMAND.get(framework, ["python3"]))
+            app["ContainerEntrypoint"] = command + [f"{CODE_DIR}/{posixpath.basename(code)}"]
         elif step.attribute("entrypoint") is not None:
             app["ContainerEntrypoint"] = attr("entrypoint")
         args = {"ProcessingResources": {"ClusterConfig": cluster}, "AppSpecification": app,
@@ -346,6 +354,8 @@ class Processing(StepKind):
             args["ProcessingOutputConfig"] = config
         if step.attribute("env") is not None:
             args["Environment"] = attr("env")
+        elif ctx.program.literal(step.attribute("framework").value) == "spark" if step.attribute("framework") else False:
+            args["Environment"] = {}  # PySparkProcessor always writes one
         if step.attribute("network_config") is not None:
             args["NetworkConfig"] = self.network_config(attr("network_config"))
         if step.attribute("max_runtime_in_seconds") is not None:
@@ -466,7 +476,8 @@ class Processing(StepKind):
         for output in step.outputs:
             fields = [("output_name", repr(output.name))] + [(a.name, ctx.py(a.value)) for a in output.attributes]
             outputs.append(f"{ctx.imp('ProcessingOutput')}({ctx.call_args(fields)})")
-        run = [("code", ctx.attr(step, "code")), ("source_dir", ctx.attr(step, "source_dir")),
+        run = [("submit_app" if framework == "spark" else "code", ctx.attr(step, "code")),
+               ("source_dir", ctx.attr(step, "source_dir")),
                ("dependencies", ctx.attr(step, "dependencies")),
                ("inputs", f"[{', '.join(inputs)}]" if inputs else None),
                ("outputs", f"[{', '.join(outputs)}]" if outputs else None),
