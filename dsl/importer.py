@@ -710,6 +710,27 @@ def _training(writer, step):
         members.append(f"output_path = {writer.values.value(output)}")
     if args.get("ProfilerConfig") == {"DisableProfiler": True}:
         members.append("disable_profiler = true")
+    hook = args.get("DebugHookConfig")
+    if hook is None:
+        members.append("debugger_hook_config = false")
+    elif hook != {"S3OutputPath": output, "CollectionConfigurations": []}:
+        pairs = {"s3_output_path": hook.get("S3OutputPath")}
+        for key, name in (("LocalPath", "container_local_output_path"), ("HookParameters", "hook_parameters")):
+            if key in hook:
+                pairs[name] = hook[key]
+        if hook.get("CollectionConfigurations"):
+            pairs["collection_configs"] = [
+                {"name": c.get("CollectionName"), **({"parameters": c["CollectionParameters"]}
+                                                     if "CollectionParameters" in c else {})}
+                for c in hook["CollectionConfigurations"]]
+        members.append(f"debugger_hook_config = {writer.values.value(pairs)}")
+    profiler = args.get("ProfilerConfig") or {}
+    if profiler.get("DisableProfiler") is False and (profiler.get("S3OutputPath") != output or
+                                                      "ProfilingIntervalInMilliseconds" in profiler):
+        pairs = {"s3_output_path": profiler.get("S3OutputPath")}
+        if "ProfilingIntervalInMilliseconds" in profiler:
+            pairs["system_monitor_interval_millis"] = profiler["ProfilingIntervalInMilliseconds"]
+        members.append(f"profiler_config = {writer.values.value(pairs)}")
     if args.get("HyperParameters"):
         members.append(f"hyperparameters = {writer.values.value(args['HyperParameters'])}")
     members += _channels(writer, args.get("InputDataConfig", []))

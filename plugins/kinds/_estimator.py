@@ -120,10 +120,11 @@ def hyperparameters(step, ctx, skip=()) -> dict:
     return {e.key: ctx.to_string(e.value) for e in target.entries if e.key not in skip}
 
 
-def sdk_estimator(step, ctx, fields, cls: str = "Estimator") -> tuple:
-    """(variable, statement) building the step's `Estimator` (or framework estimator `cls`)."""
+def sdk_estimator(step, ctx, fields, cls: str = "Estimator", extra=()) -> tuple:
+    """(variable, statement) building the step's `Estimator` (or framework estimator `cls`);
+    `extra` are keyword arguments the kind writes itself."""
     estimator = ctx.var_for(step.name, "estimator")
-    args = [(sdk_keyword(fields, name), ctx.attr(step, name)) for name in fields]
+    args = [(sdk_keyword(fields, name), ctx.attr(step, name)) for name in fields] + list(extra)
     args.append(("sagemaker_session", ctx.session))
     return estimator, f"{estimator} = {ctx.imp(cls)}({ctx.call_args(args)})"
 

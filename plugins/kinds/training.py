@@ -12,6 +12,8 @@ from dsl.diagnostics import error
 from dsl.kinds import Field
 
 from . import _frameworks
+from dsl import ir
+
 from ._common import is_set, tags
 from ._estimator import (
     CHANNEL_FIELDS,     ESTIMATOR_FIELDS, channels, check_estimator, docs_channels, hyperparameters, output_path,
@@ -47,7 +49,17 @@ EXTRA_FIELDS = {
                                              json="EnableInterContainerTrafficEncryption", default=False),
     "max_retry_attempts": Field("integer", doc="times the service retries the job (1-30)",
                                 json="RetryStrategy.MaximumRetryAttempts"),
+    "debugger_hook_config": Field("any", doc="false (no hook), or { s3_output_path, container_local_output_path, "
+                                             "hook_parameters: {…}, collection_configs: [{ name, parameters }] } "
+                                             "(a DebuggerHookConfig)"),
+    "profiler_config": Field("map", doc="{ s3_output_path, system_monitor_interval_millis } (a ProfilerConfig)"),
 }
+# (DebuggerHookConfig keyword, JSON key) and ProfilerConfig's, in the order the SDK writes them
+HOOK_KEYS = (("s3_output_path", "S3OutputPath"), ("container_local_output_path", "LocalPath"),
+             ("hook_parameters", "HookParameters"))
+PROFILER_KEYS = {"s3_output_path": "string", "system_monitor_interval_millis": "integer"}
+HOOK_FIELDS = {"s3_output_path": "string", "container_local_output_path": "string", "hook_parameters": "map",
+               "collection_configs": "list"}
 
 
 class Training(StepKind):
@@ -76,13 +88,15 @@ class Training(StepKind):
     @property
     def sdk_imports(self):
         imports = {"sagemaker.estimator": ("Estimator",), "sagemaker.inputs": ("TrainingInput",),
-                   "sagemaker.workflow.steps": ("TrainingStep",)}
+                   "sagemaker.workflow.steps": ("TrainingStep",),
+                   "sagemaker.debugger": ("CollectionConfig", "DebuggerHookConfig", "ProfilerConfig")}
         for spec in _frameworks.ESTIMATORS.values():
             imports[spec.module] = (spec.sdk_class,)
         return imports
 
     def check(self, step, ctx):
         yield from check_estimator(step, ctx)
+        yield from self.check_configs(step, ctx)
         if step.attribute("framework") is not None:
             yield from _frameworks.check(step, ctx)
         else:
@@ -99,6 +113,66 @@ class Training(StepKind):
         out = [("`output_path`", step.name_span)] if step.attribute("output_path") is None else []
         if step.attribute("framework") is not None and _frameworks.code_paths(step, ctx.program):
             out.append(("the upload of local code", step.attribute("framework").name_span))
+        return out
+
+    def check_configs(self, step, ctx):
+        from ._common import check_map_keys
+
+        hook = step.attribute("debugger_hook_config")
+        if hook is not None and ctx.literal(hook.value) is not False:
+            if not isinstance(ctx.program.follow(hook.value), ir.MapExpr):
+                yield error("E0304", "`debugger_hook_config` is false or a map", hook.value.span, "not a map")
+            else:
+                yield from check_map_keys(step, ctx, "debugger_hook_config", HOOK_FIELDS)
+        if step.attribute("profiler_config") is not None:
+            yield from check_map_keys(step, ctx, "profiler_config", PROFILER_KEYS)
+
+    def debug_hook(self, step, ctx, output):
+        """`DebugHookConfig` as the SDK writes it (None for `debugger_hook_config = false`)."""
+        attribute = step.attribute("debugger_hook_config")
+        if attribute is None:
+            return {"S3OutputPath": output, "CollectionConfigurations": []}
+        target = ctx.program.follow(attribute.value)
+        if not isinstance(target, ir.MapExpr):
+            return None
+        given = {e.key: e.value for e in target.entries}
+        out = {"S3OutputPath": ctx.value(given["s3_output_path"]) if "s3_output_path" in given else output}
+        for key, json_key in HOOK_KEYS[1:]:
+            if key in given:
+                out[json_key] = ctx.value(given[key])
+        collections = []
+        items = ctx.program.follow(given["collection_configs"]) if "collection_configs" in given else None
+        for item in items.items if isinstance(items, ir.ListExpr) else ():
+            fields = {e.key: e.value for e in ctx.program.follow(item).entries}
+            entry = {"CollectionName": ctx.value(fields["name"])}
+            if "parameters" in fields:
+                entry["CollectionParameters"] = ctx.value(fields["parameters"])
+            collections.append(entry)
+        out["CollectionConfigurations"] = collections
+        return out
+
+    def sdk_configs(self, step, ctx) -> list:
+        out = []
+        hook = step.attribute("debugger_hook_config")
+        if hook is not None:
+            target = ctx.program.follow(hook.value)
+            if isinstance(target, ir.MapExpr):
+                pairs = []
+                for entry in target.entries:
+                    if entry.key == "collection_configs":
+                        configs = [f"{ctx.imp('CollectionConfig')}({ctx.call_args((e.key, ctx.py(e.value)) for e in ctx.program.follow(item).entries)})"
+                                   for item in ctx.program.follow(entry.value).items]
+                        pairs.append((entry.key, "[" + ", ".join(configs) + "]"))
+                    else:
+                        pairs.append((entry.key, ctx.py(entry.value)))
+                out.append(("debugger_hook_config", f"{ctx.imp('DebuggerHookConfig')}({ctx.call_args(pairs)})"))
+            else:
+                out.append(("debugger_hook_config", ctx.py(hook.value)))
+        profiler = step.attribute("profiler_config")
+        if profiler is not None:
+            target = ctx.program.follow(profiler.value)
+            pairs = [(e.key, ctx.py(e.value)) for e in target.entries]
+            out.append(("profiler_config", f"{ctx.imp('ProfilerConfig')}({ctx.call_args(pairs)})"))
         return out
 
     def uploads(self, step, ctx):
@@ -170,11 +244,19 @@ class Training(StepKind):
             checkpoint = args["CheckpointConfig"] = {"S3Uri": attr("checkpoint_s3_uri")}
             if step.attribute("checkpoint_local_path") is not None:
                 checkpoint["LocalPath"] = attr("checkpoint_local_path")
-        args["DebugHookConfig"] = {"S3OutputPath": output, "CollectionConfigurations": []}
+        hook = self.debug_hook(step, ctx, output)
+        if hook is not None:
+            args["DebugHookConfig"] = hook
         if attr("disable_profiler") is True:
             args["ProfilerConfig"] = {"DisableProfiler": True}
         else:
-            args["ProfilerConfig"] = {"S3OutputPath": output, "DisableProfiler": False}
+            profiler = ctx.program.follow(step.attribute("profiler_config").value) if step.attribute(
+                "profiler_config") else None
+            given = {e.key: e.value for e in profiler.entries} if isinstance(profiler, ir.MapExpr) else {}
+            args["ProfilerConfig"] = {"S3OutputPath": ctx.value(given["s3_output_path"]) if "s3_output_path" in given
+                                      else output, "DisableProfiler": False}
+            if "system_monitor_interval_millis" in given:
+                args["ProfilerConfig"]["ProfilingIntervalInMilliseconds"] = ctx.value(given["system_monitor_interval_millis"])
         if step.attribute("max_retry_attempts") is not None:
             args["RetryStrategy"] = {"MaximumRetryAttempts": attr("max_retry_attempts")}
         return args
@@ -184,14 +266,16 @@ class Training(StepKind):
 
     def sdk_step(self, step, ctx) -> SdkStep:
         framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
+        configs = ("debugger_hook_config", "profiler_config")
         if framework is not None:
-            fields = [n for n in self.fields if n not in ("image_uri", "framework")]
+            fields = [n for n in self.fields if n not in ("image_uri", "framework") + configs]
             estimator, before = sdk_estimator(step, ctx, {n: self.fields[n] for n in fields},
-                                              cls=_frameworks.ESTIMATORS[framework].sdk_class)
+                                              cls=_frameworks.ESTIMATORS[framework].sdk_class,
+                                              extra=self.sdk_configs(step, ctx))
         else:
             fields = {**ESTIMATOR_FIELDS, "enable_sagemaker_metrics": self.fields["enable_sagemaker_metrics"],
-                      **EXTRA_FIELDS}
-            estimator, before = sdk_estimator(step, ctx, fields)
+                      **{k: v for k, v in EXTRA_FIELDS.items() if k not in configs}}
+            estimator, before = sdk_estimator(step, ctx, fields, extra=self.sdk_configs(step, ctx))
         return SdkStep("TrainingStep", (("step_args", f"{estimator}.fit({sdk_inputs(step, ctx)})"),), (before,))
 
 
