@@ -19,7 +19,9 @@ TOKENS = ["pipeline", "step", "param", "let", "experiment", "none", "input", "ou
           "\\", "$", "#", "##", "P", "Train", "training", "processing", "condition", "fail",
           "join", "json_get", "Execution", "1", "-2.5e3", '"s3://b"', "String", "Integer",
           "var", "Boolean", "List", "Map", "name", "Stage", "${Stage}", "template", "for", "if", "else",
-          "import", '"common.pipe"', "Train-${a}", "${a.name}", "a", "L", "[a for a in L]", "cfg.key"]
+          "import", '"common.pipe"', "Train-${a}", "${a.name}", "a", "L", "[a for a in L]", "cfg.key",
+          "image", '"xgboost"', "version", "region", "framework", '"pytorch"', "quality_check", "model_metrics",
+          "code", '"code/x.py"', "source_dir", "entry_point"]
 
 
 def outcome(text: str):
