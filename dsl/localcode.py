@@ -101,5 +101,27 @@ def missing(path: str, folder: str, directory: bool = False) -> Optional[str]:
     return None
 
 
+def tarball_members(folder: str, source_dir: Optional[str], script: Optional[str],
+                    dependencies: Sequence[str]) -> tuple:
+    """(file on disk, name in the tarball) of a sourcedir.tar.gz, as the SDK packs one: the
+    source folder's files (or the lone script), then each dependency under its own name."""
+    def tree(root: str, prefix: str = ""):
+        for base, _, files in sorted(os.walk(root)):
+            for file in sorted(files):
+                full = os.path.join(base, file)
+                yield full, os.path.join(prefix, os.path.relpath(full, root)) if prefix else os.path.relpath(full, root)
+
+    members = []
+    if source_dir is not None:
+        members += tree(os.path.join(folder, source_dir))
+    else:
+        members.append((os.path.join(folder, script), os.path.basename(script)))
+    for dependency in dependencies:
+        full = os.path.join(folder, dependency)
+        name = os.path.basename(os.path.normpath(dependency))
+        members += tree(full, name) if os.path.isdir(full) else [(full, name)]
+    return tuple(members)
+
+
 def code_uri(bucket: Optional[str], pipeline: str, paths: List[str], folder: str, name: str) -> str:
     return f"s3://{bucket}/{pipeline}/code/{code_hash(paths, folder)}/{name}"

@@ -15,6 +15,7 @@ import attrs
 
 from . import ir, source
 from .diagnostics import Diagnostic, Span, error
+from .localcode import folder_of
 
 MAX_MODULES = 256  # far above real use; keeps a generated import chain from running away
 
@@ -44,14 +45,6 @@ def in_file(node, name: str):
     return node
 
 
-def _folder(filename: str) -> str:
-    """The folder an importing file's relative paths start from: its own, or the working
-    directory for text without a file (`-`, `<string>`)."""
-    if not filename or filename.startswith("<") or filename == "-":
-        return ""
-    return os.path.dirname(filename)
-
-
 def _read(path: str) -> str:
     if os.path.isdir(path):
         raise IsADirectoryError(21, "it is a directory", path)
@@ -73,7 +66,7 @@ def load(file: ir.File, filename: str, read: Optional[Callable[[str], str]] = No
 
     def visit(imports, importer: str):
         for imp in imports:
-            shown = os.path.normpath(os.path.join(_folder(importer), imp.path))
+            shown = os.path.normpath(os.path.join(folder_of(importer), imp.path))
             real = os.path.realpath(shown)
             on_chain = [i for i, (path, _) in enumerate(importing) if path == real]
             if real in done and not on_chain:

@@ -20,7 +20,7 @@ import attrs
 from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.kinds import Field
-from dsl.localcode import Upload, is_local, missing
+from dsl.localcode import Upload, is_local, missing, tarball_members
 
 
 @attrs.frozen
@@ -212,28 +212,10 @@ def uploads(step, program) -> list:
         return []
     folder = program.folder
     source_dir = _text(step, "source_dir", program.literal)
-    members = []
-    if source_dir is not None:
-        root = os.path.join(folder, source_dir)
-        for base, _, files in sorted(os.walk(root)):
-            for file in sorted(files):
-                full = os.path.join(base, file)
-                members.append((full, os.path.relpath(full, root)))
-    else:
-        entry = _text(step, "entry_point", program.literal)
-        members.append((os.path.join(folder, entry), posixpath.basename(entry)))
-    for dependency, _ in _dependencies(step, program):
-        full = os.path.join(folder, dependency)
-        name = os.path.basename(os.path.normpath(dependency))
-        if os.path.isdir(full):
-            for base, _, files in sorted(os.walk(full)):
-                for file in sorted(files):
-                    path = os.path.join(base, file)
-                    members.append((path, os.path.join(name, os.path.relpath(path, full))))
-        else:
-            members.append((full, name))
+    members = tarball_members(folder, source_dir, _text(step, "entry_point", program.literal),
+                              [d for d, _ in _dependencies(step, program)])
     return [Upload(os.path.join(folder, source_dir or paths[0][0]), submit_directory(step, program),
-                   tuple(members), overwrite=_text(step, "job_name", program.literal) is not None)]
+                   members, overwrite=_text(step, "job_name", program.literal) is not None)]
 
 
 def json_hyperparameters(step, ctx, skip=()) -> dict:

@@ -12,7 +12,7 @@ from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
 from dsl.kinds import Names, sdk_keyword, INSTANCE_TYPE, Field, SdkStep, StepKind
 
-from dsl.localcode import Upload, is_local, missing
+from dsl.localcode import Upload, is_local, missing, tarball_members
 
 from ._common import check_map_keys, check_role, tags
 
@@ -264,23 +264,8 @@ class Processing(StepKind):
         command = program.literal(step.attribute("command").value) if step.attribute("command") else ["python"]
         text = RUNPROC.format(command=" ".join(command), script=code)
         runproc = f"s3://{program.default_bucket}/{program.name}/code/{hashlib.sha256(text.encode()).hexdigest()}/runproc.sh"
-        members = []
-        if source_dir is not None:
-            root = os.path.join(folder, source_dir)
-            for base, _, files in sorted(os.walk(root)):
-                for file in sorted(files):
-                    members.append((os.path.join(base, file), os.path.relpath(os.path.join(base, file), root)))
-        else:
-            members.append((os.path.join(folder, code), posixpath.basename(code)))
-        for dependency in dependencies:
-            full = os.path.join(folder, dependency)
-            name = os.path.basename(os.path.normpath(dependency))
-            for base, _, files in sorted(os.walk(full)) if os.path.isdir(full) else [("", [], [])]:
-                for file in sorted(files):
-                    members.append((os.path.join(base, file), os.path.join(name, os.path.relpath(os.path.join(base, file), full))))
-            if os.path.isfile(full):
-                members.append((full, name))
-        return sourcedir, text, runproc, tuple(members)
+        members = tarball_members(folder, source_dir, code, dependencies)
+        return sourcedir, text, runproc, members
 
     def code_uri(self, step, ctx):
         """The S3 URI of the step's `code` (a local file's upload place), or None."""
