@@ -32,7 +32,8 @@ VPC_KEYS = {"Subnets": "list", "SecurityGroupIds": "list"}
 REGISTER_FIELDS = ("content_types", "response_types", "inference_instances", "transform_instances",
                    "model_package_group_name", "approval_status", "package_description",
                    "customer_metadata_properties", "domain", "sample_payload_url", "task", "source_uri",
-                   "skip_model_validation", "framework", "framework_version")
+                   "skip_model_validation", "framework", "framework_version", "nearest_model_name",
+                   "data_input_configuration")
 IMPORTS = {"sagemaker.model": ("Model",), "sagemaker.workflow.model_step": ("ModelStep",),
            "sagemaker.model_metrics": ("MetricsSource", "ModelMetrics", "FileSource"),
            "sagemaker.drift_check_baselines": ("DriftCheckBaselines",)}
@@ -170,6 +171,10 @@ class RegisterModel(_ModelKind):
                            json="InferenceSpecification.Containers.0.Framework"),
         "framework_version": Field("string", doc="the framework's version",
                                    json="InferenceSpecification.Containers.0.FrameworkVersion"),
+        "nearest_model_name": Field("string", doc="the pre-trained model nearest to this one (for recommendations)",
+                                    json="InferenceSpecification.Containers.0.NearestModelName"),
+        "data_input_configuration": Field("string", doc="the input's shapes as JSON text (ModelInput.DataInputConfig)",
+                                          json="InferenceSpecification.Containers.0.ModelInput.DataInputConfig"),
     }
 
     def json_arguments(self, step, ctx) -> dict:
@@ -189,7 +194,8 @@ class RegisterModel(_ModelKind):
                 args[METRICS_BLOCKS[block][0]] = value
         place(("customer_metadata_properties", "domain", "sample_payload_url", "task", "source_uri"))
         args["InferenceSpecification"] = {"Containers": [self.container(step, ctx)]}
-        place(("framework", "framework_version", "content_types", "response_types", "inference_instances",
+        place(("framework", "framework_version", "nearest_model_name", "data_input_configuration", "content_types",
+               "response_types", "inference_instances",
                "transform_instances"))
         args["ModelApprovalStatus"] = attr("approval_status", self.fields["approval_status"].default)
         args["SkipModelValidation"] = attr("skip_model_validation", "None")  # the SDK writes the string "None"

@@ -32,7 +32,8 @@ register = ModelStep(name="Register", description="register it", step_args=Model
     approval_status=approval, description="the churn model",
     customer_metadata_properties={"owner": "ml-team"}, domain="MACHINE_LEARNING",
     sample_payload_url="s3://bucket/payload.tar.gz", task="CLASSIFICATION", source_uri="s3://bucket/source",
-    skip_model_validation="All", model_metrics=metrics, drift_check_baselines=baselines))
+    skip_model_validation="All", nearest_model_name="resnet50",
+    data_input_configuration='{"input_1": [1, 224, 224, 3]}', model_metrics=metrics, drift_check_baselines=baselines))
 minimal = ModelStep(name="Minimal", step_args=Model(image_uri="img:serve", sagemaker_session=session).register(
     model_package_group_name="Churn", model_metrics=ModelMetrics(model_statistics=js("s3://m/stats.json")),
     drift_check_baselines=DriftCheckBaselines(bias_config_file=FileSource(s3_uri="s3://d/bias-config.json"))))
