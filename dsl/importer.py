@@ -511,7 +511,7 @@ def _region(data: dict) -> Optional[str]:
     """The region of a definition whose steps pick their image by region (quality checks):
     read from that image's registry host, so the imported file picks the same one."""
     for step in _all_steps(data.get("Steps", [])):
-        if step.get("Type") == "QualityCheck":
+        if step.get("Type") in ("QualityCheck", "ClarifyCheck"):
             image = (step.get("Arguments") or {}).get("AppSpecification", {}).get("ImageUri", "")
             match = re.search(r"\.dkr\.ecr\.([a-z0-9-]+)\.", str(image))
             if match:
@@ -840,5 +840,42 @@ def _quality_check(writer, step):
 
 
 _KINDS["QualityCheck"] = _quality_check
+
+
+def _clarify_check(writer, step):
+    """A ClarifyCheck step: the job's fields from their places, the check's settings from the
+    step's own keys. The analysis config it reads (label, facets, model, SHAP) is in S3, not in
+    the definition: the step keeps it as `analysis_config`, its URI."""
+    from .plugin_manager import default_registry
+
+    kind = default_registry().kinds["clarify_check"]
+    args = step["Arguments"]
+    check_type = {v[0]: k for k, v in kind_check_types().items()}[step["CheckType"]]
+    members = [f"check_type = {writer.values.value(check_type)}"]
+    members += _fields(writer, "clarify_check", args)
+    data = {i["InputName"]: i["S3Input"]["S3Uri"] for i in args["ProcessingInputs"]}
+    output = args["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]
+    fields = [f"s3_data_input_path = {writer.values.value(data['dataset'])}",
+              f"s3_output_path = {writer.values.value(output['S3Uri'])}"]
+    if output.get("S3UploadMode") == "Continuous":  # what image datasets make
+        fields.append('dataset_type = "application/x-image"')
+    members.append("data_config { " + ", ".join(fields) + " }")
+    if "ModelName" in step:
+        members.append(f"model_config {{ model_name = {writer.values.value(step['ModelName'])} }}")
+    for name in ("skip_check", "register_new_baseline", "fail_on_violation", "model_package_group_name",
+                 "supplied_baseline_constraints"):
+        value = step.get(kind.step_keys[name])
+        if value is not None and value != kind.fields[name].default:
+            members.append(f"{name} = {writer.values.value(value)}")
+    return "clarify_check", members
+
+
+def kind_check_types():
+    from .plugins.kinds.clarify_check import CHECK_TYPES
+
+    return CHECK_TYPES
+
+
+_KINDS["ClarifyCheck"] = _clarify_check
 _KINDS["RegisterModel"] = lambda writer, step: (
     "register_model", _generic("register_model")(writer, step)[1] + _blocks(writer, "register_model", step["Arguments"]))

@@ -217,6 +217,10 @@ class Block:
     attributes: Tuple[Attribute, ...]
     span: Span
 
+    def attribute(self, name: str) -> Optional[Attribute]:
+        """The last attribute called `name`, or None."""
+        return _last(self.attributes, name)
+
 
 @frozen
 class Let:

@@ -40,6 +40,7 @@ BUILTIN_PLUGINS = (
     "dsl.plugins.kinds.callouts",
     "dsl.plugins.kinds.emr",
     "dsl.plugins.kinds.quality_check",
+    "dsl.plugins.kinds.clarify_check",
     "dsl.plugins.kinds.raw",
     "dsl.plugins.json_emitter",
     "dsl.plugins.sdk_emitter",

@@ -421,9 +421,19 @@ class DocsWriter:
                 out += ["| Field | Value |", "|---|---|"]
                 out += [f"| {code(a.name, True)} | {code(self.ctx.text(a.value), True)} |" for a in fields]
                 out.append("")
+            out += self.blocks(step, kind)
             out += kind.docs_details(step, self.ctx)
             out += self.patched(step)
             out += self.envelope(step, feeds.get(step.name, []))
+        return out
+
+    def blocks(self, step, kind) -> List[str]:
+        """Each `NAME { … }` block the kind declares fields for (its `member_fields`), as a list."""
+        out: List[str] = []
+        for block in step.blocks:
+            if f"block:{block.name}" in kind.member_fields:
+                out += [f"{code(block.name)}:", ""]
+                out += [f"- {code(a.name)}: {code(self.ctx.text(a.value))}" for a in block.attributes] + [""]
         return out
 
     def patched(self, step) -> List[str]:

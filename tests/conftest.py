@@ -49,6 +49,14 @@ class SdkRunner:
             raise SdkError(reply["error"])
         return reply["definition"]
 
+    def uploads(self, **request) -> dict:
+        """What the program uploaded to S3 while building its pipeline: `s3://` URI -> the
+        body's text (or `sha256:HEX` of bytes that are not UTF-8)."""
+        reply = self.run(**request)
+        if not reply["ok"]:
+            raise SdkError(reply["error"])
+        return reply["uploads"]
+
     def close(self):
         self.proc.stdin.close()
         self.proc.wait(timeout=30)

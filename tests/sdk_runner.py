@@ -85,6 +85,10 @@ def setup_offline(region="us-east-1"):
         host = urlsplit(request.url).hostname or ""
         if (host.startswith("s3.") or ".s3." in host or ".s3-" in host) and request.method in ("PUT", "HEAD", "POST"):
             # uploads of local code: the SDK computes its S3 keys itself, the upload is answered here
+            # and kept (as s3:// URI -> bytes) for the tests that compare what deploy uploads
+            if request.method == "PUT":
+                chunked = "aws-chunked" in str(request.headers.get("Content-Encoding", ""))
+                UPLOADS[s3_uri(request.url)] = _unchunk(body) if chunked else body
             return AWSResponse(request.url, 200, {"ETag": '"00000000000000000000000000000000"',
                                                   "Content-Length": "0"}, Raw(b""))
         err = b"<ErrorResponse><Error><Code>Offline</Code><Message>offline</Message></Error></ErrorResponse>"
@@ -102,6 +106,20 @@ def setup_offline(region="us-east-1"):
     import sagemaker.workflow.pipeline  # noqa: F401
 
 
+UPLOADS = {}
+
+
+def s3_uri(url: str) -> str:
+    """`s3://bucket/key` of a virtual-hosted or path-style S3 request URL."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    path = unquote(parts.path).lstrip("/")
+    if parts.hostname.startswith("s3."):
+        return f"s3://{path}"
+    return f"s3://{parts.hostname.split('.s3')[0]}/{path}"
+
+
 def definition_of(request):
     # a program runs in its own folder (or `cwd`), so that local code paths resolve beside it
     before = os.getcwd()
@@ -115,6 +133,27 @@ def definition_of(request):
         return ns["pipeline"].definition()
     finally:
         os.chdir(before)
+
+
+def _unchunk(body: bytes) -> bytes:
+    """The payload of an `aws-chunked` body: `SIZE-HEX[;ext]\\r\\n DATA \\r\\n` … `0\\r\\n trailers`."""
+    out, at = b"", 0
+    while True:
+        end = body.index(b"\r\n", at)
+        size = int(body[at:end].split(b";")[0], 16)
+        if size == 0:
+            return out
+        out += body[end + 2: end + 2 + size]
+        at = end + 2 + size + 2
+
+
+def _upload_text(body: bytes) -> str:
+    import hashlib
+
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
 def serve():
@@ -132,8 +171,11 @@ def serve():
         request = json.loads(line)
         captured = io.StringIO()
         sys.stdout = captured  # a program's own prints must not break the protocol
+        UPLOADS.clear()
         try:
             reply = {"ok": True, "definition": definition_of(request)}
+            # what the program uploaded: text as is, anything else by its sha256
+            reply["uploads"] = {uri: _upload_text(body) for uri, body in UPLOADS.items()}
         except BaseException:  # noqa: BLE001 - report anything the program raised
             reply = {"ok": False, "error": traceback.format_exc()}
         finally:

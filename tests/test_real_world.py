@@ -138,3 +138,74 @@ def test_a_framework_processor_uploads_its_tarball_and_runproc_at_their_hash_key
     assert runproc.endswith(b'python process.py "$@"\n')
     assert inputs["entrypoint"].split("/")[-2] == hashlib.sha256(runproc).hexdigest()
     assert inputs["code"] in uploads and inputs["code"].endswith("/sourcedir.tar.gz")
+
+
+def _parity_cases_with_uploads():
+    for case in sorted((ROOT / "tests" / "parity").iterdir()):
+        pipe = case / "case.pipe"
+        if pipe.exists() and (case / "sdk.py").exists():
+            program, problems = dsl.analyse(pipe.read_text(), str(pipe))
+            if not problems and program.uploads():
+                yield case.name
+
+
+def test_every_upload_is_where_the_sdk_puts_it_and_made_text_is_the_sdks(sdk):
+    """For each parity case: `deploy` uploads to exactly the S3 URIs the SDK program PUT to
+    (besides the SDK's uuid-keyed model-monitor copies, which nothing in the definition names),
+    and a file pipedsl makes itself (runproc.sh, analysis_config.json) has the SDK's bytes."""
+    cases = list(_parity_cases_with_uploads())
+    assert {"clarify-check", "framework-processor", "frameworks", "spark-processor"} <= set(cases)
+    for name in cases:
+        case = ROOT / "tests" / "parity" / name
+        program, _ = dsl.analyse((case / "case.pipe").read_text(), str(case / "case.pipe"))
+        theirs = {uri: body for uri, body in sdk.uploads(path=str(case / "sdk.py")).items()
+                  if "-monitoring-configuration/" not in uri}
+        ours = {u.uri: u for u in program.uploads()}
+        assert set(ours) == set(theirs), name
+        for uri, upload in ours.items():
+            if upload.text is not None:
+                assert upload.text == theirs[uri], (name, uri)
+
+
+def test_clarify_check_problems_are_at_their_values():
+    text = (ROOT / "tests" / "parity" / "clarify-check" / "case.pipe").read_text()
+    swaps = [('check_type                    = "model_bias"', 'check_type                    = "model_bais"'),
+             ('            label              = 0\n            headers',
+              '            label              = TrainData\n            headers'),
+             ('            facet_values_or_threshold = [[0], [40]]', '            facet_values_or_threshold = [[0]]'),
+             ('            agg_method     = "mean_abs"', '            agg_method     = "mean"'),
+             ('        model_predicted_label_config {\n            probability_threshold = 0.7\n        }\n', '')]
+    for old, new in swaps:
+        assert old in text
+        text = text.replace(old, new)
+    _, problems = dsl.analyse(text)
+    assert [(d.code, d.span.line, d.message) for d in problems] == [
+        ("E0304", 26, "`data_config.label` must be known when the pipeline is built: it is written into "
+                      "analysis_config.json"),
+        ("E0304", 32, "2 facets but 1 values or thresholds"),
+        ("E0304", 37, "`check_type` is data_bias, model_bias, model_explainability"),
+        ("E0304", 77, "`agg_method` is one of mean_abs, median, mean_sq"),
+    ]
+    fixed = text.replace('"model_bais"', '"model_bias"')
+    _, problems = dsl.analyse(fixed)
+    assert ("E0303", "a model_bias check needs a `model_predicted_label_config` block") in [
+        (d.code, d.message) for d in problems]
+
+
+def test_an_imported_clarify_check_keeps_its_analysis_config_and_its_sdk_code_gives_the_definition(sdk):
+    """A definition does not hold the analysis config (it is in S3): import keeps its URI as
+    `analysis_config`; deploy uploads nothing for it, and the SDK code is a RawStep."""
+    case = ROOT / "tests" / "parity" / "clarify-check"
+    definition = transpile(case / "case.pipe", compact=True)
+    pipe = dsl.import_definition(definition, name="ClarifyChecks")
+    import re
+
+    assert len(re.findall(r"analysis_config +=", pipe)) == 4 and ": raw" not in pipe
+    assert dsl.transpile(pipe, compact=True) == definition
+    program, problems = dsl.analyse(pipe)
+    assert not problems and program.uploads() == []
+    assert sdk.definition(code=dsl.transpile(pipe, to="sdk")) == definition
+    bad = pipe.replace('check_type      = "data_bias"', 'check_type      = "data_bias"\n        methods = "all"')
+    _, problems = dsl.analyse(bad)
+    assert [(d.code, d.message) for d in problems] == [
+        ("E0304", "`methods` is part of the analysis config: with `analysis_config` it is already in S3")]

@@ -116,10 +116,6 @@ class Emr(StepKind):
             args["ClusterConfig"] = ctx.attr(step, "cluster_config")
         return args
 
-    def docs_details(self, step, ctx) -> list:
-        fields = {a.name: a.value for a in _block(step).attributes}
-        return ["Step config:", ""] + [f"- {name}: {ctx.code(ctx.text(value))}" for name, value in fields.items()] + [""]
-
     def sdk_step(self, step, ctx) -> SdkStep:
         fields = {a.name: ctx.py(a.value) for a in _block(step).attributes}
         config = ctx.call_args((name, fields.get(name)) for name in STEP_CONFIG_FIELDS)
