@@ -508,12 +508,19 @@ def _default_pipeline_name(data: dict) -> Optional[str]:
 
 
 def _region(data: dict) -> Optional[str]:
-    """The region of a definition whose steps pick their image by region (quality checks):
-    read from that image's registry host, so the imported file picks the same one."""
+    """The region of a definition whose steps pick their image by region (quality and clarify
+    checks, built-in Debugger rules): read from that image's registry host, so the imported
+    file picks the same one."""
     for step in _all_steps(data.get("Steps", [])):
+        arguments = step.get("Arguments") if isinstance(step.get("Arguments"), dict) else {}
+        images = []
         if step.get("Type") in ("QualityCheck", "ClarifyCheck"):
-            image = (step.get("Arguments") or {}).get("AppSpecification", {}).get("ImageUri", "")
-            match = re.search(r"\.dkr\.ecr\.([a-z0-9-]+)\.", str(image))
+            images.append(str((arguments.get("AppSpecification") or {}).get("ImageUri", "")))
+        for key in ("DebugRuleConfigurations", "ProfilerRuleConfigurations"):
+            images += [str(rule.get("RuleEvaluatorImage", "")) for rule in arguments.get(key) or ()
+                       if isinstance(rule, dict) and "/sagemaker-debugger-rules:" in str(rule.get("RuleEvaluatorImage"))]
+        for image in images:
+            match = re.search(r"\.dkr\.ecr\.([a-z0-9-]+)\.", image)
             if match:
                 return match.group(1)
     return None
@@ -710,6 +717,11 @@ def _training(writer, step):
         members.append(f"output_path = {writer.values.value(output)}")
     if args.get("ProfilerConfig") == {"DisableProfiler": True}:
         members.append("disable_profiler = true")
+    from .plugins.kinds import _rules
+
+    rules = _rules.read(args, _region(writer.data))
+    if rules:
+        members.append(f"rules = {writer.values.value(rules)}")
     hook = args.get("DebugHookConfig")
     if hook is None:
         members.append("debugger_hook_config = false")

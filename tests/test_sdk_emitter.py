@@ -123,6 +123,10 @@ def check_module(tree):
             if ast.unparse(func) == "image_uris.retrieve":
                 assert "image_uris" in imported
                 continue
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in (
+                    "Rule", "ProfilerRule", "rule_configs"):  # Rule.sagemaker(rule_configs.vanishing_gradient())
+                assert func.value.id in imported
+                continue
             assert name in imported or name in ALLOWED_CALLS or name in {h.name for h in helpers}, name
 
 

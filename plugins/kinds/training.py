@@ -11,7 +11,7 @@ from dsl.kinds import Names, SdkStep, StepKind
 from dsl.diagnostics import error
 from dsl.kinds import Field
 
-from . import _frameworks
+from . import _frameworks, _rules
 from dsl import ir
 
 from ._common import is_set, tags
@@ -53,6 +53,10 @@ EXTRA_FIELDS = {
                                              "hook_parameters: {…}, collection_configs: [{ name, parameters }] } "
                                              "(a DebuggerHookConfig)"),
     "profiler_config": Field("map", doc="{ s3_output_path, system_monitor_interval_millis } (a ProfilerConfig)"),
+    "rules": Field("list", doc='Debugger and Profiler rules: built-in `{ rule: "VanishingGradient" }` (with '
+                              "`rule_parameters`, `collections_to_save`, …) or custom `{ name, image_uri, "
+                              "instance_type, volume_size_in_gb, source, rule_to_invoke, … }` (`profiler: true` "
+                              "for a ProfilerRule)"),
 }
 # (DebuggerHookConfig keyword, JSON key) and ProfilerConfig's, in the order the SDK writes them
 HOOK_KEYS = (("s3_output_path", "S3OutputPath"), ("container_local_output_path", "LocalPath"),
@@ -89,7 +93,8 @@ class Training(StepKind):
     def sdk_imports(self):
         imports = {"sagemaker.estimator": ("Estimator",), "sagemaker.inputs": ("TrainingInput",),
                    "sagemaker.workflow.steps": ("TrainingStep",),
-                   "sagemaker.debugger": ("CollectionConfig", "DebuggerHookConfig", "ProfilerConfig")}
+                   "sagemaker.debugger": ("CollectionConfig", "DebuggerHookConfig", "ProfilerConfig", "Rule",
+                                          "ProfilerRule", "rule_configs")}
         for spec in _frameworks.ESTIMATORS.values():
             imports[spec.module] = (spec.sdk_class,)
         return imports
@@ -126,12 +131,14 @@ class Training(StepKind):
                 yield from check_map_keys(step, ctx, "debugger_hook_config", HOOK_FIELDS)
         if step.attribute("profiler_config") is not None:
             yield from check_map_keys(step, ctx, "profiler_config", PROFILER_KEYS)
+        yield from _rules.check(step, ctx)
 
     def debug_hook(self, step, ctx, output):
         """`DebugHookConfig` as the SDK writes it (None for `debugger_hook_config = false`)."""
         attribute = step.attribute("debugger_hook_config")
+        from_rules = _rules.collections(step, ctx.program, ctx.value)
         if attribute is None:
-            return {"S3OutputPath": output, "CollectionConfigurations": []}
+            return {"S3OutputPath": output, "CollectionConfigurations": from_rules}
         target = ctx.program.follow(attribute.value)
         if not isinstance(target, ir.MapExpr):
             return None
@@ -140,14 +147,15 @@ class Training(StepKind):
         for key, json_key in HOOK_KEYS[1:]:
             if key in given:
                 out[json_key] = ctx.value(given[key])
-        collections = []
+        collections = from_rules  # the rules' collections, then the hook's own
         items = ctx.program.follow(given["collection_configs"]) if "collection_configs" in given else None
         for item in items.items if isinstance(items, ir.ListExpr) else ():
             fields = {e.key: e.value for e in ctx.program.follow(item).entries}
             entry = {"CollectionName": ctx.value(fields["name"])}
             if "parameters" in fields:
                 entry["CollectionParameters"] = ctx.value(fields["parameters"])
-            collections.append(entry)
+            if entry not in collections:
+                collections.append(entry)
         out["CollectionConfigurations"] = collections
         return out
 
@@ -173,6 +181,8 @@ class Training(StepKind):
             target = ctx.program.follow(profiler.value)
             pairs = [(e.key, ctx.py(e.value)) for e in target.entries]
             out.append(("profiler_config", f"{ctx.imp('ProfilerConfig')}({ctx.call_args(pairs)})"))
+        if step.attribute("rules") is not None:
+            out.append(("rules", _rules.sdk_rules(step, ctx)))
         return out
 
     def uploads(self, step, ctx):
@@ -244,9 +254,14 @@ class Training(StepKind):
             checkpoint = args["CheckpointConfig"] = {"S3Uri": attr("checkpoint_s3_uri")}
             if step.attribute("checkpoint_local_path") is not None:
                 checkpoint["LocalPath"] = attr("checkpoint_local_path")
+        rules = _rules.json_rules(step, ctx)
+        if rules["DebugRuleConfigurations"]:
+            args["DebugRuleConfigurations"] = rules["DebugRuleConfigurations"]
         hook = self.debug_hook(step, ctx, output)
         if hook is not None:
             args["DebugHookConfig"] = hook
+        if rules["ProfilerRuleConfigurations"]:
+            args["ProfilerRuleConfigurations"] = rules["ProfilerRuleConfigurations"]
         if attr("disable_profiler") is True:
             args["ProfilerConfig"] = {"DisableProfiler": True}
         else:
@@ -266,7 +281,7 @@ class Training(StepKind):
 
     def sdk_step(self, step, ctx) -> SdkStep:
         framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
-        configs = ("debugger_hook_config", "profiler_config")
+        configs = ("debugger_hook_config", "profiler_config", "rules")
         if framework is not None:
             fields = [n for n in self.fields if n not in ("image_uri", "framework") + configs]
             estimator, before = sdk_estimator(step, ctx, {n: self.fields[n] for n in fields},
