@@ -309,6 +309,15 @@ class Program:
         text = self.static_text(attribute.value) if attribute is not None else None
         return text if text is not None else self.pipeline.name
 
+    def parameter_default(self, attribute) -> Optional[str]:
+        """The default of the String parameter an attribute is set to, or None. (The SDK picks a
+        framework image for a parameter's default instance type.)"""
+        value = self.follow(attribute.value) if attribute is not None else None
+        if isinstance(value, ir.Ref) and not value.parts and value.name in self.params:
+            default = self.params[value.name].default
+            return self.static_text(default) if default is not None else None
+        return None
+
     def static_text(self, expr: ir.Expr) -> Optional[str]:
         """The string `expr` stands for when it is known before running: a literal, or text
         made of literals, lets and vars (`"churn-${Stage}"`); None otherwise."""
@@ -456,7 +465,8 @@ class Program:
         if self.region is None:
             return None, (f"`framework = \"{framework}\"` needs the pipeline's `region`: images differ by region",
                           step.attribute("framework").value.span, 'add `region = "us-east-1"` to the pipeline')
-        args = {"version": text(version_field), "instance_type": text("instance_type")}
+        args = {"version": text(version_field), "instance_type": text("instance_type")
+                or self.parameter_default(step.attribute("instance_type"))}
         if "py_version" not in fixed:
             args["py_version"] = text("py_version")
         args.update(fixed)

@@ -60,7 +60,7 @@ def test_every_flowchart_parses_with_mermaid(mermaid_parser):
 @pytest.mark.parametrize("case", ALL_CASES, ids=case_id)
 def test_docs_name_every_parameter_and_step(case):
     program, problems = dsl.analyse((case / "case.pipe").read_text(), str(case / "case.pipe"))
-    assert not problems
+    assert not [p for p in problems if p.severity == "error"]
     markdown = docs((case / "case.pipe").read_text(), str(case / "case.pipe"))
     html = MarkdownIt("commonmark").enable("table").render(markdown)
     assert f"<h1>{program.name}</h1>" in html

@@ -18,9 +18,11 @@ from typing import Dict, List, Optional
 import attrs
 
 from dsl import ir
-from dsl.diagnostics import did_you_mean, error
+from dsl.diagnostics import did_you_mean, error, warning
 from dsl.kinds import Field
 from dsl.localcode import Upload, is_local, missing, tarball_members
+
+from . import _distribution
 
 
 @attrs.frozen
@@ -35,18 +37,21 @@ class FrameworkClass:
     version_field: str = "framework_version"  # the field holding the image's version
     # fields naming the base framework (HuggingFace's pytorch_version / tensorflow_version)
     base_fields: tuple = ()
+    # how the class writes `distribution` into the hyperparameters (None: it takes none):
+    # "torch" (PyTorch, HuggingFace), "framework" (TensorFlow), "mxnet"
+    distribution: Optional[str] = None
 
 
 ESTIMATORS: Dict[str, FrameworkClass] = {
-    "pytorch": FrameworkClass("PyTorch", "sagemaker.pytorch", metrics_since="1.3"),
+    "pytorch": FrameworkClass("PyTorch", "sagemaker.pytorch", metrics_since="1.3", distribution="torch"),
     "tensorflow": FrameworkClass("TensorFlow", "sagemaker.tensorflow", metrics_since="1.15",
-                                 extra_hyperparameter="model_dir"),
-    "mxnet": FrameworkClass("MXNet", "sagemaker.mxnet", metrics_since="1.6"),
+                                 extra_hyperparameter="model_dir", distribution="framework"),
+    "mxnet": FrameworkClass("MXNet", "sagemaker.mxnet", metrics_since="1.6", distribution="mxnet"),
     "xgboost": FrameworkClass("XGBoost", "sagemaker.xgboost", py_default="py3"),
     "sklearn": FrameworkClass("SKLearn", "sagemaker.sklearn", py_default="py3"),
     "huggingface": FrameworkClass("HuggingFace", "sagemaker.huggingface", metrics_since="0",
                                   version_field="transformers_version",
-                                  base_fields=("pytorch_version", "tensorflow_version")),
+                                  base_fields=("pytorch_version", "tensorflow_version"), distribution="torch"),
 }
 
 FRAMEWORK_FIELDS = {
@@ -65,6 +70,10 @@ FRAMEWORK_FIELDS = {
                                                        "the code"),
     "model_dir": Field("string", doc="TensorFlow: where the script writes the model (its `model_dir` "
                                      "hyperparameter; the SDK's default holds a timestamp, so a .pipe gives it)"),
+    "distribution": Field("map", doc="PyTorch, TensorFlow, MXNet, HuggingFace: distributed training, as the "
+                                     "SDK's `distribution`, e.g. { torch_distributed: { enabled: true } }, "
+                                     "{ mpi: { enabled: true, processes_per_host: 8 } }, { smdistributed: "
+                                     "{ dataparallel: { enabled: true } } }, { parameter_server: { enabled: true } }"),
 }
 
 
@@ -114,6 +123,7 @@ def check(step, ctx):
                     'give it, e.g. model_dir = "s3://bucket/model"')
     elif not spec.extra_hyperparameter and step.attribute("model_dir") is not None:
         yield error("E0304", "`model_dir` is TensorFlow's", step.attribute("model_dir").name_span, "not here")
+    yield from _check_distribution(step, ctx, name, spec)
     folder = ctx.program.folder
     source_dir = _text(step, "source_dir", ctx.literal)
     entry = _text(step, "entry_point", ctx.literal)
@@ -147,6 +157,63 @@ def check(step, ctx):
         problem = image(step, ctx.program)[1]
         if problem is not None:
             yield error("E0210", problem[0], problem[1], "no such image", problem[2])
+        instance = step.attribute("instance_type")
+        default = ctx.program.parameter_default(instance)
+        if problem is None and default is not None:
+            yield warning("W0003", f"the image is picked for the parameter's default, {default}: a run that sets "
+                          "another instance type still gets that image", instance.value.span, "image for the default",
+                          "as the SDK does; give the instance type literally to be sure")
+
+
+def _check_distribution(step, ctx, name, spec):
+    attribute = step.attribute("distribution")
+    if attribute is None:
+        return
+    if spec.distribution is None:
+        yield error("E0304", f"`{name}` estimators take no `distribution`", attribute.name_span, "not for this framework",
+                    "PyTorch, TensorFlow, MXNet and HuggingFace do")
+        return
+    from dsl.program import NOT_LITERAL
+
+    program = ctx.program
+    value = program.literal(attribute.value, NOT_LITERAL)
+    version_field = spec.version_field
+    base_name = name
+    if spec.base_fields:  # HuggingFace: its base framework's name and version
+        base = next((f for f in spec.base_fields if step.attribute(f) is not None), spec.base_fields[0])
+        base_name, version_field = base[: -len("_version")], base
+    instance_type = program.literal(step.attribute("instance_type").value) if step.attribute("instance_type") else None
+    found = _distribution.problems(
+        spec.distribution, name, value if value is not NOT_LITERAL else None, base_name=base_name,
+        instance_type=instance_type, framework_version=_text(step, version_field, program.literal),
+        py_version=_text(step, "py_version", program.literal) or spec.py_default,
+        image=image(step, program)[0] if program.region else None, entry_point=_text(step, "entry_point", program.literal))
+    for message in found:
+        yield error("E0304", message, attribute.value.span, "distribution")
+
+
+def distribution_hyperparameters(step, ctx) -> dict:
+    """The JSON-encoded hyperparameters the class writes for `distribution`."""
+    attribute = step.attribute("distribution")
+    if attribute is None:
+        return {}
+    name = framework_of(step, ctx.program.literal)
+    spec = ESTIMATORS[name]
+    made = _distribution.hyperparameters(spec.distribution, name, ctx.program.literal(attribute.value))
+    instance = step.attribute("instance_type")
+    return {key: (ctx.to_string(instance.value) if value is _distribution.INSTANCE_TYPE and
+                  ctx.program.literal(instance.value) is None else
+                  json.dumps(ctx.program.literal(instance.value) if value is _distribution.INSTANCE_TYPE else value))
+            for key, value in made.items()}
+
+
+def debugger_off(step, program) -> bool:
+    """TensorFlow with a parameter server writes no DebugHookConfig and no Debugger rules."""
+    attribute = step.attribute("distribution")
+    if attribute is None or framework_of(step, program.literal) != "tensorflow":
+        return False
+    value = program.literal(attribute.value)
+    return isinstance(value, dict) and _distribution.parameter_server(value)
 
 
 def _dependencies(step, program) -> List[tuple]:
@@ -233,6 +300,11 @@ def json_hyperparameters(step, ctx, skip=()) -> dict:
         value = program.literal(entry.value, NOT_LITERAL)
         out[entry.key] = json.dumps(value) if value is not NOT_LITERAL else ctx.to_string(entry.value)
     name = framework_of(step, program.literal)
+    # MXNet puts its distribution among the hyperparameters it was given; the others add theirs
+    # after the sagemaker_* ones
+    distribution = distribution_hyperparameters(step, ctx)
+    if ESTIMATORS[name].distribution == "mxnet":
+        out.update(distribution)
     submit = submit_directory(step, program)
     if submit is not None:
         out["sagemaker_submit_directory"] = json.dumps(submit)
@@ -244,14 +316,16 @@ def json_hyperparameters(step, ctx, skip=()) -> dict:
     if job_name is not None:  # a tuning step: the tuner adds the job's name and the class
         out["sagemaker_job_name"] = json.dumps(job_name)
     out["sagemaker_region"] = json.dumps(program.region)
-    if job_name is not None:
-        spec = ESTIMATORS[name]
-        out["sagemaker_estimator_class_name"] = json.dumps(spec.sdk_class)
-        out["sagemaker_estimator_module"] = json.dumps(f"{spec.module}.estimator")
+    if ESTIMATORS[name].distribution != "mxnet":
+        out.update(distribution)
     extra = ESTIMATORS[name].extra_hyperparameter
     if extra and step.attribute(extra) is not None:
         value = program.literal(step.attribute(extra).value, NOT_LITERAL)
         out[extra] = json.dumps(value) if value is not NOT_LITERAL else ctx.to_string(step.attribute(extra).value)
+    if job_name is not None:  # the tuner adds the class after the estimator's hyperparameters
+        spec = ESTIMATORS[name]
+        out["sagemaker_estimator_class_name"] = json.dumps(spec.sdk_class)
+        out["sagemaker_estimator_module"] = json.dumps(f"{spec.module}.estimator")
     return out
 
 

@@ -255,9 +255,10 @@ class Training(StepKind):
             if step.attribute("checkpoint_local_path") is not None:
                 checkpoint["LocalPath"] = attr("checkpoint_local_path")
         rules = _rules.json_rules(step, ctx)
-        if rules["DebugRuleConfigurations"]:
+        debugger = not (framework and _frameworks.debugger_off(step, ctx.program))
+        if rules["DebugRuleConfigurations"] and debugger:
             args["DebugRuleConfigurations"] = rules["DebugRuleConfigurations"]
-        hook = self.debug_hook(step, ctx, output)
+        hook = self.debug_hook(step, ctx, output) if debugger else None
         if hook is not None:
             args["DebugHookConfig"] = hook
         if rules["ProfilerRuleConfigurations"]:

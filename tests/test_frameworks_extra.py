@@ -1,0 +1,104 @@
+"""Framework estimators' `distribution` (spec section 14): the SDK's validation tables are the
+pinned SDK's, and what the SDK refuses pipedsl refuses, at the value, before anything runs."""
+from __future__ import annotations
+
+import ast
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+import dsl
+from conftest import SdkError
+from dsl.plugins.kinds import _distribution
+
+
+def _sdk_constants(module: str, names):
+    """Constants of an SDK module, read from its source (the SDK is not imported here)."""
+    origin = Path(importlib.util.find_spec("sagemaker").origin).parent / module
+    tree = ast.parse(origin.read_text())
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id in names:
+                    found[target.id] = ast.literal_eval(node.value)
+    return found
+
+
+def test_the_distribution_tables_are_the_pinned_sdks():
+    names = ("SM_DATAPARALLEL_SUPPORTED_FRAMEWORK_VERSIONS", "SMDISTRIBUTED_SUPPORTED_STRATEGIES",
+             "TORCH_DISTRIBUTED_GPU_SUPPORTED_FRAMEWORK_VERSIONS",
+             "TRAINIUM_SUPPORTED_TORCH_DISTRIBUTED_FRAMEWORK_VERSIONS", "TRAINIUM_SUPPORTED_DISTRIBUTION_STRATEGIES")
+    found = _sdk_constants("fw_utils.py", names)
+    assert found == {name: getattr(_distribution, name) for name in names}
+    assert _sdk_constants("estimator.py", ("UNSUPPORTED_DLC_IMAGE_FOR_SM_PARALLELISM",)) == {
+        "UNSUPPORTED_DLC_IMAGE_FOR_SM_PARALLELISM": _distribution.UNSUPPORTED_DLC_IMAGE_FOR_SM_PARALLELISM}
+
+
+CLASSES = {"pytorch": ("PyTorch", "sagemaker.pytorch"), "tensorflow": ("TensorFlow", "sagemaker.tensorflow"),
+           "xgboost": ("XGBoost", "sagemaker.xgboost")}
+
+
+def _both(framework, version, instance_type, distribution_pipe, distribution_py, py_version="py310"):
+    extra = '        model_dir = "s3://b/m"\n' if framework == "tensorflow" else ""
+    pipe = (f'pipeline P {{\n    region = "us-east-1"\n    default_bucket = "b"\n    step T: training {{\n'
+            f'        framework = "{framework}"\n        framework_version = "{version}"\n'
+            f'        py_version = "{py_version}"\n        entry_point = "s3://b/x.py"\n'
+            f'        source_dir = "s3://b/src.tar.gz"\n{extra}'
+            f'        role = "arn:aws:iam::123456789012:role/R"\n        instance_type = "{instance_type}"\n'
+            f'        instance_count = 2\n        distribution = {distribution_pipe}\n    }}\n}}\n')
+    cls, module = CLASSES[framework]
+    program = (f"from {module} import {cls}\nfrom sagemaker.workflow.pipeline import Pipeline\n"
+               "from sagemaker.workflow.pipeline_context import PipelineSession\n"
+               "from sagemaker.workflow.steps import TrainingStep\n"
+               'session = PipelineSession(default_bucket="b")\n'
+               f'e = {cls}(framework_version="{version}", py_version="{py_version}", entry_point="x.py", '
+               f'source_dir="s3://b/src.tar.gz", role="arn:aws:iam::123456789012:role/R", '
+               f'instance_type="{instance_type}", instance_count=2, sagemaker_session=session, '
+               f'{"model_dir=" + repr("s3://b/m") + ", " if extra else ""}distribution={distribution_py})\n'
+               'pipeline = Pipeline(name="P", steps=[TrainingStep(name="T", step_args=e.fit())], '
+               "sagemaker_session=session)\n")
+    return pipe, program
+
+
+@pytest.mark.parametrize("args,message", [
+    (("pytorch", "2.1", "ml.p4d.24xlarge", "{ torch_distributed: { enabled: true } }",
+      '{"torch_distributed": {"enabled": True}}'), "is not supported by torch_distributed for instance"),
+    (("pytorch", "2.1.0", "ml.c5.xlarge", "{ torch_distributed: { enabled: true } }",
+      '{"torch_distributed": {"enabled": True}}'), "supported only for GPU and Trainium"),
+    (("pytorch", "2.3.0", "ml.p4d.24xlarge", "{ smdistributed: { dataparallel: { enabled: true } } }",
+      '{"smdistributed": {"dataparallel": {"enabled": True}}}'), "is not supported by smdataparallel"),
+    (("pytorch", "2.1.0", "ml.p4d.24xlarge", "{ pytorchddp: { enabled: true }, smdistributed: {} }",
+      '{"pytorchddp": {"enabled": True}, "smdistributed": {}}'), "Cannot use both pytorchddp and smdistributed"),
+    (("pytorch", "2.1.0", "ml.p4d.24xlarge",
+      "{ smdistributed: { modelparallel: { enabled: true, parameters: { partitions: 0 } } } }",
+      '{"smdistributed": {"modelparallel": {"enabled": True, "parameters": {"partitions": 0}}}}'),
+     "The number of partitions must be a positive integer."),
+    (("tensorflow", "2.8", "ml.p3.16xlarge", "{ multi_worker_mirrored_strategy: { enabled: true } }",
+      '{"multi_worker_mirrored_strategy": {"enabled": True}}'), "only supported from framework_version 2.9"),
+])
+def test_what_the_sdk_refuses_pipedsl_refuses(sdk, args, message):
+    py_version = {"2.3.0": "py311", "2.8": "py39"}.get(args[1], "py310")
+    pipe, program = _both(*args, py_version=py_version)
+    with pytest.raises(SdkError):
+        sdk.definition(code=program)
+    _, problems = dsl.analyse(pipe)
+    assert [d.code for d in problems] == ["E0304"] and message in problems[0].message
+    assert problems[0].span.line == 13 + (args[0] == "tensorflow")  # at the value
+
+
+def test_what_the_sdk_would_silently_ignore_is_an_error(sdk):
+    """A misspelt strategy, or a distribution on XGBoost/SKLearn: the SDK writes nothing for it
+    (the job runs on one instance's worth of setup); pipedsl says so."""
+    pipe, _ = _both("pytorch", "2.1.0", "ml.p4d.24xlarge", "{ torch_distributd: { enabled: true } }", "{}")
+    _, problems = dsl.analyse(pipe)
+    assert [(d.code, d.message) for d in problems] == [
+        ("E0304", "`torch_distributd` is not a distribution strategy of pytorch (torch_distributed, pytorchddp, "
+                  "smdistributed, mpi, parameter_server)")]
+    pipe, program = _both("xgboost", "1.7-1", "ml.m5.xlarge", "{ mpi: { enabled: true } }", '{"mpi": {"enabled": True}}',
+                          py_version="py3")
+    hyperparameters = __import__("json").loads(sdk.definition(code=program))["Steps"][0]["Arguments"]["HyperParameters"]
+    assert not any("mpi" in key for key in hyperparameters)
+    _, problems = dsl.analyse(pipe)
+    assert [(d.code, d.message) for d in problems] == [("E0304", "`xgboost` estimators take no `distribution`")]
