@@ -102,3 +102,28 @@ def test_what_the_sdk_would_silently_ignore_is_an_error(sdk):
     assert not any("mpi" in key for key in hyperparameters)
     _, problems = dsl.analyse(pipe)
     assert [(d.code, d.message) for d in problems] == [("E0304", "`xgboost` estimators take no `distribution`")]
+
+
+def test_pyspark_extras_are_checked_where_they_are_written(tmp_path):
+    (tmp_path / "job.py").write_text("print(1)\n")
+    text = ('pipeline P {\n    region = "us-east-1"\n    default_bucket = "b"\n    step S: processing {\n'
+            '        framework = "spark"\n        framework_version = "3.3"\n        code = "s3://b/job.py"\n'
+            '        role = "arn:aws:iam::123456789012:role/R"\n        instance_type = "ml.m5.xlarge"\n'
+            '        instance_count = 1\n        submit_py_files = ["job.py", "gone.py"]\n        submit_jars = []\n'
+            '        configuration = { Classification: "spark-default", Properties: {} }\n'
+            '        spark_event_logs_s3_uri = "logs/"\n    }\n'
+            '    step T: processing {\n        image_uri = "img"\n        role = "arn:aws:iam::123456789012:role/R"\n'
+            '        instance_type = "ml.m5.xlarge"\n        instance_count = 1\n        submit_jars = ["s3://b/a.jar"]\n'
+            '    }\n}\n')
+    pipe = tmp_path / "p.pipe"
+    pipe.write_text(text)
+    _, problems = dsl.analyse(text, str(pipe))
+    assert [(d.code, d.span.line, d.message.split(":")[0].split(" (")[0]) for d in problems] == [
+        ("E0304", 11, "local dependencies need a local `code`"),
+        ("E0212", 11, "local code `gone.py` does not exist"),
+        ("E0304", 11, "local dependencies need a local `code`"),
+        ("E0304", 12, "`submit_jars` may not be empty"),
+        ("E0304", 13, "unknown classification 'spark-default'"),
+        ("E0304", 14, "`spark_event_logs_s3_uri` is an S3 URI"),
+        ("E0304", 21, "`submit_jars` is PySparkProcessor's"),
+    ]

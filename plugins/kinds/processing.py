@@ -5,6 +5,7 @@ with `code = "s3://..."` it is `ScriptProcessor(command=...).run(code=...)`.
 """
 from __future__ import annotations
 
+import json
 import posixpath
 
 from dsl import ir
@@ -72,8 +73,43 @@ PROPERTY_FILE_FIELDS = {
     "output_name": Field("string", required=True, doc="the output holding the file"),
     "path": Field("string", required=True, doc="the file's path inside that output"),
 }
+# PySparkProcessor's own (`framework = "spark"`): run() keywords, then constructor ones
+SPARK_DEPENDENCIES = {"submit_py_files": "py-files", "submit_jars": "jars", "submit_files": "files"}
+SPARK_FIELDS = {
+    "submit_py_files": Field("list", items="string", doc="spark: .py/.zip/.egg files for `--py-files` (S3 URIs, or "
+                                                         "local paths uploaded beside the code)"),
+    "submit_jars": Field("list", items="string", doc="spark: jars for `--jars` (S3 URIs or local paths)"),
+    "submit_files": Field("list", items="string", doc="spark: files for `--files` (S3 URIs or local paths)"),
+    "configuration": Field("any", doc='spark: EMR-style configuration, e.g. [{ Classification: "spark-defaults", '
+                                      'Properties: { "spark.executor.memory": "2g" } }]'),
+    "spark_event_logs_s3_uri": Field("string", doc="spark: where Spark event logs go (continuously)"),
+    "configuration_location": Field("string", doc="spark: S3 prefix for the configuration (default: the bucket)"),
+    "dependency_location": Field("string", doc="spark: S3 prefix for local dependencies (default: the bucket)"),
+}
+SPARK_RUN = ("submit_py_files", "submit_jars", "submit_files", "configuration", "spark_event_logs_s3_uri")
+SPARK_CONF_INPUT = "/opt/ml/processing/input/"
+SPARK_EVENTS = "/opt/ml/processing/spark-events/"
+SPARK_CLASSIFICATIONS = ("core-site", "hadoop-env", "hadoop-log4j", "hive-env", "hive-log4j", "hive-exec-log4j",
+                         "hive-site", "spark-defaults", "spark-env", "spark-log4j", "spark-hive-site",
+                         "spark-metrics", "yarn-env", "yarn-site", "export")
 NETWORK_KEYS = {"enable_network_isolation": "boolean", "security_group_ids": "list",
                 "subnets": "list", "encrypt_inter_container_traffic": "boolean"}
+
+
+def _spark_configuration_problem(value) -> str:
+    """What `SparkConfigUtils.validate_configuration` refuses (or that it is not literal)."""
+    if isinstance(value, list):
+        return next((p for p in map(_spark_configuration_problem, value) if p), "")
+    if not isinstance(value, dict):
+        return "`configuration` is a map or a list of maps, of literals"
+    if "Classification" not in value or "Properties" not in value:
+        return "a configuration needs `Classification` and `Properties`"
+    for key in value:
+        if key not in ("Classification", "Properties", "Configurations"):
+            return f"`{key}` is not a configuration key (Classification, Properties, Configurations)"
+    if value["Classification"] not in SPARK_CLASSIFICATIONS:
+        return f"unknown classification {value['Classification']!r}: " + ", ".join(SPARK_CLASSIFICATIONS)
+    return ""
 
 
 class Processing(StepKind):
@@ -126,6 +162,7 @@ class Processing(StepKind):
         "source_dir": Field("string", doc="FrameworkProcessor: a local folder packed with `code` into "
                                           "sourcedir.tar.gz (run by runproc.sh)"),
         "dependencies": Field("list", items="string", doc="FrameworkProcessor: local folders packed beside the code"),
+        **SPARK_FIELDS,
     }
 
     def named_properties(self, step):
@@ -138,6 +175,11 @@ class Processing(StepKind):
         yield from check_map_keys(step, ctx, "network_config", NETWORK_KEYS)
         code, command, entry = (step.attribute(n) for n in ("code", "command", "entrypoint"))
         framework = step.attribute("framework")
+        if not self.is_spark(step, ctx.program):
+            for name in SPARK_FIELDS:
+                if step.attribute(name) is not None:
+                    yield error("E0304", f"`{name}` is PySparkProcessor's: it needs `framework = \"spark\"`",
+                                step.attribute(name).name_span, "not a spark step")
         if framework is not None:
             yield from self.check_framework(step, ctx, framework)
         elif step.attribute("image_uri") is None:
@@ -237,6 +279,40 @@ class Processing(StepKind):
             problem = self.framework_image(step, ctx.program)[1]
             if problem is not None:
                 yield error("E0210", problem[0], problem[1], "no such image", problem[2])
+        if name == "spark":
+            yield from self.check_spark(step, ctx)
+
+    def check_spark(self, step, ctx):
+        program = ctx.program
+        code = program.literal(step.attribute("code").value) if step.attribute("code") else None
+        for field in SPARK_DEPENDENCIES:
+            attribute = step.attribute(field)
+            target = program.follow(attribute.value) if attribute is not None else None
+            for item in target.items if isinstance(target, ir.ListExpr) else ():
+                value = program.literal(item)
+                if not isinstance(value, str):
+                    yield error("E0304", f"each of `{field}` is a literal path or S3 URI", item.span, "not a literal")
+                elif is_local(value):
+                    problem = missing(value, program.folder, directory=os.path.isdir(os.path.join(program.folder,
+                                                                                                  value)))
+                    if problem:
+                        yield error("E0212", f"local code {problem}", item.span, "not found")
+                    if not is_local(code):
+                        yield error("E0304", "local dependencies need a local `code`: with an S3 `code` the SDK "
+                                    "uploads them under a timestamped job name", item.span, "code is in S3")
+            if isinstance(target, ir.ListExpr) and not target.items:
+                yield error("E0304", f"`{field}` may not be empty (the SDK refuses it)", attribute.value.span, "empty")
+        configuration = step.attribute("configuration")
+        if configuration is not None:
+            value = program.literal(configuration.value)
+            problem = _spark_configuration_problem(value)
+            if problem:
+                yield error("E0304", problem, configuration.value.span, "not an EMR configuration",
+                            'e.g. [{ Classification: "spark-defaults", Properties: { "spark.executor.memory": "2g" } }]')
+        logs = step.attribute("spark_event_logs_s3_uri")
+        value = program.literal(logs.value) if logs is not None else None
+        if isinstance(value, str) and not value.startswith("s3://"):
+            yield error("E0304", "`spark_event_logs_s3_uri` is an S3 URI", logs.value.span, "not s3://")
 
     def framework_image(self, step, program):
         name = program.literal(step.attribute("framework").value)
@@ -267,6 +343,87 @@ class Processing(StepKind):
         members = tarball_members(folder, source_dir, code, dependencies)
         return sourcedir, text, runproc, members
 
+    @staticmethod
+    def is_spark(step, program) -> bool:
+        return step.attribute("framework") is not None and program.literal(step.attribute("framework").value) == "spark"
+
+    @staticmethod
+    def _spark_lists(step, program) -> dict:
+        out = {}
+        for field in SPARK_DEPENDENCIES:
+            target = program.follow(step.attribute(field).value) if step.attribute(field) else None
+            out[field] = [program.literal(i) for i in target.items] if isinstance(target, ir.ListExpr) else []
+        return out
+
+    def hash_paths(self, step, program) -> list:
+        """What the step's code hash covers: `code`, then (spark) every dependency as written,
+        S3 URIs too, as `get_code_hash` lists them."""
+        code = program.literal(step.attribute("code").value)
+        lists = self._spark_lists(step, program) if self.is_spark(step, program) else {}
+        return [code] + [d for field in SPARK_DEPENDENCIES for d in lists.get(field, ())]
+
+    def spark_plan(self, step, program) -> dict:
+        """PySparkProcessor's extras: the `smspark-submit` options, the inputs (name, S3 URI,
+        path) for local dependencies and the configuration, and their uploads."""
+        def literal(name):
+            return program.literal(step.attribute(name).value) if step.attribute(name) else None
+
+        code = literal("code")
+        bucket = f"s3://{program.default_bucket}"
+        command, inputs, uploads = ["smspark-submit"], [], []
+        lists = self._spark_lists(step, program)
+        prefix = str(literal("dependency_location") or bucket)
+        prefix = prefix[:-1] if prefix.endswith("/") else prefix
+        code_hash = None
+        if is_local(code):
+            from dsl.localcode import code_hash as hash_of
+
+            code_hash = hash_of(self.hash_paths(step, program), program.folder)
+        for field, channel in SPARK_DEPENDENCIES.items():
+            items = [d for d in lists[field] if isinstance(d, str)]
+            if not items:
+                continue
+            remote = [d for d in items if not is_local(d)]
+            local = [d for d in items if is_local(d)]
+            if local:
+                uri = f"{prefix}/{program.name}/code/{code_hash}/{channel}"
+                destination = f"{SPARK_CONF_INPUT}{channel}"
+                inputs.append((channel, uri, destination))
+                for item in local:
+                    uploads += self._dependency_uploads(program.folder, item, uri)
+                remote.append(destination)
+            command += [f"--{channel}", ",".join(remote)]
+        configuration = literal("configuration")
+        if configuration:
+            import hashlib
+
+            conf_prefix = str(literal("configuration_location") or bucket)
+            conf_prefix = conf_prefix[:-1] if conf_prefix.endswith("/") else conf_prefix
+            # get_config_hash: sha256 of the configuration's Python str()
+            config_hash = hashlib.sha256(str(configuration).encode()).hexdigest()
+            uri = f"{conf_prefix}/{program.name}/{step.name}/input/conf/{config_hash}/configuration.json"
+            inputs.append(("conf", uri, f"{SPARK_CONF_INPUT}conf"))
+            uploads.append(Upload("configuration.json", uri, text=json.dumps(configuration)))
+        if step.attribute("spark_event_logs_s3_uri") is not None:
+            command += ["--local-spark-event-logs-dir", SPARK_EVENTS]
+        return {"command": command, "inputs": inputs, "uploads": uploads}
+
+    @staticmethod
+    def _dependency_uploads(folder, item, uri) -> list:
+        """A local dependency as `_stage_submit_deps` uploads it: a file under its name, a folder
+        under its name with its tree."""
+        full = os.path.join(folder, item)
+        if os.path.isfile(full):
+            return [Upload(full, f"{uri}/{os.path.basename(item)}")]
+        out = []
+        root = os.path.basename(os.path.normpath(item))
+        for directory, _, files in sorted(os.walk(full)):
+            relative = os.path.relpath(directory, full)
+            for name in sorted(files):
+                key = "/".join(p for p in (root, "" if relative == "." else relative.replace(os.sep, "/"), name) if p)
+                out.append(Upload(os.path.join(directory, name), f"{uri}/{key}"))
+        return out
+
     def code_uri(self, step, ctx):
         """The S3 URI of the step's `code` (a local file's upload place), or None."""
         if self.framework_processor(step, ctx.program):
@@ -276,7 +433,7 @@ class Processing(StepKind):
             return None
         if not is_local(code):
             return code
-        return ctx.program.code_uri([code], posixpath.basename(code))
+        return ctx.program.code_uri(self.hash_paths(step, ctx.program), posixpath.basename(code))
 
     def uploads(self, step, ctx):
         if self.framework_processor(step, ctx.program):
@@ -284,9 +441,10 @@ class Processing(StepKind):
             return [Upload(members[0][0] if members else "", sourcedir, members),
                     Upload("runproc.sh", runproc, text=text)]
         code = ctx.literal(step.attribute("code").value) if step.attribute("code") else None
+        out = self.spark_plan(step, ctx.program)["uploads"] if self.is_spark(step, ctx.program) else []
         if is_local(code):
-            return [Upload(os.path.join(ctx.program.folder, code), self.code_uri(step, ctx))]
-        return []
+            out.append(Upload(os.path.join(ctx.program.folder, code), self.code_uri(step, ctx)))
+        return out
 
     def image(self, step, ctx):
         if step.attribute("framework") is not None:
@@ -314,11 +472,12 @@ class Processing(StepKind):
             app["ContainerArguments"] = attr("arguments")
         code = self.code_uri(step, ctx)
         payload = self.payload(step, ctx.program) if self.framework_processor(step, ctx.program) else None
+        spark = self.spark_plan(step, ctx.program) if self.is_spark(step, ctx.program) and code is not None else None
         if payload is not None:
             app["ContainerEntrypoint"] = ["/bin/bash", f"{ENTRYPOINT_DIR}/runproc.sh"]
         elif code is not None:
             framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
-            command = attr("command", DEFAULT_COMMAND.get(framework, ["python3"]))
+            command = spark["command"] if spark else attr("command", DEFAULT_COMMAND.get(framework, ["python3"]))
             app["ContainerEntrypoint"] = command + [f"{CODE_DIR}/{posixpath.basename(code)}"]
         elif step.attribute("entrypoint") is not None:
             app["ContainerEntrypoint"] = attr("entrypoint")
@@ -329,11 +488,17 @@ class Processing(StepKind):
             inputs.append(self.s3_input("code", {"source": payload[0], "destination": CODE_DIR + "/"}))
             inputs.append(self.s3_input("entrypoint", {"source": payload[2], "destination": ENTRYPOINT_DIR}))
         elif code is not None:
+            for name, uri, destination in spark["inputs"] if spark else ():
+                inputs.append(self.s3_input(name, {"source": uri, "destination": destination}))
             inputs.append(self.s3_input("code", {"source": code, "destination": CODE_DIR}))
         if inputs:
             args["ProcessingInputs"] = inputs
-        if step.outputs:
-            config = {"Outputs": [self.output(step, o, ctx) for o in step.outputs]}
+        outputs = [self.output(step, o, ctx) for o in step.outputs]
+        if spark and step.attribute("spark_event_logs_s3_uri") is not None:  # named as the SDK names it
+            outputs.append({"OutputName": f"output-{len(outputs) + 1}", "AppManaged": False, "S3Output": {
+                "S3Uri": attr("spark_event_logs_s3_uri"), "LocalPath": SPARK_EVENTS, "S3UploadMode": "Continuous"}})
+        if outputs:
+            config = {"Outputs": outputs}
             if step.attribute("output_kms_key") is not None:
                 config["KmsKeyId"] = attr("output_kms_key")
             args["ProcessingOutputConfig"] = config
@@ -438,7 +603,7 @@ class Processing(StepKind):
 
             args.append(("estimator_cls", ctx.imp(ESTIMATORS[framework].sdk_class)))
         for name in self.fields:
-            if name in ("arguments", "code", "framework", "source_dir", "dependencies") or (
+            if name in ("arguments", "code", "framework", "source_dir", "dependencies") + SPARK_RUN or (
                     name == "command" and not script):
                 continue
             if name == "network_config" and step.attribute(name) is not None:
@@ -467,6 +632,7 @@ class Processing(StepKind):
                ("inputs", f"[{', '.join(inputs)}]" if inputs else None),
                ("outputs", f"[{', '.join(outputs)}]" if outputs else None),
                ("arguments", ctx.attr(step, "arguments"))]
+        run += [(name, ctx.attr(step, name)) for name in SPARK_RUN]
         kwargs = [("step_args", f"{processor}.run({ctx.call_args(run)})")]
         files = []
         for pf in step.property_files:
