@@ -95,6 +95,7 @@ class SdkStep:
     cls: str
     kwargs: Tuple[Tuple[str, str], ...]
     before: Tuple[str, ...] = ()
+    after: Tuple[str, ...] = ()  # statements right after the step's own (they may use its variable)
 
 
 class StepKind:
@@ -191,6 +192,20 @@ class StepKind:
         """The local files the step's definition names by their S3 URI (`dsl.localcode.Upload`):
         what `pipedsl deploy` uploads before it creates or updates the pipeline."""
         return ()
+
+    def json_steps_before(self, step: ir.Step, ctx) -> list:
+        """Whole step objects the SDK puts before this one, as a step collection does (a model
+        step's repack job). `depends_on` this step then names them too."""
+        return []
+
+    def json_carries_depends_on(self, step: ir.Step) -> bool:
+        """Whether the step's own object lists its `depends_on` (a step collection may put it on
+        the steps before it instead, as a repacking ModelStep does)."""
+        return True
+
+    def json_names(self, step: ir.Step, ctx) -> list:
+        """Every definition name this step stands for in `depends_on` (a step collection's)."""
+        return [step_json["Name"] for step_json in self.json_steps_before(step, ctx)] + [self.json_name(step.name)]
 
     def json_arguments(self, step: ir.Step, ctx) -> dict:
         """The step's `Arguments`, keys in the SDK's order."""

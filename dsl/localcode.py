@@ -24,7 +24,8 @@ class Upload:
 
     path: str
     uri: str
-    # a tarball (sourcedir.tar.gz): (file on disk, name in the tarball) for each file
+    # a tarball (sourcedir.tar.gz): (file on disk, name in the tarball) for each file; a
+    # file made here is its bytes instead of a path (the model repack script)
     members: tuple = ()
     # the key is not the code's hash (a tuning job's `JOB/source/`): upload even when there
     overwrite: bool = False
@@ -43,7 +44,12 @@ class Upload:
         buffer = io.BytesIO()
         with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
             for path, name in self.members:
-                tar.add(path, arcname=name)
+                if isinstance(path, bytes):
+                    info = tarfile.TarInfo(name)
+                    info.size, info.mode = len(path), 0o644
+                    tar.addfile(info, io.BytesIO(path))
+                else:
+                    tar.add(path, arcname=name)
         return buffer.getvalue()
 
 
@@ -65,24 +71,30 @@ def _hash_file(path: str, sha):
             sha.update(block)
 
 
-def _hash_dir(path: str, sha):
-    for name in sorted(os.listdir(path)):
+def _hash_dir(path: str, sha, added=None):
+    """A folder's entries, sorted by name; `added` (name -> bytes) are files the SDK writes
+    into it before it hashes it (the model repack script), over any there already."""
+    added = added or {}
+    for name in sorted(set(os.listdir(path)) | set(added)):
         sha.update(name.encode())
         full = os.path.join(path, name)
-        if os.path.isfile(full):
+        if name in added:
+            sha.update(added[name])
+        elif os.path.isfile(full):
             _hash_file(full, sha)
         elif os.path.isdir(full):
             _hash_dir(full, sha)
 
 
-def code_hash(paths: Sequence[str], folder: str) -> str:
-    """`hash_files_or_dirs(paths)` as the SDK computes it, run from `folder`."""
+def code_hash(paths: Sequence[str], folder: str, added=None) -> str:
+    """`hash_files_or_dirs(paths)` as the SDK computes it, run from `folder`; `added` maps a
+    folder (as written) to files put into it first (name -> bytes)."""
     sha = hashlib.sha256()
     for path in sorted(paths):
         sha.update(path.encode())
         full = os.path.join(folder, path)
         if os.path.isdir(full):
-            _hash_dir(full, sha)
+            _hash_dir(full, sha, (added or {}).get(path))
         elif os.path.isfile(full):
             _hash_file(full, sha)
     return sha.hexdigest()

@@ -124,8 +124,8 @@ class JsonContext:
             arguments = self.merge_patch(arguments, self.program.follow(patch.value))
         out = {"Name": kind.json_name(step.name), "Type": kind.json_type(step, self), "Arguments": arguments}
         depends = step.attribute("depends_on")
-        if depends and depends.value.items:
-            out["DependsOn"] = [p.json_name(item.name) for item in depends.value.items]
+        if depends and depends.value.items and kind.json_carries_depends_on(step):
+            out["DependsOn"] = [name for item in depends.value.items for name in self.depends_names(item.name)]
         for key, name in (("DisplayName", "display_name"), ("Description", "description")):
             value = self.attr(step, name)
             if value:
@@ -139,6 +139,15 @@ class JsonContext:
                                   else {"Enabled": True, "ExpireAfter": setting})
         out.update(kind.json_extras(step, self))
         return out
+
+    def depends_names(self, step_name: str) -> list:
+        step = self.program.steps.get(step_name)
+        kind = self.program.kind_of(step) if step else None
+        return kind.json_names(step, self) if kind else [step_name]
+
+    def steps(self, step: ir.Step) -> list:
+        """The step's objects in the definition: any its kind puts before it, then its own."""
+        return list(self.program.kind_of(step).json_steps_before(step, self)) + [self.step(step)]
 
     def merge_patch(self, target, patch: ir.MapExpr):
         """RFC 7396 over the computed JSON: a map merges key by key (recursively), `null`
@@ -199,7 +208,7 @@ class JsonContext:
             "Metadata": {},
             "Parameters": [self.parameter(param) for param in p.pipeline.params],
             "PipelineExperimentConfig": self.experiment(),
-            "Steps": [self.step(step) for step in p.top_level_steps()],
+            "Steps": [out for step in p.top_level_steps() for out in self.steps(step)],
         }
 
 

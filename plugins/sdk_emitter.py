@@ -507,6 +507,7 @@ class ModuleWriter:
         lines = comment(step.doc) + list(written.before)
         cls = written.cls if written.cls in ctx.helpers else ctx.imp(written.cls)  # a class the module defines
         lines.append(f"{ctx.step_var(step.name)} = {cls}({', '.join(args)})")
+        lines += list(written.after)
         patch = step.attribute("arguments_patch")
         if patch is not None:
             ctx.helpers["_patch_arguments"] = PATCH_HELPERS

@@ -61,7 +61,10 @@ def test_declared_json_places_are_where_the_values_land():
                     assert value == field.default, (case, name)
                 else:
                     literal = program.literal(written.value)
-                    if literal is not None and name not in ("hyperparameters", "tags") and not (
+                    if isinstance(literal, dict) and isinstance(value, dict) and name == "env":
+                        # a repacking model adds the script-mode variables after the given ones
+                        assert list(value.items())[:len(literal)] == list(literal.items()), (case, name)
+                    elif literal is not None and name not in ("hyperparameters", "tags") and not (
                             isinstance(literal, str) and isinstance(value, dict)):  # e.g. a `${}` string
                         assert value == literal, (case, name, value, literal)
                 checked += 1

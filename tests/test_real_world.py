@@ -209,3 +209,89 @@ def test_an_imported_clarify_check_keeps_its_analysis_config_and_its_sdk_code_gi
     _, problems = dsl.analyse(bad)
     assert [(d.code, d.message) for d in problems] == [
         ("E0304", "`methods` is part of the analysis config: with `analysis_config` it is already in S3")]
+
+
+REPACK = ROOT / "tests" / "parity" / "model-repack"
+
+
+def test_the_repack_table_is_the_pinned_sdks():
+    import ast
+    import importlib.util
+    from pathlib import Path
+
+    from dsl.plugins.kinds._repack import settings
+
+    workflow = Path(importlib.util.find_spec("sagemaker").origin).parent / "workflow"
+    constants = {}
+    for node in ast.parse((workflow / "_utils.py").read_text()).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            try:
+                constants[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                pass
+    table = settings()
+    assert table["script"] == (workflow / constants["REPACK_SCRIPT"]).read_text()
+    assert (table["script_name"], table["launcher_name"], table["launcher"], table["framework_version"],
+            table["instance_type"]) == (constants["REPACK_SCRIPT"], constants["REPACK_SCRIPT_LAUNCHER"],
+                                        constants["LAUNCH_REPACK_SCRIPT_CMD"], constants["FRAMEWORK_VERSION"],
+                                        constants["INSTANCE_TYPE"])
+
+
+def test_a_repacking_model_step_is_the_sdks_but_for_the_code_key_the_sdk_times(sdk, tmp_path):
+    """The SDK program as users write it (no pin): everything equal but the repack jobs'
+    `sagemaker_submit_directory`, which the SDK names after the time. The pinned key's hash is
+    the SDK's own `hash_files_or_dirs` over the source folder with its two files added."""
+    import shutil
+
+    folder = tmp_path / "case"
+    shutil.copytree(REPACK, folder, ignore=shutil.ignore_patterns("_repack_*"))
+    program = (folder / "sdk.py").read_text()
+    unpinned = "\n".join(line for line in program.splitlines() if ".job_name = " not in line)
+    theirs = json.loads(sdk.definition(code=unpinned, cwd=str(folder)))
+    ours = json.loads(transpile(folder / "case.pipe"))
+    keys = []
+    for mine, sdks in zip(ours["Steps"], theirs["Steps"]):
+        if mine["Name"].split("-")[1:2] == ["RepackModel"]:
+            keys.append(json.loads(mine["Arguments"]["HyperParameters"]["sagemaker_submit_directory"]))
+            assert json.loads(sdks["Arguments"]["HyperParameters"]["sagemaker_submit_directory"]).startswith(
+                "s3://repack-bucket/sagemaker-scikit-learn-")
+            for step in (mine, sdks):
+                del step["Arguments"]["HyperParameters"]["sagemaker_submit_directory"]
+    assert ours == theirs and len(keys) == 2
+    # the SDK has now copied its files into code/: its hash of the folder is the key's
+    hashing = ("from sagemaker.workflow.utilities import hash_files_or_dirs\n"
+               "from sagemaker.workflow.fail_step import FailStep\nfrom sagemaker.workflow.pipeline import Pipeline\n"
+               'pipeline = Pipeline(name="H", steps=[FailStep(name="H", error_message='
+               'hash_files_or_dirs(["code", "lib"]) + " " + hash_files_or_dirs(["code"]))])\n')
+    hashes = json.loads(sdk.definition(code=hashing, cwd=str(folder)))["Steps"][0]["Arguments"]["ErrorMessage"]
+    assert [key.split("/")[3].rsplit("-", 1)[1] for key in keys] == hashes.split()
+
+
+def test_a_repacking_model_step_uploads_its_code_with_the_sdks_two_files():
+    import io
+    import tarfile
+
+    program, problems = dsl.analyse((REPACK / "case.pipe").read_text(), str(REPACK / "case.pipe"))
+    assert not problems
+    uploads = program.uploads()
+    assert [u.uri.split("/")[3].rsplit("-", 1)[0] for u in uploads] == ["Register-RepackModel-0",
+                                                                       "Create-RepackModel-served"]
+    tar = tarfile.open(fileobj=io.BytesIO(uploads[0].body()), mode="r:gz")
+    assert sorted(tar.getnames()) == ["_repack_model.py", "_repack_script_launcher.sh", "inference.py",
+                                      "lib/helpers.py", "requirements.txt"]
+    assert tar.extractfile("_repack_script_launcher.sh").read().decode().startswith("\n#!/bin/bash")
+
+
+def test_repack_mistakes_are_at_their_values():
+    text = (REPACK / "case.pipe").read_text()
+    text = text.replace('        repack_output_path       = "s3://repack-bucket/repacked"\n', "")
+    text = text.replace('        source_dir         = "code"\n', "")
+    text = text.replace('model_data               = Train.ModelArtifacts.S3ModelArtifacts',
+                        'model_data               = "s3://b/model.tar.gz"')
+    _, problems = dsl.analyse(text, str(REPACK / "case.pipe"))
+    assert [(d.code, d.span.line, d.message.split(":")[0]) for d in problems] == [
+        ("E0304", 20, "with `entry_point`, `model_data` is another step's output (e.g. "
+                      "Train.ModelArtifacts.S3ModelArtifacts)"),
+        ("E0303", 22, "a model step that repacks its model needs `repack_output_path`"),
+        ("E0303", 38, "`entry_point` needs `source_dir`"),
+    ]

@@ -55,8 +55,8 @@ class Condition(StepKind):
         program = ctx.program
         return {
             "Conditions": [ctx.condition(c) for c in when_conditions(step)],
-            "IfSteps": [ctx.step(s) for s in program.branch_steps(step, "if_steps")],
-            "ElseSteps": [ctx.step(s) for s in program.branch_steps(step, "else_steps")],
+            "IfSteps": [out for s in program.branch_steps(step, "if_steps") for out in ctx.steps(s)],
+            "ElseSteps": [out for s in program.branch_steps(step, "else_steps") for out in ctx.steps(s)],
         }
 
     def docs_details(self, step, ctx) -> list:

@@ -10,6 +10,7 @@ from dsl.kinds import sdk_keyword, INSTANCE_TYPE, placed, put, Field, SdkStep, S
 from dsl.diagnostics import did_you_mean, error
 
 from ._common import check_map_keys, check_role, is_set
+from . import _repack
 
 MODEL_FIELDS = {
     "image_uri": Field("string", required=True, doc="inference image"),
@@ -19,6 +20,7 @@ MODEL_FIELDS = {
     "name": Field("string", doc="the model's name (not part of the definition: the service names it)"),
     "vpc_config": Field("map", doc="{ Subnets: [...], SecurityGroupIds: [...] }"),
     "enable_network_isolation": Field("boolean", doc="no network access for the container", default=False),
+    **_repack.FIELDS,
 }
 # where the model's fields land in CreateModel and in CreateModelPackage (the SDK's register
 # ignores the role, VPC config and network isolation)
@@ -92,18 +94,60 @@ class _ModelKind(StepKind):
     def check(self, step, ctx):
         yield from check_role(step, ctx)
         yield from check_map_keys(step, ctx, "vpc_config", VPC_KEYS)
+        yield from _repack.check(step, ctx)
 
     def container(self, step, ctx) -> dict:
-        out = {"Image": ctx.attr(step, "image_uri"), "Environment": ctx.attr(step, "env", {})}
-        if step.attribute("model_data") is not None:
+        out = {"Image": ctx.attr(step, "image_uri"),
+               "Environment": {**ctx.attr(step, "env", {}), **_repack.environment(step, ctx.program)}}
+        if _repack.repacks(step):
+            out["ModelDataUrl"] = {"Get": f"Steps.{_repack.step_name(step, self.json_name(step.name), ctx.program)}"
+                                          ".ModelArtifacts.S3ModelArtifacts"}
+        elif step.attribute("model_data") is not None:
             out["ModelDataUrl"] = ctx.attr(step, "model_data")
         return out
 
+    def json_steps_before(self, step, ctx) -> list:
+        if not _repack.repacks(step):
+            return []
+        return [_repack.json_step(step, self.json_name(step.name), ctx, self.depends_on_json(step, ctx))]
+
+    def json_carries_depends_on(self, step) -> bool:
+        return not _repack.repacks(step)  # the repack job carries it
+
+    @staticmethod
+    def depends_on_json(step, ctx):
+        depends = step.attribute("depends_on")
+        if depends is None or not depends.value.items:
+            return None
+        return [name for item in depends.value.items for name in ctx.depends_names(item.name)]
+
+    def docs_details(self, step, ctx) -> list:
+        if not _repack.repacks(step):
+            return []
+        name = _repack.step_name(step, self.json_name(step.name), ctx.program)
+        return [f"Preceded by the repack job {ctx.code(name)} (a training job the SDK adds): it puts the inference "
+                f"code of {ctx.code(ctx.text(step.attribute('source_dir').value))} into the model archive, and the "
+                "model reads the repacked archive.", ""]
+
+    def uploads(self, step, ctx):
+        return _repack.uploads(step, self.json_name(step.name), ctx.program) if _repack.repacks(step) else []
+
     def sdk_model(self, step, ctx):
         model = ctx.var_for(step.name, "model")
-        args = [(sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in MODEL_FIELDS]
+        args = [(sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in MODEL_FIELDS
+                if name != "repack_output_path"]
         args.append(("sagemaker_session", ctx.session))
         return model, f"{model} = {ctx.imp('Model')}({ctx.call_args(args)})"
+
+    def sdk_repack(self, step, ctx) -> tuple:
+        """ModelStep's `repack_model_step_settings`, and the line pinning the repack job's code key."""
+        if not _repack.repacks(step):
+            return (), ()
+        settings = f"{{'output_path': {ctx.attr(step, 'repack_output_path')}}}"
+        pin = (f"{ctx.step_var(step.name)}.steps[0].job_name = "
+               f"{_repack.job_name(step, self.json_name(step.name), ctx.program)!r}")
+        why = "# the repack job's name keys its code in S3: pinned to the code's hash (the SDK would use the time)"
+        return (("repack_model_step_settings", settings),), (why, pin)
 
 
 class CreateModel(_ModelKind):
@@ -130,7 +174,8 @@ class CreateModel(_ModelKind):
     def sdk_step(self, step, ctx) -> SdkStep:
         model, build = self.sdk_model(step, ctx)
         create = ctx.call_args([("instance_type", ctx.attr(step, "instance_type"))])
-        return SdkStep("ModelStep", (("step_args", f"{model}.create({create})"),), (build,))
+        settings, after = self.sdk_repack(step, ctx)
+        return SdkStep("ModelStep", (("step_args", f"{model}.create({create})"),) + settings, (build,), after)
 
 
 class RegisterModel(_ModelKind):
@@ -269,7 +314,8 @@ class RegisterModel(_ModelKind):
         pairs = [(sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in REGISTER_FIELDS]
         pairs += [(block, self.sdk_metrics(step, block, ctx)) for block in METRICS_BLOCKS]
         register = ctx.call_args(pairs)
-        return SdkStep("ModelStep", (("step_args", f"{model}.register({register})"),), (build,))
+        settings, after = self.sdk_repack(step, ctx)
+        return SdkStep("ModelStep", (("step_args", f"{model}.register({register})"),) + settings, (build,), after)
 
 
 @hookimpl
