@@ -10,6 +10,7 @@ from dsl.hookspecs import hookimpl
 from dsl.kinds import Names, sdk_keyword, Field, SdkStep, StepKind
 
 from . import _frameworks
+from .training import EXTRA_FIELDS
 from ._common import is_set, tags
 from ._estimator import (
     CHANNEL_FIELDS,     ESTIMATOR_FIELDS, channels, check_estimator, docs_channels, hyperparameters, output_path,
@@ -53,6 +54,11 @@ TUNING_IMPORTS = {"sagemaker.estimator": ("Estimator",), "sagemaker.inputs": ("T
                   "sagemaker.tuner": ("HyperparameterTuner",), "sagemaker.workflow.steps": ("TuningStep",)}
 
 
+# CreateHyperParameterTuningJob's training job definition takes these of the training extras
+TUNING_EXTRAS = ("use_spot_instances", "max_wait", "checkpoint_s3_uri", "checkpoint_local_path",
+                 "encrypt_inter_container_traffic", "max_retry_attempts")
+
+
 class Tuning(StepKind):
     name = "tuning"
     type = "Tuning"
@@ -88,6 +94,9 @@ class Tuning(StepKind):
         **{name: field for name, field in _frameworks.FRAMEWORK_FIELDS.items()},
         "job_name": Field("string", doc="with `framework`: the job name the SDK puts in the static "
                                         "hyperparameters and the code's S3 key (its default holds a timestamp)"),
+        # the training extras a tuning job's training jobs take (the tuner drops the others)
+        **{name: attrs.evolve(EXTRA_FIELDS[name], json="TrainingJobDefinition." + EXTRA_FIELDS[name].json)
+           for name in TUNING_EXTRAS},
     }
 
     @property
@@ -215,6 +224,8 @@ class Tuning(StepKind):
             output["KmsKeyId"] = attr("output_kms_key")
         definition["OutputDataConfig"] = output
         definition["StoppingCondition"] = {"MaxRuntimeInSeconds": attr("max_run", 86400)}
+        if step.attribute("max_wait") is not None:
+            definition["StoppingCondition"]["MaxWaitTimeInSeconds"] = attr("max_wait")
         resources = {}
         if step.attribute("volume_kms_key") is not None:
             resources["VolumeKmsKeyId"] = attr("volume_kms_key")
@@ -233,6 +244,16 @@ class Tuning(StepKind):
         network = step.attribute("enable_network_isolation")
         if network is not None and is_set(ctx, network.value):
             definition["EnableNetworkIsolation"] = attr("enable_network_isolation")
+        for name, key in (("encrypt_inter_container_traffic", "EnableInterContainerTrafficEncryption"),
+                          ("use_spot_instances", "EnableManagedSpotTraining")):
+            if step.attribute(name) is not None and is_set(ctx, step.attribute(name).value):
+                definition[key] = attr(name)
+        if step.attribute("checkpoint_s3_uri") is not None and is_set(ctx, step.attribute("checkpoint_s3_uri").value):
+            definition["CheckpointConfig"] = {"S3Uri": attr("checkpoint_s3_uri")}
+            if step.attribute("checkpoint_local_path") is not None:
+                definition["CheckpointConfig"]["LocalPath"] = attr("checkpoint_local_path")
+        if step.attribute("max_retry_attempts") is not None:
+            definition["RetryStrategy"] = {"MaximumRetryAttempts": attr("max_retry_attempts")}
         if step.attribute("environment") is not None:
             definition["Environment"] = attr("environment")
         args = {"HyperParameterTuningJobConfig": config, "TrainingJobDefinition": definition}
@@ -258,12 +279,13 @@ class Tuning(StepKind):
         framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
         if framework is not None:
             names = [f for f in ESTIMATOR_FIELDS if f not in ("metric_definitions", "image_uri")]
-            names += [f for f in _frameworks.FRAMEWORK_FIELDS if f != "framework"]
+            names += [f for f in _frameworks.FRAMEWORK_FIELDS if f != "framework"] + list(TUNING_EXTRAS)
             estimator, build = sdk_estimator(step, ctx, {f: self.fields[f] for f in names},
                                              cls=_frameworks.ESTIMATORS[framework].sdk_class)
         else:
             estimator_fields = [f for f in ESTIMATOR_FIELDS if f != "metric_definitions"]
-            estimator, build = sdk_estimator(step, ctx, {f: ESTIMATOR_FIELDS[f] for f in estimator_fields})
+            estimator, build = sdk_estimator(step, ctx, {**{f: ESTIMATOR_FIELDS[f] for f in estimator_fields},
+                                                         **{f: self.fields[f] for f in TUNING_EXTRAS}})
         target = ctx.program.follow(step.attribute("hyperparameter_ranges").value)
         ranges = []
         for entry in target.entries:

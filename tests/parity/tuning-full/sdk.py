@@ -19,6 +19,8 @@ estimator = Estimator(
     instance_count=2, volume_size=50, max_run=3600, output_path="s3://bucket/tuning", base_job_name="tune",
     hyperparameters={"epochs": 10, "mode": optimizer, "lr": 0.5, "flag": True},
     environment={"STAGE": "tune"}, input_mode="Pipe", enable_network_isolation=True,
+    use_spot_instances=True, max_wait=7200, checkpoint_s3_uri="s3://bucket/checkpoints",
+    checkpoint_local_path="/opt/ml/checkpoints", encrypt_inter_container_traffic=True, max_retry_attempts=2,
     subnets=["subnet-1"], security_group_ids=["sg-1"], volume_kms_key="vk", output_kms_key="ok",
     disable_profiler=True, tags={"team": "ml"}, sagemaker_session=session,
 )
