@@ -48,12 +48,20 @@ IMPORTS = {
 
 
 def import_table(kinds) -> dict:
-    """name -> module, for the module's own imports and every registered kind's."""
+    """name -> module, for the module's own imports and every registered kind's. A kind may
+    import a name under another (`"TrainingCompilerConfig as PyTorchTrainingCompilerConfig"`,
+    where modules share a class name): the table holds the name it is used by."""
     table = {name: module for module, names in IMPORTS.items() for name in names}
     for kind in kinds:
         for module, names in kind.sdk_imports.items():
-            table.update({name: module for name in names})
+            table.update({name.split(" as ")[-1]: module for name in names})
     return table
+
+
+def import_aliases(kinds) -> dict:
+    """used name -> `Name as used name`, for the names a kind imports under another."""
+    return {name.split(" as ")[-1]: name for kind in kinds for names in kind.sdk_imports.values()
+            for name in names if " as " in name}
 
 
 FIXED_NAMES = ("pipeline", "pipeline_session", "sagemaker", "_merge_patch", "_patch_arguments", "RawStep",
@@ -373,8 +381,9 @@ class ModuleWriter:
 
     def imports(self) -> List[str]:
         by_module: Dict[str, List[str]] = {}
+        aliases = import_aliases(self.program.kinds.values())
         for name, module in self.ctx.used.items():
-            by_module.setdefault(module, []).append(name)
+            by_module.setdefault(module, []).append(aliases.get(name, name))
         return [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(by_module.items())]
 
     def parameters(self) -> List[str]:

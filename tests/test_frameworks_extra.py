@@ -95,7 +95,7 @@ def test_what_the_sdk_would_silently_ignore_is_an_error(sdk):
     _, problems = dsl.analyse(pipe)
     assert [(d.code, d.message) for d in problems] == [
         ("E0304", "`torch_distributd` is not a distribution strategy of pytorch (torch_distributed, pytorchddp, "
-                  "smdistributed, mpi, parameter_server)")]
+                  "smdistributed, mpi, parameter_server, pytorchxla)")]
     pipe, program = _both("xgboost", "1.7-1", "ml.m5.xlarge", "{ mpi: { enabled: true } }", '{"mpi": {"enabled": True}}',
                           py_version="py3")
     hyperparameters = __import__("json").loads(sdk.definition(code=program))["Steps"][0]["Arguments"]["HyperParameters"]
@@ -127,3 +127,36 @@ def test_pyspark_extras_are_checked_where_they_are_written(tmp_path):
         ("E0304", 14, "`spark_event_logs_s3_uri` is an S3 URI"),
         ("E0304", 21, "`submit_jars` is PySparkProcessor's"),
     ]
+
+
+@pytest.mark.parametrize("framework,version,instance_type,compiler,distribution,message", [
+    ("pytorch", "1.13.1", "ml.m5.xlarge", "{}", "{}", "Unsupported instance class m5"),
+    ("pytorch", "1.13.1", "ml.p3.2xlarge", "{}", '{"mpi": {"enabled": True}}',
+     "'pytorchxla' is the only distribution mechanism supported for PyTorch >= 1.12"),
+    ("tensorflow", "2.8", "ml.p3.2xlarge", "{}", "{}", "supports TensorFlow from 2.9, not 2.8"),
+])
+def test_what_the_sdk_refuses_of_the_training_compiler_pipedsl_refuses(sdk, framework, version, instance_type,
+                                                                       compiler, distribution, message):
+    cls = {"pytorch": "PyTorch", "tensorflow": "TensorFlow"}[framework]
+    py_version = {"pytorch": "py39", "tensorflow": "py39"}[framework]
+    pipe_distribution = distribution.replace('"', "").replace("True", "true").replace("mpi:", "mpi:")
+    pipe, _ = _both(framework, version, instance_type, pipe_distribution if distribution != "{}" else "{}", "{}",
+                    py_version=py_version)
+    pipe = pipe.replace("        distribution = {}\n", "").replace(
+        "        instance_count = 2\n", f"        instance_count = 2\n        compiler_config = {compiler}\n")
+    program = (f"from sagemaker.{framework} import {cls}, TrainingCompilerConfig\n"
+               "from sagemaker.workflow.pipeline import Pipeline\n"
+               "from sagemaker.workflow.pipeline_context import PipelineSession\n"
+               "from sagemaker.workflow.steps import TrainingStep\n"
+               'session = PipelineSession(default_bucket="b")\n'
+               f'e = {cls}(framework_version="{version}", py_version="{py_version}", entry_point="x.py", '
+               f'source_dir="s3://b/src.tar.gz", role="arn:aws:iam::123456789012:role/R", '
+               f'instance_type="{instance_type}", instance_count=2, sagemaker_session=session, '
+               f'{"model_dir=" + repr("s3://b/m") + ", " if framework == "tensorflow" else ""}'
+               f'compiler_config=TrainingCompilerConfig(), distribution={distribution})\n'
+               'pipeline = Pipeline(name="P", steps=[TrainingStep(name="T", step_args=e.fit())], '
+               "sagemaker_session=session)\n")
+    with pytest.raises(SdkError):
+        sdk.definition(code=program)
+    _, problems = dsl.analyse(pipe)
+    assert [d for d in problems if d.code == "E0304" and message in d.message], problems

@@ -22,7 +22,7 @@ TOKENS = ["pipeline", "step", "param", "let", "experiment", "none", "input", "ou
           "import", '"common.pipe"', "Train-${a}", "${a.name}", "a", "L", "[a for a in L]", "cfg.key",
           "image", '"xgboost"', "version", "region", "framework", '"pytorch"', "quality_check", "model_metrics",
           "clarify_check", "check_type", "\"model_bias\"", "data_config", "data_bias_config", "shap_config",
-          "repack_output_path", "submit_py_files", "configuration", "distribution", "torch_distributed", "rules", "\"VanishingGradient\"", "rule_parameters",
+          "compiler_config", "repack_output_path", "submit_py_files", "configuration", "distribution", "torch_distributed", "rules", "\"VanishingGradient\"", "rule_parameters",
           "code", '"code/x.py"', "source_dir", "entry_point"]
 
 

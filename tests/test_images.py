@@ -34,11 +34,14 @@ def test_the_table_is_what_the_pinned_sdk_retrieves(sdk):
     cases = sample()
     program = (
         "import json\nfrom sagemaker import image_uris\nfrom sagemaker.workflow.fail_step import FailStep\n"
-        "from sagemaker.workflow.pipeline import Pipeline\nout = []\n"
+        "from sagemaker.workflow.pipeline import Pipeline\n"
+        "from sagemaker.training_compiler.config import TrainingCompilerConfig\nout = []\n"
         f"for f, r, v, py, it, scope, base in {json.dumps(cases)!s}:\n"
+        "    # the table's `<framework>-training-compiler`: retrieve(<framework>, training_compiler_config=...)\n"
+        "    extra = {'training_compiler_config': TrainingCompilerConfig()} if f.endswith('-training-compiler') else {}\n"
         "    try:\n"
-        "        out.append(image_uris.retrieve(f, r, version=v, py_version=py, instance_type=it, image_scope=scope,"
-        " base_framework_version=base))\n"
+        "        out.append(image_uris.retrieve(f.replace('-training-compiler', ''), r, version=v, py_version=py,"
+        " instance_type=it, image_scope=scope, base_framework_version=base, **extra))\n"
         "    except Exception:\n"
         "        out.append(None)\n"
         "pipeline = Pipeline(name='Images', steps=[FailStep(name='Out', error_message=json.dumps(out))])\n"

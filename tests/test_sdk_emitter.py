@@ -107,7 +107,7 @@ def check_module(tree):
             assert node.module.startswith("sagemaker.") or (  # image(...): `image_uris.retrieve(...)`
                 node.module == "sagemaker" and [a.name for a in node.names] == ["image_uris"]) or (
                 node.module == "boto3" and [a.name for a in node.names] == ["Session"]), node.module  # `region`
-            imported |= {alias.name for alias in node.names}
+            imported |= {alias.asname or alias.name for alias in node.names}
         elif isinstance(node, ast.Expr):
             assert isinstance(node.value, (ast.Constant, ast.Call)), ast.dump(node)
         elif isinstance(node, ast.If):

@@ -26,7 +26,11 @@ FRAMEWORKS = (
     "forecasting-deepar", "image-classification", "ipinsights", "object-detection", "object2vec",
     "randomcutforest", "semantic-segmentation", "seq2seq", "model-monitor", "clarify", "debugger",
     "sagemaker-base-python", "data-wrangler",
+    "pytorch-training-compiler", "huggingface-training-compiler",
 )
+# the Training Compiler's images: `retrieve(<framework>, training_compiler_config=...)` reads
+# these configs (the name `image()` and `compiler_config` look them up by)
+COMPILER = {"pytorch-training-compiler": "pytorch", "huggingface-training-compiler": "huggingface"}
 # an instance type for each processor a config names
 INSTANCE_FOR = {"cpu": "ml.m5.xlarge", "gpu": "ml.p3.2xlarge", "inf": "ml.inf1.xlarge", "trn": "ml.trn1.2xlarge",
                 "neuron": "ml.inf1.xlarge", "neuronx": "ml.trn1.2xlarge"}
@@ -64,7 +68,7 @@ def build() -> dict:
             for version in versions:
                 version_config = scoped["versions"][image_uris._version_for_config(version, scoped)]
                 bases = [None]
-                if framework == "huggingface":
+                if framework in ("huggingface", "huggingface-training-compiler"):
                     bases = [k for k in version_config if k not in ("version_aliases",)]
                     bases += list(version_config.get("version_aliases", {}))
                 for base in bases:
@@ -81,9 +85,14 @@ def build() -> dict:
                         for processor in processors:
                             instance = INSTANCE_FOR.get(processor) or (f"ml.{processor}.xlarge" if processor else None)
                             try:
-                                uri = image_uris.retrieve(framework, "us-east-1", version=version, py_version=py,
-                                                          instance_type=instance, image_scope=scope,
-                                                          base_framework_version=base)
+                                extra = {}
+                                if framework in COMPILER:
+                                    from sagemaker.training_compiler.config import TrainingCompilerConfig
+
+                                    extra["training_compiler_config"] = TrainingCompilerConfig()
+                                uri = image_uris.retrieve(COMPILER.get(framework, framework), "us-east-1",
+                                                          version=version, py_version=py, instance_type=instance,
+                                                          image_scope=scope, base_framework_version=base, **extra)
                             except Exception:  # noqa: BLE001 - a combination the SDK refuses is not offered
                                 continue
                             repository = uri.split("/", 1)[1]

@@ -29,7 +29,7 @@ UNSUPPORTED_DLC_IMAGE_FOR_SM_PARALLELISM = ("2.0.1-gpu-py310-cu121",)  # sagemak
 
 # the strategies each way of writing takes (the SDK ignores other keys; pipedsl says so)
 STRATEGIES = {
-    "torch": ("torch_distributed", "pytorchddp", "smdistributed", "mpi", "parameter_server"),
+    "torch": ("torch_distributed", "pytorchddp", "smdistributed", "mpi", "parameter_server", "pytorchxla"),
     "framework": ("parameter_server", "mpi", "smdistributed", "multi_worker_mirrored_strategy"),
     "mxnet": ("parameter_server", "mpi"),
 }
@@ -122,7 +122,7 @@ def parameter_server(distribution: dict) -> bool:
 
 
 def problems(style: str, framework: str, distribution, *, base_name, instance_type, framework_version, py_version,
-             image, entry_point) -> List[str]:
+             image, entry_point, compiler: bool = False) -> List[str]:
     """What the SDK raises for this distribution (and keys it would silently ignore). `base_name`
     and `framework_version` are HuggingFace's base framework and its version."""
     if not isinstance(distribution, dict):
@@ -132,7 +132,7 @@ def problems(style: str, framework: str, distribution, *, base_name, instance_ty
     for key, value in distribution.items():
         if key == "instance_groups":
             out.append("`instance_groups` needs the estimator's instance groups, which pipedsl does not write")
-        elif key == "pytorchxla":
+        elif key == "pytorchxla" and not compiler:
             out.append("`pytorchxla` needs the SageMaker Training Compiler (`compiler_config`), which pipedsl "
                        "does not write")
         elif key not in allowed:

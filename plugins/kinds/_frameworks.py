@@ -70,6 +70,9 @@ FRAMEWORK_FIELDS = {
                                                        "the code"),
     "model_dir": Field("string", doc="TensorFlow: where the script writes the model (its `model_dir` "
                                      "hyperparameter; the SDK's default holds a timestamp, so a .pipe gives it)"),
+    "compiler_config": Field("map", doc="PyTorch, TensorFlow, HuggingFace: the SageMaker Training Compiler, as "
+                                        "TrainingCompilerConfig: { enabled: true, debug: false } (its image, its "
+                                        "hyperparameters)"),
     "distribution": Field("map", doc="PyTorch, TensorFlow, MXNet, HuggingFace: distributed training, as the "
                                      "SDK's `distribution`, e.g. { torch_distributed: { enabled: true } }, "
                                      "{ mpi: { enabled: true, processes_per_host: 8 } }, { smdistributed: "
@@ -124,6 +127,7 @@ def check(step, ctx):
     elif not spec.extra_hyperparameter and step.attribute("model_dir") is not None:
         yield error("E0304", "`model_dir` is TensorFlow's", step.attribute("model_dir").name_span, "not here")
     yield from _check_distribution(step, ctx, name, spec)
+    yield from _check_compiler(step, ctx, name)
     folder = ctx.program.folder
     source_dir = _text(step, "source_dir", ctx.literal)
     entry = _text(step, "entry_point", ctx.literal)
@@ -187,9 +191,110 @@ def _check_distribution(step, ctx, name, spec):
         spec.distribution, name, value if value is not NOT_LITERAL else None, base_name=base_name,
         instance_type=instance_type, framework_version=_text(step, version_field, program.literal),
         py_version=_text(step, "py_version", program.literal) or spec.py_default,
-        image=image(step, program)[0] if program.region else None, entry_point=_text(step, "entry_point", program.literal))
+        image=image(step, program)[0] if program.region else None, entry_point=_text(step, "entry_point", program.literal),
+        compiler=step.attribute("compiler_config") is not None)
     for message in found:
         yield error("E0304", message, attribute.value.span, "distribution")
+
+
+COMPILER_FRAMEWORKS = ("pytorch", "tensorflow", "huggingface")
+COMPILER_INSTANCE_CLASSES = ["p3", "p3dn", "g4dn", "p4d", "g5"]  # TrainingCompilerConfig's
+# TensorFlow's class declares 2.9 to 2.11, but its check (`SpecifierSet(">= 2.9", "<= 2.11")`, whose
+# second argument is `prereleases`) only enforces the lower bound: pipedsl enforces what the SDK does
+TENSORFLOW_COMPILER_SINCE = "2.9"
+
+
+def compiler(step, program) -> Optional[dict]:
+    """The `compiler_config` map (TrainingCompilerConfig's settings), or None."""
+    attribute = step.attribute("compiler_config")
+    value = program.literal(attribute.value) if attribute is not None else None
+    return {"enabled": True, "debug": False, **value} if isinstance(value, dict) else None
+
+
+def _check_compiler(step, ctx, name):
+    """What `TrainingCompilerConfig.validate` and its framework subclasses refuse."""
+    attribute = step.attribute("compiler_config")
+    if attribute is None:
+        return
+    program = ctx.program
+    if name not in COMPILER_FRAMEWORKS:
+        yield error("E0304", "`compiler_config` is for PyTorch, TensorFlow and HuggingFace", attribute.name_span,
+                    "not for this framework")
+        return
+    value = program.literal(attribute.value)
+    if not isinstance(value, dict) or set(value) - {"enabled", "debug"} or not all(
+            isinstance(v, bool) for v in value.values()):
+        yield error("E0304", "`compiler_config` is { enabled: true|false, debug: true|false }", attribute.value.span,
+                    "not a TrainingCompilerConfig")
+        return
+
+    def fail(message):
+        return error("E0304", message, attribute.value.span, "Training Compiler")
+
+    instance = program.literal(step.attribute("instance_type").value) if step.attribute("instance_type") else None
+    if isinstance(instance, str) and "local" not in instance and len(instance.split(".")) > 1 and \
+            instance.split(".")[1] not in COMPILER_INSTANCE_CLASSES:
+        yield fail(f"Unsupported instance class {instance.split('.')[1]}: SageMaker Training Compiler only supports "
+                   + ", ".join(COMPILER_INSTANCE_CLASSES))
+    distribution = program.literal(step.attribute("distribution").value) if step.attribute("distribution") else None
+    distribution = distribution if isinstance(distribution, dict) else {}
+    if "smdistributed" in distribution:
+        yield fail("SageMaker distributed training configuration is currently not compatible with SageMaker "
+                   "Training Compiler")
+    xla_present = "pytorchxla" in distribution
+    xla = isinstance(distribution.get("pytorchxla"), dict) and distribution["pytorchxla"].get("enabled", False)
+    if name == "tensorflow":
+        version = _text(step, "framework_version", program.literal) or "0"
+        if _version_tuple(version) < _version_tuple(TENSORFLOW_COMPILER_SINCE):
+            yield fail(f"SageMaker Training Compiler supports TensorFlow from {TENSORFLOW_COMPILER_SINCE}, not {version}")
+        mwms = distribution.get("multi_worker_mirrored_strategy")
+        if isinstance(mwms, dict) and mwms.get("enabled", False):
+            yield fail("Multi Worker Mirrored Strategy is currently not compatible with SageMaker Training Compiler")
+        return
+    if name == "pytorch":
+        version, since = _text(step, "framework_version", program.literal), (1, 12)
+    else:
+        version, since = _text(step, "pytorch_version", program.literal), (1, 11)
+        if version is not None and not (1, 9) <= _version_tuple(version)[:2] <= (1, 11):
+            yield fail("SageMaker Training Compiler is only supported with HuggingFace PyTorch 1.9-1.11")
+        if xla and step.attribute("tensorflow_version") is not None:
+            yield fail("Distribution mechanism 'pytorchxla' is only supported for PyTorch with the Training Compiler")
+    if version is None or not distribution:
+        return
+    if xla and _version_tuple(version) < since:
+        yield fail(f"Distribution mechanism 'pytorchxla' is only supported for PyTorch >= "
+                   f"{'.'.join(map(str, since))} with the Training Compiler")
+    if not xla_present and _version_tuple(version) >= since:
+        yield fail(f"'pytorchxla' is the only distribution mechanism supported for PyTorch >= "
+                   f"{'.'.join(map(str, since))} with the Training Compiler")
+
+
+# the estimator class's own TrainingCompilerConfig (each checks for its own), imported as
+COMPILER_CLASSES = {"pytorch": "PyTorchTrainingCompilerConfig", "tensorflow": "TensorFlowTrainingCompilerConfig",
+                    "huggingface": "HuggingFaceTrainingCompilerConfig"}
+COMPILER_IMPORTS = {ESTIMATORS[name].module + ".training_compiler.config": (f"TrainingCompilerConfig as {alias}",)
+                    for name, alias in COMPILER_CLASSES.items()}
+
+
+def sdk_compiler(step, ctx) -> Optional[str]:
+    attribute = step.attribute("compiler_config")
+    if attribute is None:
+        return None
+    target = ctx.program.follow(attribute.value)
+    name = framework_of(step, ctx.program.literal)
+    pairs = [(e.key, ctx.py(e.value)) for e in target.entries] if isinstance(target, ir.MapExpr) else []
+    return f"{ctx.imp(COMPILER_CLASSES[name])}({ctx.call_args(pairs)})"
+
+
+def compiler_hyperparameters(step, program) -> dict:
+    """`TrainingCompilerConfig._to_hyperparameter_dict()`, JSON-encoded. (Any config turns the
+    compiler's image and hyperparameters on, `enabled = false` too: its `__nonzero__` is
+    Python 2's, so the SDK finds every config true.)"""
+    config = compiler(step, program)
+    if config is None:
+        return {}
+    return {"sagemaker_training_compiler_enabled": json.dumps(config["enabled"]),
+            "sagemaker_training_compiler_debug_mode": json.dumps(config["debug"])}
 
 
 def distribution_hyperparameters(step, ctx) -> dict:
@@ -239,6 +344,8 @@ def image(step, program):
         value = _text(step, field, program.literal)
         if value is not None:
             fixed["base_framework_version"] = field[: -len("_version")] + str(value)
+    if compiler(step, program) is not None and name in ("pytorch", "huggingface"):
+        name += "-training-compiler"  # the Training Compiler's own images (TensorFlow's are the usual ones)
     return program.framework_image(name, step, version_field=spec.version_field, **fixed)
 
 
@@ -322,6 +429,7 @@ def json_hyperparameters(step, ctx, skip=()) -> dict:
     if extra and step.attribute(extra) is not None:
         value = program.literal(step.attribute(extra).value, NOT_LITERAL)
         out[extra] = json.dumps(value) if value is not NOT_LITERAL else ctx.to_string(step.attribute(extra).value)
+    out.update(compiler_hyperparameters(step, program))
     if job_name is not None:  # the tuner adds the class after the estimator's hyperparameters
         spec = ESTIMATORS[name]
         out["sagemaker_estimator_class_name"] = json.dumps(spec.sdk_class)

@@ -97,6 +97,7 @@ class Training(StepKind):
                                           "ProfilerRule", "rule_configs")}
         for spec in _frameworks.ESTIMATORS.values():
             imports[spec.module] = (spec.sdk_class,)
+        imports.update(_frameworks.COMPILER_IMPORTS)
         return imports
 
     def check(self, step, ctx):
@@ -284,10 +285,11 @@ class Training(StepKind):
         framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
         configs = ("debugger_hook_config", "profiler_config", "rules")
         if framework is not None:
-            fields = [n for n in self.fields if n not in ("image_uri", "framework") + configs]
+            fields = [n for n in self.fields if n not in ("image_uri", "framework", "compiler_config") + configs]
+            compiler = [("compiler_config", _frameworks.sdk_compiler(step, ctx))]
             estimator, before = sdk_estimator(step, ctx, {n: self.fields[n] for n in fields},
                                               cls=_frameworks.ESTIMATORS[framework].sdk_class,
-                                              extra=self.sdk_configs(step, ctx))
+                                              extra=self.sdk_configs(step, ctx) + compiler)
         else:
             fields = {**ESTIMATOR_FIELDS, "enable_sagemaker_metrics": self.fields["enable_sagemaker_metrics"],
                       **{k: v for k, v in EXTRA_FIELDS.items() if k not in configs}}

@@ -104,6 +104,7 @@ class Tuning(StepKind):
         imports = dict(TUNING_IMPORTS)
         for spec in _frameworks.ESTIMATORS.values():
             imports[spec.module] = (spec.sdk_class,)
+        imports.update(_frameworks.COMPILER_IMPORTS)
         return imports
 
     def uploads(self, step, ctx):
@@ -279,9 +280,11 @@ class Tuning(StepKind):
         framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
         if framework is not None:
             names = [f for f in ESTIMATOR_FIELDS if f not in ("metric_definitions", "image_uri")]
-            names += [f for f in _frameworks.FRAMEWORK_FIELDS if f != "framework"] + list(TUNING_EXTRAS)
+            names += [f for f in _frameworks.FRAMEWORK_FIELDS if f not in ("framework", "compiler_config")]
+            names += list(TUNING_EXTRAS)
             estimator, build = sdk_estimator(step, ctx, {f: self.fields[f] for f in names},
-                                             cls=_frameworks.ESTIMATORS[framework].sdk_class)
+                                             cls=_frameworks.ESTIMATORS[framework].sdk_class,
+                                             extra=[("compiler_config", _frameworks.sdk_compiler(step, ctx))])
         else:
             estimator_fields = [f for f in ESTIMATOR_FIELDS if f != "metric_definitions"]
             estimator, build = sdk_estimator(step, ctx, {**{f: ESTIMATOR_FIELDS[f] for f in estimator_fields},
