@@ -160,3 +160,16 @@ def test_what_the_sdk_refuses_of_the_training_compiler_pipedsl_refuses(sdk, fram
         sdk.definition(code=program)
     _, problems = dsl.analyse(pipe)
     assert [d for d in problems if d.code == "E0304" and message in d.message], problems
+
+
+@pytest.mark.parametrize("distribution", [
+    "{ smdistributed: { modelparallel: 5 } }", "{ smdistributed: { dataparallel: true } }", "{ smdistributed: 3 }",
+    "{ smdistributed: { modelparallel: { enabled: true, parameters: 7 } } }",
+    '{ smdistributed: { modelparallel: { enabled: true, parameters: { partitions: 2, default_partition: "a" } } } }',
+    '{ smdistributed: { modelparallel: { enabled: true, parameters: { memory_weight: "a" } } } }',
+    "{ pytorchxla: 1 }", "[1]", '"x"',
+])
+def test_a_malformed_distribution_is_an_error_at_it_not_a_plugin_failure(distribution):
+    pipe, _ = _both("pytorch", "1.13.1", "ml.p4d.24xlarge", distribution, "{}", py_version="py39")
+    _, problems = dsl.analyse(pipe)
+    assert problems and {d.code for d in problems} <= {"E0304"} and {d.span.line for d in problems} == {13}

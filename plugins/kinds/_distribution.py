@@ -139,6 +139,12 @@ def problems(style: str, framework: str, distribution, *, base_name, instance_ty
             out.append(f"`{key}` is not a distribution strategy of {framework} (" + ", ".join(allowed) + ")")
         elif not isinstance(value, dict):
             out.append(f"`{key}` is a map, e.g. {{ enabled: true }}")
+        elif key == "smdistributed":
+            for strategy, settings in value.items():
+                if not isinstance(settings, dict):
+                    out.append(f"`smdistributed.{strategy}` is a map, e.g. {{ enabled: true }}")
+                elif strategy == "modelparallel" and not isinstance(settings.get("parameters", {}), dict):
+                    out.append("`smdistributed.modelparallel.parameters` is a map")
     if out:
         return out
     if style == "mxnet":
@@ -229,10 +235,14 @@ def _mp_problems(config) -> List[str]:
         out.append("'partition_file' must be a str.")
     if config.get("auto_partition") is False and "default_partition" not in config:
         out.append("default_partition must be supplied if auto_partition is set to False!")
-    if "default_partition" in config and isinstance(config.get("partitions"), int) and \
-            config["default_partition"] >= config["partitions"]:
+    def number(key):
+        return isinstance(config.get(key), (int, float)) and not isinstance(config.get(key), bool)
+
+    if "default_partition" in config and not number("default_partition"):
+        out.append("default_partition must be a number")
+    elif "default_partition" in config and number("partitions") and config["default_partition"] >= config["partitions"]:
         out.append("default_partition must be less than the number of partitions!")
-    if "memory_weight" in config and not 0.0 <= config["memory_weight"] <= 1.0:
+    if "memory_weight" in config and not (number("memory_weight") and 0.0 <= config["memory_weight"] <= 1.0):
         out.append("memory_weight must be between 0.0 and 1.0!")
     if "ddp_port" in config and "ddp" not in config:
         out.append("`ddp_port` needs `ddp` to be set as well")

@@ -305,7 +305,7 @@ class ClarifyCheck(StepKind):
                         "not with `baseline`")
         bias = _given(step, "data_bias_config", program)
         names, values = bias.get("facet_name"), bias.get("facet_values_or_threshold")
-        if isinstance(names, list) and values is not None and len(values) != len(names):
+        if isinstance(names, list) and isinstance(values, list) and len(values) != len(names):
             yield error("E0304", f"{len(names)} facets but {len(values)} values or thresholds",
                         at("data_bias_config", "facet_values_or_threshold"), "one per facet")
         if isinstance(names, list) and not names:
