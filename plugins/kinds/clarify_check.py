@@ -22,9 +22,10 @@ from typing import Dict, Optional
 from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind
+from dsl.kinds import INSTANCE_TYPE, Field, SdkStep
 from dsl.localcode import Upload
 
+from ._check_job import JOB_FIELDS, CheckStepKind
 from ._common import check_role
 
 CONFIG_INPUT = "/opt/ml/processing/input/config"
@@ -154,7 +155,7 @@ def _set(out: dict, key, value):
         out[key] = value
 
 
-class ClarifyCheck(StepKind):
+class ClarifyCheck(CheckStepKind):
     name = "clarify_check"
     type = "ClarifyCheck"
     sdk_class = "ClarifyCheckStep"
@@ -163,21 +164,16 @@ class ClarifyCheck(StepKind):
                                                              "ModelBiasCheckConfig", "ModelExplainabilityCheckConfig"),
                    "sagemaker.workflow.check_job_config": ("CheckJobConfig",),
                    "sagemaker.clarify": tuple(BLOCK_CLASSES.values())}
-    job_step = True
-    retry = False
     experiment_run = "the Clarify processing job"
     step_keys = STEP_KEYS  # (read by `pipedsl import`)
+    check_types = CHECK_TYPES
+    properties = PROPERTIES
+    what = "a clarify check"
     members = frozenset(f"block:{name}" for name in BLOCKS)
     member_fields = {f"block:{name}": fields for name, fields in BLOCKS.items()}
     fields = {
         "check_type": Field("string", required=True, doc="data_bias, model_bias or model_explainability"),
-        "role": Field("string", required=True, doc="IAM role ARN (CheckJobConfig)", json="RoleArn"),
-        "instance_type": Field("string", required=True, doc="the job's instance type", **INSTANCE_TYPE,
-                               json="ProcessingResources.ClusterConfig.InstanceType"),
-        "instance_count": Field("integer", required=True, doc="how many instances",
-                                json="ProcessingResources.ClusterConfig.InstanceCount"),
-        "volume_size_in_gb": Field("integer", doc="GB of storage per instance", default=30,
-                                   json="ProcessingResources.ClusterConfig.VolumeSizeInGB"),
+        **JOB_FIELDS,
         "methods": Field("any", doc='bias checks: the metrics, "all" or a list such as ["CI", "DPL"]', default="all"),
         "model_scores": Field("any", doc="model_explainability: index or JMESPath of the scores (or give a "
                                          "`model_predicted_label_config` block)"),
@@ -195,14 +191,6 @@ class ClarifyCheck(StepKind):
     }
 
     # --- checks ---------------------------------------------------------------------------
-    def property_problem(self, step, parts, ctx):
-        if not parts or not isinstance(parts[0], ir.Member) or parts[0].name not in PROPERTIES:
-            name = parts[0].name if parts and isinstance(parts[0], ir.Member) else ""
-            return (0, f"a clarify check's properties are {', '.join(PROPERTIES)}", did_you_mean(name, PROPERTIES))
-        if len(parts) > 1:
-            return (1, f"`{parts[0].name}` is an S3 URI: it has no members", None)
-        return None
-
     def check(self, step, ctx):
         yield from check_role(step, ctx)
         program = ctx.program
@@ -418,9 +406,7 @@ class ClarifyCheck(StepKind):
         dataset_type = _given(step, "data_config", ctx.program).get("dataset_type", "text/csv")
         compression = data.attribute("s3_compression_type")
         return {
-            "ProcessingResources": {"ClusterConfig": {"InstanceType": attr("instance_type"),
-                                                      "InstanceCount": attr("instance_count"),
-                                                      "VolumeSizeInGB": attr("volume_size_in_gb", 30)}},
+            "ProcessingResources": self.resources(step, ctx),
             "AppSpecification": {"ImageUri": self.image(ctx)},
             "RoleArn": attr("role"),
             "ProcessingInputs": [
@@ -445,10 +431,7 @@ class ClarifyCheck(StepKind):
 
     def json_extras(self, step, ctx) -> dict:
         kind = ctx.program.literal(step.attribute("check_type").value)
-        out = {"CheckType": CHECK_TYPES[kind][0]}
-        for name, key in STEP_KEYS.items():
-            if name != "check_type":
-                out[key] = ctx.attr(step, name, self.fields[name].default)
+        out = super().json_extras(step, ctx)
         if kind != "data_bias":
             out["ModelName"] = ctx.value(_block(step, "model_config").attribute("model_name").value)
         return out
@@ -458,11 +441,8 @@ class ClarifyCheck(StepKind):
         if step.attribute("analysis_config") is not None:
             return self.sdk_raw_step(step, ctx)
         kind = ctx.program.literal(step.attribute("check_type").value)
-        job = ctx.var_for(step.name, "check_job")
+        job, build_job = self.sdk_job(step, ctx)
         config = ctx.var_for(step.name, "check_config")
-        job_args = [(name, ctx.attr(step, name)) for name in ("role", "instance_count", "instance_type",
-                                                               "volume_size_in_gb")]
-        job_args.append(("sagemaker_session", ctx.session))
 
         def block(name):
             found = _block(step, name)
@@ -477,12 +457,9 @@ class ClarifyCheck(StepKind):
                        ("model_predicted_label_config" if kind == "model_bias" else "model_scores",
                         block("model_predicted_label_config") or ctx.attr(step, "model_scores")),
                        ("explainability_config", explain), ("methods", ctx.attr(step, "methods"))]
-        before = (f"{job} = {ctx.imp('CheckJobConfig')}({ctx.call_args(job_args)})",
-                  f"{config} = {ctx.imp(CHECK_TYPES[kind][1])}({ctx.call_args(config_args)})")
+        before = (build_job, f"{config} = {ctx.imp(CHECK_TYPES[kind][1])}({ctx.call_args(config_args)})")
         kwargs = [("clarify_check_config", config), ("check_job_config", job)]
-        kwargs += [(name, ctx.attr(step, name)) for name in (
-            "skip_check", "register_new_baseline", "fail_on_violation", "model_package_group_name",
-            "supplied_baseline_constraints")]
+        kwargs += self.sdk_step_keys(step, ctx)
         return SdkStep("ClarifyCheckStep", tuple((k, v) for k, v in kwargs if v is not None), before)
 
     def sdk_raw_step(self, step, ctx) -> SdkStep:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 
-from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind
+from dsl.kinds import Field, SdkStep
 
+from ._check_job import JOB_FIELDS, CheckStepKind
 from ._common import check_role
 
 INPUT = "/opt/ml/processing/input/baseline_dataset_input"
@@ -40,7 +40,7 @@ PROPERTIES = ("CalculatedBaselineConstraints", "CalculatedBaselineStatistics",
               "BaselineUsedForDriftCheckStatistics", "BaselineUsedForDriftCheckConstraints")
 
 
-class QualityCheck(StepKind):
+class QualityCheck(CheckStepKind):
     name = "quality_check"
     type = "QualityCheck"
     sdk_class = "QualityCheckStep"
@@ -49,19 +49,14 @@ class QualityCheck(StepKind):
                                                              "ModelQualityCheckConfig"),
                    "sagemaker.workflow.check_job_config": ("CheckJobConfig",),
                    "sagemaker.model_monitor.dataset_format": ("DatasetFormat",)}
-    job_step = True
-    retry = False
     experiment_run = "the baselining processing job"
     step_keys = STEP_KEYS  # (read by `pipedsl import`)
+    check_types = CHECK_TYPES
+    properties = PROPERTIES
+    what = "a quality check"
     fields = {
         "check_type": Field("string", required=True, doc="data_quality or model_quality: the check config"),
-        "role": Field("string", required=True, doc="IAM role ARN (CheckJobConfig)", json="RoleArn"),
-        "instance_type": Field("string", required=True, doc="the job's instance type", **INSTANCE_TYPE,
-                               json="ProcessingResources.ClusterConfig.InstanceType"),
-        "instance_count": Field("integer", required=True, doc="how many instances",
-                                json="ProcessingResources.ClusterConfig.InstanceCount"),
-        "volume_size_in_gb": Field("integer", doc="GB of storage per instance", default=30,
-                                   json="ProcessingResources.ClusterConfig.VolumeSizeInGB"),
+        **JOB_FIELDS,
         "baseline_dataset": Field("string", required=True, doc="S3 URI of the data (or predictions) to baseline",
                                   json="ProcessingInputs.0.S3Input.S3Uri"),
         "dataset_format": Field("map", required=True,
@@ -83,14 +78,6 @@ class QualityCheck(StepKind):
         "supplied_baseline_statistics": Field("string", doc="S3 URI of statistics to check against"),
         "supplied_baseline_constraints": Field("string", doc="S3 URI of constraints to check against"),
     }
-
-    def property_problem(self, step, parts, ctx):
-        if not parts or not isinstance(parts[0], ir.Member) or parts[0].name not in PROPERTIES:
-            name = parts[0].name if parts and isinstance(parts[0], ir.Member) else ""
-            return (0, f"a quality check's properties are {', '.join(PROPERTIES)}", did_you_mean(name, PROPERTIES))
-        if len(parts) > 1:
-            return (1, f"`{parts[0].name}` is an S3 URI: it has no members", None)
-        return None
 
     def check(self, step, ctx):
         yield from check_role(step, ctx)
@@ -145,9 +132,7 @@ class QualityCheck(StepKind):
                 if step.attribute(name) is not None:
                     environment[name] = attr(name)
         return {
-            "ProcessingResources": {"ClusterConfig": {"InstanceType": attr("instance_type"),
-                                                      "InstanceCount": attr("instance_count"),
-                                                      "VolumeSizeInGB": attr("volume_size_in_gb", 30)}},
+            "ProcessingResources": self.resources(step, ctx),
             "AppSpecification": {"ImageUri": self.image(ctx)},
             "RoleArn": attr("role"),
             "ProcessingInputs": [{"InputName": "baseline_dataset_input", "AppManaged": False, "S3Input": {
@@ -159,21 +144,10 @@ class QualityCheck(StepKind):
             "Environment": environment,
         }
 
-    def json_extras(self, step, ctx) -> dict:
-        kind = ctx.program.literal(step.attribute("check_type").value)
-        out = {"CheckType": CHECK_TYPES[kind][0]}
-        for name, key in STEP_KEYS.items():
-            if name != "check_type":
-                out[key] = ctx.attr(step, name, self.fields[name].default)
-        return out
-
     def sdk_step(self, step, ctx) -> SdkStep:
         kind = ctx.program.literal(step.attribute("check_type").value)
-        job = ctx.var_for(step.name, "check_job")
+        job, build_job = self.sdk_job(step, ctx)
         config = ctx.var_for(step.name, "check_config")
-        job_args = [(name, ctx.attr(step, name)) for name in ("role", "instance_count", "instance_type",
-                                                               "volume_size_in_gb")]
-        job_args.append(("sagemaker_session", ctx.session))
         (format_key, inner), = self.dataset_format(step, ctx.program).items()
         method = FORMATS[format_key][0]
         dataset_format = f"{ctx.imp('DatasetFormat')}.{method}({ctx.call_args((k, repr(v)) for k, v in inner.items())})"
@@ -181,12 +155,9 @@ class QualityCheck(StepKind):
                        ("output_s3_uri", ctx.attr(step, "output_s3_uri"))]
         if kind == "model_quality":
             config_args += [(name, ctx.attr(step, name)) for name in MODEL_QUALITY]
-        before = (f"{job} = {ctx.imp('CheckJobConfig')}({ctx.call_args(job_args)})",
-                  f"{config} = {ctx.imp(CHECK_TYPES[kind][1])}({ctx.call_args(config_args)})")
+        before = (build_job, f"{config} = {ctx.imp(CHECK_TYPES[kind][1])}({ctx.call_args(config_args)})")
         kwargs = [("quality_check_config", config), ("check_job_config", job)]
-        kwargs += [(name, ctx.attr(step, name)) for name in (
-            "skip_check", "register_new_baseline", "fail_on_violation", "model_package_group_name",
-            "supplied_baseline_statistics", "supplied_baseline_constraints")]
+        kwargs += self.sdk_step_keys(step, ctx)
         return SdkStep("QualityCheckStep", tuple((k, v) for k, v in kwargs if v is not None), before)
 
 

@@ -1,0 +1,68 @@
+"""What `quality_check` and `clarify_check` share: the `CheckJobConfig` fields and the
+baselining job's resources, S3-URI properties, the check's own step keys and the SDK code of
+the job config (the two kinds differ only in the configs they check)."""
+from __future__ import annotations
+
+from typing import Dict, Tuple
+
+from dsl import ir
+from dsl.diagnostics import did_you_mean
+from dsl.kinds import INSTANCE_TYPE, Field, StepKind
+
+JOB_FIELDS = {
+    "role": Field("string", required=True, doc="IAM role ARN (CheckJobConfig)", json="RoleArn"),
+    "instance_type": Field("string", required=True, doc="the job's instance type", **INSTANCE_TYPE,
+                           json="ProcessingResources.ClusterConfig.InstanceType"),
+    "instance_count": Field("integer", required=True, doc="how many instances",
+                            json="ProcessingResources.ClusterConfig.InstanceCount"),
+    "volume_size_in_gb": Field("integer", doc="GB of storage per instance", default=30,
+                               json="ProcessingResources.ClusterConfig.VolumeSizeInGB"),
+}
+
+
+class CheckStepKind(StepKind):
+    """A check step: its `check_type` picks the SDK's config class; `check_types` maps it to
+    (the definition's CheckType, the config class), `step_keys` the check's own top-level keys
+    (field -> JSON key, `check_type` first), `properties` its S3-URI properties."""
+
+    check_types: Dict[str, Tuple] = {}
+    step_keys: Dict[str, str] = {}
+    properties: Tuple[str, ...] = ()
+    what = "a check"
+    job_step = True
+    retry = False
+
+    def property_problem(self, step, parts, ctx):
+        if not parts or not isinstance(parts[0], ir.Member) or parts[0].name not in self.properties:
+            name = parts[0].name if parts and isinstance(parts[0], ir.Member) else ""
+            return (0, f"{self.what}'s properties are {', '.join(self.properties)}",
+                    did_you_mean(name, self.properties))
+        if len(parts) > 1:
+            return (1, f"`{parts[0].name}` is an S3 URI: it has no members", None)
+        return None
+
+    @staticmethod
+    def resources(step, ctx) -> dict:
+        return {"ClusterConfig": {"InstanceType": ctx.attr(step, "instance_type"),
+                                  "InstanceCount": ctx.attr(step, "instance_count"),
+                                  "VolumeSizeInGB": ctx.attr(step, "volume_size_in_gb", 30)}}
+
+    def json_extras(self, step, ctx) -> dict:
+        kind = ctx.program.literal(step.attribute("check_type").value)
+        out = {"CheckType": self.check_types[kind][0]}
+        for name, key in self.step_keys.items():
+            if name != "check_type":
+                out[key] = ctx.attr(step, name, self.fields[name].default)
+        return out
+
+    @staticmethod
+    def sdk_job(step, ctx) -> Tuple[str, str]:
+        """(variable, statement) of the step's `CheckJobConfig`."""
+        job = ctx.var_for(step.name, "check_job")
+        args = [(name, ctx.attr(step, name)) for name in ("role", "instance_count", "instance_type",
+                                                           "volume_size_in_gb")]
+        args.append(("sagemaker_session", ctx.session))
+        return job, f"{job} = {ctx.imp('CheckJobConfig')}({ctx.call_args(args)})"
+
+    def sdk_step_keys(self, step, ctx) -> list:
+        return [(name, ctx.attr(step, name)) for name in self.step_keys if name != "check_type"]
