@@ -295,3 +295,19 @@ def test_repack_mistakes_are_at_their_values():
         ("E0303", 22, "a model step that repacks its model needs `repack_output_path`"),
         ("E0303", 38, "`entry_point` needs `source_dir`"),
     ]
+
+
+def test_a_repacking_model_step_in_a_condition_branch_brings_its_repack_job(sdk, tmp_path):
+    import shutil
+
+    folder = tmp_path / "case"
+    shutil.copytree(REPACK, folder, ignore=shutil.ignore_patterns("_repack_*"))
+    text = (folder / "case.pipe").read_text().replace("    step Done: fail {", (
+        "    step Check: condition {\n        when Train.FinalMetricDataList[0].Value > 0.5\n"
+        "        if_steps = [Register]\n        else_steps = [Done]\n    }\n    step Done: fail {"))
+    (folder / "case.pipe").write_text(text)
+    definition = transpile(folder / "case.pipe", compact=True)
+    branch = next(s for s in json.loads(definition)["Steps"] if s["Name"] == "Check")["Arguments"]["IfSteps"]
+    assert [s["Name"] for s in branch] == ["Register-RepackModel-0", "Register-RegisterModel"]
+    code = transpile(folder / "case.pipe", to="sdk")
+    assert sdk.definition(code=code, cwd=str(folder)) == definition
