@@ -588,10 +588,17 @@ def _blocks(writer: _Writer, kind_name: str, arguments: dict) -> List[str]:
         found = []
         for name, field in fields.items():
             value = _at_place(arguments, field.json) if field.json else None
-            if isinstance(value, dict):
+            if field.type == "map" and isinstance(value, str):  # a map the SDK writes as JSON text
+                try:
+                    found.append(f"{name} = {writer.values.value(json.loads(value))}")
+                except ValueError:
+                    pass
+            elif isinstance(value, dict):
                 pairs = ", ".join(f"{re.sub(r'(?<!^)(?=[A-Z])', '_', k).lower()}: {writer.values.value(v)}"
                                   for k, v in value.items())
                 found.append(f"{name} = {{ {pairs} }}")
+            elif value is not None:
+                found.append(f"{name} = {writer.values.value(value)}")
         if found:
             out.append(f"{member[6:]} {{ " + ", ".join(found) + " }")
     return out

@@ -33,10 +33,12 @@ REGISTER_PLACES = {"image_uri": "InferenceSpecification.Containers.0.Image",
 VPC_KEYS = {"Subnets": "list", "SecurityGroupIds": "list"}
 REGISTER_FIELDS = ("content_types", "response_types", "inference_instances", "transform_instances",
                    "model_package_group_name", "approval_status", "package_description",
-                   "customer_metadata_properties", "domain", "sample_payload_url", "task", "source_uri",
+                   "customer_metadata_properties", "validation_specification", "domain", "sample_payload_url", "task", "source_uri",
                    "skip_model_validation", "framework", "framework_version", "nearest_model_name",
                    "data_input_configuration")
 IMPORTS = {"sagemaker.model": ("Model",), "sagemaker.workflow.model_step": ("ModelStep",),
+           "sagemaker.metadata_properties": ("MetadataProperties",),
+           "sagemaker.model_life_cycle": ("ModelLifeCycle",), "sagemaker.model_card": ("ModelPackageModelCard",),
            "sagemaker.model_metrics": ("MetricsSource", "ModelMetrics", "FileSource"),
            "sagemaker.drift_check_baselines": ("DriftCheckBaselines",)}
 
@@ -72,6 +74,34 @@ ALWAYS_GROUPS = {"model_metrics": ("Bias", "Explainability")}
 SOURCE_KEYS = {"MetricsSource": ("content_type", "s3_uri", "content_digest"),  # (their JSON order)
                "FileSource": ("s3_uri", "content_digest", "content_type")}
 SOURCE_JSON = {"content_type": "ContentType", "s3_uri": "S3Uri", "content_digest": "ContentDigest"}
+
+
+# `metadata_properties { … }`, `model_life_cycle { … }` and `model_card { … }` blocks of
+# register_model: (JSON key, the SDK class, {field: (its JSON key, type, doc)}), fields in the
+# SDK's order. The card's content is written as JSON text, as the SDK writes it.
+PLAIN_BLOCKS = {
+    "metadata_properties": ("MetadataProperties", "MetadataProperties", {
+        "commit_id": ("CommitId", "string", "the commit the model was built from"),
+        "repository": ("Repository", "string", "the repository"),
+        "generated_by": ("GeneratedBy", "string", "what made the model (a CI job, a person)"),
+        "project_id": ("ProjectId", "string", "the SageMaker project"),
+    }),
+    "model_life_cycle": ("ModelLifeCycle", "ModelLifeCycle", {
+        "stage": ("Stage", "string", "e.g. Development, Staging, Production"),
+        "stage_status": ("StageStatus", "string", "e.g. InProgress, Approved"),
+        "stage_description": ("StageDescription", "string", "a description of the stage"),
+    }),
+    "model_card": ("ModelCard", "ModelPackageModelCard", {
+        "model_card_status": ("ModelCardStatus", "string", "Draft, PendingReview, Approved or Archived"),
+        "model_card_content": ("ModelCardContent", "map", "the card's content (a map, written as JSON text)"),
+    }),
+}
+
+
+def _plain_fields(block: str) -> dict:
+    key, _, fields = PLAIN_BLOCKS[block]
+    return {name: Field(kind, doc=doc, json=f"{key}.{json_key}",
+                        required=block == "model_card") for name, (json_key, kind, doc) in fields.items()}
 
 
 def _metrics_fields(block: str) -> dict:
@@ -186,8 +216,10 @@ class RegisterModel(_ModelKind):
     property_root = "DescribeModelPackageOutput"
     request_shape = "CreateModelPackageInput"
     docs_shape = "store"
-    members = frozenset({"block:model_metrics", "block:drift_check_baselines"})
-    member_fields = {f"block:{name}": _metrics_fields(name) for name in METRICS_BLOCKS}
+    members = frozenset({"block:model_metrics", "block:drift_check_baselines"} |
+                        {f"block:{name}" for name in PLAIN_BLOCKS})
+    member_fields = {**{f"block:{name}": _metrics_fields(name) for name in METRICS_BLOCKS},
+                     **{f"block:{name}": _plain_fields(name) for name in PLAIN_BLOCKS}}
     fields = {
         **placed(MODEL_FIELDS, REGISTER_PLACES),
         "package_description": Field("string", doc="the model package's description (`description` is the step's)",
@@ -210,6 +242,8 @@ class RegisterModel(_ModelKind):
                                  json="ModelApprovalStatus", default="PendingManualApproval"),
         "customer_metadata_properties": Field("map", doc="your own key/value metadata",
                                               json="CustomerMetadataProperties"),
+        "validation_specification": Field("map", doc="the ValidationSpecification request, as written",
+                                          json="ValidationSpecification"),
         "domain": Field("string", doc="ML domain, e.g. MACHINE_LEARNING", json="Domain"),
         "task": Field("string", doc="ML task, e.g. CLASSIFICATION", json="Task"),
         "framework": Field("string", doc="the model's framework, e.g. XGBOOST",
@@ -237,14 +271,37 @@ class RegisterModel(_ModelKind):
             value = self.metrics_json(step, block, ctx)
             if value:
                 args[METRICS_BLOCKS[block][0]] = value
-        place(("customer_metadata_properties", "domain", "sample_payload_url", "task", "source_uri"))
+        self.place_block(args, step, "metadata_properties", ctx)
+        place(("customer_metadata_properties", "validation_specification", "domain", "sample_payload_url", "task",
+               "source_uri"))
         args["InferenceSpecification"] = {"Containers": [self.container(step, ctx)]}
         place(("framework", "framework_version", "nearest_model_name", "data_input_configuration", "content_types",
                "response_types", "inference_instances",
                "transform_instances"))
         args["ModelApprovalStatus"] = attr("approval_status", self.fields["approval_status"].default)
         args["SkipModelValidation"] = attr("skip_model_validation", "None")  # the SDK writes the string "None"
+        self.place_block(args, step, "model_card", ctx)
+        self.place_block(args, step, "model_life_cycle", ctx)
         return args
+
+    @staticmethod
+    def place_block(args: dict, step, block: str, ctx) -> None:
+        """A `metadata_properties`/`model_life_cycle`/`model_card` block as the SDK's class writes it."""
+        import json
+
+        found = next((b for b in step.blocks if b.name == block), None)
+        if found is None:
+            return
+        key, _, fields = PLAIN_BLOCKS[block]
+        out = {}
+        for name, (json_key, kind, _) in fields.items():
+            attribute = found.attribute(name)
+            if attribute is None:
+                continue
+            out[json_key] = (json.dumps(ctx.program.literal(attribute.value)) if kind == "map"
+                             else ctx.value(attribute.value))
+        if out:
+            args[key] = out
 
     @staticmethod
     def metrics_json(step, block: str, ctx) -> dict:
@@ -269,6 +326,13 @@ class RegisterModel(_ModelKind):
     def check(self, step, ctx):
         yield from super().check(step, ctx)
         for block in step.blocks:
+            if block.name in PLAIN_BLOCKS:
+                ctx.attributes(block.attributes, self.member_fields[f"block:{block.name}"], f"`{block.name}`",
+                               owner_span=block.name_span)
+                content = block.attribute("model_card_content")
+                if content is not None and not isinstance(ctx.program.literal(content.value), dict):
+                    yield error("E0304", "`model_card_content` is a map known when the pipeline is built",
+                                content.value.span, "not a literal map")
             if block.name not in METRICS_BLOCKS:
                 continue
             sources = METRICS_BLOCKS[block.name][2]
@@ -313,6 +377,11 @@ class RegisterModel(_ModelKind):
         model, build = self.sdk_model(step, ctx)
         pairs = [(sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in REGISTER_FIELDS]
         pairs += [(block, self.sdk_metrics(step, block, ctx)) for block in METRICS_BLOCKS]
+        for block, (_, cls, _) in PLAIN_BLOCKS.items():
+            found = next((b for b in step.blocks if b.name == block), None)
+            if found is not None:
+                fields = ctx.call_args((a.name, ctx.py(a.value)) for a in found.attributes)
+                pairs.append((block, f"{ctx.imp(cls)}({fields})"))
         register = ctx.call_args(pairs)
         settings, after = self.sdk_repack(step, ctx)
         return SdkStep("ModelStep", (("step_args", f"{model}.register({register})"),) + settings, (build,), after)

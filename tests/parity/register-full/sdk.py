@@ -1,3 +1,6 @@
+from sagemaker.metadata_properties import MetadataProperties
+from sagemaker.model_card import ModelPackageModelCard
+from sagemaker.model_life_cycle import ModelLifeCycle
 from sagemaker.drift_check_baselines import DriftCheckBaselines
 from sagemaker.model import Model
 from sagemaker.model_metrics import FileSource, MetricsSource, ModelMetrics
@@ -33,7 +36,13 @@ register = ModelStep(name="Register", description="register it", step_args=Model
     customer_metadata_properties={"owner": "ml-team"}, domain="MACHINE_LEARNING",
     sample_payload_url="s3://bucket/payload.tar.gz", task="CLASSIFICATION", source_uri="s3://bucket/source",
     skip_model_validation="All", nearest_model_name="resnet50",
-    data_input_configuration='{"input_1": [1, 224, 224, 3]}', model_metrics=metrics, drift_check_baselines=baselines))
+    data_input_configuration='{"input_1": [1, 224, 224, 3]}', model_metrics=metrics,
+    validation_specification={"ValidationRole": "arn:aws:iam::123456789012:role/V", "ValidationProfiles": []},
+    metadata_properties=MetadataProperties(commit_id="0123abc", repository="https://example.com/repo.git",
+                                           generated_by="ci", project_id="p-1"),
+    model_life_cycle=ModelLifeCycle(stage="Development", stage_status="InProgress"),
+    model_card=ModelPackageModelCard(model_card_status="Draft", model_card_content={
+        "model_overview": {"model_creator": "ml-team", "model_description": "churn"}}), drift_check_baselines=baselines))
 minimal = ModelStep(name="Minimal", step_args=Model(image_uri="img:serve", sagemaker_session=session).register(
     model_package_group_name="Churn", model_metrics=ModelMetrics(model_statistics=js("s3://m/stats.json")),
     drift_check_baselines=DriftCheckBaselines(bias_config_file=FileSource(s3_uri="s3://d/bias-config.json"))))
