@@ -850,6 +850,10 @@ def _quality_check(writer, step):
                  "probability_threshold_attribute"):
         if name in environment:
             members.append(f"{name} = {writer.values.value(environment[name])}")
+    inputs = {i.get("InputName"): i.get("S3Input", {}).get("S3Uri") for i in args.get("ProcessingInputs", [])}
+    for name in ("record_preprocessor_script", "post_analytics_processor_script"):
+        if f"{name}_input" in inputs:
+            members.append(f"{name} = {writer.values.value(inputs[name + '_input'])}")
     for name in ("skip_check", "register_new_baseline", "fail_on_violation", "model_package_group_name",
                  "supplied_baseline_statistics", "supplied_baseline_constraints"):
         value = step.get(kind.step_keys[name])

@@ -11,6 +11,7 @@ timestamped job name, different on every run.
 from __future__ import annotations
 
 import json
+import posixpath
 
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
@@ -36,6 +37,9 @@ STEP_KEYS = {"check_type": "CheckType", "model_package_group_name": "ModelPackag
              "register_new_baseline": "RegisterNewBaseline",
              "supplied_baseline_statistics": "SuppliedBaselineStatistics",
              "supplied_baseline_constraints": "SuppliedBaselineConstraints"}
+# the scripts the analyzer runs, S3 URIs (a local file the SDK uploads under a timestamped job name)
+SCRIPTS = ("record_preprocessor_script", "post_analytics_processor_script")
+SCRIPT_INPUT = "/opt/ml/processing/input"
 PROPERTIES = ("CalculatedBaselineConstraints", "CalculatedBaselineStatistics",
               "BaselineUsedForDriftCheckStatistics", "BaselineUsedForDriftCheckConstraints")
 
@@ -77,6 +81,8 @@ class QualityCheck(CheckStepKind):
         "model_package_group_name": Field("string", doc="the group whose latest approved baselines are checked"),
         "supplied_baseline_statistics": Field("string", doc="S3 URI of statistics to check against"),
         "supplied_baseline_constraints": Field("string", doc="S3 URI of constraints to check against"),
+        "record_preprocessor_script": Field("string", doc="S3 URI of a script run on each record first"),
+        "post_analytics_processor_script": Field("string", doc="S3 URI of a script run on the results"),
     }
 
     def check(self, step, ctx):
@@ -98,6 +104,13 @@ class QualityCheck(CheckStepKind):
         if dataset_format is not None and self.dataset_format(step, ctx.program) is None:
             yield error("E0304", "`dataset_format` is { csv: { header: … } }, { json: { lines: … } } or "
                         "{ sagemakerCaptureJson: {} }, of literals", dataset_format.value.span, "not a dataset format")
+        for name in SCRIPTS:
+            attribute = step.attribute(name)
+            value = ctx.literal(attribute.value) if attribute is not None else None
+            if attribute is not None and not (isinstance(value, str) and value.startswith("s3://")):
+                yield error("E0304", f"`{name}` is a literal S3 URI: the SDK uploads a local file under a "
+                            "timestamped job name, and writes the file's name into the job's environment",
+                            attribute.value.span, "not an S3 URI")
         if ctx.program.region is None:
             yield error("E0210", "a quality check needs the pipeline's `region`: its image differs by region",
                         step.name_span, "no region", 'add `region = "us-east-1"` to the pipeline')
@@ -124,8 +137,16 @@ class QualityCheck(CheckStepKind):
 
         kind = ctx.program.literal(step.attribute("check_type").value)
         environment = {"output_path": OUTPUT, "publish_cloudwatch_metrics": "Disabled",
-                       "dataset_format": json.dumps(self.dataset_format(step, ctx.program)),
-                       "dataset_source": INPUT}
+                       "dataset_format": json.dumps(self.dataset_format(step, ctx.program))}
+        scripts = []  # (the SDK adds the post-analytics script's input before the preprocessor's)
+        for name in SCRIPTS:
+            uri = ctx.program.literal(step.attribute(name).value) if step.attribute(name) else None
+            if isinstance(uri, str):
+                environment[name] = f"{SCRIPT_INPUT}/{name}_input/{posixpath.basename(uri)}"
+                scripts.insert(0, {"InputName": f"{name}_input", "AppManaged": False, "S3Input": {
+                    "S3Uri": uri, "LocalPath": f"{SCRIPT_INPUT}/{name}_input", "S3DataType": "S3Prefix",
+                    "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated", "S3CompressionType": "None"}})
+        environment["dataset_source"] = INPUT
         if kind == "model_quality":
             environment["analysis_type"] = "MODEL_QUALITY"
             for name in MODEL_QUALITY:
@@ -137,7 +158,8 @@ class QualityCheck(CheckStepKind):
             "RoleArn": attr("role"),
             "ProcessingInputs": [{"InputName": "baseline_dataset_input", "AppManaged": False, "S3Input": {
                 "S3Uri": attr("baseline_dataset"), "LocalPath": INPUT, "S3DataType": "S3Prefix",
-                "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated", "S3CompressionType": "None"}}],
+                "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated", "S3CompressionType": "None"}}]
+                + scripts,
             "ProcessingOutputConfig": {"Outputs": [{"OutputName": "quality_check_output", "AppManaged": False,
                                                     "S3Output": {"S3Uri": attr("output_s3_uri"), "LocalPath": OUTPUT,
                                                                  "S3UploadMode": "EndOfJob"}}]},
@@ -153,6 +175,7 @@ class QualityCheck(CheckStepKind):
         dataset_format = f"{ctx.imp('DatasetFormat')}.{method}({ctx.call_args((k, repr(v)) for k, v in inner.items())})"
         config_args = [("baseline_dataset", ctx.attr(step, "baseline_dataset")), ("dataset_format", dataset_format),
                        ("output_s3_uri", ctx.attr(step, "output_s3_uri"))]
+        config_args += [(name, ctx.attr(step, name)) for name in SCRIPTS]
         if kind == "model_quality":
             config_args += [(name, ctx.attr(step, name)) for name in MODEL_QUALITY]
         before = (build_job, f"{config} = {ctx.imp(CHECK_TYPES[kind][1])}({ctx.call_args(config_args)})")
