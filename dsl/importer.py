@@ -130,7 +130,8 @@ class _Values:
                     pieces.append(_string(value)[1:-1])
                     previous_text = True
                     continue
-                ref = self.ref(value["Get"]) if isinstance(value, dict) and list(value) == ["Get"] else None
+                ref = (self.ref(value["Get"]) if isinstance(value, dict) and list(value) == ["Get"]
+                       and isinstance(value["Get"], str) else None)
                 if ref is None or "[" in ref:
                     break
                 pieces.append("${" + ref + "}")
@@ -145,8 +146,8 @@ class _Values:
             return None
         if set(spec) == {"PropertyFile", "Path"}:
             file = spec["PropertyFile"]
-            match = re.fullmatch(r"Steps\.(.+)\.PropertyFiles\.([A-Za-z_][\w-]*)", file.get("Get", "")) \
-                if isinstance(file, dict) else None
+            match = re.fullmatch(r"Steps\.(.+)\.PropertyFiles\.([A-Za-z_][\w-]*)", file["Get"]) \
+                if isinstance(file, dict) and isinstance(file.get("Get"), str) else None
             if match and match.group(1) in self.step_names:
                 return f"json_get({self.step_names[match.group(1)]}.{match.group(2)}, {_string(path)})"
             return None
@@ -205,7 +206,7 @@ def _validate(data, text: str):
     for step in _all_steps(data["Steps"]):
         name = step.get("Name") if isinstance(step, dict) else None
         if not isinstance(name, str) or not isinstance(step.get("Type"), str) or not isinstance(
-                step.get("Arguments", {}), dict):
+                step.get("Arguments"), dict):
             problems.append(error("E0602", "a step needs a string `Name`, a string `Type` and an object `Arguments`",
                                   _at(text, json.dumps(name)) if isinstance(name, str) else Span(1, 1, 1, 2), "here"))
             continue
@@ -218,8 +219,18 @@ def _validate(data, text: str):
             problems.append(error("E0604", f"step name {name!r} is used twice", _at(text, f'"Name": {json.dumps(name)}', 1),
                                   "again", notes=[(_at(text, f'"Name": {json.dumps(name)}'), "first here")]))
         names[name] = step
-    for step in _all_steps(data["Steps"]):
-        for depends in step.get("DependsOn", []) or []:
+    for step in names.values():
+        problem = _envelope_problem(step)
+        if problem:
+            problems.append(error("E0602", f"step {step['Name']!r}: {problem}", _at(text, json.dumps(step["Name"])),
+                                  "here"))
+            continue
+        depends_on = step.get("DependsOn", []) or []
+        if not isinstance(depends_on, list) or not all(isinstance(d, str) for d in depends_on):
+            problems.append(error("E0602", f"step {step['Name']!r}: `DependsOn` is a list of step names",
+                                  _at(text, '"DependsOn"'), "here"))
+            continue
+        for depends in depends_on:
             if depends not in names:
                 problems.append(error("E0605", f"step {step['Name']!r} depends on unknown step {depends!r}",
                                       _at(text, json.dumps(depends)), "unknown step"))
@@ -234,6 +245,27 @@ def _validate(data, text: str):
                               ".pipe numbers are 64-bit integers and finite floats"))
     if problems:
         raise ImportError_(problems, text)
+
+
+def _envelope_problem(step: dict) -> Optional[str]:
+    """What is wrong with a step's retry policies or cache config, as the service reads them."""
+    def number(value):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    policies = step.get("RetryPolicies") or []
+    if not isinstance(policies, list):
+        return "`RetryPolicies` is a list"
+    for policy in policies:
+        if not isinstance(policy, dict) or not isinstance(policy.get("ExceptionType", []), list) or not all(
+                isinstance(t, str) for t in policy.get("ExceptionType", [])):
+            return "each retry policy is an object with an `ExceptionType` list of names"
+        if not all(number(policy[k]) for k in ("BackoffRate", "IntervalSeconds", "MaxAttempts", "ExpireAfterMin")
+                   if k in policy):
+            return "a retry policy's BackoffRate, IntervalSeconds, MaxAttempts and ExpireAfterMin are numbers"
+    cache = step.get("CacheConfig")
+    if cache is not None and (not isinstance(cache, dict) or not isinstance(cache.get("ExpireAfter", ""), str)):
+        return "`CacheConfig` is an object with a string `ExpireAfter`"
+    return None
 
 
 def _bad_number(value):
@@ -265,7 +297,9 @@ def _all_steps(steps):
         step = todo.pop(0)
         yield step
         if isinstance(step, dict) and step.get("Type") == "Condition" and isinstance(step.get("Arguments"), dict):
-            todo.extend(step["Arguments"].get("IfSteps", []) + step["Arguments"].get("ElseSteps", []))
+            for which in ("IfSteps", "ElseSteps"):
+                branch = step["Arguments"].get(which, [])
+                todo.extend(branch if isinstance(branch, list) else [])
 
 
 def import_definition(text: str, name: Optional[str] = None, fallback_name: str = "Imported") -> str:

@@ -123,7 +123,9 @@ ENVELOPE = {"Version": "2020-12-01", "Metadata": {}, "Parameters": [],
                                  st.lists(st.builds(lambda n, t, a: {"Name": n, "Type": t, "Arguments": a},
                                                     st.one_of(st.text(min_size=1, max_size=5),
                                                               st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,4}", fullmatch=True)),
-                                                    st.sampled_from(["Fail", "Training", "X", "Condition"]),
+                                                    st.sampled_from(["Fail", "Training", "X", "Condition", "Processing",
+                                                                     "Tuning", "RegisterModel", "QualityCheck",
+                                                                     "ClarifyCheck", "EMR"]),
                                                     st.dictionaries(st.text(max_size=6), JSON, max_size=4)),
                                           max_size=3))))
 def test_any_json_imports_or_is_refused_cleanly(data):
@@ -134,3 +136,51 @@ def test_any_json_imports_or_is_refused_cleanly(data):
         assert problem.diagnostics and problem.render()
         return
     assert dsl.transpile(pipe, compact=True) == json.dumps(data)
+
+
+def _definitions():
+    out = []
+    for case in PARITY_CASES:
+        try:
+            out.append(dsl.transpile((case / "case.pipe").read_text(), filename=str(case / "case.pipe"),
+                                     compact=True))
+        except dsl.PipeError:
+            pass
+    return out
+
+
+DEFINITIONS = [d for d in _definitions() if json.loads(d)["Steps"]]
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _paths(value, prefix + (index,))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_real_definition_changed_in_one_place_imports_or_is_refused_cleanly(data):
+    """The SDK's own shapes (every parity case: checks, rules, repack jobs, …) with one value
+    removed or replaced: the readers of each step type must cope."""
+    definition = json.loads(data.draw(st.sampled_from(DEFINITIONS)))
+    paths = [p for p in _paths(definition["Steps"]) if p]
+    path = data.draw(st.sampled_from(paths))
+    parent = definition["Steps"]
+    for key in path[:-1]:
+        parent = parent[key]
+    if data.draw(st.booleans()) and isinstance(parent, dict):
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = data.draw(JSON)
+    text = json.dumps(definition)
+    try:
+        pipe = import_definition(text)
+    except ImportError_ as problem:
+        assert problem.diagnostics and problem.render()
+        return
+    assert dsl.transpile(pipe, compact=True) == text
