@@ -200,7 +200,7 @@ def test_an_imported_clarify_check_keeps_its_analysis_config_and_its_sdk_code_gi
     pipe = dsl.import_definition(definition, name="ClarifyChecks")
     import re
 
-    assert len(re.findall(r"analysis_config +=", pipe)) == 4 and ": raw" not in pipe
+    assert len(re.findall(r"analysis_config +=", pipe)) == 5 and ": raw" not in pipe
     assert dsl.transpile(pipe, compact=True) == definition
     program, problems = dsl.analyse(pipe)
     assert not problems and program.uploads() == []

@@ -50,6 +50,22 @@ ACCEPT_TYPES = ("text/csv", "application/jsonlines", "application/json")
 CONTENT_TYPES = ("text/csv", "application/jsonlines", "application/json", "image/jpeg", "image/jpg", "image/png",
                  "application/x-npy")
 AGG_METHODS = ("mean_abs", "median", "mean_sq")
+# TextConfig's (sagemaker.clarify, the pinned SDK; `_` stands for a space in a name)
+TEXT_GRANULARITIES = ("token", "sentence", "paragraph")
+TEXT_LANGUAGES = tuple(name.replace("_", " ") for name in (
+    "chinese zh danish da dutch nl english en french fr german de greek el italian it japanese ja "
+    "lithuanian lt multi-language xx norwegian_bokmål nb polish pl portuguese pt romanian ro russian ru "
+    "spanish es afrikaans af albanian sq arabic ar armenian hy basque eu bengali bn bulgarian bg catalan "
+    "ca croatian hr czech cs estonian et finnish fi gujarati gu hebrew he hindi hi hungarian hu icelandic "
+    "is indonesian id irish ga kannada kn kyrgyz ky latvian lv ligurian lij luxembourgish lb macedonian "
+    "mk malayalam ml marathi mr nepali ne persian fa sanskrit sa serbian sr setswana tn sinhala si slovak "
+    "sk slovenian sl swedish sv tagalog tl tamil ta tatar tt telugu te thai th turkish tr ukrainian uk "
+    "urdu ur vietnamese vi yoruba yo"
+).split())
+# ImageConfig's keys, in the order it writes them (model_type required)
+IMAGE_KEYS = ("model_type", "num_segments", "feature_extraction_method", "segment_compactness", "max_objects",
+              "iou_threshold", "context")
+IMAGE_MODEL_TYPES = ("OBJECT_DETECTION", "IMAGE_CLASSIFICATION")
 
 # Each block: field -> Field, in the order the SDK writes them into the analysis config; a
 # field's `sdk` is its key there when that differs. The S3 paths reach the definition.
@@ -110,7 +126,11 @@ BLOCKS: Dict[str, Dict[str, Field]] = {
         "agg_method": Field("string", doc=", ".join(AGG_METHODS)),
         "seed": Field("integer", doc="random seed"),
         "num_clusters": Field("integer", doc="baseline clusters (not with `baseline`)"),
-        "features_to_explain": Field("list", doc="the features to explain"),
+        "text_config": Field("map", doc="{ granularity: token|sentence|paragraph, language: … } (TextConfig)"),
+        "image_config": Field("map", doc="{ model_type: OBJECT_DETECTION|IMAGE_CLASSIFICATION, num_segments, "
+                                         "feature_extraction_method, segment_compactness, max_objects, iou_threshold, "
+                                         "context } (ImageConfig)"),
+        "features_to_explain": Field("list", doc="the features to explain (not with text or image config)"),
     },
     "pdp_config": {
         "grid_resolution": Field("integer", doc="grid cells per feature", default=15),
@@ -118,6 +138,7 @@ BLOCKS: Dict[str, Dict[str, Field]] = {
         "features": Field("list", doc="the features"),
     },
 }
+NESTED = {"text_config": "TextConfig", "image_config": "ImageConfig"}
 BLOCK_CLASSES = {"data_config": "DataConfig", "data_bias_config": "BiasConfig", "model_config": "ModelConfig",
                  "model_predicted_label_config": "ModelPredictedLabelConfig", "shap_config": "SHAPConfig",
                  "pdp_config": "PDPConfig"}
@@ -163,7 +184,7 @@ class ClarifyCheck(CheckStepKind):
     sdk_imports = {"sagemaker.workflow.clarify_check_step": ("ClarifyCheckStep", "DataBiasCheckConfig",
                                                              "ModelBiasCheckConfig", "ModelExplainabilityCheckConfig"),
                    "sagemaker.workflow.check_job_config": ("CheckJobConfig",),
-                   "sagemaker.clarify": tuple(BLOCK_CLASSES.values())}
+                   "sagemaker.clarify": tuple(BLOCK_CLASSES.values()) + tuple(NESTED.values())}
     experiment_run = "the Clarify processing job"
     step_keys = STEP_KEYS  # (read by `pipedsl import`)
     check_types = CHECK_TYPES
@@ -288,6 +309,19 @@ class ClarifyCheck(CheckStepKind):
                         "`record_template`", at("model_config", "content_type"), "templates")
         shap = _given(step, "shap_config", program)
         yield from one_of("shap_config", "agg_method", AGG_METHODS)
+        text, image = shap.get("text_config"), shap.get("image_config")
+        if text is not None and not (isinstance(text, dict) and set(text) == {"granularity", "language"}
+                                     and text["granularity"] in TEXT_GRANULARITIES
+                                     and text["language"] in TEXT_LANGUAGES):
+            yield error("E0304", "`text_config` is { granularity: token|sentence|paragraph, language: … } (a "
+                        "language TextConfig knows)", at("shap_config", "text_config"), "not a TextConfig")
+        if image is not None and not (isinstance(image, dict) and set(image) <= set(IMAGE_KEYS)
+                                      and image.get("model_type") in IMAGE_MODEL_TYPES):
+            yield error("E0304", "`image_config` is { model_type: OBJECT_DETECTION|IMAGE_CLASSIFICATION, … }",
+                        at("shap_config", "image_config"), "not an ImageConfig")
+        if "features_to_explain" in shap and (text is not None or image is not None):
+            yield error("E0304", "`features_to_explain` is not for text or image features",
+                        at("shap_config", "features_to_explain"), "not with text_config/image_config")
         if "baseline" in shap and "num_clusters" in shap:
             yield error("E0304", "`baseline` and `num_clusters` exclude each other", at("shap_config", "num_clusters"),
                         "not with `baseline`")
@@ -378,8 +412,12 @@ class ClarifyCheck(CheckStepKind):
         given = _given(step, "shap_config", program)
         out = {"use_logit": given.get("use_logit", False),
                "save_local_shap_values": given.get("save_local_shap_values", True)}
-        for name in ("baseline", "num_samples", "agg_method", "seed", "num_clusters", "features_to_explain"):
-            _set(out, name, given.get(name))
+        for name in ("baseline", "num_samples", "agg_method", "seed", "num_clusters", "text_config", "image_config",
+                     "features_to_explain"):
+            value = given.get(name)
+            if name == "image_config" and isinstance(value, dict):  # in ImageConfig's order
+                value = {key: value[key] for key in IMAGE_KEYS if value.get(key) is not None}
+            _set(out, name, value)
         return {"shap": out}
 
     @staticmethod
@@ -444,11 +482,18 @@ class ClarifyCheck(CheckStepKind):
         job, build_job = self.sdk_job(step, ctx)
         config = ctx.var_for(step.name, "check_config")
 
+        def nested(attribute):  # SHAPConfig's text and image configs are classes of their own
+            if attribute.name in NESTED:
+                target = ctx.program.follow(attribute.value)
+                pairs = [(e.key, ctx.py(e.value)) for e in target.entries] if isinstance(target, ir.MapExpr) else []
+                return f"{ctx.imp(NESTED[attribute.name])}({ctx.call_args(pairs)})"
+            return ctx.py(attribute.value)
+
         def block(name):
             found = _block(step, name)
             if found is None:
                 return None
-            args = [(a.name, ctx.py(a.value)) for a in found.attributes]
+            args = [(a.name, nested(a)) for a in found.attributes]
             return f"{ctx.imp(BLOCK_CLASSES[name])}({ctx.call_args(args)})"
 
         explain = block("shap_config") or block("pdp_config")

@@ -1,4 +1,5 @@
-from sagemaker.clarify import BiasConfig, DataConfig, ModelConfig, ModelPredictedLabelConfig, PDPConfig, SHAPConfig
+from sagemaker.clarify import (BiasConfig, DataConfig, ImageConfig, ModelConfig, ModelPredictedLabelConfig, PDPConfig,
+                               SHAPConfig, TextConfig)
 from sagemaker.drift_check_baselines import DriftCheckBaselines
 from sagemaker.model import Model
 from sagemaker.model_metrics import MetricsSource
@@ -50,8 +51,19 @@ explain = ClarifyCheckStep(
         model_config=ModelConfig(model_name="churn-model", instance_type="ml.m5.large", instance_count=1,
                                  endpoint_name_prefix="clarify-shadow"),
         explainability_config=SHAPConfig(baseline=[[35, 50000, 1]], num_samples=100, agg_method="mean_abs",
-                                         save_local_shap_values=False, seed=7),
+                                         save_local_shap_values=False, seed=7,
+                                         text_config=TextConfig(granularity="token", language="english")),
         model_scores=0),
+    check_job_config=job())
+images = ClarifyCheckStep(
+    name="Images",
+    clarify_check_config=ModelExplainabilityCheckConfig(
+        data_config=DataConfig(s3_data_input_path="s3://cc-bucket/images/", s3_output_path="s3://cc-bucket/images-explain",
+                               dataset_type="application/x-image"),
+        model_config=ModelConfig(model_name="vision-model", instance_type="ml.g4dn.xlarge", instance_count=1,
+                                 content_type="image/jpeg"),
+        explainability_config=SHAPConfig(num_samples=50, image_config=ImageConfig(
+            model_type="IMAGE_CLASSIFICATION", num_segments=20, context=1.0))),
     check_job_config=job())
 pdp = ClarifyCheckStep(
     name="Pdp",
@@ -75,5 +87,5 @@ register = ModelStep(name="Register", step_args=Model(
         bias_pre_training_constraints=js(data_bias.properties.BaselineUsedForDriftCheckConstraints),
         bias_post_training_constraints=js(model_bias.properties.BaselineUsedForDriftCheckConstraints),
         explainability_constraints=js(explain.properties.CalculatedBaselineConstraints))))
-pipeline = Pipeline(name="ClarifyChecks", parameters=[train_data], steps=[data_bias, model_bias, explain, pdp, register],
+pipeline = Pipeline(name="ClarifyChecks", parameters=[train_data], steps=[data_bias, model_bias, explain, images, pdp, register],
                     sagemaker_session=session)
