@@ -873,12 +873,7 @@ def _quality_check(writer, step):
     kind = default_registry().kinds["quality_check"]
     args = step["Arguments"]
     environment = args.get("Environment", {})
-    check_type = {"DATA_QUALITY": "data_quality", "MODEL_QUALITY": "model_quality"}[step["CheckType"]]
-    members = [f"check_type = {writer.values.value(check_type)}"]
-    members += _fields(writer, "quality_check", args, skip=("skip_check", "register_new_baseline",
-                                                             "fail_on_violation", "model_package_group_name",
-                                                             "supplied_baseline_statistics",
-                                                             "supplied_baseline_constraints"))
+    members = [_check_type(writer, kind, step)] + _fields(writer, "quality_check", args)
     members.append(f"dataset_format = {writer.values.value(json.loads(environment['dataset_format']))}")
     for name in ("problem_type", "inference_attribute", "probability_attribute", "ground_truth_attribute",
                  "probability_threshold_attribute"):
@@ -888,12 +883,23 @@ def _quality_check(writer, step):
     for name in ("record_preprocessor_script", "post_analytics_processor_script"):
         if f"{name}_input" in inputs:
             members.append(f"{name} = {writer.values.value(inputs[name + '_input'])}")
-    for name in ("skip_check", "register_new_baseline", "fail_on_violation", "model_package_group_name",
-                 "supplied_baseline_statistics", "supplied_baseline_constraints"):
-        value = step.get(kind.step_keys[name])
-        if value is not None and value != kind.fields[name].default:
-            members.append(f"{name} = {writer.values.value(value)}")
-    return "quality_check", members
+    return "quality_check", members + _check_keys(writer, kind, step)
+
+
+def _check_type(writer, kind, step) -> str:
+    """`check_type = ...` of a check step, from its CheckType (the kind's `check_types`)."""
+    check_type = {types[0]: name for name, types in kind.check_types.items()}[step["CheckType"]]
+    return f"check_type = {writer.values.value(check_type)}"
+
+
+def _check_keys(writer, kind, step) -> List[str]:
+    """A check step's own top-level keys (`step_keys`) that are not the SDK's defaults."""
+    out = []
+    for name, key in kind.step_keys.items():
+        value = step.get(key)
+        if name != "check_type" and value is not None and value != kind.fields[name].default:
+            out.append(f"{name} = {writer.values.value(value)}")
+    return out
 
 
 _KINDS["QualityCheck"] = _quality_check
@@ -907,9 +913,7 @@ def _clarify_check(writer, step):
 
     kind = default_registry().kinds["clarify_check"]
     args = step["Arguments"]
-    check_type = {v[0]: k for k, v in kind_check_types().items()}[step["CheckType"]]
-    members = [f"check_type = {writer.values.value(check_type)}"]
-    members += _fields(writer, "clarify_check", args)
+    members = [_check_type(writer, kind, step)] + _fields(writer, "clarify_check", args)
     data = {i["InputName"]: i["S3Input"]["S3Uri"] for i in args["ProcessingInputs"]}
     output = args["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]
     fields = [f"s3_data_input_path = {writer.values.value(data['dataset'])}",
@@ -919,18 +923,7 @@ def _clarify_check(writer, step):
     members.append("data_config { " + ", ".join(fields) + " }")
     if "ModelName" in step:
         members.append(f"model_config {{ model_name = {writer.values.value(step['ModelName'])} }}")
-    for name in ("skip_check", "register_new_baseline", "fail_on_violation", "model_package_group_name",
-                 "supplied_baseline_constraints"):
-        value = step.get(kind.step_keys[name])
-        if value is not None and value != kind.fields[name].default:
-            members.append(f"{name} = {writer.values.value(value)}")
-    return "clarify_check", members
-
-
-def kind_check_types():
-    from .plugins.kinds.clarify_check import CHECK_TYPES
-
-    return CHECK_TYPES
+    return "clarify_check", members + _check_keys(writer, kind, step)
 
 
 _KINDS["ClarifyCheck"] = _clarify_check

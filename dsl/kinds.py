@@ -195,17 +195,13 @@ class StepKind:
 
     def json_steps_before(self, step: ir.Step, ctx) -> list:
         """Whole step objects the SDK puts before this one, as a step collection does (a model
-        step's repack job). `depends_on` this step then names them too."""
+        step's repack job). They carry the step's `depends_on`; `json_names` lists them too."""
         return []
 
-    def json_carries_depends_on(self, step: ir.Step) -> bool:
-        """Whether the step's own object lists its `depends_on` (a step collection may put it on
-        the steps before it instead, as a repacking ModelStep does)."""
-        return True
-
-    def json_names(self, step: ir.Step, ctx) -> list:
-        """Every definition name this step stands for in `depends_on` (a step collection's)."""
-        return [step_json["Name"] for step_json in self.json_steps_before(step, ctx)] + [self.json_name(step.name)]
+    def json_names(self, step: ir.Step, program) -> list:
+        """Every definition name this step stands for in `depends_on`: a step collection's
+        names, those of `json_steps_before` first."""
+        return [self.json_name(step.name)]
 
     def json_arguments(self, step: ir.Step, ctx) -> dict:
         """The step's `Arguments`, keys in the SDK's order."""

@@ -114,8 +114,9 @@ class JsonContext:
             return self.value(cond.value)
         return {"Type": "Or", "Conditions": [self.condition(c) for c in cond.conditions]}
 
-    def step(self, step: ir.Step) -> dict:
-        """One step object: the envelope in the SDK's key order around the kind's parts."""
+    def step(self, step: ir.Step, depends: bool = True) -> dict:
+        """One step object: the envelope in the SDK's key order around the kind's parts
+        (`depends` False: its `depends_on` went on the steps its kind puts before it)."""
         p = self.program
         kind = p.kind_of(step)
         arguments = kind.json_arguments(step, self)
@@ -123,9 +124,9 @@ class JsonContext:
         if patch is not None:
             arguments = self.merge_patch(arguments, self.program.follow(patch.value))
         out = {"Name": kind.json_name(step.name), "Type": kind.json_type(step, self), "Arguments": arguments}
-        depends = step.attribute("depends_on")
-        if depends and depends.value.items and kind.json_carries_depends_on(step):
-            out["DependsOn"] = [name for item in depends.value.items for name in self.depends_names(item.name)]
+        depends_on = self.depends_on(step) if depends else []
+        if depends_on:
+            out["DependsOn"] = depends_on
         for key, name in (("DisplayName", "display_name"), ("Description", "description")):
             value = self.attr(step, name)
             if value:
@@ -140,14 +141,21 @@ class JsonContext:
         out.update(kind.json_extras(step, self))
         return out
 
-    def depends_names(self, step_name: str) -> list:
-        step = self.program.steps.get(step_name)
-        kind = self.program.kind_of(step) if step else None
-        return kind.json_names(step, self) if kind else [step_name]
+    def depends_on(self, step: ir.Step) -> list:
+        """The definition names `depends_on` lists (all of a step collection's), or []."""
+        depends = step.attribute("depends_on")
+        out = []
+        for item in depends.value.items if depends is not None else ():
+            target = self.program.steps.get(item.name)
+            kind = self.program.kind_of(target) if target else None
+            out += kind.json_names(target, self.program) if kind else [item.name]
+        return out
 
     def steps(self, step: ir.Step) -> list:
-        """The step's objects in the definition: any its kind puts before it, then its own."""
-        return list(self.program.kind_of(step).json_steps_before(step, self)) + [self.step(step)]
+        """The step's objects in the definition: any its kind puts before it (they carry the
+        step's `depends_on`, as a step collection's first steps do), then its own."""
+        before = list(self.program.kind_of(step).json_steps_before(step, self))
+        return before + [self.step(step, depends=not before)]
 
     def merge_patch(self, target, patch: ir.MapExpr):
         """RFC 7396 over the computed JSON: a map merges key by key (recursively), `null`

@@ -40,23 +40,33 @@ CLASSES = {"pytorch": ("PyTorch", "sagemaker.pytorch"), "tensorflow": ("TensorFl
            "xgboost": ("XGBoost", "sagemaker.xgboost")}
 
 
-def _both(framework, version, instance_type, distribution_pipe, distribution_py, py_version="py310"):
+def _both(framework, version, instance_type, distribution_pipe, distribution_py, py_version="py310",
+          compiler=None):
+    """The same training step as a .pipe file and as an SDK program; `distribution_pipe` None
+    leaves `distribution` out, `compiler` (the .pipe map) adds a default TrainingCompilerConfig."""
     extra = '        model_dir = "s3://b/m"\n' if framework == "tensorflow" else ""
+    if distribution_pipe is not None:
+        extra += f"        distribution = {distribution_pipe}\n"
+    if compiler is not None:
+        extra += f"        compiler_config = {compiler}\n"
     pipe = (f'pipeline P {{\n    region = "us-east-1"\n    default_bucket = "b"\n    step T: training {{\n'
             f'        framework = "{framework}"\n        framework_version = "{version}"\n'
             f'        py_version = "{py_version}"\n        entry_point = "s3://b/x.py"\n'
-            f'        source_dir = "s3://b/src.tar.gz"\n{extra}'
+            f'        source_dir = "s3://b/src.tar.gz"\n'
             f'        role = "arn:aws:iam::123456789012:role/R"\n        instance_type = "{instance_type}"\n'
-            f'        instance_count = 2\n        distribution = {distribution_pipe}\n    }}\n}}\n')
+            f'        instance_count = 2\n{extra}    }}\n}}\n')
     cls, module = CLASSES[framework]
-    program = (f"from {module} import {cls}\nfrom sagemaker.workflow.pipeline import Pipeline\n"
+    keywords = ('model_dir="s3://b/m", ' if framework == "tensorflow" else "") + (
+        "compiler_config=TrainingCompilerConfig(), " if compiler is not None else "")
+    program = (f"from {module} import {cls}" + (", TrainingCompilerConfig" if compiler is not None else "") +
+               "\nfrom sagemaker.workflow.pipeline import Pipeline\n"
                "from sagemaker.workflow.pipeline_context import PipelineSession\n"
                "from sagemaker.workflow.steps import TrainingStep\n"
                'session = PipelineSession(default_bucket="b")\n'
                f'e = {cls}(framework_version="{version}", py_version="{py_version}", entry_point="x.py", '
                f'source_dir="s3://b/src.tar.gz", role="arn:aws:iam::123456789012:role/R", '
                f'instance_type="{instance_type}", instance_count=2, sagemaker_session=session, '
-               f'{"model_dir=" + repr("s3://b/m") + ", " if extra else ""}distribution={distribution_py})\n'
+               f'{keywords}distribution={distribution_py})\n'
                'pipeline = Pipeline(name="P", steps=[TrainingStep(name="T", step_args=e.fit())], '
                "sagemaker_session=session)\n")
     return pipe, program
@@ -137,25 +147,9 @@ def test_pyspark_extras_are_checked_where_they_are_written(tmp_path):
 ])
 def test_what_the_sdk_refuses_of_the_training_compiler_pipedsl_refuses(sdk, framework, version, instance_type,
                                                                        compiler, distribution, message):
-    cls = {"pytorch": "PyTorch", "tensorflow": "TensorFlow"}[framework]
-    py_version = {"pytorch": "py39", "tensorflow": "py39"}[framework]
-    pipe_distribution = distribution.replace('"', "").replace("True", "true").replace("mpi:", "mpi:")
-    pipe, _ = _both(framework, version, instance_type, pipe_distribution if distribution != "{}" else "{}", "{}",
-                    py_version=py_version)
-    pipe = pipe.replace("        distribution = {}\n", "").replace(
-        "        instance_count = 2\n", f"        instance_count = 2\n        compiler_config = {compiler}\n")
-    program = (f"from sagemaker.{framework} import {cls}, TrainingCompilerConfig\n"
-               "from sagemaker.workflow.pipeline import Pipeline\n"
-               "from sagemaker.workflow.pipeline_context import PipelineSession\n"
-               "from sagemaker.workflow.steps import TrainingStep\n"
-               'session = PipelineSession(default_bucket="b")\n'
-               f'e = {cls}(framework_version="{version}", py_version="{py_version}", entry_point="x.py", '
-               f'source_dir="s3://b/src.tar.gz", role="arn:aws:iam::123456789012:role/R", '
-               f'instance_type="{instance_type}", instance_count=2, sagemaker_session=session, '
-               f'{"model_dir=" + repr("s3://b/m") + ", " if framework == "tensorflow" else ""}'
-               f'compiler_config=TrainingCompilerConfig(), distribution={distribution})\n'
-               'pipeline = Pipeline(name="P", steps=[TrainingStep(name="T", step_args=e.fit())], '
-               "sagemaker_session=session)\n")
+    pipe_distribution = distribution.replace('"', "").replace("True", "true") if distribution != "{}" else None
+    pipe, program = _both(framework, version, instance_type, pipe_distribution, distribution, py_version="py39",
+                          compiler=compiler)
     with pytest.raises(SdkError):
         sdk.definition(code=program)
     _, problems = dsl.analyse(pipe)

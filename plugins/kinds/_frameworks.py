@@ -306,10 +306,17 @@ def distribution_hyperparameters(step, ctx) -> dict:
     spec = ESTIMATORS[name]
     made = _distribution.hyperparameters(spec.distribution, name, ctx.program.literal(attribute.value))
     instance = step.attribute("instance_type")
-    return {key: (ctx.to_string(instance.value) if value is _distribution.INSTANCE_TYPE and
-                  ctx.program.literal(instance.value) is None else
-                  json.dumps(ctx.program.literal(instance.value) if value is _distribution.INSTANCE_TYPE else value))
+    return {key: _encoded(instance.value, ctx) if value is _distribution.INSTANCE_TYPE else json.dumps(value)
             for key, value in made.items()}
+
+
+def _encoded(expr, ctx) -> str:
+    """A hyperparameter as `_json_encode_hyperparameters` writes it: a literal JSON-encoded, a
+    pipeline variable as its `to_string()`."""
+    from dsl.program import NOT_LITERAL
+
+    value = ctx.program.literal(expr, NOT_LITERAL)
+    return json.dumps(value) if value is not NOT_LITERAL else ctx.to_string(expr)
 
 
 def debugger_off(step, program) -> bool:
@@ -395,8 +402,6 @@ def uploads(step, program) -> list:
 def json_hyperparameters(step, ctx, skip=()) -> dict:
     """The hyperparameters as a framework estimator writes them: each JSON-encoded (a
     pipeline variable as its to_string()), then the class's own."""
-    from dsl.program import NOT_LITERAL
-
     program = ctx.program
     out = {}
     attribute = step.attribute("hyperparameters")
@@ -404,8 +409,7 @@ def json_hyperparameters(step, ctx, skip=()) -> dict:
     for entry in target.entries if isinstance(target, ir.MapExpr) else ():
         if entry.key in skip:
             continue
-        value = program.literal(entry.value, NOT_LITERAL)
-        out[entry.key] = json.dumps(value) if value is not NOT_LITERAL else ctx.to_string(entry.value)
+        out[entry.key] = _encoded(entry.value, ctx)
     name = framework_of(step, program.literal)
     # MXNet puts its distribution among the hyperparameters it was given; the others add theirs
     # after the sagemaker_* ones
@@ -427,8 +431,7 @@ def json_hyperparameters(step, ctx, skip=()) -> dict:
         out.update(distribution)
     extra = ESTIMATORS[name].extra_hyperparameter
     if extra and step.attribute(extra) is not None:
-        value = program.literal(step.attribute(extra).value, NOT_LITERAL)
-        out[extra] = json.dumps(value) if value is not NOT_LITERAL else ctx.to_string(step.attribute(extra).value)
+        out[extra] = _encoded(step.attribute(extra).value, ctx)
     out.update(compiler_hyperparameters(step, program))
     if job_name is not None:  # the tuner adds the class after the estimator's hyperparameters
         spec = ESTIMATORS[name]

@@ -91,9 +91,10 @@ def check(step, ctx):
         if problem:
             yield error("E0212", f"`{script}` is not in `{directory}`", entry.value.span, "no such file")
     for item in _dependencies(step, program):
-        if isinstance(item, str) and missing(item, folder, directory=os.path.isdir(os.path.join(folder, item))):
-            yield error("E0212", f"local code {missing(item, folder)}", step.attribute("dependencies").value.span,
-                        "not found")
+        problem = missing(item, folder, directory=os.path.isdir(os.path.join(folder, item))) \
+            if isinstance(item, str) else None
+        if problem:
+            yield error("E0212", f"local code {problem}", step.attribute("dependencies").value.span, "not found")
     data = step.attribute("model_data")
     if data is None or program.literal(data.value) is not None:
         where = data.value.span if data is not None else entry.name_span
@@ -123,7 +124,7 @@ def environment(step, program) -> dict:
             "SAGEMAKER_REGION": program.region}
 
 
-def step_name(step, json_name: str, program) -> str:
+def step_name(step, program) -> str:
     """`{ModelStep name}-RepackModel-{model name or 0}`."""
     return f"{step.name}-RepackModel-{_text(step, 'name', program) or 0}"
 
@@ -134,30 +135,30 @@ def _added() -> dict:
             table["launcher_name"]: table["launcher"].encode("utf-8")}
 
 
-def job_name(step, json_name: str, program) -> str:
+def job_name(step, program) -> str:
     """The repack job's name, which keys its code: the step's name and the code's hash (the
     source folder with the SDK's two files added, and the dependencies)."""
     directory = _text(step, "source_dir", program)
     paths = [directory] + [d for d in _dependencies(step, program) if isinstance(d, str)]
-    return f"{step_name(step, json_name, program)}-{code_hash(paths, program.folder, {directory: _added()})}"
+    return f"{step_name(step, program)}-{code_hash(paths, program.folder, {directory: _added()})}"
 
 
-def submit_directory(step, json_name: str, program) -> str:
-    return f"s3://{program.default_bucket}/{job_name(step, json_name, program)}/source/sourcedir.tar.gz"
+def submit_directory(step, program) -> str:
+    return f"s3://{program.default_bucket}/{job_name(step, program)}/source/sourcedir.tar.gz"
 
 
-def uploads(step, json_name: str, program) -> list:
+def uploads(step, program) -> list:
     directory = _text(step, "source_dir", program)
     added = _added()
     members = [(path, name) for path, name in tarball_members(program.folder, directory, None,
                                                                _dependencies(step, program))
                if name not in added]
     members += [(content, name) for name, content in added.items()]
-    return [Upload(os.path.join(program.folder, directory), submit_directory(step, json_name, program),
+    return [Upload(os.path.join(program.folder, directory), submit_directory(step, program),
                    tuple(members))]
 
 
-def json_step(step, json_name: str, ctx, depends_on) -> dict:
+def json_step(step, ctx, depends_on) -> dict:
     """The repack job as `_RepackModelStep` writes it."""
     from dsl.images import retrieve
 
@@ -182,7 +183,7 @@ def json_step(step, json_name: str, ctx, depends_on) -> dict:
             "model_archive": ctx.to_string(data),
             "dependencies": json.dumps(" ".join(dependencies) if dependencies else None),
             "source_dir": json.dumps(_text(step, "source_dir", program)),
-            "sagemaker_submit_directory": json.dumps(submit_directory(step, json_name, program)),
+            "sagemaker_submit_directory": json.dumps(submit_directory(step, program)),
             "sagemaker_program": json.dumps(table["launcher_name"]),
             "sagemaker_container_log_level": "20",
             "sagemaker_region": json.dumps(program.region),
@@ -193,7 +194,7 @@ def json_step(step, json_name: str, ctx, depends_on) -> dict:
         arguments["VpcConfig"] = {"Subnets": vpc["Subnets"], "SecurityGroupIds": vpc["SecurityGroupIds"]}
     arguments["DebugHookConfig"] = {"S3OutputPath": output, "CollectionConfigurations": []}
     arguments["ProfilerConfig"] = {"DisableProfiler": True}
-    out = {"Name": step_name(step, json_name, program), "Type": "Training", "Arguments": arguments}
+    out = {"Name": step_name(step, program), "Type": "Training", "Arguments": arguments}
     if depends_on:
         out["DependsOn"] = depends_on
     out["Description"] = DESCRIPTION

@@ -512,14 +512,11 @@ class ClarifyCheck(CheckStepKind):
         so the step is the raw step class with the definition's own `Arguments` and keys."""
         from dsl.plugins.json_emitter import JsonContext
 
-        from .raw import RAW_HELPERS
+        from .raw import sdk_raw_step
 
-        ctx.imp("Step")
-        ctx.imp("PipelineVariable")
-        ctx.helpers["RawStep"] = RAW_HELPERS
         json_ctx = JsonContext(ctx.program)
-        return SdkStep("RawStep", (("step_type", repr(self.type)), ("arguments", repr(self.json_arguments(step, json_ctx))),
-                                   ("extra", repr(self.json_extras(step, json_ctx)))))
+        return sdk_raw_step(ctx, (("step_type", repr(self.type)), ("arguments", repr(self.json_arguments(step, json_ctx))),
+                                  ("extra", repr(self.json_extras(step, json_ctx)))))
 
 
 @hookimpl

@@ -130,8 +130,7 @@ class _ModelKind(StepKind):
         out = {"Image": ctx.attr(step, "image_uri"),
                "Environment": {**ctx.attr(step, "env", {}), **_repack.environment(step, ctx.program)}}
         if _repack.repacks(step):
-            out["ModelDataUrl"] = {"Get": f"Steps.{_repack.step_name(step, self.json_name(step.name), ctx.program)}"
-                                          ".ModelArtifacts.S3ModelArtifacts"}
+            out["ModelDataUrl"] = {"Get": f"Steps.{_repack.step_name(step, ctx.program)}.ModelArtifacts.S3ModelArtifacts"}
         elif step.attribute("model_data") is not None:
             out["ModelDataUrl"] = ctx.attr(step, "model_data")
         return out
@@ -139,28 +138,22 @@ class _ModelKind(StepKind):
     def json_steps_before(self, step, ctx) -> list:
         if not _repack.repacks(step):
             return []
-        return [_repack.json_step(step, self.json_name(step.name), ctx, self.depends_on_json(step, ctx))]
+        return [_repack.json_step(step, ctx, ctx.depends_on(step))]
 
-    def json_carries_depends_on(self, step) -> bool:
-        return not _repack.repacks(step)  # the repack job carries it
-
-    @staticmethod
-    def depends_on_json(step, ctx):
-        depends = step.attribute("depends_on")
-        if depends is None or not depends.value.items:
-            return None
-        return [name for item in depends.value.items for name in ctx.depends_names(item.name)]
+    def json_names(self, step, program) -> list:
+        before = [_repack.step_name(step, program)] if _repack.repacks(step) else []
+        return before + [self.json_name(step.name)]
 
     def docs_details(self, step, ctx) -> list:
         if not _repack.repacks(step):
             return []
-        name = _repack.step_name(step, self.json_name(step.name), ctx.program)
+        name = _repack.step_name(step, ctx.program)
         return [f"Preceded by the repack job {ctx.code(name)} (a training job the SDK adds): it puts the inference "
                 f"code of {ctx.code(ctx.text(step.attribute('source_dir').value))} into the model archive, and the "
                 "model reads the repacked archive.", ""]
 
     def uploads(self, step, ctx):
-        return _repack.uploads(step, self.json_name(step.name), ctx.program) if _repack.repacks(step) else []
+        return _repack.uploads(step, ctx.program) if _repack.repacks(step) else []
 
     def sdk_model(self, step, ctx):
         model = ctx.var_for(step.name, "model")
@@ -175,7 +168,7 @@ class _ModelKind(StepKind):
             return (), ()
         settings = f"{{'output_path': {ctx.attr(step, 'repack_output_path')}}}"
         pin = (f"{ctx.step_var(step.name)}.steps[0].job_name = "
-               f"{_repack.job_name(step, self.json_name(step.name), ctx.program)!r}")
+               f"{_repack.job_name(step, ctx.program)!r}")
         why = "# the repack job's name keys its code in S3: pinned to the code's hash (the SDK would use the time)"
         return (("repack_model_step_settings", settings),), (why, pin)
 

@@ -124,13 +124,19 @@ class Raw(StepKind):
         return [f"Written as given (`raw`): type {ctx.code(ctx.text(step.attribute('type').value))}.", ""]
 
     def sdk_step(self, step, ctx) -> SdkStep:
-        ctx.imp("Step")
-        ctx.imp("PipelineVariable")
-        ctx.helpers["RawStep"] = RAW_HELPERS
         kwargs = [("step_type", ctx.attr(step, "type")), ("arguments", ctx.attr(step, "arguments"))]
         if step.attribute("extra") is not None:
             kwargs.append(("extra", ctx.attr(step, "extra")))
-        return SdkStep("RawStep", tuple(kwargs))
+        return sdk_raw_step(ctx, kwargs)
+
+
+def sdk_raw_step(ctx, kwargs) -> SdkStep:
+    """A step of the module's `RawStep` class (defined in the module when first used), for any
+    kind whose step the SDK's own classes cannot write."""
+    ctx.imp("Step")
+    ctx.imp("PipelineVariable")
+    ctx.helpers["RawStep"] = RAW_HELPERS
+    return SdkStep("RawStep", tuple(kwargs))
 
 
 @hookimpl
