@@ -17,6 +17,19 @@ _LAZY = {"parse": "api", "transpile": "api", "analyse": "api", "PipeError": "api
          "format": "formatter", "import_definition": "importer", "Diagnostic": "diagnostics", "Span": "diagnostics"}
 
 
+def console() -> None:
+    """The `pipedsl` command (console script and `python -m dsl`). Importing this package
+    costs next to nothing, so Ctrl-C while the CLI's modules load is caught here: exit 130
+    without a traceback, as Ctrl-C at any later moment (dsl.cli.console)."""
+    import sys
+
+    try:
+        from .cli import console as run
+    except KeyboardInterrupt:
+        sys.exit(130)
+    run()
+
+
 def __getattr__(name):
     module = _LAZY.get(name)
     if module is None:

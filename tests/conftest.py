@@ -73,6 +73,34 @@ def sdk():
     runner.close()
 
 
+def npm_tools(name: str, packages, ready: str) -> Path:
+    """A folder under the test cache (PIPEDSL_TEST_CACHE, default ~/.cache/pipedsl-tests)
+    where npm installed `packages` once; `ready` is a path inside it that exists once they
+    are. Parallel test workers share it: one installs (into a new folder, renamed into place
+    when complete) while the others wait on a lock, so none sees half an install."""
+    import fcntl
+    import shutil
+    import tempfile
+
+    npm = shutil.which("npm")
+    assert npm and shutil.which("node"), "these checks need Node.js and npm on PATH"
+    home = Path(os.environ.get("PIPEDSL_TEST_CACHE", Path.home() / ".cache" / "pipedsl-tests"))
+    folder = home / name
+    if (folder / ready).exists():
+        return folder
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / f".{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ready).exists():
+            fresh = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=home))
+            (fresh / "package.json").write_text('{"name": "pipedsl-test-tools", "private": true}')
+            subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent", *packages], cwd=fresh,
+                           check=True, capture_output=True, timeout=600)
+            shutil.rmtree(folder, ignore_errors=True)
+            fresh.rename(folder)
+    return folder
+
+
 def case_id(path: Path) -> str:
     return path.name
 

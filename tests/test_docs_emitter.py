@@ -11,7 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 import dsl
-from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, TESTS, case_id
+from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, TESTS, case_id, npm_tools
 
 MERMAID_PACKAGES = ["mermaid@11.17.2", "jsdom@29.1.1"]
 ALL_CASES = PARITY_CASES + CONFORMANCE_CASES
@@ -20,19 +20,14 @@ ALL_CASES = PARITY_CASES + CONFORMANCE_CASES
 @pytest.fixture(scope="session")
 def mermaid_parser():
     """A function parsing a list of diagrams with mermaid; npm installs it once into a cache."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    assert node and npm, "the Mermaid check needs Node.js and npm on PATH"
-    home = Path(os.environ.get("PIPEDSL_TEST_CACHE", Path.home() / ".cache" / "pipedsl-tests"))
-    folder = home / ("mermaid-" + "-".join(p.replace("@", "") for p in MERMAID_PACKAGES))
-    if not (folder / "node_modules" / "mermaid").is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "package.json").write_text('{"name": "pipedsl-mermaid-check", "private": true}')
-        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent", *MERMAID_PACKAGES],
-                       cwd=folder, check=True, capture_output=True, timeout=600)
-    shutil.copy(TESTS / "mermaid_check.mjs", folder / "check.mjs")
+    node = shutil.which("node")
+    folder = npm_tools("mermaid-" + "-".join(p.replace("@", "") for p in MERMAID_PACKAGES), MERMAID_PACKAGES,
+                       "node_modules/mermaid/package.json")
+    script = folder / f"check-{os.getpid()}.mjs"  # beside node_modules, one per test worker
+    shutil.copy(TESTS / "mermaid_check.mjs", script)
 
     def parse(diagrams):
-        run = subprocess.run([node, "check.mjs"], cwd=folder, input=json.dumps(diagrams),
+        run = subprocess.run([node, script.name], cwd=folder, input=json.dumps(diagrams),
                              capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, run.stderr
         return json.loads(run.stdout)

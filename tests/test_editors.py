@@ -11,7 +11,7 @@ import pytest
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.token import Error
 
-from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT
+from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, npm_tools
 
 EXTENSION = ROOT / "editors" / "vscode"
 TOOLS = ["vscode-tmgrammar-test@0.1.3", "@vscode/vsce@3"]
@@ -45,15 +45,8 @@ def test_the_lexer_tells_the_parts_apart():
 @pytest.fixture(scope="session")
 def vscode_tools():
     """The folder of node_modules/.bin holding vscode-tmgrammar-test and vsce."""
-    npm = shutil.which("npm")
-    assert npm and shutil.which("node"), "the editor checks need Node.js and npm on PATH"
-    home = Path(os.environ.get("PIPEDSL_TEST_CACHE", Path.home() / ".cache" / "pipedsl-tests"))
-    folder = home / ("vscode-tools-" + "-".join(t.replace("@", "").replace("/", "_") for t in TOOLS))
-    if not (folder / "node_modules" / ".bin" / "vsce").exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "package.json").write_text('{"name": "pipedsl-vscode-tools", "private": true}')
-        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent", *TOOLS], cwd=folder, check=True,
-                       capture_output=True, timeout=600)
+    folder = npm_tools("vscode-tools-" + "-".join(t.replace("@", "").replace("/", "_") for t in TOOLS), TOOLS,
+                       "node_modules/.bin/vsce")
     return folder / "node_modules" / ".bin"
 
 

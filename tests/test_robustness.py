@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -112,15 +113,74 @@ def test_dev_zero_and_huge_input_are_a_size_error_not_memory_error():
         assert b"Traceback" not in run.stderr
 
 
-def test_sigint_during_start_up_ends_quietly():
-    for delay in (0.05, 0.15, 0.3):
-        proc = subprocess.Popen([sys.executable, "-m", "dsl", "transpile", "-"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        assert b"Traceback" not in err, err
-        assert proc.returncode in (130, -signal.SIGINT), (proc.returncode, err)
+# A child that runs the `pipedsl` console script's code (`from dsl import console`) and sends
+# itself SIGINT at a chosen moment: while a module of the start-up is being imported, or when
+# it starts to read standard input (the moment it is ready). os.kill to itself is delivered
+# before the next bytecode, so the moment is exact on any machine, busy or slow.
+_INTERRUPTED_CHILD = """
+import os, signal, sys
+moment = sys.argv.pop(1)
+
+def interrupt():
+    os.write(2, b"SIGINT sent\\n")
+    os.kill(os.getpid(), signal.SIGINT)
+
+class Finder:
+    def find_spec(self, name, path=None, target=None):
+        if name == moment:
+            interrupt()
+        return None
+
+class Buffer:  # standard input's bytes: the CLI reads them with one read()
+    def __init__(self, real):
+        self.real = real
+    def read(self, *args):
+        if moment == "read":
+            interrupt()
+        elif moment == "ready":
+            os.write(2, b"ready\\n")
+        return self.real.read(*args)
+
+class Stdin:
+    buffer = Buffer(sys.stdin.buffer)
+    def __getattr__(self, name):
+        return getattr(sys.__stdin__, name)
+
+sys.meta_path.insert(0, Finder())
+sys.stdin = Stdin()
+sys.argv = ["pipedsl", "transpile", "-"]
+from dsl import console
+console()
+"""
+
+# the modules `pipedsl transpile -` imports after the console script's `from dsl import console`
+START_UP_MOMENTS = ["dsl.cli", "argparse", "dsl.output", "dsl.plugin_manager", "pluggy", "dsl.api",
+                    "dsl.parser", "lark", "dsl.source", "read"]
+
+
+@pytest.mark.parametrize("moment", START_UP_MOMENTS)
+def test_sigint_at_any_moment_of_start_up_ends_quietly(moment):
+    run = subprocess.run([sys.executable, "-c", _INTERRUPTED_CHILD, moment], input=b"", capture_output=True,
+                         timeout=60)
+    assert b"SIGINT sent" in run.stderr, f"{moment} was not imported: {run.stderr!r}"
+    assert b"Traceback" not in run.stderr, run.stderr
+    assert run.returncode == 130, (run.returncode, run.stderr)
+
+
+def test_sigint_from_outside_once_ready_ends_quietly():
+    """The real signal, sent when the process says it is waiting for its input."""
+    proc = subprocess.Popen([sys.executable, "-c", _INTERRUPTED_CHILD, "ready"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stderr.readline() == b"ready\n"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err, err
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert err == b"pipedsl: interrupted\n"
+
+
+def test_python_m_dsl_is_the_console_script():
+    assert (Path(dsl.__file__).parent / "__main__.py").read_text() == "from . import console\n\nconsole()\n"
 
 
 # --- 5. memory and time -----------------------------------------------------------------
