@@ -55,16 +55,17 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def analyse(text: str, filename: str = "<string>", registry: Optional[Registry] = None, vars: Optional[dict] = None
-            ) -> Tuple[Optional[Program], List[Diagnostic]]:
+def analyse(text: str, filename: str = "<string>", registry: Optional[Registry] = None, vars: Optional[dict] = None,
+            root: Optional[str] = None) -> Tuple[Optional[Program], List[Diagnostic]]:
     """Parse and check; return the program (None if it could not be built) and every problem.
-    `vars` gives the `var`s their values (name -> value, or `dsl.variables.Given`)."""
+    `vars` gives the `var`s their values (name -> value, or `dsl.variables.Given`); local
+    paths and imports stay inside `root` (default: the folder of `filename`)."""
     with _no_cycle_collection():
-        return _analyse(text, filename, registry, vars)
+        return _analyse(text, filename, registry, vars, root)
 
 
-def _analyse(text: str, filename: str, registry: Optional[Registry], vars: Optional[dict] = None
-             ) -> Tuple[Optional[Program], List[Diagnostic]]:
+def _analyse(text: str, filename: str, registry: Optional[Registry], vars: Optional[dict] = None,
+             root: Optional[str] = None) -> Tuple[Optional[Program], List[Diagnostic]]:
     registry = registry or default_registry()
     text = source.normalize(text)
     early = source.problems(text)
@@ -80,11 +81,11 @@ def _analyse(text: str, filename: str, registry: Optional[Registry], vars: Optio
     if file.imports:
         from . import modules
 
-        imported, found = modules.load(file, filename)
+        imported, found = modules.load(file, filename, root=root)
         problems += found
     if not file.pipelines:
         return None, sorted(problems, key=sort_key)
-    program = Program(file, registry.kinds, vars, imported)
+    program = Program(file, registry.kinds, vars, imported, root=root)
     problems += check(program)
     return program, sorted(program.annotate(problems), key=sort_key)
 
@@ -99,18 +100,18 @@ def parse(text: str, filename: str = "<string>") -> ir.File:
 
 
 def transpile(text: str, to: str = "json", filename: str = "<string>", compact: bool = False,
-              registry: Optional[Registry] = None, vars: Optional[dict] = None) -> str:
+              registry: Optional[Registry] = None, vars: Optional[dict] = None, root: Optional[str] = None) -> str:
     """Transpile `.pipe` text with the emitter `to`; raise PipeError on any error. `vars`
-    gives the `var`s their values (name -> value)."""
+    gives the `var`s their values (name -> value); `root` as for `analyse`."""
     with _no_cycle_collection():
-        return _transpile(text, to, filename, compact, registry, vars)
+        return _transpile(text, to, filename, compact, registry, vars, root)
 
 
 def _transpile(text: str, to: str, filename: str, compact: bool, registry: Optional[Registry],
-               vars: Optional[dict] = None) -> str:
+               vars: Optional[dict] = None, root: Optional[str] = None) -> str:
     registry = registry or default_registry()
     text = source.normalize(text)
-    program, problems = _analyse(text, filename, registry, vars)
+    program, problems = _analyse(text, filename, registry, vars, root)
     return _emit(program, problems, text, filename, to, compact, registry)
 
 

@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
                                     "(a list of diagnostics, as `check --format json`)")
     transpile_cmd.add_argument("--stdin-filename", metavar="NAME",
                                help="with `-`: the file name to report (editors pipe a buffer in)")
-    _var_options(transpile_cmd)
+    _program_options(transpile_cmd)
 
     check_cmd = commands.add_parser("check", help="check .pipe files and report every problem",
                                     description="Check .pipe files; print every problem of each.")
@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
                            help="text (default) or json (a list of diagnostics, for tools)")
     check_cmd.add_argument("--stdin-filename", metavar="NAME",
                            help="with `-`: the file name to report (editors pipe a buffer in)")
-    _var_options(check_cmd)
+    _program_options(check_cmd)
 
     fmt_cmd = commands.add_parser("fmt", help="format .pipe files in place",
                                   description="Format .pipe files in the canonical layout (in place). "
@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     deploy_cmd.add_argument("--dry-run", action="store_true", help="say what would be done; call no write API")
     deploy_cmd.add_argument("--yes", action="store_true", help="update without asking")
     _aws_options(deploy_cmd)
-    _var_options(deploy_cmd)
+    _program_options(deploy_cmd)
 
     diff_cmd = commands.add_parser("diff", help="the deployed definition against the file's",
                                    description="Unified diff of the deployed definition (or an execution's) and "
@@ -100,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     diff_cmd.add_argument("file")
     diff_cmd.add_argument("--execution", metavar="ARN", help="compare with the definition this execution ran")
     _aws_options(diff_cmd)
-    _var_options(diff_cmd)
+    _program_options(diff_cmd)
 
     run_cmd = commands.add_parser("run", help="start an execution of the deployed pipeline",
                                   description="Start an execution with parameters checked against FILE; refuses "
@@ -112,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     run_cmd.add_argument("--timeout", type=float, metavar="S", help="with --wait: give up after S seconds")
     run_cmd.add_argument("--allow-drift", action="store_true", help="run even if the deployed definition differs")
     _aws_options(run_cmd)
-    _var_options(run_cmd)
+    _program_options(run_cmd)
 
     commands.add_parser("lsp", help="run the language server on stdio (needs pipedsl[lsp])",
                         description="Run the .pipe language server over stdio, for editors.")
@@ -121,7 +121,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _var_options(command):
+def _program_options(command):
+    """The options of commands that build the program: vars and the project root."""
+    command.add_argument("--root", metavar="DIR",
+                         help="local code paths and imports must stay inside DIR (default: the file's folder)")
     command.add_argument("--var", action="append", default=[], type=_key_value, metavar="NAME=VALUE",
                          help="a var's value (repeatable; strongest)")
     command.add_argument("--vars", action="append", default=[], metavar="FILE",
@@ -232,7 +235,7 @@ def _transpile(args, registry, streams: Streams) -> int:
     if given is None:
         return 2
     try:
-        program, problems = analyse(text, name, registry, given)
+        program, problems = analyse(text, name, registry, given, root=args.root)
         if _refuse_unknown_var(args, program, given, streams):
             return 2
         output = emit(program, problems, text, name, to=args.to, compact=args.compact, registry=registry)
@@ -284,7 +287,7 @@ def _check(args, registry, streams: Streams) -> int:
             else:
                 streams.err(f"pipedsl: error: {visible(str(exc))}\n")
             continue
-        program, problems = analyse(text, name, registry, given)
+        program, problems = analyse(text, name, registry, given, root=args.root)
         if _refuse_unknown_var(args, program, given, streams):
             status = 2
             continue
@@ -367,7 +370,16 @@ def _import(args, registry, streams: Streams) -> int:
 
 
 def _aws(args, registry, streams: Streams) -> int:
-    """deploy, diff and run: the file checked and transpiled first (any error: nothing called)."""
+    """deploy, diff and run: the file checked and transpiled first (any error: nothing
+    called), in one snapshot of the local code: each file is read once, and what is hashed
+    into the definition is what is uploaded."""
+    from .localcode import snapshot
+
+    with snapshot():
+        return _aws_in_snapshot(args, registry, streams)
+
+
+def _aws_in_snapshot(args, registry, streams: Streams) -> int:
     from .api import PipeError, analyse, emit
     from .diagnostics import visible
 
@@ -379,7 +391,7 @@ def _aws(args, registry, streams: Streams) -> int:
     given = _given_vars(args, streams)
     if given is None:
         return 2
-    program, problems = analyse(text, name, registry, given)
+    program, problems = analyse(text, name, registry, given, root=args.root)
     if _refuse_unknown_var(args, program, given, streams):
         return 2
     try:

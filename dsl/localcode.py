@@ -6,16 +6,94 @@ The definition holds the S3 URI a `PipelineSession` uploads it to,
 `sagemaker.workflow.utilities.hash_files_or_dirs` does: sha256 over each path string as
 written (sorted) and the file's bytes, or a directory's entry names and files, depth first.
 The files to upload, and where, are `Upload`s: `pipedsl deploy` puts them there.
+
+Local paths are confined to the project root (the top `.pipe` file's folder, or `--root`):
+`local_problem` refuses absolute paths, `..` escapes, symbolic links leading out, symlinked
+folders and anything that is not a regular file or folder, before a byte is read. Inside a
+`snapshot()` (what `deploy` runs in) every file is read once: the bytes hashed are the bytes
+uploaded, and a file that changed on disk since is an error, not a mismatched object.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import os
-from typing import List, Optional, Sequence
+import stat
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import attrs
 
 BUFFER = 65536
+MAX_TREE_ENTRIES = 100_000  # a code folder bigger than this is refused, not walked for ever
+
+# realpath -> (bytes, (size, mtime_ns, inode)) of each file read inside `snapshot()`
+_SNAPSHOT: contextvars.ContextVar[Optional[Dict[str, Tuple[bytes, tuple]]]] = \
+    contextvars.ContextVar("pipedsl_local_snapshot", default=None)
+
+
+class Changed(OSError):
+    """A local file changed on disk after it was read (hashed) in this snapshot."""
+
+
+@contextlib.contextmanager
+def snapshot() -> Iterator[None]:
+    """Read each local file once while this is active; `Upload.body` uses those bytes."""
+    token = _SNAPSHOT.set({})
+    try:
+        yield
+    finally:
+        _SNAPSHOT.reset(token)
+
+
+def _signature(st: os.stat_result) -> tuple:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def read_bytes(path: str) -> bytes:
+    """A file's bytes: inside a snapshot, the bytes read the first time (and an error when
+    the file has changed since); outside, read now."""
+    snap = _SNAPSHOT.get()
+    key = os.path.realpath(path)
+    if snap is not None and key in snap:
+        data, signature = snap[key]
+        if _signature(os.stat(key)) != signature:
+            raise Changed(0, "it changed after pipedsl read it (run the command again)", path)
+        return data
+    with open(path, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(0, "not a regular file", path)
+        data = handle.read()
+    if snap is not None:
+        snap[key] = (data, _signature(st))
+    return data
+
+
+def _tarball(members) -> bytes:
+    """A reproducible sourcedir.tar.gz: members sorted by name, mtime 0 (gzip header too),
+    uid/gid 0 without names, mode 0o755 for executables and 0o644 otherwise."""
+    import gzip
+    import io
+    import tarfile
+
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for path, name in sorted(members, key=lambda member: member[1]):
+            if isinstance(path, bytes):
+                data, executable = path, False
+            else:
+                data = read_bytes(path)
+                executable = bool(os.stat(path).st_mode & stat.S_IXUSR)
+            info = tarfile.TarInfo(name)
+            info.size, info.mode, info.mtime = len(data), 0o755 if executable else 0o644, 0
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            tar.addfile(info, io.BytesIO(data))
+    out = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0) as gz:
+        gz.write(raw.getvalue())
+    return out.getvalue()
 
 
 @attrs.frozen
@@ -36,21 +114,8 @@ class Upload:
         if self.text is not None:
             return self.text.encode("utf-8")
         if not self.members:
-            with open(self.path, "rb") as handle:
-                return handle.read()
-        import io
-        import tarfile
-
-        buffer = io.BytesIO()
-        with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-            for path, name in self.members:
-                if isinstance(path, bytes):
-                    info = tarfile.TarInfo(name)
-                    info.size, info.mode = len(path), 0o644
-                    tar.addfile(info, io.BytesIO(path))
-                else:
-                    tar.add(path, arcname=name)
-        return buffer.getvalue()
+            return read_bytes(self.path)
+        return _tarball(self.members)
 
 
 def is_local(value) -> bool:
@@ -66,6 +131,9 @@ def folder_of(filename: str) -> str:
 
 
 def _hash_file(path: str, sha):
+    if _SNAPSHOT.get() is not None:
+        sha.update(read_bytes(path))
+        return
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(BUFFER), b""):
             sha.update(block)
@@ -100,16 +168,95 @@ def code_hash(paths: Sequence[str], folder: str, added=None) -> str:
     return sha.hexdigest()
 
 
-def missing(path: str, folder: str, directory: bool = False) -> Optional[str]:
-    """Why `path` cannot be used (None when it can)."""
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def escapes_root(path: str, folder: str, root: Optional[str] = None) -> Optional[str]:
+    """Why `path` (relative to `folder`) is not inside `root` (default: `folder`), as
+    written or after symbolic links; None when it is (or does not exist, but would be)."""
+    root_abs = os.path.abspath(root if root is not None else folder or ".")
+    where = f"the project root is {root_abs}"
+    if os.path.isabs(path) or path.startswith("~"):
+        return f"`{path}` is an absolute path: local paths are relative to the .pipe file's folder ({where})"
     full = os.path.join(folder, path)
-    if not os.path.exists(full):
-        where = os.path.normpath(full) if folder else path
-        return f"`{path}` does not exist ({where}; paths are relative to the .pipe file's folder)"
-    if directory and not os.path.isdir(full):
+    if not _inside(os.path.abspath(full), root_abs):
+        return f"`{path}` leads outside the project root ({where}; pass --root to widen it)"
+    if os.path.lexists(full) and not _inside(os.path.realpath(full), os.path.realpath(root_abs)):
+        return f"`{path}` is a symbolic link that leads outside the project root ({where})"
+    return None
+
+
+def local_problem(path: str, folder: str, root: Optional[str] = None,
+                  directory: Optional[bool] = False) -> Optional[str]:
+    """Why `path` (relative to `folder`) cannot be used as local code, or None when it can:
+    it must stay inside `root` (default: `folder`), as written and after symbolic links,
+    and be a regular file (`directory=False`), a folder (`True`) or either (`None`). A
+    folder is walked: every entry in it must be a readable regular file or a folder inside
+    the root. No file's content is read here: files are opened and closed, to learn that
+    they can be."""
+    escape = escapes_root(path, folder, root)
+    if escape is not None:
+        return escape
+    full = os.path.join(folder, path)
+    if not os.path.lexists(full):
+        shown = os.path.normpath(full) if folder else path
+        return f"`{path}` does not exist ({shown}; paths are relative to the .pipe file's folder)"
+    real_root = os.path.realpath(os.path.abspath(root if root is not None else folder or "."))
+    try:
+        st = os.stat(full)
+    except OSError:
+        return f"`{path}` is a broken symbolic link"
+    if stat.S_ISDIR(st.st_mode):
+        if directory is False:
+            return f"`{path}` must be a file, not a folder"
+        return _tree_problem(full, path.rstrip("/") or path, real_root)
+    if not stat.S_ISREG(st.st_mode):
+        return f"`{path}` is not a regular file (a FIFO, device or socket is never read)"
+    if directory is True:
         return f"`{path}` must be a folder"
-    if not directory and not os.path.isfile(full):
-        return f"`{path}` must be a file, not a folder"
+    return _unreadable(full, path)
+
+
+def _unreadable(full: str, shown: str) -> Optional[str]:
+    try:
+        with open(full, "rb"):
+            return None
+    except OSError as exc:
+        return f"cannot read `{shown}`: {exc.strerror or exc}"
+
+
+def _tree_problem(full: str, shown: str, real_root: str) -> Optional[str]:
+    """The first entry of a code folder that cannot be hashed and packed, in name order."""
+    count = 0
+    stack = [(full, shown)]
+    while stack:
+        folder, name = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name, reverse=True)
+        except OSError as exc:
+            return f"cannot read the folder `{name}`: {exc.strerror or exc}"
+        for entry in entries:
+            count += 1
+            if count > MAX_TREE_ENTRIES:
+                return f"`{shown}` holds more than {MAX_TREE_ENTRIES:,} entries"
+            inner = f"{name}/{entry.name}"
+            if entry.is_symlink():
+                if not _inside(os.path.realpath(entry.path), real_root):
+                    return f"`{inner}` is a symbolic link that leads outside the project root"
+                if not os.path.exists(entry.path):
+                    return f"`{inner}` is a broken symbolic link"
+                if os.path.isdir(entry.path):
+                    return (f"`{inner}` is a symbolic link to a folder: pipedsl does not pack linked folders "
+                            "(copy the folder in, or link its files)")
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, inner))
+            elif entry.is_file():
+                problem = _unreadable(entry.path, inner)
+                if problem:
+                    return problem
+            else:
+                return f"`{inner}` is not a regular file (a FIFO, device or socket is never read)"
     return None
 
 

@@ -51,14 +51,27 @@ def _read(path: str) -> str:
     return source.read_path(path)
 
 
-def load(file: ir.File, filename: str, read: Optional[Callable[[str], str]] = None
-         ) -> Tuple[List[Module], List[Diagnostic]]:
+def confined(path: str, folder: str, root: str) -> Optional[str]:
+    """Why `import "path"` (from a file in `folder`) may not be read, or None: only `.pipe`
+    files inside the project root are, so that no file outside it is opened, and no error
+    quotes a line of a file that is not a `.pipe` file."""
+    from .localcode import escapes_root
+
+    if not path.endswith(".pipe"):
+        return f"`{path}` is not a `.pipe` file: only `.pipe` files can be imported"
+    return escapes_root(path, folder, root)
+
+
+def load(file: ir.File, filename: str, read: Optional[Callable[[str], str]] = None,
+         root: Optional[str] = None) -> Tuple[List[Module], List[Diagnostic]]:
     """The files `file` imports, directly or not, each once, those imported first before
-    those that import them; and the problems found reading them."""
+    those that import them; and the problems found reading them. Only `.pipe` files inside
+    `root` (default: `filename`'s folder) are read."""
     from .parser import SyntaxProblem, parse_tree
     from .transformer import to_ir
 
     read = read or _read
+    root = root if root is not None else folder_of(filename) or "."
     modules: List[Module] = []
     problems: List[Diagnostic] = []
     done: Dict[str, Module] = {}
@@ -66,6 +79,12 @@ def load(file: ir.File, filename: str, read: Optional[Callable[[str], str]] = No
 
     def visit(imports, importer: str):
         for imp in imports:
+            refused = confined(imp.path, folder_of(importer), root)
+            if refused is not None:
+                problems.append(error("E0170", f"cannot import: {refused}", imp.path_span, "not imported",
+                                      "imports are `.pipe` files inside the project root (the top file's "
+                                      "folder, or --root)"))
+                continue
             shown = os.path.normpath(os.path.join(folder_of(importer), imp.path))
             real = os.path.realpath(shown)
             on_chain = [i for i, (path, _) in enumerate(importing) if path == real]

@@ -132,8 +132,13 @@ def when_conditions(step: ir.Step) -> list:
 class Program:
     """Symbols and derived facts of one pipeline file."""
 
-    def __init__(self, file: ir.File, kinds: Dict[str, StepKind], vars: Optional[dict] = None, modules=()):
+    def __init__(self, file: ir.File, kinds: Dict[str, StepKind], vars: Optional[dict] = None, modules=(),
+                 root: Optional[str] = None):
         from .expand import Expander
+        from .localcode import folder_of
+
+        # local paths (code, source_dir, imports) stay inside it: `--root`, or the file's folder
+        self.root: str = root if root is not None else folder_of(file.filename) or "."
 
         self.source_file = file  # as written; `file` and `pipeline` are the expanded ones
         self.modules = list(modules)  # the imported files (dsl.modules.Module), imported first
@@ -432,6 +437,13 @@ class Program:
         from .localcode import folder_of
 
         return folder_of(self.source_file.filename)
+
+    def local_problem(self, path: str, directory: Optional[bool] = False) -> Optional[str]:
+        """Why the local path `path` (a file, a folder with `directory`, either with None)
+        cannot be used: outside the project root, missing, not a regular file, unreadable."""
+        from .localcode import local_problem
+
+        return local_problem(path, self.folder, self.root, directory)
 
     def code_uri(self, paths, name: str) -> str:
         """The S3 URI a PipelineSession uploads local code to: s3://BUCKET/PIPELINE/code/HASH/NAME."""

@@ -20,7 +20,7 @@ import attrs
 from dsl import ir
 from dsl.diagnostics import did_you_mean, error, warning
 from dsl.kinds import Field
-from dsl.localcode import Upload, is_local, missing, tarball_members
+from dsl.localcode import Upload, is_local, tarball_members
 
 from . import _distribution
 
@@ -128,17 +128,16 @@ def check(step, ctx):
         yield error("E0304", "`model_dir` is TensorFlow's", step.attribute("model_dir").name_span, "not here")
     yield from _check_distribution(step, ctx, name, spec)
     yield from _check_compiler(step, ctx, name)
-    folder = ctx.program.folder
     source_dir = _text(step, "source_dir", ctx.literal)
     entry = _text(step, "entry_point", ctx.literal)
     if source_dir is not None and not is_local(source_dir):
         pass  # the script is inside the S3 tarball
     elif source_dir is not None:
-        problem = missing(source_dir, folder, directory=True)
+        problem = ctx.program.local_problem(source_dir, directory=True)
         if problem:
             yield error("E0212", f"local code {problem}", step.attribute("source_dir").value.span, "no such folder")
         elif entry is not None and is_local(entry):
-            problem = missing(os.path.join(source_dir, entry), folder)
+            problem = ctx.program.local_problem(os.path.join(source_dir, entry))
             if problem:
                 yield error("E0212", f"`{entry}` is not in `{source_dir}`", step.attribute("entry_point").value.span,
                             "no such file", "with `source_dir`, `entry_point` is relative to it")
@@ -147,11 +146,11 @@ def check(step, ctx):
             yield error("E0304", "`entry_point` is a local file (an S3 tarball goes in `source_dir`)",
                         step.attribute("entry_point").value.span, "not local")
         else:
-            problem = missing(entry, folder)
+            problem = ctx.program.local_problem(entry)
             if problem:
                 yield error("E0212", f"local code {problem}", step.attribute("entry_point").value.span, "no such file")
     for item in _dependencies(step, ctx.program):
-        problem = missing(item[0], folder, directory=os.path.isdir(os.path.join(folder, item[0])))
+        problem = ctx.program.local_problem(item[0], directory=None)
         if problem:
             yield error("E0212", f"local code {problem}", item[1], "not found")
     if ctx.program.region is None:

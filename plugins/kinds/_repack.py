@@ -26,7 +26,7 @@ from typing import Optional
 from dsl import ir
 from dsl.diagnostics import error
 from dsl.kinds import Field
-from dsl.localcode import Upload, code_hash, is_local, missing, tarball_members
+from dsl.localcode import Upload, code_hash, is_local, tarball_members
 
 FIELDS = {
     "entry_point": Field("string", doc="the inference script, in `source_dir` (SAGEMAKER_PROGRAM); with "
@@ -77,22 +77,21 @@ def check(step, ctx):
                     "timestamped key", entry.name_span, "`source_dir` missing",
                     'put the script in a folder: source_dir = "code", entry_point = "inference.py"')
         return
-    folder, directory = program.folder, _text(step, "source_dir", program)
+    directory = _text(step, "source_dir", program)
     if not is_local(directory):
         yield error("E0304", "`source_dir` is a local folder here (an S3 one the SDK downloads and repacks while "
                     "it builds the pipeline)", source_dir.value.span, "not local")
         return
-    problem = missing(directory, folder, directory=True)
+    problem = program.local_problem(directory, directory=True)
     if problem:
         yield error("E0212", f"local code {problem}", source_dir.value.span, "no such folder")
     else:
         script = _text(step, "entry_point", program)
-        problem = missing(os.path.join(directory, str(script)), folder)
+        problem = program.local_problem(os.path.join(directory, str(script)))
         if problem:
             yield error("E0212", f"`{script}` is not in `{directory}`", entry.value.span, "no such file")
     for item in _dependencies(step, program):
-        problem = missing(item, folder, directory=os.path.isdir(os.path.join(folder, item))) \
-            if isinstance(item, str) else None
+        problem = program.local_problem(item, directory=None) if isinstance(item, str) else None
         if problem:
             yield error("E0212", f"local code {problem}", step.attribute("dependencies").value.span, "not found")
     data = step.attribute("model_data")

@@ -13,7 +13,7 @@ from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
 from dsl.kinds import Names, sdk_keyword, INSTANCE_TYPE, Field, SdkStep, StepKind
 
-from dsl.localcode import Upload, is_local, missing, tarball_members
+from dsl.localcode import Upload, is_local, tarball_members
 
 from ._common import check_map_keys, check_role, tags
 
@@ -195,7 +195,7 @@ class Processing(StepKind):
                 source_dir = ctx.literal(step.attribute("source_dir").value) if step.attribute("source_dir") else None
                 in_folder = os.path.join(source_dir, value) if isinstance(source_dir, str) and is_local(source_dir) \
                     else value  # with `source_dir`, `code` is relative to it
-                problem = missing(in_folder, ctx.program.folder)
+                problem = ctx.program.local_problem(in_folder)
                 if problem is not None:
                     yield error("E0212", f"local code {problem}", code.value.span, "no such file")
             if command is None and framework is None:
@@ -261,7 +261,7 @@ class Processing(StepKind):
             return
         source_dir = ctx.literal(step.attribute("source_dir").value) if step.attribute("source_dir") else None
         if is_local(source_dir):
-            problem = missing(source_dir, ctx.program.folder, directory=True)
+            problem = ctx.program.local_problem(source_dir, directory=True)
             if problem:
                 yield error("E0212", f"local code {problem}", step.attribute("source_dir").value.span, "no such folder")
         for field in ("image_uri", "entrypoint"):
@@ -293,8 +293,7 @@ class Processing(StepKind):
                 if not isinstance(value, str):
                     yield error("E0304", f"each of `{field}` is a literal path or S3 URI", item.span, "not a literal")
                 elif is_local(value):
-                    problem = missing(value, program.folder, directory=os.path.isdir(os.path.join(program.folder,
-                                                                                                  value)))
+                    problem = program.local_problem(value, directory=None)
                     if problem:
                         yield error("E0212", f"local code {problem}", item.span, "not found")
                     if not is_local(code):

@@ -1,0 +1,222 @@
+"""Issue 25, security and robustness round 2: local paths confined to the project root,
+deploy uploading what it hashed, reproducible tarballs, and the other defects of the sweep.
+Each test reproduced its defect on the code before the fix."""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+import dsl
+from dsl import localcode
+
+PROCESSING = '''pipeline P {{
+    default_bucket = "b"
+    step Prep: processing {{
+        image_uri      = "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1"
+        role           = "arn:aws:iam::123456789012:role/R"
+        instance_type  = "ml.m5.xlarge"
+        instance_count = 1
+        command        = ["python3"]
+        code           = "{code}"
+    }}
+}}
+'''
+
+FRAMEWORK = '''pipeline P {{
+    region = "us-east-1"
+    default_bucket = "b"
+    step Train: training {{
+        framework         = "pytorch"
+        framework_version = "2.1"
+        py_version        = "py310"
+        entry_point       = "train.py"
+        source_dir        = "{source_dir}"
+        role              = "arn:aws:iam::123456789012:role/R"
+        instance_type     = "ml.m5.xlarge"
+        instance_count    = 1
+        output_path       = "s3://b/out"
+    }}
+}}
+'''
+
+
+def errors(text, filename, **kw):
+    _, found = dsl.analyse(text, filename=str(filename), **kw)
+    return [(d.code, d.span.line, d.message) for d in found if d.is_error]
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project folder beside a secret the deployer can read."""
+    (tmp_path / "secret.env").write_text("AWS_SECRET_ACCESS_KEY=do-not-leak\n")
+    root = tmp_path / "project"
+    (root / "code").mkdir(parents=True)
+    (root / "code" / "prep.py").write_text("print('prep')\n")
+    (root / "src").mkdir()
+    (root / "src" / "train.py").write_text("print('train')\n")
+    return root
+
+
+# --- 1. local paths are confined to the project root -----------------------------------
+
+@pytest.mark.parametrize("code, says", [
+    ("../secret.env", "leads outside the project root"),
+    ("code/../../secret.env", "leads outside the project root"),
+    ("/proc/self/environ", "is an absolute path"),
+    ("/etc/passwd", "is an absolute path"),
+])
+def test_code_outside_the_root_is_an_error_at_the_value(project, code, says):
+    found = errors(PROCESSING.format(code=code), project / "p.pipe")
+    assert [(c, line) for c, line, _ in found] == [("E0212", 9)]
+    assert says in found[0][2] and "do-not-leak" not in found[0][2]
+
+
+def test_a_symlink_leading_outside_is_an_error(project):
+    (project / "code" / "leak.py").symlink_to(project.parent / "secret.env")
+    found = errors(PROCESSING.format(code="code/leak.py"), project / "p.pipe")
+    assert [(c, line) for c, line, _ in found] == [("E0212", 9)]
+    assert "symbolic link that leads outside the project root" in found[0][2]
+
+
+def test_a_symlink_inside_a_source_dir_leading_outside_is_an_error_naming_it(project):
+    (project / "src" / "extra").mkdir()
+    (project / "src" / "extra" / "creds").symlink_to(project.parent / "secret.env")
+    found = errors(FRAMEWORK.format(source_dir="src"), project / "p.pipe")
+    assert [(c, line) for c, line, _ in found] == [("E0212", 9)]
+    assert "`src/extra/creds` is a symbolic link that leads outside the project root" in found[0][2]
+
+
+def test_a_symlinked_folder_in_a_source_dir_is_refused_not_left_out(project):
+    (project / "shared").mkdir()
+    (project / "shared" / "util.py").write_text("x = 1\n")
+    (project / "src" / "shared").symlink_to(project / "shared")
+    found = errors(FRAMEWORK.format(source_dir="src"), project / "p.pipe")
+    assert len(found) == 1 and "`src/shared` is a symbolic link to a folder" in found[0][2]
+
+
+def test_a_fifo_or_broken_link_in_a_source_dir_is_a_located_error_naming_it(project):
+    os.mkfifo(project / "src" / "pipe")
+    found = errors(FRAMEWORK.format(source_dir="src"), project / "p.pipe")
+    assert [(c, line) for c, line, _ in found] == [("E0212", 9)]
+    assert "`src/pipe` is not a regular file" in found[0][2]
+    os.unlink(project / "src" / "pipe")
+    (project / "src" / "gone.py").symlink_to(project / "src" / "nowhere.py")
+    found = errors(FRAMEWORK.format(source_dir="src"), project / "p.pipe")
+    assert len(found) == 1 and "`src/gone.py` is a broken symbolic link" in found[0][2]
+
+
+def test_an_unreadable_file_in_a_source_dir_is_a_located_error_naming_it(project, monkeypatch):
+    locked = project / "src" / "locked.py"
+    locked.write_text("x")
+    locked.chmod(0)
+    if os.geteuid() == 0:  # root opens any file: refuse this one as the kernel would for a user
+        real_open = open
+
+        def refusing(path, *args, **kw):
+            if str(path) == str(locked):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path, *args, **kw)
+
+        monkeypatch.setattr("builtins.open", refusing)
+    found = errors(FRAMEWORK.format(source_dir="src"), project / "p.pipe")
+    assert len(found) == 1 and "cannot read `src/locked.py`" in found[0][2]
+
+
+def test_root_widens_the_project_and_check_says_where_it_is(project):
+    text = PROCESSING.format(code="../shared/prep.py")
+    (project.parent / "shared").mkdir()
+    (project.parent / "shared" / "prep.py").write_text("print(1)\n")
+    found = errors(text, project / "p.pipe")
+    assert len(found) == 1 and f"the project root is {project}" in found[0][2]
+    assert errors(text, project / "p.pipe", root=str(project.parent)) == []
+    (project / "p.pipe").write_text(text)
+    run = subprocess.run([sys.executable, "-m", "dsl", "check", str(project / "p.pipe"), "--root", str(project.parent)],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+
+
+def test_the_cli_refuses_before_reading_and_deploy_dry_run_lists_nothing(project):
+    (project / "p.pipe").write_text(PROCESSING.format(code="../secret.env"))
+    run = subprocess.run([sys.executable, "-m", "dsl", "transpile", str(project / "p.pipe")],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and "leads outside the project root" in run.stderr
+    assert "do-not-leak" not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("path, says", [
+    ("/etc/passwd", "is not a `.pipe` file"),
+    ("../secret.env", "is not a `.pipe` file"),
+    ("../outside.pipe", "leads outside the project root"),
+    ("/tmp/x.pipe", "is an absolute path"),
+    ("notes.txt", "is not a `.pipe` file"),
+])
+def test_imports_are_pipe_files_inside_the_root_and_never_quoted(project, path, says):
+    (project.parent / "outside.pipe").write_text("let leaked = 1\n")
+    (project / "notes.txt").write_text("password = hunter2\n")
+    text = f'import "{path}"\npipeline P {{\n    step S: fail {{ error_message = "x" }}\n}}\n'
+    _, found = dsl.analyse(text, filename=str(project / "p.pipe"))
+    assert [(d.code, d.span.line) for d in found if d.is_error] == [("E0170", 1)]
+    message = found[0].message
+    assert says in message and "root:" not in message and "hunter2" not in message and "leaked" not in message
+
+
+def test_an_import_through_a_symlink_leading_outside_is_refused(project):
+    (project.parent / "outside.pipe").write_text("let leaked = 1\n")
+    (project / "inside.pipe").symlink_to(project.parent / "outside.pipe")
+    text = 'import "inside.pipe"\npipeline P {\n    step S: fail { error_message = "x" }\n}\n'
+    _, found = dsl.analyse(text, filename=str(project / "p.pipe"))
+    assert [d.code for d in found if d.is_error] == ["E0170"]
+    assert "symbolic link that leads outside" in found[0].message
+
+
+# --- 2. deploy uploads what it hashed ------------------------------------------------
+
+def test_in_a_snapshot_the_bytes_hashed_are_the_bytes_uploaded_and_a_change_is_an_error(project):
+    script = project / "code" / "prep.py"
+    text = PROCESSING.format(code="code/prep.py")
+    with localcode.snapshot():
+        definition = dsl.transpile(text, filename=str(project / "p.pipe"))
+        program, _ = dsl.analyse(text, filename=str(project / "p.pipe"))
+        [upload] = program.uploads()
+        assert upload.body() == b"print('prep')\n"
+        uri = json.loads(definition)["Steps"][0]["Arguments"]["ProcessingInputs"][0]["S3Input"]["S3Uri"]
+        assert uri == upload.uri
+        script.write_text("print('changed after the hash')\n")
+        with pytest.raises(localcode.Changed, match="changed after pipedsl read it"):
+            upload.body()
+    # outside a snapshot each read is fresh
+    assert upload.body() == b"print('changed after the hash')\n"
+
+
+# --- 3. reproducible, minimal tarballs --------------------------------------------------
+
+def test_sourcedir_tarballs_are_the_same_bytes_every_time_and_minimal(project):
+    (project / "src" / "run.sh").write_text("#!/bin/sh\n")
+    (project / "src" / "run.sh").chmod(0o775)
+    (project / "src" / "pkg").mkdir()
+    (project / "src" / "pkg" / "a.py").write_text("a = 1\n")
+    text = FRAMEWORK.format(source_dir="src")
+    program, found = dsl.analyse(text, filename=str(project / "p.pipe"))
+    assert not [d for d in found if d.is_error]
+    [upload] = program.uploads()
+    first = upload.body()
+    os.utime(project / "src" / "train.py", (1, 1))
+    (project / "src" / "pkg" / "a.py").chmod(0o600)
+    assert upload.body() == first
+    assert first[4:8] == b"\0\0\0\0"  # the gzip header's mtime
+    with tarfile.open(fileobj=io.BytesIO(first)) as tar:
+        members = tar.getmembers()
+        assert [m.name for m in members] == sorted(m.name for m in members) == ["pkg/a.py", "run.sh", "train.py"]
+        for member in members:
+            assert (member.mtime, member.uid, member.gid, member.uname, member.gname) == (0, 0, 0, "", "")
+        assert {m.name: m.mode for m in members} == {"pkg/a.py": 0o644, "run.sh": 0o755, "train.py": 0o644}
+        assert tar.extractfile("train.py").read() == b"print('train')\n"
+    assert gzip.decompress(first)  # a whole gzip stream
