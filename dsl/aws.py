@@ -120,8 +120,12 @@ def check_region(sm, program) -> None:
 
 def upload_code(args, program, streams) -> None:
     """Put each local file the definition names (`code = "code/x.py"`) at its S3 URI, unless
-    an object is already there (the URI holds the code's hash: same key, same code)."""
-    uploads = program.uploads()
+    an object is already there (the URI holds the code's hash: same key, same code). Run in
+    a `localcode.snapshot()`, the bytes put are those hashed when the file was checked."""
+    try:
+        uploads = program.uploads()
+    except OSError as exc:  # a file changed (localcode.Changed) or vanished since it was checked
+        raise AwsProblem(f"cannot upload {exc.filename}: {exc.strerror or exc}", 2) from None
     if not uploads:
         return
     s3 = client(args, "s3")

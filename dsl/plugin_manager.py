@@ -23,6 +23,8 @@ from typing import Dict, List, Mapping, Optional, Sequence
 import attrs
 import pluggy
 
+from .localcode import Changed
+
 from . import hookspecs
 from .emitters import Emitter
 from .kinds import Field, StepKind
@@ -87,7 +89,8 @@ class SealedKind:
                     if isinstance(result, types.GeneratorType):  # run it here, inside the guard
                         result = list(result)
                     return result
-                except (KindFailure, NotImplementedError):  # the latter: "this kind has no such code"
+                except (KindFailure, NotImplementedError, Changed):
+                    # "this kind has no such code"; a local file changed under us: not the kind's fault
                     raise
                 except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin's crash becomes a diagnostic
                     raise KindFailure(plugin, kind.name, name, exc) from exc

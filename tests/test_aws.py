@@ -347,6 +347,34 @@ def test_deploy_uploads_local_code_to_the_uris_the_definition_names(aws, tmp_pat
     assert aws.s3.list_objects_v2(Bucket="coded-artifacts")["KeyCount"] == 2
 
 
+def test_deploy_uploads_the_bytes_it_hashed_and_refuses_a_file_changed_after(aws, tmp_path, monkeypatch, capsys):
+    """Issue 25.2: the file is read once; edited while deploy asks to update, it is an error,
+    and neither the new bytes nor the update reach AWS."""
+    script = tmp_path / "code" / "prepare.py"
+    script.parent.mkdir()
+    script.write_text("print('v1')\n")
+    path = write(tmp_path, CODE_PIPE, "coded.pipe")
+    aws.s3.create_bucket(Bucket="coded-artifacts")
+    assert aws("deploy", path).returncode == 0
+    script.write_text("print('v2')\n")
+    before = aws.sm.describe_pipeline(PipelineName="Coded")["PipelineDefinition"]
+    from dsl import aws as deploying, cli
+
+    def confirm(question):
+        script.write_text("print('v3, written while the user was asked')\n")
+        return True
+
+    monkeypatch.setattr(deploying, "interactive_confirm", confirm)
+    monkeypatch.chdir(tmp_path)
+    status = cli.main(["deploy", str(path), "--endpoint-url", aws.url])
+    err = capsys.readouterr().err
+    assert status == 2 and "prepare.py: it changed after pipedsl read it (run the command again)" in err, err
+    bodies = [aws.s3.get_object(Bucket="coded-artifacts", Key=o["Key"])["Body"].read()
+              for o in aws.s3.list_objects_v2(Bucket="coded-artifacts")["Contents"]]
+    assert bodies == [b"print('v1')\n"]
+    assert aws.sm.describe_pipeline(PipelineName="Coded")["PipelineDefinition"] == before
+
+
 def test_a_region_in_the_file_must_be_the_target_region(aws, tmp_path):
     path = write(tmp_path, CODE_PIPE.replace('region         = "us-east-1"', 'region         = "eu-west-1"'),
                  "coded.pipe")
