@@ -15,7 +15,18 @@ import sys
 import time
 from typing import Dict, List, Optional, Tuple
 
-from .diagnostics import did_you_mean
+from .diagnostics import did_you_mean, visible
+
+
+def shown(value) -> str:
+    """Text from AWS or from files (names, ARNs, reasons) as printed: control and
+    bidirectional characters escaped, so that it cannot move the cursor or reorder a line."""
+    return visible(str(value))
+
+
+def shown_lines(text: str) -> str:
+    """`shown` line by line, the line ends kept."""
+    return "".join(visible(line) + "\n" for line in text.split("\n")[:-1]) + visible(text.split("\n")[-1])
 
 DEFINITION_LIMIT = 100 * 1000  # bytes: larger definitions go through S3, as the SDK sends them
 TERMINAL = {"Succeeded", "Failed", "Stopped"}
@@ -134,19 +145,19 @@ def upload_code(args, program, streams) -> None:
         if not upload.overwrite:
             try:
                 call(s3.head_object, Bucket=bucket, Key=key)
-                streams.out(f"already uploaded {upload.uri}\n")
+                streams.out(f"already uploaded {shown(upload.uri)}\n")
                 continue
             except NotFound:
                 pass
         if args.dry_run:
-            streams.out(f"would upload {upload.path} to {upload.uri}\n")
+            streams.out(f"would upload {shown(upload.path)} to {shown(upload.uri)}\n")
             continue
         try:
             body = upload.body()
         except OSError as exc:
             raise AwsProblem(f"cannot read {upload.path}: {exc.strerror or exc}", 2) from None
         call(s3.put_object, Bucket=bucket, Key=key, Body=body)
-        streams.out(f"uploaded {upload.path} to {upload.uri}\n")
+        streams.out(f"uploaded {shown(upload.path)} to {shown(upload.uri)}\n")
 
 
 def deploy(args, program, definition: str, streams, confirm) -> int:
@@ -178,12 +189,12 @@ def deploy(args, program, definition: str, streams, confirm) -> int:
     if current is None:
         upload_code(args, program, streams)
         if args.dry_run:
-            streams.out(f"would create {name}\n")
+            streams.out(f"would create {shown(name)}\n")
             return 0
         _upload(args, upload, definition)
         tags = [{"Key": k, "Value": v} for k, v in args.tag]
         response = call(sm.create_pipeline, **request, **({"Tags": tags} if tags else {}))
-        streams.out(f"created {response['PipelineArn']}\n")
+        streams.out(f"created {shown(response['PipelineArn'])}\n")
         return 0
     have = {"definition": json.loads(current.get("PipelineDefinition") or "{}"), "role": current.get("RoleArn"),
             "description": current.get("PipelineDescription") or None,
@@ -194,15 +205,15 @@ def deploy(args, program, definition: str, streams, confirm) -> int:
     arn = current["PipelineArn"]
     if not changes:
         upload_code(args, program, streams)  # (the code may have been removed from S3 since)
-        streams.out(f"unchanged {arn}\n")
+        streams.out(f"unchanged {shown(arn)}\n")
         return 0
     summary = [f"{name}: {', '.join(changes)} would change"]
     if "definition" in changes:
         summary.append(definition_diff(json.dumps(have["definition"]), definition, "deployed", "file").rstrip("\n"))
-    streams.out("\n".join(summary) + "\n")
+    streams.out(shown_lines("\n".join(summary) + "\n"))
     if args.dry_run:
         upload_code(args, program, streams)
-        streams.out(f"would update {arn}\n")
+        streams.out(f"would update {shown(arn)}\n")
         return 0
     if not args.yes and not confirm(f"Update {name}? [y/N] "):
         streams.out("not updated\n")
@@ -210,7 +221,7 @@ def deploy(args, program, definition: str, streams, confirm) -> int:
     upload_code(args, program, streams)
     _upload(args, upload, definition)
     response = call(sm.update_pipeline, **request)
-    streams.out(f"updated {response.get('PipelineArn', arn)}\n")
+    streams.out(f"updated {shown(response.get('PipelineArn', arn))}\n")
     return 0
 
 
@@ -236,7 +247,7 @@ def diff(args, program, definition: str, streams) -> int:
         label = f"deployed {program.name}"
     text = definition_diff(other["PipelineDefinition"], definition, label, "file")
     if text:
-        streams.out(text)
+        streams.out(shown_lines(text))
         return 1
     return 0
 
@@ -286,12 +297,12 @@ def run(args, program, definition: str, streams, confirm) -> int:
     response = call(sm.start_pipeline_execution, PipelineName=program.name,
                     PipelineParameters=[{"Name": k, "Value": v} for k, v in values.items()])
     arn = response["PipelineExecutionArn"]
-    streams.out(f"started {arn}\n")
+    streams.out(f"started {shown(arn)}\n")
     experiment, run_group = recorded_in(program, arn, values)
     if experiment is None:
         streams.out("experiment tracking: off\n")
     else:
-        streams.out(f"experiment: {experiment}\nrun group: {run_group}\n")
+        streams.out(f"experiment: {shown(experiment)}\nrun group: {shown(run_group)}\n")
     if not args.wait:
         return 0
     live = bool(sys.stdout and sys.stdout.isatty())
@@ -339,8 +350,8 @@ def wait(sm, arn: str, streams, timeout: Optional[float], confirm, poll: float =
             steps = _steps(sm, arn)
             state = status.get("PipelineExecutionStatus")
             if live:
-                rows = [f"{state or '?'}  {time.monotonic() - start:5.0f} s"] + [
-                    f"  {step.get('StepName', '?'):<40} {step.get('StepStatus', '?')}" for step in steps]
+                rows = [f"{shown(state or '?')}  {time.monotonic() - start:5.0f} s"] + [
+                    f"  {shown(step.get('StepName', '?')):<40} {shown(step.get('StepStatus', '?'))}" for step in steps]
                 streams.out((f"\x1b[{drawn}F" if drawn else "") + "".join(f"\x1b[2K{row}\n" for row in rows))
                 drawn = len(rows)
             else:
@@ -348,25 +359,25 @@ def wait(sm, arn: str, streams, timeout: Optional[float], confirm, poll: float =
                     name, step_state = step.get("StepName"), step.get("StepStatus")
                     if seen.get(name) != step_state:
                         seen[name] = step_state
-                        streams.out(f"  {name}: {step_state}\n")
+                        streams.out(f"  {shown(name)}: {shown(step_state)}\n")
             if state in TERMINAL:
-                streams.out(f"{state} {arn}\n")
+                streams.out(f"{shown(state)} {shown(arn)}\n")
                 if state == "Succeeded":
                     return 0
                 for step in steps:
                     if step.get("StepStatus") in ("Failed", "Stopped") and step.get("FailureReason"):
-                        streams.out(f"  {step['StepName']} failed: {step['FailureReason']}\n")
+                        streams.out(f"  {shown(step.get('StepName'))} failed: {shown(step['FailureReason'])}\n")
                 if status.get("FailureReason"):
-                    streams.out(f"  reason: {status['FailureReason']}\n")
+                    streams.out(f"  reason: {shown(status['FailureReason'])}\n")
                 return 1
             if timeout is not None and time.monotonic() - start > timeout:
-                streams.out(f"timed out after {timeout:g} s; the execution goes on: {arn}\n")
+                streams.out(f"timed out after {timeout:g} s; the execution goes on: {shown(arn)}\n")
                 return 1
             time.sleep(poll)
         except KeyboardInterrupt:
             if confirm("Stop the execution? [y/N] "):
                 call(sm.stop_pipeline_execution, PipelineExecutionArn=arn)
-                streams.out(f"stopping {arn}\n")
+                streams.out(f"stopping {shown(arn)}\n")
             return 130
 
 

@@ -118,7 +118,7 @@ def load(file: ir.File, filename: str, read: Optional[Callable[[str], str]] = No
                 continue
             module_ir, found = to_ir(top, comments, text, shown, found)
             module_ir = in_file(module_ir, shown)
-            problems.extend(in_file(tuple(found), shown))
+            problems.extend(in_file(tuple(found) + tuple(source.bidi_warnings(text)), shown))
             for pipeline in module_ir.pipelines:
                 problems.append(error("E0172", f"an imported file cannot declare a pipeline (`{pipeline.name}`)",
                                       pipeline.name_span, "a pipeline in an imported file",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-from .diagnostics import Diagnostic, Span, error
+from .diagnostics import Diagnostic, Span, error, warning
 from .parser import MAX_FILE_BYTES
 
 
@@ -48,6 +48,22 @@ def read_stream(stream, name: str) -> str:
 def read_path(path: str) -> str:
     with open(path, "rb") as handle:
         return read_stream(handle, path)
+
+
+# Unicode's bidirectional controls: text between them can display in another order than the
+# parser reads it ("Trojan Source", CVE-2021-42574)
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def bidi_warnings(text: str) -> List[Diagnostic]:
+    """W0004 at each bidirectional control character: shown escaped, it is harmless; in an
+    editor it can make code read otherwise than it runs."""
+    if not BIDI_CONTROLS.intersection(text):
+        return []
+    return [warning("W0004", f"a bidirectional control character (U+{ord(ch):04X}): the text may display "
+                    "in another order than pipedsl reads it", _position(text, index), "invisible reordering",
+                    "remove it, or write it as an escape in a string if it is meant")
+            for index, ch in enumerate(text) if ch in BIDI_CONTROLS]
 
 
 def _position(text: str, index: int) -> Span:

@@ -20,6 +20,7 @@ from dsl.api import PipeError
 from dsl.diagnostics import error
 from dsl.emitters import Emitter
 from dsl.hookspecs import hookimpl
+from dsl.source import BIDI_CONTROLS
 from dsl.program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, Comparison, Membership, Negation, Verbatim, call_args,
                          interpolation_pieces)
 
@@ -123,7 +124,10 @@ def comment(text: Optional[str]) -> List[str]:
 
 
 def _printable(text: str) -> str:
-    return "".join(ch if unicodedata.category(ch) != "Cc" or ch == "\t" else repr(ch)[1:-1] for ch in text)
+    """Control characters, and the bidirectional ones that reorder what a reader sees, as
+    escapes (a tab stays)."""
+    return "".join(ch if ch == "\t" or (unicodedata.category(ch) != "Cc" and ch not in BIDI_CONTROLS)
+                   else ascii(ch)[1:-1] for ch in text)
 
 
 # Module-level helpers the generated code uses only when the `.pipe` needs them.

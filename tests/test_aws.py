@@ -235,6 +235,30 @@ def test_wait_reports_failed_steps_and_times_out_with_stubbed_responses():
     assert "timed out" in streams.text.getvalue()
 
 
+def test_text_from_aws_is_printed_inert():
+    """Issue 25.4: a step name or failure reason with terminal escapes or bidi controls is
+    printed escaped; it cannot recolour the terminal, move the cursor or reorder the line."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from dsl.aws import wait
+
+    sm = boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    arn = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/P/execution/abc"
+    for live in (False, True):
+        stubber = Stubber(sm)
+        stubber.add_response("describe_pipeline_execution", {"PipelineExecutionStatus": "Failed",
+                                                             "FailureReason": "bad\x1b[2J\x1b]0;pwned\x07"})
+        stubber.add_response("list_pipeline_execution_steps", {"PipelineExecutionSteps": [
+            {"StepName": "Tr\u202eain", "StepStatus": "Failed", "FailureReason": "line\rover\nnext"}]})
+        streams = _Streams()
+        with stubber:
+            assert wait(sm, arn, streams, None, lambda q: False, poll=0, live=live) == 1
+        out = streams.text.getvalue()
+        assert "\x1b]" not in out and "\x1b[2J" not in out and "\u202e" not in out and "\r" not in out
+        assert "Tr\\u202eain failed: line\\rover\\nnext\n" in out and "reason: bad\\x1b[2J\\x1b]0;pwned\\x07\n" in out
+
+
 def test_diff_against_an_execution_and_missing_region(aws, tmp_path):
     path = write(tmp_path)
     assert aws("deploy", path).returncode == 0

@@ -220,3 +220,17 @@ def test_sourcedir_tarballs_are_the_same_bytes_every_time_and_minimal(project):
         assert {m.name: m.mode for m in members} == {"pkg/a.py": 0o644, "run.sh": 0o755, "train.py": 0o644}
         assert tar.extractfile("train.py").read() == b"print('train')\n"
     assert gzip.decompress(first)  # a whole gzip stream
+
+
+# --- 4. terminal output is inert; Trojan Source -----------------------------------------
+
+def test_bidi_controls_are_warned_at_their_place_and_escaped_in_sdk_comments():
+    text = ('## doc \u202e evil\npipeline P {\n'
+            '    step S: fail { error_message = "a\u2066b" }  # note \u202d\n}\n')
+    program, found = dsl.analyse(text)
+    assert [(d.code, d.span.line, d.span.column) for d in found] == [("W0004", 1, 8), ("W0004", 3, 38),
+                                                                      ("W0004", 3, 52)]
+    code = dsl.transpile(text, to="sdk")
+    assert "# doc \\u202e evil" in code and not set("\u202e\u2066\u202d") & set(code)
+    rendered = dsl.PipeError(found, text).render()
+    assert "\u202e" not in rendered and "\\u202e" in rendered
