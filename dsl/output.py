@@ -3,7 +3,10 @@ standard error, whatever they turn out to be.
 
 - A regular file (or a symlink to one, or a new path) is written atomically: a temporary
   file beside the target, then a rename, so an error leaves the old content. Through a
-  symlink the *target* is replaced, never the link.
+  symlink the *target* is replaced, never the link. The file keeps its identity: its mode,
+  owner and group (running as root never hands a user's file to root); a read-only file, a
+  file with hard links (a rename would split them) or one whose owner cannot be kept is
+  refused with a clear error, and left as it was.
 - A character device (`/dev/null`, a terminal) or a FIFO is written directly: renaming over
   it would replace the device node (as root: `/dev/null` itself).
 - Anything else (a directory, a socket, a block device) is refused with a clear error.
@@ -40,7 +43,21 @@ def write_file(path: str, text: str) -> None:
     if info is not None and (target.startswith("/proc/") or target.startswith("/dev/")):
         _direct(path, data)  # e.g. /dev/stdout redirected to a file: write through it
         return
+    if info is not None:
+        _may_replace(path, info)
     _atomic(target, data, info)
+
+
+def _may_replace(path: str, info: os.stat_result) -> None:
+    """Refuse to replace a file whose identity a rename would not keep."""
+    if not info.st_mode & 0o222 or not os.access(path, os.W_OK):
+        raise OutputError(f"cannot write {path}: it is read-only (make it writable first)")
+    if info.st_nlink > 1:
+        raise OutputError(f"cannot write {path}: it has {info.st_nlink} hard links, which replacing it "
+                          "would split (write to another path)")
+    if info.st_uid != os.geteuid() and os.geteuid() != 0:
+        raise OutputError(f"cannot write {path}: it belongs to another user, and a rewritten file "
+                          "would belong to you")
 
 
 def _direct(path: str, data: bytes) -> None:
@@ -65,6 +82,8 @@ def _atomic(target: str, data: bytes, info) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         if info is not None:
+            if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+                os.chown(tmp, info.st_uid, info.st_gid)  # before chmod: chown clears set-id bits
             os.chmod(tmp, stat.S_IMODE(info.st_mode))
         else:
             umask = os.umask(0)

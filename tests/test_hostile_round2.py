@@ -234,3 +234,46 @@ def test_bidi_controls_are_warned_at_their_place_and_escaped_in_sdk_comments():
     assert "# doc \\u202e evil" in code and not set("\u202e\u2066\u202d") & set(code)
     rendered = dsl.PipeError(found, text).render()
     assert "\u202e" not in rendered and "\\u202e" in rendered
+
+
+# --- 5. fmt and -o keep the file's identity ---------------------------------------------
+
+UNFORMATTED = 'pipeline P {\nstep S: fail { error_message = "x" }\n}\n'
+
+
+def _fmt(*args):
+    return subprocess.run([sys.executable, "-m", "dsl", "fmt", *map(str, args)], capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_fmt_keeps_mode_owner_and_group(tmp_path):
+    path = tmp_path / "p.pipe"
+    path.write_text(UNFORMATTED)
+    path.chmod(0o640)
+    if os.geteuid() == 0:  # running as root must not hand a user's file to root
+        os.chown(path, 12345, 23456)
+    before = path.stat()
+    run = _fmt(path)
+    assert run.returncode == 0, run.stderr
+    after = path.stat()
+    assert path.read_text() != UNFORMATTED
+    assert (after.st_mode, after.st_uid, after.st_gid) == (before.st_mode, before.st_uid, before.st_gid)
+
+
+def test_fmt_and_o_refuse_read_only_and_hard_linked_files(tmp_path):
+    path = tmp_path / "p.pipe"
+    path.write_text(UNFORMATTED)
+    path.chmod(0o444)
+    run = _fmt(path)
+    assert run.returncode == 2 and "it is read-only" in run.stderr and path.read_text() == UNFORMATTED
+    path.chmod(0o644)
+    os.link(path, tmp_path / "twin.pipe")
+    run = _fmt(path)
+    assert run.returncode == 2 and "it has 2 hard links" in run.stderr
+    assert path.read_text() == (tmp_path / "twin.pipe").read_text() == UNFORMATTED
+    out = tmp_path / "out.json"
+    out.write_text("old")
+    out.chmod(0o444)
+    run = subprocess.run([sys.executable, "-m", "dsl", "transpile", str(path), "-o", str(out)], capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 2 and "read-only" in run.stderr and out.read_text() == "old"
