@@ -334,6 +334,8 @@ def _import(args, registry, streams: Streams) -> int:
 
     from .diagnostics import visible
     from .importer import ImportError_, import_definition
+    from .parser import MAX_FILE_BYTES
+    from .source import SourceError, read_bytes
 
     remote_name = None
     try:
@@ -349,14 +351,17 @@ def _import(args, registry, streams: Streams) -> int:
         elif args.file == "-":
             if sys.stdin is None:
                 raise _Unreadable("cannot read standard input: it is closed")
-            data, shown = sys.stdin.buffer.read(), "<stdin>"
+            data, shown = sys.stdin.buffer.read(MAX_FILE_BYTES + 1), "<stdin>"
+            if len(data) > MAX_FILE_BYTES:
+                raise _Unreadable(f"standard input holds more than {MAX_FILE_BYTES // 2**20} MiB, the most "
+                                  "pipedsl reads")
             text = data.decode("utf-8-sig")
         else:
-            with open(args.file, "rb") as handle:
-                data, shown = handle.read(), args.file
+            data, shown = read_bytes(args.file), args.file
             text = data.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError, _Unreadable) as exc:
-        streams.err(f"pipedsl: error: cannot read {args.file}: {visible(str(exc))}\n")
+    except (OSError, UnicodeDecodeError, _Unreadable, SourceError) as exc:
+        reason = str(exc) if isinstance(exc, SourceError) else f"cannot read {args.file}: {exc}"
+        streams.err(f"pipedsl: error: {visible(reason)}\n")
         return 2
     stem = ("Imported" if args.file == "-" else
             re.sub(r"[^A-Za-z0-9-]+", "-", os.path.splitext(os.path.basename(args.file))[0]).strip("-") or "Imported")

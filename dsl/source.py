@@ -45,9 +45,30 @@ def read_stream(stream, name: str) -> str:
     return decode(stream.read(MAX_FILE_BYTES + 1), name)
 
 
+def read_bytes(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file `path`, at most `limit` of them (SourceError beyond).
+    A FIFO, device or socket is refused before anything is read from it: it is opened
+    without blocking and looked at first, so `/dev/zero` or a FIFO nobody writes to can
+    neither fill memory nor hang the command (their content can come on standard input)."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "it is a directory", path)
+        if not stat.S_ISREG(mode):
+            raise SourceError(f"{path} is not a regular file (a FIFO, device or socket is never read; "
+                              "pass its content on standard input, as -)")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise SourceError(f"{path} is larger than {limit // (1024 * 1024)} MiB, the most pipedsl reads")
+    return data
+
+
 def read_path(path: str) -> str:
-    with open(path, "rb") as handle:
-        return read_stream(handle, path)
+    return decode(read_bytes(path), path)
 
 
 # Unicode's bidirectional controls: text between them can display in another order than the

@@ -42,9 +42,10 @@ def from_environment(environ=os.environ) -> Dict[str, Given]:
 
 def from_file(path: str) -> Dict[str, Given]:
     """An object of name -> value: TOML when the name ends in .toml, else JSON."""
+    from .source import SourceError, read_bytes
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_bytes(path)
         if path.endswith(".toml"):
             try:
                 import tomllib
@@ -55,6 +56,8 @@ def from_file(path: str) -> Dict[str, Given]:
             values = json.loads(data.decode("utf-8"))
     except OSError as exc:
         raise VarsError(f"cannot read {path}: {exc.strerror}") from None
+    except SourceError as exc:
+        raise VarsError(str(exc)) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise VarsError(f"{path} is not valid {'TOML' if path.endswith('.toml') else 'JSON'}: {exc}") from None
     if not isinstance(values, dict):

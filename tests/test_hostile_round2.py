@@ -277,3 +277,41 @@ def test_fmt_and_o_refuse_read_only_and_hard_linked_files(tmp_path):
     run = subprocess.run([sys.executable, "-m", "dsl", "transpile", str(path), "-o", str(out)], capture_output=True,
                          text=True, timeout=60)
     assert run.returncode == 2 and "read-only" in run.stderr and out.read_text() == "old"
+
+
+# --- 6. every read is bounded and regular ------------------------------------------------
+
+def _cli(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "dsl", *map(str, args)], capture_output=True, text=True,
+                          timeout=60, **kw)
+
+
+def test_fifos_and_devices_are_refused_before_reading_everywhere(tmp_path):
+    """A FIFO nobody writes to used to hang each of these for ever."""
+    fifo = tmp_path / "in.pipe"
+    os.mkfifo(fifo)
+    good = tmp_path / "good.pipe"
+    good.write_text('var V: String = "x"\npipeline P {\n    step S: fail { error_message = V }\n}\n')
+    for args in (["transpile", fifo], ["check", fifo], ["fmt", "--check", fifo], ["import", fifo],
+                 ["check", good, "--vars", fifo], ["check", good, "--vars", "/dev/zero"],
+                 ["transpile", "/dev/urandom"], ["import", "/dev/zero"]):
+        run = _cli(*args)
+        assert run.returncode == 2, (args, run.stderr)
+        assert "is not a regular file" in run.stderr and "Traceback" not in run.stderr, (args, run.stderr)
+    text = f'import "in.pipe"\n' + good.read_text()
+    _, found = dsl.analyse(text, filename=str(tmp_path / "top.pipe"))
+    assert [(d.code, d.span.line) for d in found if d.is_error] == [("E0170", 1)]
+    assert "is not a regular file" in found[0].message
+
+
+def test_var_files_and_import_input_are_bounded(tmp_path):
+    big = tmp_path / "big.json"
+    big.write_bytes(b'{"V": "' + b"x" * (10 * 2**20) + b'"}')
+    good = tmp_path / "good.pipe"
+    good.write_text('var V: String = "x"\npipeline P {\n    step S: fail { error_message = V }\n}\n')
+    run = _cli("check", good, "--vars", big)
+    assert run.returncode == 2 and "larger than 10 MiB" in run.stderr
+    run = _cli("import", big)
+    assert run.returncode == 2 and "larger than 10 MiB" in run.stderr
+    run = _cli("import", "-", input="[" * 10 + " " * (10 * 2**20))
+    assert run.returncode == 2 and "more than 10 MiB" in run.stderr
