@@ -171,6 +171,8 @@ class Checker:
         p = self.program
         for problem in p.var_problems + p.expander.problems:
             self.add(problem)
+        if p.expander.stopped:  # the pipeline is cut short: checking the part made says little
+            return self.problems
         self.check_names()
         self.check_pipeline_attributes()
         self.check_lets()

@@ -21,13 +21,66 @@ from .diagnostics import Diagnostic, Span, did_you_mean, error, warning
 PIECE = re.compile(r"\$\{([^}]*)\}")
 _PIECE_REF = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\s*(?:-?\d+|\"[^\"]*\")\s*\])*)\s*")
 _PIECE_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*(-?\d+|\"[^\"]*\")\s*\]")
-MAX_EXPANDED = 100_000  # members a file may expand to (loops in loops could otherwise explode)
+MAX_EXPANDED = 5_000  # members a file may expand to (loops in loops could otherwise explode)
+# nodes (list items, map entries, characters of text) one let's value may stand for once its
+# lets are folded in: `let l1 = [l0, l0]` forty times would otherwise be 2**40 items
+MAX_VALUE_SIZE = 1_000_000
+# nodes loop bodies may copy in all (loops nested five deep over small lists)
+MAX_EXPANSION_WORK = 100_000
 
 # the members a `for` loop may repeat
 LOOP_MEMBERS = (ir.Let, ir.Param, ir.Step, ir.ForLoop, ir.If)
 # keys by which a step's member replaces a template's (LANGUAGE.md section 13, templates)
 _KEYED = {ir.Attribute: "attribute", ir.Block: "block", ir.Input: "input", ir.Output: "output",
           ir.PropertyFile: "property_file"}
+
+
+def _size(expr, sizes: Dict[str, int], lets) -> int:
+    """How many nodes `expr` stands for with the lets it names folded in (`sizes` holds
+    those already known; a let not yet known counts 1). Capped past MAX_VALUE_SIZE."""
+    if isinstance(expr, ir.Literal):
+        return max(len(expr.value), 1) if isinstance(expr.value, str) else 1
+    if isinstance(expr, ir.Ref):
+        return sizes.get(expr.name, 1) if expr.name in lets else 1
+    if isinstance(expr, ir.Interpolation):
+        total = sum(max(len(p), 1) if isinstance(p, str) else _size(p, sizes, lets) for p in expr.pieces)
+    elif isinstance(expr, ir.Comprehension):
+        total = 1 + _size(expr.items, sizes, lets) * _size(expr.element, sizes, lets)
+    else:
+        total = 1 + sum(_size(child, sizes, lets) for child in ir.children(expr))
+    return min(total, MAX_VALUE_SIZE + 1)
+
+
+def oversized_lets(lets: Dict[str, ir.Let]) -> List[Tuple[Diagnostic, str]]:
+    """E0173 at each let whose value, lets folded in, stands for more than MAX_VALUE_SIZE
+    nodes while the lets it names do not (the place where it starts to grow). Sizes are
+    found without recursion through let chains: a let is sized once the lets it reads are."""
+    sizes: Dict[str, int] = {}
+    reads = {name: [n.name for n in ir.walk(let.value) if isinstance(n, ir.Ref) and n.name in lets]
+             for name, let in lets.items()}
+    problems: List[Diagnostic] = []
+    for start in lets:
+        stack, entered = [start], set()
+        while stack:
+            name = stack[-1]
+            if name in sizes:
+                stack.pop()
+                continue
+            pending = [r for r in reads[name] if r not in sizes and r not in entered]
+            if name not in entered and pending:
+                entered.add(name)
+                stack.extend(pending)
+                continue
+            stack.pop()
+            sizes[name] = _size(lets[name].value, sizes, lets)
+            if sizes[name] > MAX_VALUE_SIZE and all(sizes.get(r, 1) <= MAX_VALUE_SIZE for r in reads[name]):
+                let = lets[name]
+                problems.append((error("E0173", f"the value of `{name}` stands for more than {MAX_VALUE_SIZE:,} "
+                                      "items or characters once the lets it names are folded in",
+                                      let.name_span, "grows too large here",
+                                      "a value this large cannot reach a pipeline definition (at most 100 KB "
+                                      "inline, 1 MB in S3)"), name))
+    return problems
 
 
 class NotKnown(Exception):
@@ -101,6 +154,8 @@ class Expander:
         self.template_users: Dict[str, List[ir.Step]] = {}  # template -> steps that use it
         self.origins: Dict[int, Origin] = {}  # id(declaration) -> the loop item that made it
         self.count = 0
+        self.stopped = False  # a limit was hit: nothing more is expanded
+        self.work = 0  # IR nodes loop bodies and templates copied (bounded by MAX_EXPANSION_WORK)
         self.loops: List[ir.ForLoop] = []  # every loop expanded
         self.used: set = set()  # lets and vars read while expanding (an `if`, a `for`, a name)
         self._effective: Dict[str, tuple] = {}
@@ -313,10 +368,14 @@ class Expander:
         out: list = []
         for member in members:
             self.count += 1
-            if self.count > MAX_EXPANDED:
-                if self.count == MAX_EXPANDED + 1:
-                    self.problems.append(error("E0168", f"this file expands to more than {MAX_EXPANDED} members",
-                                               member.span, "expansion stops here"))
+            if self.count > MAX_EXPANDED or self.work > MAX_EXPANSION_WORK:
+                if not self.stopped:
+                    self.stopped = True
+                    what = (f"more than {MAX_EXPANDED:,} members" if self.count > MAX_EXPANDED else
+                            f"more than {MAX_EXPANSION_WORK:,} nodes")
+                    self.problems.append(error("E0168", f"this file expands to {what}", member.span,
+                                               "expansion stops here",
+                                               "loops inside loops multiply: loop over fewer items"))
                 break
             if isinstance(member, ir.ForLoop):
                 out.extend(self.loop(member))
@@ -456,6 +515,8 @@ class _Substitution:
         return node
 
     def generic(self, node, **changes):
+        if self.env:  # a loop body's copy (the final pass over a plain file is not counted)
+            self.expander.work += 1
         for field in attrs.fields(type(node)):
             if field.name in changes or field.name.endswith("span") or field.name in ("raw", "key_raw"):
                 continue

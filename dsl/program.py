@@ -159,6 +159,7 @@ class Program:
         for let in file.lets + self.pipeline.lets:
             self.lets.setdefault(let.name, let)
         self.params: Dict[str, ir.Param] = {p.name: p for p in reversed(self.pipeline.params)}  # (an `if` needs them)
+        self._stand_in_for_oversized_lets()
         # templates, loops, `if`s, comprehensions and `${…}` names (dsl.expand)
         expander = Expander(self)
         expander.add_templates(tuple(t for f in imported for t in f.templates) + self.source_file.templates)
@@ -191,6 +192,18 @@ class Program:
                     for item in attribute.value.items:
                         if isinstance(item, ir.Ref) and item.name in self.steps and not item.parts:
                             self.branch_of.setdefault(item.name, (step.name, which))
+
+    def _stand_in_for_oversized_lets(self):
+        """A let whose value would stand for a huge value once folded (E0173) is given an
+        empty stand-in, so that nothing later (expansion, checks) folds it."""
+        from .expand import oversized_lets
+
+        for problem, name in oversized_lets(self.lets):
+            self.var_problems.append(problem)
+            let = self.lets[name]
+            span = let.value.span
+            empty = {ir.ListExpr: ir.ListExpr(items=(), span=span), ir.MapExpr: ir.MapExpr(entries=(), span=span)}
+            self.lets[name] = attrs.evolve(let, value=empty.get(type(let.value), ir.Literal(value="", span=span)))
 
     def annotate(self, problems: list) -> list:
         """Problems found in the expanded pipeline as the user should see them: what every

@@ -315,3 +315,40 @@ def test_var_files_and_import_input_are_bounded(tmp_path):
     assert run.returncode == 2 and "larger than 10 MiB" in run.stderr
     run = _cli("import", "-", input="[" * 10 + " " * (10 * 2**20))
     assert run.returncode == 2 and "more than 10 MiB" in run.stderr
+
+
+# --- 7. expansion is bounded by work, not time -----------------------------------------
+
+def _first_errors(text):
+    _, found = dsl.analyse(text)
+    return [(d.code, d.span.line) for d in found if d.is_error]
+
+
+def test_doubling_lists_and_text_stop_at_the_let_where_they_grow_too_large():
+    lists = "let l0 = [1]\n" + "".join(f"let l{i} = [l{i - 1}, l{i - 1}]\n" for i in range(1, 41))
+    text = lists + 'pipeline P {\n    step S: fail { error_message = join(",", l40) }\n}\n'
+    assert _first_errors(text) == [("E0173", 20)]  # l19: 2**19 numbers in 2**19 - 1 lists
+    strings = 'let s0 = "ab"\n' + "".join(f'let s{i} = "${{s{i - 1}}}${{s{i - 1}}}"\n' for i in range(1, 41))
+    text = strings + 'pipeline P {\n    step S-${s40}: fail { error_message = s40 }\n}\n'
+    found = _first_errors(text)
+    assert found[0] == ("E0173", 20)  # s19: 2**20 characters
+    with pytest.raises(dsl.PipeError) as error:
+        dsl.transpile(text)
+    assert "stands for more than 1,000,000 items or characters" in str(error.value)
+
+
+def test_loops_nested_five_deep_stop_at_the_documented_limit():
+    body = "step S-${a}-${b}-${c}-${d}-${e}: fail { error_message = \"x\" }"
+    for var in "edcba":
+        body = f"for {var} in xs {{\n{body}\n}}"
+    text = "let xs = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\npipeline P {\n" + body + "\n}\n"
+    _, found = dsl.analyse(text)
+    assert [(d.code, d.message) for d in found] == [("E0168", "this file expands to more than 5,000 members")]
+
+
+def test_big_loop_bodies_stop_at_the_work_limit():
+    attributes = "".join(f"    x{i} = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n" for i in range(40))
+    text = ("let xs = [" + ", ".join(map(str, range(400))) + "]\npipeline P {\n    for i in xs {\n"
+            "        step S-${i}: fail {\n            error_message = \"x\"\n" + attributes + "        }\n    }\n}\n")
+    _, found = dsl.analyse(text)
+    assert [(d.code, d.message) for d in found] == [("E0168", "this file expands to more than 100,000 nodes")]
