@@ -109,8 +109,25 @@ def deployed(sm, name: str) -> Optional[dict]:
         return None
 
 
+def deployed_json(text) -> object:
+    """A definition read from AWS, parsed; AwsProblem (exit 1) when it is not JSON pipedsl
+    can read: not text, not JSON, nested too deeply or holding a number of thousands of
+    digits (Python refuses those) — never a traceback."""
+    if not isinstance(text, str):
+        raise AwsProblem("the deployed definition is not text", 1)
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise AwsProblem("the deployed definition nests too deeply to be read", 1) from None
+    except ValueError as exc:  # JSONDecodeError, or an integer over Python's digit limit
+        raise AwsProblem(f"the deployed definition is not JSON pipedsl can read: {shown(exc)}", 1) from None
+
+
 def _indented(definition: str) -> str:
-    return json.dumps(json.loads(definition), indent=2, ensure_ascii=False) + "\n"
+    try:
+        return json.dumps(deployed_json(definition), indent=2, ensure_ascii=False) + "\n"
+    except RecursionError:
+        raise AwsProblem("the deployed definition nests too deeply to be shown", 1) from None
 
 
 def definition_diff(old: str, new: str, old_name: str, new_name: str) -> str:
@@ -196,7 +213,7 @@ def deploy(args, program, definition: str, streams, confirm) -> int:
         response = call(sm.create_pipeline, **request, **({"Tags": tags} if tags else {}))
         streams.out(f"created {shown(response['PipelineArn'])}\n")
         return 0
-    have = {"definition": json.loads(current.get("PipelineDefinition") or "{}"), "role": current.get("RoleArn"),
+    have = {"definition": deployed_json(current.get("PipelineDefinition") or "{}"), "role": current.get("RoleArn"),
             "description": current.get("PipelineDescription") or None,
             "parallelism": (current.get("ParallelismConfiguration") or {}).get("MaxParallelExecutionSteps")}
     if args.parallelism is None:
@@ -291,7 +308,7 @@ def run(args, program, definition: str, streams, confirm) -> int:
     current = deployed(sm, program.name)
     if current is None:
         raise AwsProblem(f"no pipeline {program.name!r} is deployed: run `pipedsl deploy` first", 1)
-    if json.loads(current.get("PipelineDefinition") or "{}") != json.loads(definition) and not args.allow_drift:
+    if deployed_json(current.get("PipelineDefinition") or "{}") != json.loads(definition) and not args.allow_drift:
         raise AwsProblem(f"the deployed {program.name!r} differs from the file: deploy it, see `pipedsl diff`, "
                          "or pass --allow-drift", 1)
     response = call(sm.start_pipeline_execution, PipelineName=program.name,
@@ -401,9 +418,12 @@ def fetch_definition(args) -> Tuple[str, str]:
         found = deployed(sm, args.pipeline)
         if found is None:
             raise AwsProblem(f"no pipeline {args.pipeline!r}", 1)
-        return found["PipelineDefinition"], args.pipeline
-    found = call(sm.describe_pipeline_definition_for_execution, PipelineExecutionArn=args.execution)
-    name = args.execution.split(":pipeline/", 1)[-1].split("/", 1)[0] if ":pipeline/" in args.execution else None
+        name = args.pipeline
+    else:
+        found = call(sm.describe_pipeline_definition_for_execution, PipelineExecutionArn=args.execution)
+        name = args.execution.split(":pipeline/", 1)[-1].split("/", 1)[0] if ":pipeline/" in args.execution else None
+    if not isinstance(found.get("PipelineDefinition"), str):
+        raise AwsProblem("the deployed pipeline has no definition text (one kept in S3 is not read)", 1)
     return found["PipelineDefinition"], name
 
 

@@ -16,6 +16,7 @@ import attrs
 
 from . import ir
 from .diagnostics import Diagnostic, Span, did_you_mean, error, warning
+from .parser import MAX_NESTING
 
 # `${…}` in a declared name or a reference: `${algo}`, `${cfg.name}`, `${xs[0]}`, `${m["k"]}`
 PIECE = re.compile(r"\$\{([^}]*)\}")
@@ -185,7 +186,15 @@ class Expander:
         members = self.decide_step_members(template.members)
         kind, result = template.base, members
         if template.base in self.templates:
-            if template.base in chain or template.base == name:
+            if len(chain) >= MAX_NESTING:
+                self.problems.append(error("E0167", f"templates build on each other more than {MAX_NESTING} deep "
+                                           f"here (`{name}` on `{template.base}`)", template.base_span,
+                                           "too deep", "build on a kind or a shallower template"))
+                kind, seen = template.base, set()
+                while kind in self.templates and kind not in seen:  # the kind it ends in, without merging
+                    seen.add(kind)
+                    kind = self.templates[kind].base
+            elif template.base in chain or template.base == name:
                 cycle = " -> ".join(list(chain) + [name, template.base])
                 self.problems.append(error("E0167", f"these templates build on each other in a cycle: {cycle}",
                                            template.base_span, "part of the cycle",

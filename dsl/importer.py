@@ -18,6 +18,7 @@ from typing import Dict, List, Optional, Tuple
 from .diagnostics import Diagnostic, Span, error
 from .printer import name as pipe_name
 from .transformer import KEYWORDS
+from .parser import MAX_FILE_BYTES
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _GET = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[(?:\d+|'[^']*')\])*)$")
@@ -161,16 +162,50 @@ class _Values:
 _PARAM_TYPES = {"String", "Integer", "Float", "Boolean"}
 
 
+class _HugeInteger(Exception):
+    def __init__(self, digits: str):
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _integer(digits: str) -> int:
+    """A JSON integer; one of more than 19 digits holds no 64-bit value (and Python refuses
+    to convert ones over 4,300 digits, a ValueError mid-parse)."""
+    if len(digits.lstrip("-")) > 19:
+        raise _HugeInteger(digits)
+    return int(digits)
+
+
 def _load(text: str):
     try:
-        data = json.loads(text, object_pairs_hook=_pairs)
+        data = json.loads(text, object_pairs_hook=_pairs, parse_int=_integer)
+    except RecursionError:
+        raise ImportError_([error("E0601", "the JSON nests too deeply to be a pipeline definition", Span(1, 1, 1, 2),
+                                  "here")], text) from None
+    except _HugeInteger as huge:
+        at = _at(text, huge.digits[:40])
+        raise ImportError_([error("E0601", f"an integer of {len(huge.digits.lstrip('-')):,} digits: no parameter or "
+                                  "field holds more than 64 bits", at, "too large")], text) from None
     except _Duplicate as duplicate:
         raise ImportError_([error("E0601", f"key {duplicate.key!r} is given twice", _at(text, json.dumps(duplicate.key), 1),
                                   "again")], text) from None
     except json.JSONDecodeError as exc:
         span = Span(exc.lineno, exc.colno, exc.lineno, exc.colno + 1)
         raise ImportError_([error("E0601", f"not JSON: {exc.msg}", span, "here")], text) from None
+    depth, stack = 0, [(data, 1)]
+    while stack:  # (without recursion: every later pass recurses, a .pipe file nests 64 deep at most)
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise ImportError_([error("E0601", f"the JSON nests more than {MAX_JSON_DEPTH} levels deep: no .pipe file "
+                                      "can hold it", Span(1, 1, 1, 2), "here")], text)
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
     return data
+
+
+MAX_JSON_DEPTH = 128  # a .pipe value nests 64 deep at most; steps in conditions add a few levels each
 
 
 class _Duplicate(Exception):
@@ -192,6 +227,15 @@ def _validate(data, text: str):
     if not isinstance(data, dict) or "Steps" not in data or not isinstance(data.get("Steps"), list):
         raise ImportError_([error("E0602", "not a pipeline definition: no `Steps` list", Span(1, 1, 1, 2),
                                   "expected an object with Version, Parameters, Steps")], text)
+    for key, wanted, what in (("Metadata", dict, "an object"), ("Parameters", list, "a list"),
+                              ("PipelineExperimentConfig", dict, "an object or null")):
+        if data.get(key) is not None and not isinstance(data[key], wanted):
+            raise ImportError_([error("E0602", f"`{key}` must be {what}", _at(text, json.dumps(key)), "here")], text)
+    config = data.get("PipelineExperimentConfig") or {}
+    for key in config:
+        if key not in ("ExperimentName", "TrialName") or not isinstance(config[key], (str, dict)):
+            raise ImportError_([error("E0602", "`PipelineExperimentConfig` holds `ExperimentName` and `TrialName`, "
+                                      "each text or an expression", _at(text, json.dumps(key)), "here")], text)
     if data.get("Version") != "2020-12-01":
         raise ImportError_([error("E0603", f"unknown definition Version {data.get('Version')!r}",
                                   _at(text, '"Version"'), "not 2020-12-01", "pipedsl reads Version 2020-12-01")], text)
@@ -309,6 +353,12 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
     from .api import PipeError, transpile
     from .formatter import format as format_text
 
+    from .checks import PIPELINE_NAME
+
+    if name is not None and (not PIPELINE_NAME.fullmatch(name) or name in KEYWORDS):
+        raise ImportError_([error("E0606", f"the name {name!r} cannot name a pipeline", Span(1, 1, 1, 2), "--name",
+                                  "pipeline names are 1-256 letters, digits and single hyphens (the service's "
+                                  "rule), and not a keyword of the language")], text)
     data = _load(text)
     _validate(data, text)
     name = name or _default_pipeline_name(data) or fallback_name
@@ -340,14 +390,31 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
                     writer.patches[step["Name"]] = _diff(mismatched[step["Name"]], step.get("Arguments", {}))
         source = writer.write(name, writer.raw, writer.patches)
     else:
-        try:
-            done = transpile(source, compact=True) == target
-        except PipeError:
-            done = False
-        if not done:
-            raise ImportError_([error("E0608", "this definition cannot be written as a .pipe file that gives it "
-                                      "back exactly", Span(1, 1, 1, 2), "", "please report it")], text)
+        raise ImportError_([_why_not(source, target, writer, text)], text)
+    if len(source.encode("utf-8")) > MAX_FILE_BYTES:
+        raise ImportError_([error("E0608", f"the .pipe file would be larger than {MAX_FILE_BYTES // 2**20} MiB, "
+                                  "the most pipedsl reads", Span(1, 1, 1, 2), "too large")], text)
     return format_text(source)
+
+
+def _why_not(source: str, target: str, writer: "_Writer", text: str) -> Diagnostic:
+    """E0608 naming the step (and the reason) that keeps the definition from a .pipe file."""
+    from .api import PipeError, transpile
+
+    try:
+        produced = transpile(source, compact=True)
+    except PipeError as problem:
+        first = problem.diagnostics[0]
+        step = next((name for name, (start, end) in writer.lines.items() if start <= first.span.line <= end), None)
+        where = f"step {step!r}" if step else "the pipeline"
+        return error("E0608", f"{where} cannot be written as a .pipe file: {first.message}",
+                     _at(text, json.dumps(step)) if step else Span(1, 1, 1, 2), "cannot be expressed")
+    mismatched = [name for name in _mismatched(json.loads(target), json.loads(produced, object_pairs_hook=_pairs))]
+    if mismatched:
+        return error("E0608", f"step {mismatched[0]!r} cannot be written as a .pipe file that gives it back exactly "
+                     "(not even as a `raw` step)", _at(text, json.dumps(mismatched[0])), "cannot be expressed")
+    return error("E0608", "the pipeline's top level (parameters, experiment config) cannot be written as a .pipe "
+                 "file that gives it back exactly", Span(1, 1, 1, 2), "cannot be expressed")
 
 
 def _pipe_name(step: dict) -> str:

@@ -254,7 +254,7 @@ def parse_tree(text: str):
         builder_problems: List[Diagnostic] = []
         _BUILDER.problems, _BUILDER.too_deep, _BUILDER.broken = builder_problems, None, False
         _BUILDER.quoted = _collected.quoted
-        _BUILDER.marks, _BUILDER.heads = [], []
+        _BUILDER.marks, _BUILDER.heads, _BUILDER.member_depths = [], [], {}
         recovery = _Recovery(text)
         top = None
         try:

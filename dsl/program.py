@@ -271,7 +271,8 @@ class Program:
 
     def _var_as_let(self, var: ir.Var, given) -> ir.Let:
         from .diagnostics import error
-        from .variables import VAR_TYPES, Given, describe, to_ir, value_of
+        from .diagnostics import visible
+        from .variables import VAR_TYPES, Given, NotAValue, describe, to_ir, value_of
 
         def let(value: ir.Expr) -> ir.Let:
             return ir.Let(name=var.name, name_span=var.name_span, value=value, doc=var.doc, span=var.span)
@@ -305,6 +306,10 @@ class Program:
                 given = Given(given, "vars={...}")
             try:
                 value = value_of(given, var.type)
+            except NotAValue as exc:
+                self.var_problems.append(error(
+                    "E0161", f"the value of var `{var.name}` from {visible(given.source)} {exc}", var.name_span,
+                    "wrong value", f"give {var.name} a {var.type} value"))
             except (ValueError, TypeError):
                 self.var_problems.append(error(
                     "E0161", f"var `{var.name}` is {var.type}, and {describe(given.value)} from {given.source} "

@@ -231,6 +231,7 @@ class _Builder:
         # where the parse met what the expansion's last pass works on (see `_expansion`)
         self.marks: list = []  # (line, column) of `${…}` names and comprehensions, in order
         self.heads: list = []  # (line, column, name) of references with parts, in order
+        self.member_depths: dict = {}  # id(an `if` or `for`) -> how deeply they nest there
 
     def _expansion(self, start) -> dict:
         """The `expands`/`reads` notes of a declaration starting at `start` (a token): its
@@ -244,6 +245,15 @@ class _Builder:
         return {"expands": bool(self.marks) and self.marks[-1] >= at, "reads": frozenset(reads)}
 
     def _nested(self, node, depth: int):
+        if depth > self.max_nesting and self.too_deep is None:
+            self.too_deep = Span(node.span.line, node.span.column, node.span.line, node.span.column + 1)
+        return node
+
+    def _nested_members(self, node, members):
+        """`if` and `for` inside one another (an `else if` chain too) obey the nesting limit
+        of expressions: every later pass walks them recursively."""
+        depth = 1 + max((self.member_depths.get(id(m), 0) for m in members), default=0)
+        self.member_depths[id(node)] = depth
         if depth > self.max_nesting and self.too_deep is None:
             self.too_deep = Span(node.span.line, node.span.column, node.span.line, node.span.column + 1)
         return node
@@ -535,11 +545,12 @@ class _Builder:
         otherwise = next((c for c in children if isinstance(c, tuple) and c and c[0] == "else"), None)
         close = [c for c in children if isinstance(c, Token) and c.type == "RBRACE"][0]
         end = otherwise[2] if otherwise else close
-        return ir.If(condition=condition, members=_nodes(children[2:], members),
+        node = ir.If(condition=condition, members=_nodes(children[2:], members),
                      otherwise=otherwise[1] if otherwise else (), else_if=bool(otherwise and otherwise[3]),
                      span=Span(*_start(children[0]), *_end(end)),
                      then_span=Span(*_start(children[0]), *_end(close)),
                      else_span=Span(*_start(otherwise[4]), *_end(end)) if otherwise else None)
+        return self._nested_members(node, node.members + node.otherwise)
 
     def step_if(self, children):
         return self._if(children, self._MEMBERS)
@@ -561,8 +572,9 @@ class _Builder:
 
     def for_loop(self, children):
         var = children[1]
-        return ir.ForLoop(var=self._name(var, "loop variable"), var_span=_span(var), items=children[3],
+        node = ir.ForLoop(var=self._name(var, "loop variable"), var_span=_span(var), items=children[3],
                           members=_nodes(children[4:], self._PIPELINE_MEMBERS), span=_over(children))
+        return self._nested_members(node, node.members)
 
     def import_(self, children):
         token = children[1]

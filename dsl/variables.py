@@ -53,16 +53,28 @@ def from_file(path: str) -> Dict[str, Given]:
                 import tomli as tomllib
             values = tomllib.loads(data.decode("utf-8"))
         else:
-            values = json.loads(data.decode("utf-8"))
+            values = json.loads(data.decode("utf-8"), object_pairs_hook=_unique_keys)
     except OSError as exc:
         raise VarsError(f"cannot read {path}: {exc.strerror}") from None
     except SourceError as exc:
         raise VarsError(str(exc)) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise VarsError(f"{path} is not valid {'TOML' if path.endswith('.toml') else 'JSON'}: {exc}") from None
+    except RecursionError:
+        raise VarsError(f"{path} nests too deeply") from None
     if not isinstance(values, dict):
         raise VarsError(f"{path} must hold an object of var name -> value")
     return {str(name): Given(value, path) for name, value in values.items()}
+
+
+def _unique_keys(pairs):
+    """A JSON object whose keys are unique (TOML and `.pipe` maps refuse duplicates too)."""
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} is given twice")
+        out[key] = value
+    return out
 
 
 def merged(command_line=(), files=(), environ=os.environ) -> Dict[str, Given]:
@@ -75,9 +87,38 @@ def merged(command_line=(), files=(), environ=os.environ) -> Dict[str, Given]:
     return out
 
 
+class NotAValue(ValueError):
+    """A given value no var can hold whatever its type; the message says why."""
+
+
+def _check_shape(value) -> None:
+    """NotAValue when `value` nests deeper than expressions may, or holds text that is not
+    text (a lone surrogate: invalid UTF-8 in the environment, a broken JSON escape). Walked
+    without recursion, so that any depth is refused, not a RecursionError."""
+    from .parser import MAX_NESTING
+
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise NotAValue(f"nests more than {MAX_NESTING} levels deep")
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise NotAValue("is not text (it holds invalid UTF-8 or a lone surrogate)") from None
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, dict):
+            stack.extend((k, depth + 1) for k in item)
+            stack.extend((v, depth + 1) for v in item.values())
+
+
 def value_of(given: Given, kind: str):
-    """The Python value of `given` for a var of type `kind`; ValueError when it is not one."""
+    """The Python value of `given` for a var of type `kind`; ValueError when it is not one
+    (NotAValue, with its reason, when no type's value)."""
     value = given.value
+    _check_shape(value)  # (the text itself, before it is parsed)
     if given.text and isinstance(value, str):
         if kind == "String":
             return value
@@ -90,7 +131,11 @@ def value_of(given: Given, kind: str):
             if value.lower() not in ("true", "false"):
                 raise ValueError(value)
             return value.lower() == "true"
-        value = json.loads(value)
+        try:
+            value = json.loads(value)
+        except RecursionError:
+            raise NotAValue("nests too deeply") from None
+        _check_shape(value)
     checks = {"String": lambda v: isinstance(v, str), "Integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
               "Float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
               "Boolean": lambda v: isinstance(v, bool), "List": lambda v: isinstance(v, list),

@@ -399,6 +399,24 @@ def test_deploy_uploads_the_bytes_it_hashed_and_refuses_a_file_changed_after(aws
     assert aws.sm.describe_pipeline(PipelineName="Coded")["PipelineDefinition"] == before
 
 
+@pytest.mark.parametrize("deployed, says", [
+    ("[" * 100000 + "]" * 100000, "nests too deeply"),
+    ('{"Version": "2020-12-01", "Steps": [], "X": ' + "9" * 5000 + "}", "not JSON pipedsl can read"),
+    ("not json \x1b[2J", "not JSON pipedsl can read"),
+    ('{"Version": "2020-12-01", "PipelineExperimentConfig": [1], "Steps": []}', None),
+], ids=["deep", "huge-integer", "not-json", "wrong-type"])  # (an id goes into PYTEST_CURRENT_TEST)
+def test_hostile_deployed_definitions_are_one_line_errors(aws, tmp_path, deployed, says):
+    """Issue 25.8: what DescribePipeline returns is input too."""
+    path = write(tmp_path)
+    aws.sm.create_pipeline(PipelineName="Deployed", PipelineDefinition=deployed, RoleArn=ROLE)
+    for command in (["diff", path], ["deploy", path, "--dry-run"], ["run", path], ["import", "--pipeline", "Deployed"]):
+        run = aws(*command)
+        assert "Traceback" not in run.stderr and "\x1b[2J" not in run.stderr + run.stdout, (command, run.stderr)
+        assert run.returncode in ((0, 1, 2) if command[0] == "deploy" and not says else (1, 2)), (command, run.stderr)
+        if says and command[0] != "import":
+            assert says in run.stderr, (command, run.stderr)
+
+
 def test_a_region_in_the_file_must_be_the_target_region(aws, tmp_path):
     path = write(tmp_path, CODE_PIPE.replace('region         = "us-east-1"', 'region         = "eu-west-1"'),
                  "coded.pipe")

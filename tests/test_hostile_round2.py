@@ -352,3 +352,107 @@ def test_big_loop_bodies_stop_at_the_work_limit():
             "        step S-${i}: fail {\n            error_message = \"x\"\n" + attributes + "        }\n    }\n}\n")
     _, found = dsl.analyse(text)
     assert [(d.code, d.message) for d in found] == [("E0168", "this file expands to more than 100,000 nodes")]
+
+
+# --- 8. nesting limits cover every construct --------------------------------------------
+
+def _nested(template: str, depth: int, inner: str) -> str:
+    for _ in range(depth):
+        inner = template.format(inner)
+    return inner
+
+
+@pytest.mark.parametrize("depth", [65, 3000])
+def test_if_and_for_nesting_obey_the_expression_limit(depth):
+    step = 'step S: fail { error_message = "x" }'
+    chain = " else ".join(f'if true {{\n    step S{i}: fail {{ error_message = "x" }}\n}}' for i in range(depth))
+    for body in (_nested("if true {{\n{}\n}}", depth, step), _nested("for x in [1] {{\n{}\n}}", depth, step),
+                 chain):
+        _, found = dsl.analyse("pipeline P {\n" + body + "\n}\n")
+        assert [d.code for d in found] == ["E0005"], found[:2]
+    ok = _nested("if true {{\n{}\n}}", 60, step)
+    assert dsl.transpile("pipeline P {\n" + ok + "\n}\n")
+
+
+def test_template_chains_obey_the_expression_limit():
+    chain = 'template T0: fail { error_message = "x" }\n' + "".join(f"template T{i}: T{i - 1} {{ }}\n"
+                                                                  for i in range(1, 2000))
+    _, found = dsl.analyse(chain + "pipeline P {\n    step S: T1999 { }\n}\n")
+    assert [(d.code, d.message) for d in found if d.is_error] == [
+        ("E0167", "templates build on each other more than 64 deep here (`T1935` on `T1934`)")]
+
+
+def test_deep_var_values_from_every_source_are_located_errors(tmp_path):
+    text = 'var V: List = []\npipeline P {\n    step S: fail { error_message = join(",", V) }\n}\n'
+    deep = "[" * 3000 + "]" * 3000
+    _, found = dsl.analyse(text, vars={"V": json.loads("[" * 900 + "]" * 900)})
+    assert [(d.code, d.message) for d in found] == [
+        ("E0161", "the value of var `V` from vars={...} nests more than 64 levels deep")]
+    (tmp_path / "p.pipe").write_text(text)
+    (tmp_path / "deep.json").write_text('{"V": ' + deep + "}")
+    (tmp_path / "deep.toml").write_text("V = " + "[" * 3000 + "]" * 3000 + "\n")
+    for args, env in ((["--var", "V=" + deep], {}), (["--vars", tmp_path / "deep.json"], {}),
+                      (["--vars", tmp_path / "deep.toml"], {}), ([], {"PIPEDSL_VAR_V": deep})):
+        run = subprocess.run([sys.executable, "-m", "dsl", "check", str(tmp_path / "p.pipe"), *map(str, args)],
+                             capture_output=True, text=True, timeout=60, env=dict(os.environ, **env))
+        assert run.returncode in (1, 2) and "Traceback" not in run.stderr, (args, run.stderr)
+        assert "nests too deeply" in run.stderr or "nests more than 64 levels deep" in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize("definition, says", [
+    ('{"Version": "2020-12-01", "Steps": ' + "[" * 100000 + "]" * 100000 + "}", "nests too deeply"),
+    ('{"Version": "2020-12-01", "Steps": [{"Name": "S", "Type": "X", "Arguments": '
+     + '{"a": ' * 200 + "1" + "}" * 200 + "}]}", "nests more than 128 levels deep"),
+    ('{"Version": "2020-12-01", "Parameters": [{"Name": "A", "Type": "Integer", "DefaultValue": '
+     + "9" * 5000 + '}], "Steps": []}', "an integer of 5,000 digits"),
+    ('{"Version": "2020-12-01", "PipelineExperimentConfig": [1], "Steps": []}',
+     "`PipelineExperimentConfig` must be an object or null"),
+    ('{"Version": "2020-12-01", "Parameters": {"A": 1}, "Steps": []}', "`Parameters` must be a list"),
+    ('{"Version": "2020-12-01", "PipelineExperimentConfig": {"ExperimentName": 5}, "Steps": []}',
+     "`PipelineExperimentConfig` holds `ExperimentName` and `TrialName`"),
+    ('{"Version": "2020-12-01", "Steps": [{"Name": "S", "Type": "X", "Arguments": '
+     + '{"a": ' * 70 + "1" + "}" * 70 + "}]}", "step 'S' cannot be written as a .pipe file: nested too deeply"),
+], ids=["deep-json", "deeper-than-pipe", "huge-integer", "experiment-list", "parameters-map", "experiment-number",
+        "deeper-than-64"])
+def test_hostile_definitions_import_to_located_errors(definition, says):
+    from dsl.importer import ImportError_
+
+    with pytest.raises(ImportError_) as error:
+        dsl.import_definition(definition)
+    assert says in str(error.value) and "please report" not in error.value.render("x.json")
+
+
+def test_import_name_that_cannot_name_a_pipeline_says_so(tmp_path):
+    (tmp_path / "d.json").write_text('{"Version": "2020-12-01", "Metadata": {}, "Parameters": [], '
+                                     '"PipelineExperimentConfig": null, "Steps": []}')
+    for bad in ("bad name!", "pipeline", "under_score"):
+        run = _cli("import", tmp_path / "d.json", "--name", bad)
+        assert run.returncode == 1 and f"the name {bad!r} cannot name a pipeline" in run.stderr, run.stderr
+    assert _cli("import", tmp_path / "d.json", "--name", "Good-name-2").returncode == 0
+
+
+# --- 9. var values are text ---------------------------------------------------------------
+
+def test_invalid_utf8_and_lone_surrogates_in_var_values_name_their_source(tmp_path):
+    text = 'var V: String = "x"\npipeline P {\n    step S: fail { error_message = V }\n}\n'
+    (tmp_path / "p.pipe").write_text(text)
+    env = dict(os.environ)
+    env_bytes = {k.encode(): v.encode() for k, v in env.items()}
+    env_bytes[b"PIPEDSL_VAR_V"] = b"caf\xe9"
+    run = subprocess.run([sys.executable, "-m", "dsl", "check", str(tmp_path / "p.pipe")], capture_output=True,
+                         text=True, timeout=60, env=env_bytes)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "the value of var `V` from the environment (PIPEDSL_VAR_V) is not text (it holds invalid UTF-8" \
+        in run.stderr
+    (tmp_path / "v.json").write_text('{"V": "a\\ud800b"}')
+    run = _cli("check", tmp_path / "p.pipe", "--vars", tmp_path / "v.json")
+    assert run.returncode == 1 and f"from {tmp_path / 'v.json'} is not text" in run.stderr, run.stderr
+    _, found = dsl.analyse(text, vars={"V": "a\udcffb"})
+    assert [d.code for d in found] == ["E0161"]
+
+
+def test_duplicate_keys_in_a_json_vars_file_are_refused(tmp_path):
+    (tmp_path / "p.pipe").write_text('var V: String = "x"\npipeline P {\n    step S: fail { error_message = V }\n}\n')
+    (tmp_path / "v.json").write_text('{"V": "a", "V": "b"}')
+    run = _cli("check", tmp_path / "p.pipe", "--vars", tmp_path / "v.json")
+    assert run.returncode == 2 and "the key 'V' is given twice" in run.stderr, run.stderr
