@@ -60,18 +60,38 @@ def _scan() -> List[Tuple[str, str]]:
     return sorted({(ep.name, ep.value) for ep in found})
 
 
+MAX_CACHE_BYTES = 1 << 20
+
+
+def _read_cache(path: str, key: str) -> Optional[List[Tuple[str, str]]]:
+    """The cached pairs, or None (then the cache is rebuilt) for anything but what
+    `_cached_scan` writes: the file is untrusted input, however odd (not an object, nested
+    deeply, huge, a FIFO, not UTF-8)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+                return None
+            data = json.loads(handle.read(MAX_CACHE_BYTES + 1).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("entry_points"), list):
+        return None
+    pairs = data["entry_points"]
+    if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs):
+        return None
+    return [(name, value) for name, value in pairs]
+
+
 def _cached_scan() -> List[Tuple[str, str]]:
     directory = private_cache_dir()
     key = _key()
     path = os.path.join(directory, "entry-points.json") if directory else None
     if path:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                data = json.load(handle)
-            if data.get("key") == key:
-                return [(str(n), str(v)) for n, v in data["entry_points"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+        cached = _read_cache(path, key)
+        if cached is not None:
+            return cached
     pairs = _scan()
     if path:
         tmp = f"{path}.{os.getpid()}.tmp"

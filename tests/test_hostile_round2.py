@@ -456,3 +456,25 @@ def test_duplicate_keys_in_a_json_vars_file_are_refused(tmp_path):
     (tmp_path / "v.json").write_text('{"V": "a", "V": "b"}')
     run = _cli("check", tmp_path / "p.pipe", "--vars", tmp_path / "v.json")
     assert run.returncode == 2 and "the key 'V' is given twice" in run.stderr, run.stderr
+
+
+# --- 10. the entry-point cache is untrusted input -----------------------------------------
+
+@pytest.mark.parametrize("content", [b"[1, 2]", b"[" * 100000 + b"]" * 100000, b'{"key": 1}', b"\xff\xfe",
+                                     b'{"key": "K", "entry_points": [[1, 2, 3]]}', b'{"key": "K", "entry_points": 5}',
+                                     b"{" + b'"a": 1, ' * 200000 + b'"key": "K"}', b"FIFO"],
+                         ids=["list", "deep", "wrong-key", "not-utf8", "bad-pair", "not-list", "huge", "fifo"])
+def test_any_entry_point_cache_is_ignored_and_rebuilt(tmp_path, monkeypatch, content):
+    from dsl import entry_points
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(entry_points, "_key", lambda: "K")
+    monkeypatch.setattr(entry_points, "_scan", lambda: [("mine", "my_module:plugin")])
+    cache = tmp_path / "pipedsl" / "entry-points.json"
+    cache.parent.mkdir(mode=0o700)
+    if content == b"FIFO":
+        os.mkfifo(cache)
+    else:
+        cache.write_bytes(content)
+    assert [(n, v) for n, v, _ in entry_points.pipedsl_entry_points()] == [("mine", "my_module:plugin")]
+    assert json.loads(cache.read_text()) == {"key": "K", "entry_points": [["mine", "my_module:plugin"]]}
