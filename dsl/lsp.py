@@ -45,6 +45,7 @@ class Document:
         self.problems: List[Diagnostic] = []
         self.program: Optional[Program] = None
         self.good: Optional[Program] = None
+        self.analysed = ""  # the text `problems` and `program` are of
 
 
 DOCUMENTS: Dict[str, Document] = {}
@@ -78,12 +79,20 @@ def span_range(lines: List[str], span: Span) -> lsp.Range:
 # --- analysis ----------------------------------------------------------------------------
 
 def _filename(uri: str) -> str:
-    return uri[len("file://"):] if uri.startswith("file://") else uri
+    """The path of a `file:` URI, percent-decoded (folders with spaces, non-ASCII names);
+    another scheme's document (`untitled:`) has no path: its local paths start from the
+    server's working folder, as for standard input."""
+    from urllib.parse import unquote, urlsplit
+
+    if uri.startswith("file:"):
+        parts = urlsplit(uri)
+        return unquote(parts.path)
+    return f"<{uri}>"
 
 
 def refresh(uri: str, text: str) -> Document:
     document = DOCUMENTS.setdefault(uri, Document())
-    document.text, document.uri = text, uri
+    document.text, document.uri, document.analysed = text, uri, text
     # the editor sees the values `check` sees in this environment (PIPEDSL_VAR_*)
     program, problems = analyse(text, _filename(uri), default_registry(), vars=from_environment())
     document.problems, document.program = problems, program
@@ -113,7 +122,7 @@ def _import_span(document: Document, path: str) -> Span:
 
 
 def lsp_diagnostics(document: Document) -> List[lsp.Diagnostic]:
-    lines = document.text.split("\n")
+    lines = document.analysed.split("\n")  # the spans count in the text that was analysed
     out = []
     for d in document.problems:
         related = [lsp.DiagnosticRelatedInformation(
@@ -149,20 +158,67 @@ def publish(ls: LanguageServer, uri: str, text: str):
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=lsp_diagnostics(document)))
 
 
+# Analysis runs on one worker thread, so that a keystroke never waits for it: the text a
+# request reads is always the newest, the names and problems those of the last analysis.
+# Edits made while an analysis runs are coalesced: only the newest text is analysed next.
+_PENDING: Dict[str, str] = {}  # uri -> text not analysed yet
+_ANALYSING: set = set()
+_WORKER = None
+
+
+def _worker():
+    global _WORKER
+    if _WORKER is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipedsl-analysis")
+    return _WORKER
+
+
+def _analysed(uri: str, text: str):
+    return analyse(text, _filename(uri), default_registry(), vars=from_environment())
+
+
+async def _changed(ls: LanguageServer, uri: str, text: str):
+    import asyncio
+
+    DOCUMENTS.setdefault(uri, Document()).text = text
+    DOCUMENTS[uri].uri = uri
+    _PENDING[uri] = text
+    if uri in _ANALYSING:
+        return  # the running analysis picks the newest text up when it ends
+    _ANALYSING.add(uri)
+    try:
+        while uri in _PENDING:
+            text = _PENDING.pop(uri)
+            program, problems = await asyncio.get_running_loop().run_in_executor(_worker(), _analysed, uri, text)
+            document = DOCUMENTS.get(uri)
+            if document is None:
+                return  # closed meanwhile
+            document.problems, document.program, document.analysed = problems, program, text
+            if program is not None:
+                document.good = program
+            ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+                uri=uri, diagnostics=lsp_diagnostics(document)))
+    finally:
+        _ANALYSING.discard(uri)
+
+
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
-def did_open(ls: LanguageServer, params: lsp.DidOpenTextDocumentParams):
-    publish(ls, params.text_document.uri, params.text_document.text)
+async def did_open(ls: LanguageServer, params: lsp.DidOpenTextDocumentParams):
+    await _changed(ls, params.text_document.uri, params.text_document.text)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
-def did_change(ls: LanguageServer, params: lsp.DidChangeTextDocumentParams):
+async def did_change(ls: LanguageServer, params: lsp.DidChangeTextDocumentParams):
     document = ls.workspace.get_text_document(params.text_document.uri)
-    publish(ls, params.text_document.uri, document.source)
+    await _changed(ls, params.text_document.uri, document.source)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: LanguageServer, params: lsp.DidCloseTextDocumentParams):
     DOCUMENTS.pop(params.text_document.uri, None)
+    _PENDING.pop(params.text_document.uri, None)
 
 
 # --- where the cursor is ---------------------------------------------------------------------
@@ -296,7 +352,9 @@ def _properties(document: Document, step_name: str, path: List[str]) -> List[str
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[".", ":", " "]))
 def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
     uri = params.text_document.uri
-    document = DOCUMENTS.get(uri) or refresh(uri, ls.workspace.get_text_document(uri).source)
+    document = DOCUMENTS.get(uri)
+    if document is None:  # not opened by the client: never read from disk
+        return lsp.CompletionList(is_incomplete=False, items=[])
     lines = document.text.split("\n")
     line, column = from_lsp(lines, params.position)
     before = "\n".join(lines[: line - 1] + [lines[line - 1][: column - 1] if line <= len(lines) else ""])
@@ -511,6 +569,9 @@ def document_symbols(ls: LanguageServer, params: lsp.DocumentSymbolParams) -> Li
 def formatting(ls: LanguageServer, params: lsp.DocumentFormattingParams) -> List[lsp.TextEdit]:
     from .formatter import FormatError, format as format_text
 
+    opened = DOCUMENTS.get(params.text_document.uri)
+    if opened is None:  # not opened by the client: never read from disk
+        return []
     document = ls.workspace.get_text_document(params.text_document.uri)
     try:
         formatted = format_text(document.source, _filename(params.text_document.uri))

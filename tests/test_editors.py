@@ -1,6 +1,7 @@
 """Editor support besides the language server: the Pygments lexer, the VS Code extension's
 TextMate grammar (checked by vscode-tmgrammar-test) and its packaging (vsce, offline once
 its packages are installed; npm caches the tools like the Mermaid check does)."""
+import json
 import os
 import shutil
 import subprocess
@@ -84,3 +85,44 @@ def test_the_extension_packages_offline(vscode_tools, tmp_path):
     for wanted in ("extension/package.json", "extension/extension.js", "extension/syntaxes/pipe.tmLanguage.json",
                    "extension/language-configuration.json", "extension/node_modules/vscode-languageclient/package.json"):
         assert wanted in names
+
+
+# Lines that made the TextMate grammar's search quadratic (an identifier run followed by no
+# `=` took 6 s at 20 KB, minutes at 100 KB, freezing the editor), and their neighbours.
+LONG_LINES = ["a" * 100_000, "step " + "a" * 100_000, "a" + " " * 100_000, "1" * 100_000 + "a",
+              '"' + "\\" * 100_000, "x = " + "[" * 100_000, "${" * 50_000, "a-" * 50_000, "-1" * 50_000,
+              "step a: " * 12_500, "_" * 100_000 + "=="]
+
+
+def test_no_pattern_of_the_grammar_backtracks_over_an_identifier_run():
+    """A greedy identifier run before a lookahead must be possessive and start at a word's
+    start; otherwise a search from every position of a long run re-reads the run."""
+    grammar = (EXTENSION / "syntaxes" / "pipe.tmLanguage.json").read_text()
+    patterns = []
+
+    def collect(node):
+        if isinstance(node, dict):
+            patterns.extend(node[k] for k in ("match", "begin", "end") if isinstance(node.get(k), str))
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(json.loads(grammar))
+    for pattern in patterns:
+        if "(?=" in pattern and "[A-Za-z0-9_-]*" in pattern:
+            assert "[A-Za-z0-9_-]*+" in pattern and pattern.startswith("(?<!"), pattern
+
+
+def test_a_100_kb_line_highlights_in_linear_time_in_vscode_textmate(vscode_tools):
+    """Each line through vscode-textmate, the engine VS Code runs; the old grammar needed
+    minutes for the first line alone (the timeout is a hang guard, not a benchmark)."""
+    run = subprocess.run(["node", str(Path(__file__).parent / "textmate_line.js"),
+                          str(EXTENSION / "syntaxes" / "pipe.tmLanguage.json")], input="\n".join(LONG_LINES),
+                         capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, NODE_PATH=str(vscode_tools.parent)))
+    assert run.returncode == 0, run.stderr
+    results = [json.loads(line) for line in run.stdout.splitlines()]
+    assert len(results) == len(LONG_LINES) and not any(r["stoppedEarly"] for r in results)
+    assert results[9]["tokens"] > 10_000  # `step a:` is highlighted all along the line

@@ -226,3 +226,108 @@ async def test_the_multi_stage_example_in_the_editor(client):
     # only that Stage is required (given by --vars when transpiling)
     assert [(d.code, d.severity, d.range.start.line) for d in diagnostics] == [
         ("E0160", lsp.DiagnosticSeverity.Information, 3)]
+
+
+# --- issue 25.7 and 25.11: hostile workspaces ---------------------------------------------
+
+# A kind whose check waits until the test opens a gate: while it waits, an analysis is
+# running, and the server must still answer (it used to analyse on its one thread).
+GATED_KIND = '''
+import os, time
+from dsl.hookspecs import hookimpl
+from dsl.kinds import StepKind
+
+class Gated(StepKind):
+    name = "gated"
+    type = "Fail"
+    fields = {}
+    def check(self, step, ctx):
+        gate = os.environ["PIPEDSL_TEST_GATE"]
+        if os.path.exists(gate + ".armed"):
+            open(gate + ".waiting", "w").close()
+            deadline = time.monotonic() + 60
+            while not os.path.exists(gate) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return ()
+    def json_arguments(self, step, ctx):
+        return {"ErrorMessage": ""}
+
+@hookimpl
+def pipedsl_step_kinds():
+    return [Gated()]
+'''
+
+
+@pytest.mark.asyncio
+async def test_requests_are_answered_while_an_analysis_runs(tmp_path_factory):
+    import asyncio
+    import os
+
+    gate = tmp_path_factory.mktemp("gate")
+    (gate / "pdsl_test_gated.py").write_text(GATED_KIND)
+    env = dict(os.environ, PIPEDSL_PLUGINS="pdsl_test_gated", PIPEDSL_TEST_GATE=str(gate / "open"),
+               PYTHONPATH=str(gate) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    from pytest_lsp.client import make_test_lsp_client
+
+    client = make_test_lsp_client()
+    await client.start_io(sys.executable, "-m", "dsl", "lsp", env=env)
+    try:
+        await client.initialize_session(lsp.InitializeParams(capabilities=client_capabilities("visual-studio-code"),
+                                                             root_uri=ROOT.as_uri()))
+        uri = (ROOT / "gated.pipe").as_uri()
+        text = "pipeline P {\n    step G: gated {}\n    step F: fail { error_message = \"x\" }\n}\n"
+        await open_document(client, uri, text)
+        (gate / "open.armed").touch()  # the next analysis waits at the gate
+        client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text + "\n")]))
+        while not (gate / "open.waiting").exists():
+            await asyncio.sleep(0.01)
+        # the analysis is stuck at the gate: keystrokes and requests still go through
+        for version in (3, 4, 5):
+            client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text + "\n" * version)]))
+        items = await asyncio.wait_for(complete(client, uri, position_of(text, "step F: ", 8)), 30)
+        assert {"training", "fail"} <= set(items)
+        symbols = await asyncio.wait_for(client.text_document_document_symbol_async(
+            lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=uri))), 30)
+        assert symbols
+        (gate / "open.armed").unlink()
+        (gate / "open").touch()
+        await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+@pytest.mark.asyncio
+async def test_file_uris_are_percent_decoded_and_unopened_files_are_never_read(client, tmp_path):
+    folder = tmp_path / "my project ünï"
+    folder.mkdir()
+    (folder / "common.pipe").write_text('let message = "from common"\n')
+    text = 'import "common.pipe"\npipeline P {\n    step F: fail { error_message = message }\n}\n'
+    (folder / "main.pipe").write_text(text)
+    uri = (folder / "main.pipe").as_uri()
+    assert "%20" in uri and "%C3%BC" in uri
+    assert not await open_document(client, uri, text)  # the import was found and read
+    # a file the client never opened: no answer from its content (it is never read)
+    secret = tmp_path / "not-opened.pipe"
+    secret.write_text('pipeline Secret {\n    step S: fail { error_message = "x" }\n}\n')
+    result = await client.text_document_completion_async(lsp.CompletionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=secret.as_uri()), position=lsp.Position(line=1, character=4)))
+    assert not result.items
+    edits = await client.text_document_formatting_async(lsp.DocumentFormattingParams(
+        text_document=lsp.TextDocumentIdentifier(uri=secret.as_uri()),
+        options=lsp.FormattingOptions(tab_size=4, insert_spaces=True)))
+    assert not edits
+    hover = await client.text_document_hover_async(lsp.HoverParams(
+        text_document=lsp.TextDocumentIdentifier(uri=secret.as_uri()), position=lsp.Position(line=0, character=10)))
+    assert hover is None
+
+
+@pytest.mark.asyncio
+async def test_stdin_and_files_outside_the_root_are_never_imported_by_the_server(client, tmp_path):
+    text = 'import "/dev/stdin"\nimport "../../etc/x.pipe"\npipeline P {\n    step F: fail { error_message = "x" }\n}\n'
+    diagnostics = await open_document(client, (tmp_path / "main.pipe").as_uri(), text)
+    assert [(d.code, d.range.start.line) for d in diagnostics] == [("E0170", 0), ("E0170", 1)]
