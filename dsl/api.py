@@ -9,7 +9,7 @@ from . import ir
 from .checks import check
 from .diagnostics import NO_SPAN, Diagnostic, Span, did_you_mean, error, render_text, sort_key
 from .parser import SyntaxProblem, parse_tree
-from .plugin_manager import KindFailure, Registry, default_registry
+from .plugin_manager import KindFailure, Registry, default_registry, third_party
 from .program import Program
 from .transformer import to_ir
 from . import source
@@ -138,7 +138,11 @@ def _emit(program: Optional[Program], problems: List[Diagnostic], text: str, fil
                                did_you_mean(to, registry.emitters) or
                                "installed: " + ", ".join(sorted(registry.emitters)))], text, filename)
     try:
-        output = emitter.emit(program, {"compact": compact, "registry": registry.view()})
+        if emitter.plugin in registry.builtins:
+            output = emitter.emit(program, {"compact": compact, "registry": registry.view()})
+        else:
+            with third_party():
+                output = emitter.emit(program, {"compact": compact, "registry": registry.view()})
     except PipeError:
         raise
     except KindFailure as exc:

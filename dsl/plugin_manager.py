@@ -51,6 +51,16 @@ BUILTIN_PLUGINS = (
 ENTRY_POINT_GROUP = "pipedsl"
 
 
+def third_party():
+    """A context for running a third-party plugin's code: what it prints goes to standard
+    error, never into the output on standard output (a definition, generated code, or the
+    language server's protocol stream)."""
+    import contextlib
+    import sys
+
+    return contextlib.redirect_stdout(sys.stderr)
+
+
 class KindFailure(Exception):
     """A step kind's method raised: `plugin`, `kind` and `method` say whose, `error` what."""
 
@@ -85,10 +95,16 @@ class SealedKind:
 
             def guarded(*args, **kwargs):
                 try:
-                    result = value(*args, **kwargs)
-                    if isinstance(result, types.GeneratorType):  # run it here, inside the guard
-                        result = list(result)
-                    return result
+                    if plugin in BUILTIN_PLUGINS:
+                        result = value(*args, **kwargs)
+                        if isinstance(result, types.GeneratorType):  # run it here, inside the guard
+                            result = list(result)
+                        return result
+                    with third_party():
+                        result = value(*args, **kwargs)
+                        if isinstance(result, types.GeneratorType):
+                            result = list(result)
+                        return result
                 except (KindFailure, NotImplementedError, Changed):
                     # "this kind has no such code"; a local file changed under us: not the kind's fault
                     raise
@@ -150,8 +166,12 @@ class Registry:
         # pluggy calls the hook, restricted to this one plugin
         caller = self.manager.subset_hook_caller(hook_name, remove_plugins=others)
         try:
-            results = caller()
-        except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the rest
+            if owner in self.builtins:
+                results = caller()
+            else:
+                with third_party():
+                    results = caller()
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - a broken plugin must not break the rest
             self.problems.append(f"plugin `{owner}`: {hook_name}() raised {type(exc).__name__}: {exc}")
             return
         for result in results:
@@ -244,8 +264,9 @@ def build_registry(extra_plugins: Optional[Sequence[str]] = None,
             if module_name in builtins or manager.get_plugin(module_name) is not None:
                 continue  # an older install's entry point for a built-in
             try:
-                module = load()
-            except Exception as exc:  # noqa: BLE001
+                with third_party():
+                    module = load()
+            except (Exception, SystemExit) as exc:  # noqa: BLE001
                 problems.append(f"plugin `{ep_name}` ({value}) failed to load: {type(exc).__name__}: {exc}")
                 continue
             if manager.is_registered(module):
@@ -253,8 +274,9 @@ def build_registry(extra_plugins: Optional[Sequence[str]] = None,
             _register(manager, module, ep_name, problems)
     for name in _extra_modules(extra_plugins):
         try:
-            module = importlib.import_module(name)
-        except Exception as exc:  # noqa: BLE001
+            with third_party():
+                module = importlib.import_module(name)
+        except (Exception, SystemExit) as exc:  # noqa: BLE001
             problems.append(f"plugin module `{name}` failed to import: {type(exc).__name__}: {exc}")
             continue
         if manager.is_registered(module):

@@ -478,3 +478,41 @@ def test_any_entry_point_cache_is_ignored_and_rebuilt(tmp_path, monkeypatch, con
         cache.write_bytes(content)
     assert [(n, v) for n, v, _ in entry_points.pipedsl_entry_points()] == [("mine", "my_module:plugin")]
     assert json.loads(cache.read_text()) == {"key": "K", "entry_points": [["mine", "my_module:plugin"]]}
+
+
+# --- 12. plugins cannot take the process down or corrupt output -----------------------------
+
+NOISY_PLUGINS = {
+    "pdsl_exit_at_import": "import sys\nsys.exit(3)\n",
+    "pdsl_exit_in_hook": ("import sys\nfrom dsl.hookspecs import hookimpl\n\n@hookimpl\n"
+                          "def pipedsl_emitters():\n    sys.exit(4)\n"),
+    "pdsl_prints": ('print("printed at import")\nfrom dsl.emitters import Emitter\nfrom dsl.hookspecs import hookimpl\n'
+                    "from dsl.kinds import StepKind\n\n"
+                    "class Loud(StepKind):\n    name = 'loud'\n    type = 'Fail'\n    fields = {}\n"
+                    "    def check(self, step, ctx):\n        print('printed in check')\n        return ()\n"
+                    "    def json_arguments(self, step, ctx):\n        print('printed in json')\n"
+                    "        return {'ErrorMessage': 'loud'}\n\n"
+                    "@hookimpl\ndef pipedsl_step_kinds():\n    print('printed in a hook')\n    return [Loud()]\n\n"
+                    "def emit(program, options):\n    print('printed in emit')\n    return 'out\\n'\n\n"
+                    "@hookimpl\ndef pipedsl_emitters():\n    return [Emitter('loud', 'loud', emit)]\n"),
+}
+
+
+def test_plugins_that_exit_or_print_are_named_and_stdout_stays_clean(tmp_path):
+    for name, code in NOISY_PLUGINS.items():
+        (tmp_path / f"{name}.py").write_text(code)
+    source = tmp_path / "p.pipe"
+    source.write_text('pipeline P {\n    step L: loud {}\n    step F: fail { error_message = "x" }\n}\n')
+    env = dict(os.environ, PYTHONPATH=str(tmp_path), PIPEDSL_PLUGINS=",".join(NOISY_PLUGINS))
+    run = subprocess.run([sys.executable, "-m", "dsl", "transpile", str(source), "--compact"], capture_output=True,
+                         text=True, timeout=60, env=env)
+    assert run.returncode == 0, run.stderr
+    definition = json.loads(run.stdout)  # nothing but the definition on stdout
+    assert [s["Arguments"]["ErrorMessage"] for s in definition["Steps"]] == ["loud", "x"]
+    assert "plugin module `pdsl_exit_at_import` failed to import: SystemExit: 3" in run.stderr
+    assert "plugin `pdsl_exit_in_hook`: pipedsl_emitters() raised SystemExit: 4" in run.stderr
+    for printed in ("printed at import", "printed in a hook", "printed in check", "printed in json"):
+        assert printed in run.stderr and printed not in run.stdout
+    run = subprocess.run([sys.executable, "-m", "dsl", "transpile", str(source), "--to", "loud"], capture_output=True,
+                         text=True, timeout=60, env=env)
+    assert run.returncode == 0 and run.stdout == "out\n" and "printed in emit" in run.stderr
