@@ -516,7 +516,7 @@ class Checker:
         if in_json_get:
             names = [f.name for f in step.property_files]
             member = ref.parts[0] if ref.parts else None
-            if kind is not None and getattr(kind, "any_property_file", False):
+            if kind is not None and kind.any_property_file:
                 pass  # a raw step: its property files are in `extra`, as written
             elif kind is not None and "property_file" not in kind.members:
                 self.add(error("E0207", f"`json_get` reads a property file of a step; `{step.name}` is a "

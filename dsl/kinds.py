@@ -122,6 +122,9 @@ class StepKind:
     # fields with a declared JSON place are checked against its enums
     request_shape: Optional[str] = None
     retry: bool = True  # takes `retry`
+    # `json_get` may read any property file of its steps (a `raw` step's are in `extra`, not
+    # declared): the SDK code names such a file by its name, a JsonGet's other form
+    any_property_file: bool = False
     job_step: bool = False  # takes `SageMaker.*` exception types (a SageMaker job)
     cache: bool = True  # takes `cache`
     # the run this kind adds to the execution's run group (docs), or ""

@@ -305,7 +305,10 @@ class SdkContext:
         if "property_file" in args:
             ref = args["property_file"]
             step_var = self.step_var(ref.name)
-            pf = self.property_file_var(ref.name, ref.parts[0].name)
+            if self.program.kind_of(self.program.steps[ref.name]).any_property_file:
+                pf = repr(ref.parts[0].name)  # no PropertyFile object: JsonGet takes the file's name too
+            else:
+                pf = self.property_file_var(ref.name, ref.parts[0].name)
             return f"{self.imp('JsonGet')}(step_name={step_var}.name, property_file={pf}, json_path={path})"
         return f"{self.imp('JsonGet')}(s3_uri={self.py(args['s3_uri'])}, json_path={path})"
 

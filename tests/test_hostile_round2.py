@@ -516,3 +516,26 @@ def test_plugins_that_exit_or_print_are_named_and_stdout_stays_clean(tmp_path):
     run = subprocess.run([sys.executable, "-m", "dsl", "transpile", str(source), "--to", "loud"], capture_output=True,
                          text=True, timeout=60, env=env)
     assert run.returncode == 0 and run.stdout == "out\n" and "printed in emit" in run.stderr
+
+
+# --- 14. json_get on a raw step's property file ------------------------------------------
+
+RAW_PROPERTY_FILE = '''pipeline RawPf {
+    step Eval: raw {
+        type      = "Processing"
+        arguments = { AppSpecification: { ImageUri: "img" } }
+        extra     = { PropertyFiles: [{ PropertyFileName: "Report", OutputName: "evaluation", FilePath: "e.json" }] }
+    }
+    step Check: condition {
+        when json_get(Eval.Report, "metrics.mse.value") <= 6.0
+        if_steps = [Stop]
+    }
+    step Stop: fail { error_message = "x" }
+}
+'''
+
+
+def test_json_get_on_a_raw_steps_property_file_runs_in_the_sdk_and_gives_the_same_json(sdk):
+    code = dsl.transpile(RAW_PROPERTY_FILE, to="sdk")
+    assert 'property_file="Report"' in code
+    assert sdk.definition(code=code) == dsl.transpile(RAW_PROPERTY_FILE, compact=True)
