@@ -539,3 +539,18 @@ def test_json_get_on_a_raw_steps_property_file_runs_in_the_sdk_and_gives_the_sam
     code = dsl.transpile(RAW_PROPERTY_FILE, to="sdk")
     assert 'property_file="Report"' in code
     assert sdk.definition(code=code) == dsl.transpile(RAW_PROPERTY_FILE, compact=True)
+
+
+# --- 15. local paths where S3 URIs go ----------------------------------------------------
+
+def test_a_local_processing_source_or_destination_is_a_located_error_not_a_bad_s3_uri():
+    text = PROCESSING.format(code="s3://b/code.py").replace(
+        '        code           = "s3://b/code.py"\n',
+        '        code           = "s3://b/code.py"\n'
+        '        input raw { source = "data/raw.csv", destination = "/opt/ml/processing/input" }\n'
+        '        output train { source = "/opt/ml/processing/train", destination = "out/train" }\n'
+        '        output fine { source = "/opt/ml/processing/fine", destination = "s3://b/fine" }\n')
+    _, found = dsl.analyse(text)
+    assert [(d.code, d.span.line, d.span.column, d.message) for d in found] == [
+        ("E0304", 10, 30, "the `source` of input `raw` is an s3:// URI, not `data/raw.csv`"),
+        ("E0304", 11, 75, "the `destination` of output `train` is an s3:// URI, not `out/train`")]

@@ -220,6 +220,7 @@ class Processing(StepKind):
                             notes=[(names[name], "first declared here")])
             names[name] = span
             ctx.attributes(item.attributes, INPUT_FIELDS, f"input `{name}`", owner_span=span)
+            yield from _local_s3_place(item, "source", f"input `{name}`", ctx)
         outputs = {}
         for output in step.outputs:
             if output.type is not None:
@@ -231,6 +232,7 @@ class Processing(StepKind):
                             "declared again here", notes=[(outputs[output.name], "first declared here")])
             outputs[output.name] = output.name_span
             ctx.attributes(output.attributes, OUTPUT_FIELDS, f"output `{output.name}`", owner_span=output.name_span)
+            yield from _local_s3_place(output, "destination", f"output `{output.name}`", ctx)
         files = {}
         for pf in step.property_files:
             if pf.name in files:
@@ -648,3 +650,16 @@ class Processing(StepKind):
 @hookimpl
 def pipedsl_step_kinds():
     return [Processing()]
+
+
+def _local_s3_place(member, field: str, what: str, ctx):
+    """A processing input's `source` or output's `destination` is an S3 URI. A local path
+    there used to be written verbatim as the `S3Uri` (the service then fails the step);
+    the SDK would upload it under a timestamped job name, which no definition can pin."""
+    attribute = next((a for a in member.attributes if a.name == field), None)
+    value = ctx.literal(attribute.value) if attribute is not None else None
+    if isinstance(value, str) and not value.startswith("s3://"):
+        yield error("E0304", f"the `{field}` of {what} is an s3:// URI, not `{value}`",
+                    attribute.value.span, "not an S3 URI",
+                    "copy the data to S3 first (`aws s3 cp`) and give its s3:// URI; local scripts go in `code`"
+                    if field == "source" else "give an s3:// URI, or leave it out for the SDK's default S3 path")
