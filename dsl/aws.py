@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import os
+import re
 import sys
 import time
 from typing import Dict, List, Optional, Tuple
@@ -271,6 +273,23 @@ def diff(args, program, definition: str, streams) -> int:
 
 # --- run -----------------------------------------------------------------------------------
 
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)", re.ASCII)
+_FLOAT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?", re.ASCII)
+
+
+def _parameter_value_ok(kind: str, value: str) -> bool:
+    """What a parameter of `kind` takes as text: numbers as the definition writes them
+    (JSON's form: no `nan`, `inf`, `1_000`, spaces or other scripts' digits), 64-bit
+    whole numbers, finite floats; `true`/`false` in any case."""
+    if kind == "Integer":
+        return bool(_INTEGER.fullmatch(value)) and -2**63 <= int(value) < 2**63
+    if kind == "Float":
+        return bool(_FLOAT.fullmatch(value)) and math.isfinite(float(value))
+    if kind == "Boolean":
+        return value.lower() in ("true", "false")
+    return True
+
+
 def parameters(program, given: List[Tuple[str, str]]) -> Dict[str, str]:
     """The `--param K=V` values checked against the file's parameters (names, types, enum
     values), as SageMaker takes them (strings); AwsProblem (exit 2) before any call."""
@@ -283,15 +302,10 @@ def parameters(program, given: List[Tuple[str, str]]) -> Dict[str, str]:
             raise AwsProblem(f"unknown parameter {key!r}" + (f"; {hint}" if hint else
                              f" (parameters: {', '.join(declared) or 'none'})"), 2)
         kind = param.type
-        try:
-            if kind == "Integer":
-                int(value)
-            elif kind == "Float":
-                float(value)
-            elif kind == "Boolean" and value.lower() not in ("true", "false"):
-                raise ValueError(value)
-        except ValueError:
-            raise AwsProblem(f"parameter {key!r} is {kind}, and {value!r} is not one", 2) from None
+        if not _parameter_value_ok(kind, value):
+            raise AwsProblem(f"parameter {key!r} is {kind}, and {shown(repr(value))} is not one"
+                             + (" (a 64-bit whole number, ASCII digits)" if kind == "Integer" else
+                                " (a finite number like 0.5 or 1e-3, ASCII digits)" if kind == "Float" else ""), 2)
         enum = program.literal(param.enum) if param.enum is not None else None
         if enum and value not in enum:
             hint = did_you_mean(value, enum)

@@ -554,3 +554,26 @@ def test_a_local_processing_source_or_destination_is_a_located_error_not_a_bad_s
     assert [(d.code, d.span.line, d.span.column, d.message) for d in found] == [
         ("E0304", 10, 30, "the `source` of input `raw` is an s3:// URI, not `data/raw.csv`"),
         ("E0304", 11, 75, "the `destination` of output `train` is an s3:// URI, not `out/train`")]
+
+
+# --- 16. run --param takes numbers as the service does ------------------------------------
+
+@pytest.mark.parametrize("kind, value, ok", [
+    ("Integer", "5", True), ("Integer", "-12", True), ("Integer", "1_000", False), ("Integer", " 5", False),
+    ("Integer", "\u0665", False), ("Integer", "5.0", False), ("Integer", "9" * 30, False), ("Integer", "+5", False),
+    ("Float", "0.5", True), ("Float", "1e-3", True), ("Float", "7", True), ("Float", "nan", False),
+    ("Float", "inf", False), ("Float", "-Infinity", False), ("Float", "1e999", False), ("Float", "1_0.5", False),
+    ("Float", "\uff11.5", False), ("Boolean", "TRUE", True), ("Boolean", "yes", False), ("String", "nan", True),
+])
+def test_run_param_values_are_what_the_service_takes(kind, value, ok):
+    from dsl.aws import AwsProblem, parameters
+
+    default = {"Integer": "1", "Float": "1.0", "Boolean": "true", "String": '"s"'}[kind]
+    program, found = dsl.analyse(f'pipeline P {{\n    param X: {kind} = {default}\n'
+                                 '    step S: fail { error_message = "x" }\n}\n')
+    assert not [d for d in found if d.is_error]
+    if ok:
+        assert parameters(program, [("X", value)]) == {"X": value.lower() if kind == "Boolean" else value}
+    else:
+        with pytest.raises(AwsProblem, match=f"parameter 'X' is {kind}"):
+            parameters(program, [("X", value)])
