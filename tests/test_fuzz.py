@@ -151,3 +151,75 @@ def test_plugins_returning_anything(emitted, hooked, raised):
         except dsl.PipeError as error:
             assert error.diagnostics and error.render()
     assert dsl.transpile("pipeline P {\n step S: fail {}\n}\n", registry=registry).startswith("{")
+
+
+# --- issue 25: the new input surfaces -------------------------------------------------------
+
+JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+                        st.text(alphabet=st.characters(), max_size=12))
+JSON_VALUES = st.recursive(JSON_LEAVES, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                                st.dictionaries(st.text(max_size=6), inner, max_size=4)),
+                           max_leaves=30)
+VARS_PIPE = ('var S: String = "s"\nvar I: Integer = 1\nvar F: Float = 1.0\nvar B: Boolean = false\n'
+             'var L: List = []\nvar M: Map = {}\npipeline P {\n'
+             '    step X: fail { error_message = join(",", [S, "${I}", "${F}", "${B}"]) }\n'
+             '    step Y: fail { error_message = join(",", L) }\n}\n')
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.binary(max_size=200), st.dictionaries(st.sampled_from("SIFBLMX"), JSON_VALUES, max_size=4).map(
+    lambda d: __import__("json").dumps(d).encode())), st.sampled_from([".json", ".toml"]),
+    st.integers(0, 200))
+def test_any_vars_file_is_values_or_a_vars_error(tmp_path_factory, data, suffix, depth):
+    from dsl.variables import VarsError, from_file
+
+    path = tmp_path_factory.mktemp("vars") / f"v{suffix}"
+    path.write_bytes(data if depth < 100 else b'{"L": ' + b"[" * depth * 20 + b"]" * depth * 20 + b"}")
+    try:
+        given = from_file(str(path))
+    except VarsError:
+        return
+    try:
+        dsl.transpile(VARS_PIPE, vars=given)
+    except dsl.PipeError as error:  # a value of the wrong type or shape: located, never a traceback
+        assert error.diagnostics
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=300), JSON_VALUES.map(lambda v: __import__("json").dumps(v)),
+                 st.integers(1, 3000).map(lambda n: "[" * n + "]" * n)))
+def test_any_deployed_definition_is_read_or_a_one_line_problem(text):
+    from dsl.aws import AwsProblem, definition_diff, deployed_json
+
+    mine = dsl.transpile('pipeline P {\n    step S: fail { error_message = "x" }\n}\n', compact=True)
+    for call in (lambda: deployed_json(text), lambda: definition_diff(text, mine, "deployed", "file")):
+        try:
+            call()
+        except AwsProblem as problem:
+            assert "\n" not in str(problem)
+
+
+LSP_SEEDS = SEEDS[:8] + ['import "x.pipe"\npipeline P {\n    step S: ', "pipeline P {\n    for a in [1] {\n        step ${"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(LSP_SEEDS), st.integers(0, 5000), st.text(max_size=12), st.integers(0, 60), st.integers(0, 120))
+def test_the_language_servers_requests_answer_any_text_at_any_position(seed, at, inserted, line, character):
+    """What an editor sends: any text (half-typed), any position, even past the end."""
+    from lsprotocol import types as lsp
+
+    from dsl import lsp as server
+
+    text = seed[:at] + inserted + seed[at:]
+    uri = "file:///fuzz/p.pipe"
+    document = server.refresh(uri, text)
+    server.lsp_diagnostics(document)
+    ident = lsp.TextDocumentIdentifier(uri=uri)
+    position = lsp.Position(line=line, character=character)
+    server.completion(None, lsp.CompletionParams(text_document=ident, position=position))
+    server.hover(None, lsp.HoverParams(text_document=ident, position=position))
+    server.definition(None, lsp.DefinitionParams(text_document=ident, position=position))
+    server.references(None, lsp.ReferenceParams(text_document=ident, position=position,
+                                                context=lsp.ReferenceContext(include_declaration=True)))
+    server.document_symbols(None, lsp.DocumentSymbolParams(text_document=ident))
+    server.DOCUMENTS.pop(uri, None)
