@@ -42,10 +42,16 @@ class AwsProblem(Exception):
         self.status = status
 
 
+EXTRA_HINT = "pip install 'pipedsl-sagemaker[aws]' (or, in a checkout, pip install '.[aws]')"
+
+
 def client(args, service: str = "sagemaker"):
-    import boto3
-    from botocore.config import Config
-    from botocore.exceptions import BotoCoreError, ProfileNotFound
+    try:
+        import boto3
+        from botocore.config import Config
+        from botocore.exceptions import BotoCoreError, ProfileNotFound
+    except ImportError:
+        raise AwsProblem(f"this command talks to AWS and needs boto3: {EXTRA_HINT}", 2) from None
 
     try:
         session = boto3.Session(profile_name=getattr(args, "profile", None),

@@ -114,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     _aws_options(run_cmd)
     _program_options(run_cmd)
 
-    commands.add_parser("lsp", help="run the language server on stdio (needs pipedsl[lsp])",
+    commands.add_parser("lsp", help="run the language server on stdio (needs the lsp extra)",
                         description="Run the .pipe language server over stdio, for editors.")
     commands.add_parser("emitters", help="list the installed emitters",
                         description="List every installed emitter with a one-line description.")
@@ -315,7 +315,7 @@ def _lsp(streams: Streams) -> int:
     try:
         from .lsp import main as serve
     except ImportError as exc:
-        streams.err(f"pipedsl: error: the language server needs pygls: pip install 'pipedsl[lsp]' ({exc})\n")
+        streams.err(f"pipedsl: error: the language server needs pygls: pip install 'pipedsl-sagemaker[lsp]' ({exc})\n")
         return 2
     serve()
     return 0

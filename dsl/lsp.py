@@ -6,7 +6,7 @@ is `dsl.format`. Completion works from the text before the cursor and the enclos
 so it keeps working while the file is broken (an unfinished step); names come from the last
 version of the file that parsed. Positions are converted to and from UTF-16, as LSP counts.
 
-Needs the `lsp` extra: `pip install 'pipedsl[lsp]'`.
+Needs the `lsp` extra: `pip install 'pipedsl-sagemaker[lsp]'`.
 """
 from __future__ import annotations
 

@@ -162,3 +162,42 @@ def test_console_script_is_installed():
     assert script("pipedsl"), "pip install the project: the `pipedsl` script is missing"
     run = subprocess.run([script("pipedsl"), "--version"], capture_output=True, text=True)
     assert run.returncode == 0 and run.stdout.startswith("pipedsl ")
+
+
+_WITHOUT = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {blocked!r}:
+            raise ImportError("No module named " + repr(name))
+sys.meta_path.insert(0, Block())
+from dsl.cli import main
+sys.exit(main({argv!r}))
+"""
+
+
+@pytest.mark.parametrize("blocked, argv, extra", [
+    (("boto3", "botocore"), ["deploy", "P.pipe", "--role", "arn:aws:iam::123456789012:role/R"], "aws"),
+    (("boto3", "botocore"), ["import", "--pipeline", "P"], "aws"),
+    (("pygls", "lsprotocol"), ["lsp"], "lsp"),
+])
+def test_a_missing_extra_is_named_by_the_command_that_needs_it(tmp_path, blocked, argv, extra):
+    """Issue 26.1: the distribution is pipedsl-sagemaker; boto3 and pygls are extras."""
+    (tmp_path / "P.pipe").write_text('pipeline P {\n    step S: fail { error_message = "x" }\n}\n')
+    run = subprocess.run([sys.executable, "-c", _WITHOUT.format(blocked=set(blocked), argv=argv)],
+                         capture_output=True, text=True, timeout=60, cwd=tmp_path, stdin=subprocess.DEVNULL,
+                         env=dict(os.environ, AWS_DEFAULT_REGION="us-east-1"))
+    assert run.returncode == 2, run.stderr
+    assert f"pip install 'pipedsl-sagemaker[{extra}]'" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_distribution_is_named_apart_from_the_unrelated_pipedsl():
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11
+        import tomli as tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["name"] == "pipedsl-sagemaker" and project["scripts"] == {"pipedsl": "dsl:console"}
+    assert "boto3" not in " ".join(project["dependencies"])
+    assert project["optional-dependencies"]["aws"] == ["boto3>=1.28"]
