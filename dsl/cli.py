@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from typing import List, Optional
@@ -66,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     fmt_cmd.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
     fmt_cmd.add_argument("--check", action="store_true",
                          help="write nothing; list the files that would change; exit 1 if any would")
-    fmt_cmd.add_argument("--diff", action="store_true", help="write nothing; print unified diffs")
+    fmt_cmd.add_argument("--diff", action="store_true",
+                         help="write nothing; print unified diffs (exit 1 if a file would change)")
 
     import_cmd = commands.add_parser("import", help="a pipeline definition JSON to a .pipe file",
                                      description="Write a .pipe file (canonical layout) that transpiles back to "
@@ -214,6 +216,14 @@ def _summary(problems, name: str) -> str:
     return f"pipedsl: {errors} error{'s' if errors != 1 else ''} in {name}\n"
 
 
+def _same_file(one: str, other: str) -> bool:
+    """Whether two paths name one file (through links too); False when either is missing."""
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
 def _transpile(args, registry, streams: Streams) -> int:
     from .api import PipeError, analyse, emit
     from .diagnostics import did_you_mean, visible
@@ -225,6 +235,10 @@ def _transpile(args, registry, streams: Streams) -> int:
             streams.out(json.dumps([_unreadable_entry(args.file, exc)], indent=2, ensure_ascii=False) + "\n")
         else:
             streams.err(f"pipedsl: error: {visible(str(exc))}\n")
+        return 2
+    if args.output and args.file != "-" and _same_file(args.output, args.file):
+        streams.err(f"pipedsl: error: -o {visible(args.output)} is the input file itself: write the output "
+                    "elsewhere\n")
         return 2
     if args.to not in registry.emitters:
         hint = did_you_mean(args.to, registry.emitters)

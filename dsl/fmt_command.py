@@ -54,7 +54,7 @@ def run_fmt(args, streams, read, unreadable) -> int:
                 streams.out("".join(difflib.unified_diff(
                     original.splitlines(True), formatted.splitlines(True), f"{name} (original)",
                     f"{name} (formatted)")))
-            status = max(status, 1 if (changed and args.check) else 0)
+            status = max(status, 1 if changed else 0)  # as --check: a file would change
         elif args.check:
             if changed:
                 streams.out(f"{name}\n")

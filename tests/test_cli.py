@@ -201,3 +201,24 @@ def test_the_distribution_is_named_apart_from_the_unrelated_pipedsl():
     assert project["name"] == "pipedsl-sagemaker" and project["scripts"] == {"pipedsl": "dsl:console"}
     assert "boto3" not in " ".join(project["dependencies"])
     assert project["optional-dependencies"]["aws"] == ["boto3>=1.28"]
+
+
+def test_transpile_refuses_to_write_over_its_own_input(tmp_path):
+    """Issue 26.6: `-o` naming the input (or a link to it) would replace the .pipe file."""
+    source = tmp_path / "p.pipe"
+    text = 'pipeline P {\n    step S: fail { error_message = "x" }\n}\n'
+    source.write_text(text)
+    (tmp_path / "link.pipe").symlink_to(source)
+    for out in (source, tmp_path / "link.pipe", tmp_path / "." / "p.pipe"):
+        run = pipedsl("transpile", str(source), "-o", str(out))
+        assert run.returncode == 2 and "is the input file itself" in run.stderr
+        assert source.read_text() == text
+
+
+def test_fmt_diff_exits_1_when_a_file_would_change(tmp_path):
+    path = tmp_path / "p.pipe"
+    path.write_text('pipeline P {\nstep S: fail { error_message = "x" }\n}\n')
+    run = pipedsl("fmt", "--diff", str(path))
+    assert run.returncode == 1 and run.stdout.startswith("---")
+    assert pipedsl("fmt", str(path)).returncode == 0
+    assert pipedsl("fmt", "--diff", str(path)).returncode == 0

@@ -162,7 +162,7 @@ def test_check_diff_folders_and_stdin(tmp_path):
     run = pipedsl("fmt", "--check", tmp_path)
     assert run.returncode == 1 and run.stdout == f"{messy}\n"
     run = pipedsl("fmt", "--diff", tmp_path)
-    assert run.returncode == 0 and "-pipeline  P {\n" in run.stdout and "+pipeline P {}\n" in run.stdout
+    assert run.returncode == 1 and "-pipeline  P {\n" in run.stdout and "+pipeline P {}\n" in run.stdout
     assert messy.read_text() == "pipeline  P {\n}\n"  # --check and --diff write nothing
     run = pipedsl("fmt", "-", stdin="pipeline  P {\n}\n")
     assert run.returncode == 0 and run.stdout == "pipeline P {}\n"
