@@ -210,7 +210,20 @@ class Printer:
         return [f"{indent}import {node.raw or self.expr_literal(ir.Literal(value=node.path, span=node.span))}"]
 
     def print_when(self, node: ir.When, indent: str) -> List[str]:
-        return [f"{indent}when {self.condition(node.condition, 0)}"]
+        """One line when it fits; else broken before each `or` (then each `and`) of the top
+        level, a nested `and` one level deeper (newlines carry no meaning in a condition)."""
+        return self._broken_condition(node.condition, 0, f"{indent}when ", indent + "    ")
+
+    def _broken_condition(self, node, needed: int, first: str, indent: str) -> List[str]:
+        one = first + self.condition(node, needed)
+        if len(one) <= WIDTH or not isinstance(node, (ir.OrCond, ir.AndCond)) or node.parenthesized \
+                or _PRECEDENCE[type(node)] < needed:
+            return [one]
+        word, level = ("or", 2) if isinstance(node, ir.OrCond) else ("and", 3)
+        lines = self._broken_condition(node.conditions[0], level, first, indent + "    ")
+        for part in node.conditions[1:]:
+            lines += self._broken_condition(part, level, f"{indent}{word} ", indent + "    ")
+        return lines
 
     # --- blocks ---------------------------------------------------------------------
     def _brace_line(self, span) -> int:

@@ -212,3 +212,20 @@ def test_pre_commit_hooks_are_declared():
                  r"files: \.pipe$"):
         assert hook in text
     assert os.path.exists(ROOT / ".pre-commit-hooks.yaml")
+
+
+def test_a_long_when_is_broken_at_its_operators_and_means_the_same():
+    """Issue 26.6: a condition over 100 columns is broken before each `or`, then each `and`."""
+    parts = [f'Mode == "{letter * 12}"' for letter in "abcdefgh"]
+    condition = " and ".join(parts[:4]) + " or " + " and ".join(parts[4:])
+    text = ('pipeline P {\n    param Mode: String = "a"\n    step C: condition {\n        when ' + condition
+            + "\n        if_steps = [F]\n    }\n    step F: fail {\n        error_message = \"x\"\n    }\n}\n")
+    tidy = dsl.format(text)
+    when = tidy.split("when ", 1)[1].split("\n        if_steps")[0]
+    assert when.split("\n") == [
+        parts[0],
+        "                and " + parts[1], "                and " + parts[2], "                and " + parts[3],
+        "            or " + parts[4], "                and " + parts[5], "                and " + parts[6],
+        "                and " + parts[7]]
+    assert all(len(line) <= 100 for line in tidy.split("\n"))
+    assert dsl.format(tidy) == tidy and dsl.transpile(tidy) == dsl.transpile(text)
