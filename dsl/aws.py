@@ -234,7 +234,9 @@ def deploy(args, program, definition: str, streams, confirm) -> int:
         return 0
     summary = [f"{name}: {', '.join(changes)} would change"]
     if "definition" in changes:
-        summary.append(definition_diff(json.dumps(have["definition"]), definition, "deployed", "file").rstrip("\n"))
+        from .plan import plan
+
+        summary += plan(have["definition"], wanted["definition"], program)
     streams.out(shown_lines("\n".join(summary) + "\n"))
     if args.dry_run:
         upload_code(args, program, streams)
@@ -260,6 +262,10 @@ def _upload(args, upload, definition: str):
 # --- diff ----------------------------------------------------------------------------------
 
 def diff(args, program, definition: str, streams) -> int:
+    """The plan (dsl.plan) of what deploying the file would change; with --json the unified
+    diff of the two definitions after it. 0 same, 1 different (nothing deployed included)."""
+    from .plan import plan
+
     sm = client(args)
     check_region(sm, program)
     if args.execution:
@@ -267,14 +273,21 @@ def diff(args, program, definition: str, streams) -> int:
         label = args.execution
     else:
         other = deployed(sm, program.name)
-        if other is None:
-            raise AwsProblem(f"no pipeline {program.name!r} is deployed", 1)
         label = f"deployed {program.name}"
-    text = definition_diff(other["PipelineDefinition"], definition, label, "file")
-    if text:
-        streams.out(shown_lines(text))
+    wanted = json.loads(definition)
+    if other is None:
+        first, *rest = plan(None, wanted, program)
+        streams.out(shown_lines("\n".join([f"{program.name}: {first}"] + rest) + "\n"))
         return 1
-    return 0
+    lines = plan(deployed_json(other.get("PipelineDefinition") or "{}"), wanted, program)
+    if not lines:
+        streams.out("No changes.\n")
+        return 0
+    streams.out(shown_lines(f"{program.name}: " + "\n".join(lines) + "\n"))
+    if args.json:
+        streams.out("\n" + shown_lines(definition_diff(other.get("PipelineDefinition") or "{}", definition, label,
+                                                        "file")))
+    return 1
 
 
 # --- run -----------------------------------------------------------------------------------

@@ -96,11 +96,14 @@ def _parser() -> argparse.ArgumentParser:
     _aws_options(deploy_cmd)
     _program_options(deploy_cmd)
 
-    diff_cmd = commands.add_parser("diff", help="the deployed definition against the file's",
-                                   description="Unified diff of the deployed definition (or an execution's) and "
-                                               "FILE's. Exit 0 same, 1 different, 2 trouble.")
+    diff_cmd = commands.add_parser("diff", help="what deploying the file would change",
+                                   description="The plan: steps added, removed and changed, and each changed "
+                                               "member in .pipe words, against the deployed pipeline (or an "
+                                               "execution's definition); --json adds the JSON diff. Exit 0 same, "
+                                               "1 different (nothing deployed included), 2 trouble.")
     diff_cmd.add_argument("file")
     diff_cmd.add_argument("--execution", metavar="ARN", help="compare with the definition this execution ran")
+    diff_cmd.add_argument("--json", action="store_true", help="after the plan, the unified diff of the definitions")
     _aws_options(diff_cmd)
     _program_options(diff_cmd)
 

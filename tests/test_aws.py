@@ -89,12 +89,55 @@ def test_deploy_creates_then_is_unchanged_then_updates_after_an_edit(aws, tmp_pa
     write(tmp_path, PIPE.replace("0.5", "0.7"))
     changed = aws("diff", path)
     assert changed.returncode == 1
+    assert changed.stdout == ("Deployed: pipeline settings to change\n"
+                              "~ param Threshold.DefaultValue: 0.5 → 0.7\n")
+    changed = aws("diff", path, "--json")
+    assert changed.returncode == 1 and changed.stdout.startswith(changed.stdout.split("\n\n")[0])
     assert '-      "DefaultValue": 0.5' in changed.stdout and '+      "DefaultValue": 0.7' in changed.stdout
     refused = aws("deploy", path)  # not a terminal: no confirmation, no update
     assert refused.returncode == 1 and "not updated" in refused.stdout
     updated = aws("deploy", path, "--yes")
     assert updated.returncode == 0 and "updated arn:" in updated.stdout
     assert aws("diff", path).returncode == 0
+
+
+TRAIN_PIPE = f'''pipeline Planned {{
+    role           = "{ROLE}"
+    default_bucket = "b"
+    step Train: training {{
+        image_uri       = "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1"
+        role            = "{ROLE}"
+        instance_type   = "ml.m5.xlarge"
+        instance_count  = 1
+        output_path     = "s3://b/out"
+        hyperparameters = {{ max_depth: 5, eta: 0.2 }}
+    }}
+    step Old: fail {{ error_message = "old" }}
+}}
+'''
+
+
+def test_diff_is_a_plan_in_pipe_words(aws, tmp_path):
+    """Issue 26.3: steps added, removed and changed, and each changed member by its .pipe name."""
+    path = write(tmp_path, TRAIN_PIPE)
+    assert aws("diff", path).stdout == "Planned: not deployed: 2 steps to create\n+ step Train (Training)\n" \
+                                       "+ step Old (Fail)\n"
+    assert aws("deploy", path).returncode == 0
+    same = aws("diff", path)
+    assert (same.returncode, same.stdout) == (0, "No changes.\n")
+    write(tmp_path, TRAIN_PIPE.replace("max_depth: 5", "max_depth: 6").replace('"ml.m5.xlarge"', '"ml.m5.2xlarge"')
+          .replace('step Old: fail {{ error_message = "old" }}'.replace("{{", "{").replace("}}", "}"),
+                   'step New: fail { error_message = "new", depends_on = [Train] }'))
+    run = aws("diff", path)
+    assert run.returncode == 1
+    assert run.stdout == ("Planned: steps: 1 to add, 1 to change, 1 to remove\n"
+                          "+ step New (Fail)\n"
+                          "~ step Train\n"
+                          '    Train.instance_type: "ml.m5.xlarge" → "ml.m5.2xlarge"\n'
+                          '    Train.hyperparameters.max_depth: "5" → "6"\n'
+                          "- step Old (Fail)\n")
+    refused = aws("deploy", path)  # the plan first, then the refusal
+    assert "Train.hyperparameters.max_depth" in refused.stdout
 
 
 def test_dry_run_calls_no_write_api(aws, tmp_path):
@@ -175,8 +218,8 @@ def test_import_pipeline_round_trips_the_deployed_definition(aws, tmp_path):
 
 def test_missing_pipeline_credentials_and_endpoint_are_one_line(aws, tmp_path):
     path = write(tmp_path)
-    missing = aws("diff", path)
-    assert missing.returncode == 2 and missing.stderr == "pipedsl: error: no pipeline 'Deployed' is deployed\n"
+    missing = aws("diff", path)  # nothing deployed: all of it is to create, a difference (exit 1)
+    assert missing.returncode == 1 and missing.stdout == "Deployed: not deployed: 1 step to create\n+ step Stop (Fail)\n"
     no_credentials = aws("deploy", path, extra_env={"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""})
     assert no_credentials.returncode == 2 and "no AWS credentials" in no_credentials.stderr
     nowhere = subprocess.run([sys.executable, "-m", "dsl", "deploy", str(path), "--endpoint-url", "http://127.0.0.1:9"],
@@ -265,7 +308,7 @@ def test_diff_against_an_execution_and_missing_region(aws, tmp_path):
     arn = aws.sm.start_pipeline_execution(PipelineName="Deployed")["PipelineExecutionArn"]
     assert aws("diff", path, "--execution", arn).returncode == 0
     write(tmp_path, PIPE.replace("0.5", "0.8"))
-    changed = aws("diff", path, "--execution", arn)
+    changed = aws("diff", path, "--execution", arn, "--json")
     assert changed.returncode == 1 and f"--- {arn}" in changed.stdout
     no_region = aws("deploy", path, endpoint=False, extra_env={"AWS_DEFAULT_REGION": "", "AWS_REGION": ""})
     assert no_region.returncode == 2 and "no AWS region" in no_region.stderr
