@@ -37,9 +37,10 @@ TERMINAL = {"Succeeded", "Failed", "Stopped"}
 class AwsProblem(Exception):
     """One line for the user, and the exit status."""
 
-    def __init__(self, message: str, status: int):
+    def __init__(self, message: str, status: int, code: str = ""):
         super().__init__(message)
         self.status = status
+        self.code = code  # AWS's error code, when AWS answered with one
 
 
 EXTRA_HINT = "pip install 'pipedsl-sagemaker[aws]' (or, in a checkout, pip install '.[aws]')"
@@ -92,18 +93,19 @@ def call(function, **kwargs):
             raise AwsProblem(f"access denied: {message}", 1) from None
         if code in ("Throttling", "ThrottlingException", "TooManyRequestsException"):
             raise AwsProblem(f"throttled by AWS (retried): {message}", 1) from None
-        if code in ("ResourceNotFound", "ResourceNotFoundException", "404", "NoSuchKey", "NotFound") or (
+        if code in ("ResourceNotFound", "ResourceNotFoundException", "404", "NoSuchKey", "NotFound", "NoSuchEntity",
+                    "NoSuchBucket") or (
                 code == "ValidationException" and any(words in message.lower() for words in (
                     "does not exist", "not found", "could not find"))):
-            raise NotFound(message) from None
-        raise AwsProblem(f"{code}: {message}", 1) from None
+            raise NotFound(message, code) from None
+        raise AwsProblem(f"{code}: {message}", 1, code) from None
     except BotoCoreError as exc:
         raise AwsProblem(_botocore_words(exc), 2) from None
 
 
 class NotFound(AwsProblem):
-    def __init__(self, message: str):
-        super().__init__(message, 1)
+    def __init__(self, message: str, code: str = ""):
+        super().__init__(message, 1, code)
 
 
 # --- deployed state ------------------------------------------------------------------------
@@ -181,8 +183,66 @@ def upload_code(args, program, streams) -> None:
             body = upload.body()
         except OSError as exc:
             raise AwsProblem(f"cannot read {upload.path}: {exc.strerror or exc}", 2) from None
-        call(s3.put_object, Bucket=bucket, Key=key, Body=body)
+        try:
+            _put(s3, bucket, key, body, streams)
+        except AwsProblem as problem:
+            if problem.code == "NoSuchBucket":
+                raise AwsProblem(f"bucket {bucket!r} does not exist: {program.source_file.filename} puts "
+                                 f"{upload.path} there (its `default_bucket`); create the bucket or change it", 1,
+                                 problem.code) from None
+            raise
         streams.out(f"uploaded {shown(upload.path)} to {shown(upload.uri)}\n")
+
+
+PROGRESS_FROM = 1 << 20  # bytes: smaller uploads finish before a progress line would help
+
+
+def _put(s3, bucket: str, key: str, body: bytes, streams) -> None:
+    """Put `body` at s3://bucket/key; on a terminal, a large body shows its bytes sent."""
+    if len(body) < PROGRESS_FROM or not (sys.stdout and sys.stdout.isatty()):
+        call(s3.put_object, Bucket=bucket, Key=key, Body=body)
+        return
+    import io
+
+    sent = [0]
+
+    def progress(count: int) -> None:
+        sent[0] += count
+        streams.out(f"\r  {sent[0]:,} / {len(body):,} bytes")
+
+    call(s3.upload_fileobj, Fileobj=io.BytesIO(body), Bucket=bucket, Key=key, Callback=progress)
+    streams.out("\n")
+
+
+def preflight(args, program, role: str, streams) -> bool:
+    """What `deploy --dry-run` can check without writing: the buckets it would write to exist
+    and answer, and the role exists. True when all is well; each finding is a line."""
+    ok = True
+    buckets = {u.uri[len("s3://"):].split("/", 1)[0] for u in program.uploads()}
+    if program.default_bucket:
+        buckets.add(program.default_bucket)
+    if buckets:
+        s3 = client(args, "s3")
+    for bucket in sorted(buckets):
+        try:
+            call(s3.head_bucket, Bucket=bucket)
+            streams.out(f"bucket {shown(bucket)}: exists (writing to it is not tried)\n")
+        except NotFound:
+            streams.out(f"bucket {shown(bucket)}: does not exist ({shown(program.source_file.filename)}'s "
+                        "`default_bucket`, where local code and large definitions go)\n")
+            ok = False
+        except AwsProblem as problem:
+            streams.out(f"bucket {shown(bucket)}: cannot be checked ({shown(problem)})\n")
+    name = role.rsplit("/", 1)[-1]
+    try:
+        call(client(args, "iam").get_role, RoleName=name)
+        streams.out(f"role {shown(role)}: exists\n")
+    except NotFound:
+        streams.out(f"role {shown(role)}: does not exist\n")
+        ok = False
+    except AwsProblem as problem:
+        streams.out(f"role {shown(role)}: cannot be checked ({shown(problem)})\n")
+    return ok
 
 
 def deploy(args, program, definition: str, streams, confirm) -> int:
@@ -214,8 +274,9 @@ def deploy(args, program, definition: str, streams, confirm) -> int:
     if current is None:
         upload_code(args, program, streams)
         if args.dry_run:
+            ready = preflight(args, program, role, streams)
             streams.out(f"would create {shown(name)}\n")
-            return 0
+            return 0 if ready else 1
         _upload(args, upload, definition)
         tags = [{"Key": k, "Value": v} for k, v in args.tag]
         response = call(sm.create_pipeline, **request, **({"Tags": tags} if tags else {}))
@@ -240,11 +301,17 @@ def deploy(args, program, definition: str, streams, confirm) -> int:
     streams.out(shown_lines("\n".join(summary) + "\n"))
     if args.dry_run:
         upload_code(args, program, streams)
+        ready = preflight(args, program, role, streams)
         streams.out(f"would update {shown(arn)}\n")
-        return 0
-    if not args.yes and not confirm(f"Update {name}? [y/N] "):
-        streams.out("not updated\n")
-        return 1
+        return 0 if ready else 1
+    if not args.yes:
+        answer = confirm(f"Update {name}? [y/N] ")
+        if answer is None:
+            streams.out("not updated: there is no terminal to ask on; pass --yes to update without asking\n")
+            return 1
+        if not answer:
+            streams.out("not updated\n")
+            return 1
     upload_code(args, program, streams)
     _upload(args, upload, definition)
     response = call(sm.update_pipeline, **request)
@@ -388,7 +455,12 @@ def recorded_in(program, arn: str, values: Dict[str, str]) -> Tuple[Optional[str
     return resolve(config["ExperimentName"]), resolve(config["TrialName"])
 
 
-def wait(sm, arn: str, streams, timeout: Optional[float], confirm, poll: float = 5.0, live: bool = False) -> int:
+def _clock() -> str:
+    return time.strftime("%H:%M:%S")
+
+
+def wait(sm, arn: str, streams, timeout: Optional[float], confirm, poll: float = 5.0, live: bool = False,
+         clock=_clock) -> int:
     """Follow an execution to its end: on a terminal (`live`) a table of the steps redrawn in
     place, otherwise a plain line each time a step changes; 0 on Succeeded, 1 on
     Failed/Stopped (with the failed steps' reasons) or time out. Ctrl-C asks whether to stop
@@ -409,9 +481,9 @@ def wait(sm, arn: str, streams, timeout: Optional[float], confirm, poll: float =
                     name, step_state = step.get("StepName"), step.get("StepStatus")
                     if seen.get(name) != step_state:
                         seen[name] = step_state
-                        streams.out(f"  {shown(name)}: {shown(step_state)}\n")
+                        streams.out(f"{clock()}  {shown(name)}: {shown(step_state)}\n")
             if state in TERMINAL:
-                streams.out(f"{shown(state)} {shown(arn)}\n")
+                streams.out(f"{clock()}  {shown(state)} {shown(arn)}\n")
                 if state == "Succeeded":
                     return 0
                 for step in steps:
@@ -421,7 +493,7 @@ def wait(sm, arn: str, streams, timeout: Optional[float], confirm, poll: float =
                     streams.out(f"  reason: {shown(status['FailureReason'])}\n")
                 return 1
             if timeout is not None and time.monotonic() - start > timeout:
-                streams.out(f"timed out after {timeout:g} s; the execution goes on: {shown(arn)}\n")
+                streams.out(f"{clock()}  timed out after {timeout:g} s; the execution goes on: {shown(arn)}\n")
                 return 1
             time.sleep(poll)
         except KeyboardInterrupt:
@@ -460,10 +532,10 @@ def fetch_definition(args) -> Tuple[str, str]:
     return found["PipelineDefinition"], name
 
 
-def interactive_confirm(question: str) -> bool:
-    """Ask on a terminal; anything but a terminal answers no."""
+def interactive_confirm(question: str) -> Optional[bool]:
+    """Ask on a terminal; None when there is none to ask on (CI, a pipe)."""
     if not (sys.stdin and sys.stdin.isatty() and sys.stderr and sys.stderr.isatty()):
-        return False
+        return None
     sys.stderr.write(question)
     sys.stderr.flush()
     try:

@@ -4,6 +4,7 @@ here on 127.0.0.1 with a free port and reset before each test, driven through th
 botocore's Stubber."""
 import io
 import json
+import re
 import os
 import socket
 import subprocess
@@ -95,7 +96,8 @@ def test_deploy_creates_then_is_unchanged_then_updates_after_an_edit(aws, tmp_pa
     assert changed.returncode == 1 and changed.stdout.startswith(changed.stdout.split("\n\n")[0])
     assert '-      "DefaultValue": 0.5' in changed.stdout and '+      "DefaultValue": 0.7' in changed.stdout
     refused = aws("deploy", path)  # not a terminal: no confirmation, no update
-    assert refused.returncode == 1 and "not updated" in refused.stdout
+    assert refused.returncode == 1
+    assert refused.stdout.endswith("not updated: there is no terminal to ask on; pass --yes to update without asking\n")
     updated = aws("deploy", path, "--yes")
     assert updated.returncode == 0 and "updated arn:" in updated.stdout
     assert aws("diff", path).returncode == 0
@@ -141,9 +143,31 @@ def test_diff_is_a_plan_in_pipe_words(aws, tmp_path):
 
 
 def test_dry_run_calls_no_write_api(aws, tmp_path):
-    run = aws("deploy", write(tmp_path), "--dry-run")
-    assert run.returncode == 0 and run.stdout == "would create Deployed\n"
+    run = aws("deploy", write(tmp_path), "--dry-run")  # the role does not exist (yet)
+    assert run.returncode == 1 and run.stdout == f"role {ROLE}: does not exist\nwould create Deployed\n"
     assert aws.sm.list_pipelines()["PipelineSummaries"] == []
+
+
+def test_dry_run_checks_the_bucket_and_the_role_and_a_missing_bucket_is_named(aws, tmp_path):
+    """Issue 26.5: what --dry-run can check without writing, and NoSuchBucket explained."""
+    import boto3
+
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "prepare.py").write_text("print('prepare')\n")
+    path = write(tmp_path, CODE_PIPE, "coded.pipe")
+    dry = aws("deploy", path, "--dry-run")
+    assert dry.returncode == 1
+    assert "bucket coded-artifacts: does not exist (" in dry.stdout and f"role {ROLE}: does not exist" in dry.stdout
+    missing = aws("deploy", path)
+    assert missing.returncode == 1 and "pipedsl: error: bucket 'coded-artifacts' does not exist: " in missing.stderr
+    assert "coded.pipe puts " in missing.stderr and "code/prepare.py there (its `default_bucket`)" in missing.stderr
+    aws.s3.create_bucket(Bucket="coded-artifacts")
+    iam = boto3.client("iam", endpoint_url=aws.url, region_name="us-east-1")
+    iam.create_role(RoleName="SageMakerRole", AssumeRolePolicyDocument="{}")
+    dry = aws("deploy", path, "--dry-run")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert dry.stdout.endswith("bucket coded-artifacts: exists (writing to it is not tried)\n"
+                               f"role {ROLE}: exists\nwould create Coded\n")
 
 
 def test_tags_description_and_role_from_the_command_line(aws, tmp_path):
@@ -191,7 +215,7 @@ def test_run_wait_reports_the_execution_its_experiment_and_run_group(aws, tmp_pa
     execution_id = lines[0].rsplit("/", 1)[-1]
     assert lines[1] == "experiment: churn"
     assert lines[2] == f"run group: run-{execution_id}"
-    assert lines[-1].startswith("Succeeded arn:")
+    assert re.fullmatch(r"\d\d:\d\d:\d\d  Succeeded arn:.*", lines[-1]), lines[-1]
 
 
 def test_run_refuses_a_drifted_pipeline_unless_allowed(aws, tmp_path):
@@ -263,9 +287,9 @@ def test_wait_reports_failed_steps_and_times_out_with_stubbed_responses():
         {"PipelineExecutionArn": arn, "SortOrder": "Descending"})
     streams = _Streams()
     with stubber:
-        status = wait(sm, arn, streams, None, lambda q: False, poll=0)
-    assert status == 1
-    assert streams.text.getvalue() == (f"  Train: Executing\n  Train: Failed\nFailed {arn}\n"
+        status = wait(sm, arn, streams, None, lambda q: False, poll=0, clock=lambda: "12:00:00")
+    assert status == 1  # each line that reports a change carries the time it was seen
+    assert streams.text.getvalue() == (f"12:00:00  Train: Executing\n12:00:00  Train: Failed\n12:00:00  Failed {arn}\n"
                                        "  Train failed: ClientError: out of memory\n  reason: Step failure\n")
     stubber = Stubber(sm)
     stubber.add_response("describe_pipeline_execution", {"PipelineExecutionStatus": "Executing"},
@@ -395,7 +419,7 @@ def test_deploy_uploads_local_code_to_the_uris_the_definition_names(aws, tmp_pat
     path = write(tmp_path, CODE_PIPE, "coded.pipe")
     aws.s3.create_bucket(Bucket="coded-artifacts")
     dry = aws("deploy", path, "--dry-run")
-    assert dry.returncode == 0, dry.stderr
+    assert dry.returncode == 1 and "role arn:aws:iam::123456789012:role/SageMakerRole: does not exist" in dry.stdout
     assert "would upload " in dry.stdout and aws.s3.list_objects_v2(Bucket="coded-artifacts")["KeyCount"] == 0
     first = aws("deploy", path)
     assert first.returncode == 0, first.stderr
@@ -470,3 +494,31 @@ def test_a_region_in_the_file_must_be_the_target_region(aws, tmp_path):
         assert run.returncode == 2, (command, run.stderr)
         assert run.stderr == ("pipedsl: error: the pipeline's `region` is eu-west-1, and this command targets "
                               "us-east-1 (images are regional): pass --region eu-west-1\n")
+
+
+def test_a_large_upload_shows_its_bytes_on_a_terminal(aws, tmp_path):
+    """Issue 26.5: on a terminal (a pseudo-terminal here) a large file's upload counts its bytes."""
+    import pty
+
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "prepare.py").write_bytes(b"# " + b"x" * (3 * 2**20) + b"\n")
+    path = write(tmp_path, CODE_PIPE, "coded.pipe")
+    aws.s3.create_bucket(Bucket="coded-artifacts")
+    main, secondary = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "PIPEDSL_PLUGINS"}
+    env.update(FAKE)
+    run = subprocess.run([sys.executable, "-m", "dsl", "deploy", str(path), "--endpoint-url", aws.url],
+                         stdout=secondary, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=120, env=env)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert run.returncode == 0, run.stderr
+    assert f"/ {3 * 2**20 + 3:,} bytes".encode() in shown and b"created arn:" in shown
