@@ -156,6 +156,21 @@ def check_region(sm, program) -> None:
                          "(images are regional): pass --region " + program.region, 2)
 
 
+def package(args, program, streams, emit) -> Tuple[int, Optional[str]]:
+    """`pipedsl package`: the local code uploaded as `deploy` uploads it (what it did said on
+    standard error), then the emitter's output (`emit()`: the definition, or a template) for
+    the caller to deliver; no pipeline is created or changed."""
+    check_region(client(args), program)
+
+    class _ToStderr:
+        out = staticmethod(streams.err)
+
+    upload_code(args, program, _ToStderr)
+    if args.dry_run:
+        return 0, None
+    return 0, emit()
+
+
 def upload_code(args, program, streams) -> None:
     """Put each local file the definition names (`code = "code/x.py"`) at its S3 URI, unless
     an object is already there (the URI holds the code's hash: same key, same code). Run in

@@ -107,6 +107,18 @@ def _parser() -> argparse.ArgumentParser:
     _aws_options(diff_cmd)
     _program_options(diff_cmd)
 
+    package_cmd = commands.add_parser("package", help="upload the local code and write the definition, for IaC",
+                                      description="Upload the local code FILE names (as deploy does) and write "
+                                                  "the definition JSON, or with --to another emitter's output "
+                                                  "(e.g. a CloudFormation template), without creating or "
+                                                  "changing the pipeline: for CloudFormation, Terraform or CDK.")
+    package_cmd.add_argument("file")
+    package_cmd.add_argument("--to", default="json", metavar="NAME", help="the emitter (default: json)")
+    package_cmd.add_argument("-o", "--output", metavar="OUT", help="write to OUT (atomically) instead of stdout")
+    package_cmd.add_argument("--dry-run", action="store_true", help="say what would be uploaded; write nothing")
+    _aws_options(package_cmd)
+    _program_options(package_cmd)
+
     run_cmd = commands.add_parser("run", help="start an execution of the deployed pipeline",
                                   description="Start an execution with parameters checked against FILE; refuses "
                                               "when the deployed definition differs from FILE.")
@@ -392,7 +404,7 @@ def _import(args, registry, streams: Streams) -> int:
 
 
 def _aws(args, registry, streams: Streams) -> int:
-    """deploy, diff and run: the file checked and transpiled first (any error: nothing
+    """deploy, diff, run and package: the file checked and transpiled first (any error: nothing
     called), in one snapshot of the local code: each file is read once, and what is hashed
     into the definition is what is uploaded."""
     from .localcode import snapshot
@@ -429,6 +441,21 @@ def _aws_in_snapshot(args, registry, streams: Streams) -> int:
             return aws.deploy(args, program, definition, streams, aws.interactive_confirm)
         if args.command == "diff":
             return aws.diff(args, program, definition, streams)
+        if args.command == "package":
+            if args.to not in registry.emitters:
+                streams.err(f"pipedsl: error: no emitter called `{visible(args.to)}` (installed: "
+                            f"{', '.join(sorted(registry.emitters))})\n")
+                return 2
+            if args.output and _same_file(args.output, args.file):
+                streams.err(f"pipedsl: error: -o {visible(args.output)} is the input file itself\n")
+                return 2
+            try:
+                status, output = aws.package(args, program, streams, lambda: emit(
+                    program, problems, text, name, to=args.to, registry=registry))
+            except PipeError as exc:  # the emitter failed (a plugin's)
+                streams.err(exc.render(colour=use_colour(sys.stderr)))
+                return 1
+            return _deliver(args.output, output, streams) if output is not None else status
         return aws.run(args, program, definition, streams, aws.interactive_confirm)
     except aws.AwsProblem as problem:
         streams.err(f"pipedsl: error: {visible(str(problem))}\n")
@@ -436,7 +463,7 @@ def _aws_in_snapshot(args, registry, streams: Streams) -> int:
 
 
 _COMMANDS = {"transpile": _transpile, "check": _check, "fmt": _fmt, "import": _import,
-             "deploy": _aws, "diff": _aws, "run": _aws}
+             "deploy": _aws, "diff": _aws, "run": _aws, "package": _aws}
 
 
 def main(argv: Optional[List[str]] = None) -> int:

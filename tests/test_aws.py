@@ -522,3 +522,25 @@ def test_a_large_upload_shows_its_bytes_on_a_terminal(aws, tmp_path):
     os.close(main)
     assert run.returncode == 0, run.stderr
     assert f"/ {3 * 2**20 + 3:,} bytes".encode() in shown and b"created arn:" in shown
+
+
+def test_package_uploads_the_code_and_writes_the_definition_without_a_pipeline(aws, tmp_path):
+    """Issue 26.4: for teams that deploy with CloudFormation, Terraform or CDK."""
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "prepare.py").write_text("print('prepare')\n")
+    path = write(tmp_path, CODE_PIPE, "coded.pipe")
+    aws.s3.create_bucket(Bucket="coded-artifacts")
+    dry = aws("package", path, "--dry-run")
+    assert dry.returncode == 0 and dry.stdout == "" and "would upload " in dry.stderr
+    run = aws("package", path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == dsl.transpile(CODE_PIPE, filename=str(path))  # exactly the definition, on stdout
+    uri = json.loads(run.stdout)["Steps"][0]["Arguments"]["ProcessingInputs"][0]["S3Input"]["S3Uri"]
+    assert f"uploaded {tmp_path / 'code' / 'prepare.py'} to {uri}" in run.stderr
+    key = uri[len("s3://coded-artifacts/"):]
+    assert aws.s3.get_object(Bucket="coded-artifacts", Key=key)["Body"].read() == b"print('prepare')\n"
+    assert aws.sm.list_pipelines()["PipelineSummaries"] == []  # nothing created
+    out = tmp_path / "definition.json"
+    again = aws("package", path, "-o", out)
+    assert again.returncode == 0 and out.read_text() == run.stdout and "already uploaded" in again.stderr
+    assert aws("package", path, "--to", "nope").returncode == 2
