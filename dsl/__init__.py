@@ -10,7 +10,7 @@ Problems in the input raise `dsl.PipeError`, which carries every diagnostic.
 
 The names below load on first use, so `import dsl` (and a CLI start) costs next to nothing.
 """
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["parse", "transpile", "analyse", "format", "import_definition", "PipeError", "Diagnostic", "Span", "__version__"]
 
 _LAZY = {"parse": "api", "transpile": "api", "analyse": "api", "PipeError": "api",

@@ -222,3 +222,17 @@ def test_fmt_diff_exits_1_when_a_file_would_change(tmp_path):
     assert run.returncode == 1 and run.stdout.startswith("---")
     assert pipedsl("fmt", str(path)).returncode == 0
     assert pipedsl("fmt", "--diff", str(path)).returncode == 0
+
+
+def test_the_version_is_written_once_and_the_changelog_names_it():
+    """Issue 26.10: a version tools can pin: `pipedsl --version`, the package's metadata and
+    CHANGELOG.md agree, because the version is written in one place (dsl.__version__)."""
+    from importlib.metadata import version
+
+    import dsl
+
+    run = pipedsl("--version")
+    assert run.returncode == 0 and run.stdout == f"pipedsl {dsl.__version__}\n"
+    assert version("pipedsl-sagemaker") == dsl.__version__
+    assert f"\n## {dsl.__version__}\n" in (ROOT / "CHANGELOG.md").read_text()
+    assert f"rev: v{dsl.__version__}" in (ROOT / ".pre-commit-hooks.yaml").read_text()
