@@ -412,8 +412,11 @@ class Checker:
         kinds = {"string": "a string", "integer": "a number", "number": "a number"}
         left, right = self.type_of(cmp.left), self.type_of(cmp.right)
         if left in kinds and right in kinds and (left == "string") != (right == "string"):
-            literal = cmp.right if isinstance(self.program.follow(cmp.right), ir.Literal) else cmp.left
-            self.add(error("E0304", f"`{cmp.op}` compares {kinds[left]} with {kinds[right]}", self._span_of(literal),
+            # blame the side that is easiest to change: a literal, else a parameter
+            sides = [cmp.right, cmp.left]
+            blamed = next((x for x in sides if isinstance(self.program.follow(x), ir.Literal)), None) or next(
+                (x for x in sides if isinstance(x, ir.Ref) and x.name in self.program.params and not x.parts), cmp.left)
+            self.add(error("E0304", f"`{cmp.op}` compares {kinds[left]} with {kinds[right]}", self._span_of(blamed),
                            "other type", "compare values of one type: quote the number, or declare the "
                            "parameter Integer/Float (or String)"))
 
@@ -501,6 +504,8 @@ class Checker:
         if ref.name in p.steps:
             self.step_reference(ref, p.steps[ref.name], in_json_get)
             return
+        if any(loop.var == ref.name and _within(ref.name_span, loop.span) for loop in p.expander.loops):
+            return  # a loop variable the expansion could not fill: it said why (E0163, E0165)
         candidates = p.names() + ["Execution", "PipelineExperimentConfig"]
         hint = did_you_mean(ref.name, candidates)
         kind = "name"
@@ -826,3 +831,9 @@ def check(program: Program) -> List[Diagnostic]:
     checker = Checker(program)
     checker.run()
     return checker.problems
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    """Whether `inner` lies inside `outer` (same file)."""
+    return inner.file == outer.file and (outer.line, outer.column) <= (inner.line, inner.column) \
+        and (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)

@@ -43,10 +43,18 @@ KEYWORD_TYPES = {word: word.upper() for word in (
 DECLARATION_KEYWORDS = {"step", "param", "let", "var", "pipeline", "experiment", "template", "import"}
 
 
+def _indent(text: str, line_start: int) -> int:
+    """The width of the blanks that start the line beginning at `line_start`."""
+    end = line_start
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return end - line_start
+
+
 class PipeLexer:
     """A Lark lexer (the `lex(lexer_state, parser_state)` protocol of `lark.lexer.Lexer`).
-    `collected` is the parser's per-parse state: `comments`, `braces`, `last_closed`,
-    `recovering`."""
+    `collected` is the parser's per-parse state: `comments`, `braces` (with `brace_indents`,
+    the indentation of each one's line), `last_closed`, `misfits`, `recovering`."""
 
     def __init__(self, collected):
         self.collected = collected
@@ -105,8 +113,15 @@ class PipeLexer:
                 continue
             if kind == "LBRACE":
                 collected.braces.append(token)
+                collected.brace_indents.append(_indent(text, line_start))
             elif kind == "RBRACE" and collected.braces:
-                collected.last_closed = (collected.braces.pop(), token)
+                opened, indent = collected.braces.pop(), collected.brace_indents.pop()
+                collected.last_closed = (opened, token)
+                here = _indent(text, line_start)
+                if line_start + here == token.start_pos and here != indent:
+                    # a `}` alone on its line that does not line up with its `{`: where a `}` is
+                    # missing, it is the `}` of an outer block (the unclosed-brace message uses it)
+                    collected.misfits.append((opened, token))
             lexer_state.last_token = token
             line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos = pos, line, line_start
             line_ctr.column = pos - line_start + 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import sys
 import threading
 from typing import List, Optional
@@ -217,10 +218,36 @@ class _Recovery:
         if accepts <= {"$END", "LET", "VAR", "PIPELINE", "TEMPLATE", "IMPORT"} and closed is not None and token.type != "RBRACE":
             hint = (f"the pipeline was closed by the `}}` on line {closed[1].line}; "
                     "remove it or move it to the end")
+        elif "LBRACE" in accepts and self._if_in_a_condition_step(token):
+            hint = ("a condition step's conditions are written `when …` (`if … { … }` picks members when "
+                    "the file is transpiled): write `when` instead of `if`")
         return error("E0001", f"unexpected `{_shown(token)}`", _token_span(token), "not expected here", hint)
+
+    def _if_in_a_condition_step(self, token: Token) -> bool:
+        """Whether `token` follows an `if` line inside a `step …: condition {` block: the
+        `if` is almost surely meant as `when`."""
+        braces = _collected.braces
+        if not braces:
+            return False
+        lines = self.text.split("\n")
+        header = lines[braces[-1].line - 1] if braces[-1].line <= len(lines) else ""
+        if not re.match(r"\s*step\s+[^:]+:\s*condition\b", header):
+            return False
+        own = lines[token.line - 1][:token.column - 1] if token.line <= len(lines) else ""
+        before = ([own] if own.strip() else []) + lines[braces[-1].line: token.line - 1][::-1]
+        nearest = next((line for line in before if line.strip()), "")  # the text just before the token
+        return bool(re.match(r"\s*if\b", nearest))
 
     def _end(self, exc, accepts) -> Diagnostic:
         braces = _collected.braces
+        misfits = [(opened, closer) for opened, closer in _collected.misfits if braces]
+        if misfits:  # the indentation says which `{` lost its `}`: the first whose `}` does not line up
+            opened, closer = misfits[0]
+            return error("E0001", f"`{{` on line {opened.line} is not closed: the `}}` on line {closer.line} lines "
+                         f"up with an outer block", _token_span(opened), "not closed",
+                         f"add a `}}` before line {closer.line}", notes=[(_token_span(closer), "this `}` closes it "
+                                                                         "instead of its outer block"),
+                                                                        (end_of(self.text), "the file ends here")])
         notes = [(_token_span(braces[-1]), "opened here")] if braces else []
         message = (f"unexpected end of file: `{{` on line {braces[-1].line} is not closed"
                    if braces else "unexpected end of file")
@@ -249,6 +276,7 @@ def parse_tree(text: str):
     twice, and no parse tree is built."""
     with _LOCK:
         _collected.comments, _collected.braces, _collected.last_closed = [], [], None
+        _collected.brace_indents, _collected.misfits = [], []
         _collected.recovering = False
         _collected.quoted = set()
         builder_problems: List[Diagnostic] = []
@@ -265,6 +293,7 @@ def parse_tree(text: str):
         finally:
             comments = _collected.comments
             _collected.comments, _collected.braces, _collected.last_closed = [], [], None
+            _collected.brace_indents, _collected.misfits = [], []
         too_deep, broken = _BUILDER.too_deep, _BUILDER.broken
     problems = recovery.problems
     if problems:

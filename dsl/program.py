@@ -665,7 +665,29 @@ class Program:
                 return PARAM_TYPES.get(self.params[expr.name].type, "any")
             if expr.name in ("Execution", "PipelineExperimentConfig"):
                 return "string"
+            if expr.name in self.steps and expr.parts:
+                return self._property_type(self.steps[expr.name], expr.parts)
         return "any"
+
+    def _property_type(self, step: ir.Step, parts) -> str:
+        """The type of a step property whose botocore shape says it (a metric's `Value` is a
+        float): "string", "integer", "number", "boolean", or "any"."""
+        kind = self.kind_of(step)
+        root = kind.property_root if kind is not None else None
+        if root is None or self.walk_shape(root, parts) is not None:
+            return "any"
+        shapes = property_shapes()
+        shape = root
+        for part in parts:
+            spec = shapes.get(shape)
+            if not isinstance(spec, list):
+                return "any"
+            shape = spec[1].get(part.name) if isinstance(part, ir.Member) else spec[1]
+        spec = shapes.get(shape)
+        if isinstance(spec, list):
+            return "string" if spec[0] == "enum" else "any"
+        return {"string": "string", "integer": "integer", "long": "integer", "float": "number",
+                "double": "number", "boolean": "boolean"}.get(spec, "any")
 
     # --- the service's enums ------------------------------------------------------------
     def enum_at(self, root: str, place: str):

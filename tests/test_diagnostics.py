@@ -206,3 +206,51 @@ def test_json_rendering_fields():
     assert item == {"severity": "error", "code": "E0151", "message": "unknown parameter type `Strng`",
                     "file": "t.pipe", "line": 2, "column": 11, "end_line": 2, "end_column": 16,
                     "hint": "did you mean `String`?"}
+
+
+# --- issue 26.8: diagnostics that misled ------------------------------------------------------
+
+def _found(text):
+    _, found = dsl.analyse(text)
+    return [(d.code, d.span.line, d.span.column, d.message, d.hint) for d in found if d.is_error]
+
+
+def test_an_unknown_key_in_a_loop_is_one_error_per_place_not_an_unknown_let_too():
+    text = ('let algos = [{ name: "xgb" }]\npipeline P {\n    for a in algos {\n'
+            '        step T-${a.nme}: fail { error_message = a.nme }\n    }\n}\n')
+    assert [(c, line, col) for c, line, col, _, _ in _found(text)] == [("E0163", 4, 14), ("E0165", 4, 51)]
+
+
+def test_if_in_a_condition_step_hints_when():
+    text = ('pipeline P {\n    param X: Integer = 1\n    step C: condition {\n        if X > 1\n'
+            '        if_steps = [F]\n    }\n    step F: fail { error_message = "x" }\n}\n')
+    (found,) = _found(text)
+    assert found[:3] == ("E0001", 5, 9) and "write `when` instead of `if`" in found[4]
+
+
+def test_single_quotes_are_one_error_at_the_quote():
+    for value in ("'hello'", "'hello world'", "'it''s'"):
+        text = ('pipeline P {\n    step F: fail {\n        error_message = ' + value + '\n    }\n'
+                '    step G: fail {\n        error_message = "x"\n    }\n}\n')
+        found = _found(text)
+        assert [(c, line, col) for c, line, col, _, _ in found] == [("E0001", 3, 25)], (value, found)
+        assert found[0][4] == 'strings use double quotes: "..."'
+
+
+def test_a_missing_closing_brace_is_blamed_on_the_block_that_lost_it():
+    text = 'pipeline P {\n    step F: fail {\n        error_message = "x"\n}\n'
+    (found,) = _found(text)
+    assert found[:4] == ("E0001", 2, 18, "`{` on line 2 is not closed: the `}` on line 4 lines up with an outer block")
+    assert found[4] == "add a `}` before line 4"
+
+
+def test_a_metric_value_compared_with_a_string_parameter_is_an_error_at_the_parameter():
+    text = ('pipeline P {\n    default_bucket = "b"\n    param Limit: String = "0.5"\n'
+            '    step Train: training {\n        image_uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1"\n'
+            '        role = "arn:aws:iam::123456789012:role/R"\n        instance_type = "ml.m5.xlarge"\n'
+            '        instance_count = 1\n        output_path = "s3://b/out"\n    }\n'
+            '    step C: condition {\n        when Train.FinalMetricDataList["rmse"].Value <= Limit\n'
+            '        if_steps = [F]\n    }\n    step F: fail { error_message = "x" }\n}\n')
+    assert [(c, line, col, m) for c, line, col, m, _ in _found(text)] == [
+        ("E0304", 12, 57, "`<=` compares a number with a string")]
+    assert _found(text.replace('param Limit: String = "0.5"', "param Limit: Float = 0.5")) == []
