@@ -410,7 +410,7 @@ class Checker:
         """A string compared with a number is never equal and cannot be ordered: SageMaker
         would fail the step or always take the same branch."""
         kinds = {"string": "a string", "integer": "a number", "number": "a number"}
-        left, right = self.type_of(cmp.left), self.type_of(cmp.right)
+        left, right = self.program.compared_type(cmp.left), self.program.compared_type(cmp.right)
         if left in kinds and right in kinds and (left == "string") != (right == "string"):
             # blame the side that is easiest to change: a literal, else a parameter
             sides = [cmp.right, cmp.left]

@@ -665,13 +665,20 @@ class Program:
                 return PARAM_TYPES.get(self.params[expr.name].type, "any")
             if expr.name in ("Execution", "PipelineExperimentConfig"):
                 return "string"
-            if expr.name in self.steps and expr.parts:
-                return self._property_type(self.steps[expr.name], expr.parts)
         return "any"
 
+    def compared_type(self, expr) -> str:
+        """`type_of`, and for a step property the type its botocore shape says (a metric's
+        `Value` is a float): what a comparison holds against the other side. (Fields take
+        any property, as the SDK does, so only comparisons use it.)"""
+        target = self.follow(expr)
+        if isinstance(target, ir.Ref) and target.name in self.steps and target.parts:
+            return self._property_type(self.steps[target.name], target.parts)
+        return self.type_of(expr)
+
     def _property_type(self, step: ir.Step, parts) -> str:
-        """The type of a step property whose botocore shape says it (a metric's `Value` is a
-        float): "string", "integer", "number", "boolean", or "any"."""
+        """The type of a step property whose botocore shape says it: "string", "integer",
+        "number", "boolean", or "any"."""
         kind = self.kind_of(step)
         root = kind.property_root if kind is not None else None
         if root is None or self.walk_shape(root, parts) is not None:

@@ -26,6 +26,12 @@ SHAPES = {"step": ("[", "]"), "decision": ("{", "}"), "stop": (">", "]"), "store
           "subroutine": ("[[", "]]")}
 
 
+# what a reader sees for each shape (the legend under the flowchart)
+LEGEND = {"step": "a rectangle is a job or a call", "decision": "a diamond is a condition, with what it tests",
+          "stop": "a flag is a fail step, which ends the execution", "store": "a cylinder stores a model or "
+          "registers it", "subroutine": "a double-edged box runs another service's step (EMR, Lambda, ...)"}
+
+
 def Condition_parts(step):
     """A step's `when`s, a top-level `and` split up: how a reader lists them."""
     for when in step.whens:
@@ -141,6 +147,13 @@ def cell(text) -> str:
     return "<br>".join(_MARKDOWN_SPECIAL.sub(r"\\\1", visible(line)) for line in lines)
 
 
+def prose_with_code(text: str) -> str:
+    """A kind's own one-line summary: its `code` spans written as code, the rest as `cell`
+    prose (no stray escaped backticks)."""
+    parts = str(text).split("`")
+    return "".join(code(part) if index % 2 else cell(part) for index, part in enumerate(parts))
+
+
 def mermaid_text(text) -> str:
     """Text for inside a quoted Mermaid label: anything but letters, digits and a few safe
     marks is written as an entity (`#35;`), so no label can end its quotes, the code fence
@@ -207,7 +220,7 @@ class DocsContext:
 
     def short(self, expr) -> str:
         """A value in a few words, for the flowchart: a parameter or let by name, a JSON value
-        by the last part of its path (`metrics.accuracy.value` is `accuracy`), a step
+        by its whole JSON path (`metrics.accuracy.value`), a step
         property by its last part."""
         p = self.program
         if isinstance(expr, ir.Ref) and not expr.parts and expr.name in p.lets:
@@ -218,8 +231,7 @@ class DocsContext:
         if isinstance(target, ir.Call) and target.name == "json_get":
             path = p.literal(call_args(target).get("path"))
             if isinstance(path, str):
-                parts = [s for s in re.split(r"[.\[\]'\"]", path) if s and s != "value" and not s.isdigit()]
-                return parts[-1] if parts else path
+                return path  # the whole JSON path: `metrics.accuracy.value`, not just `accuracy`
         if isinstance(target, ir.Ref) and target.name in p.steps and target.parts:
             names = [part.name for part in target.parts if isinstance(part, ir.Member)]
             return names[-1] if names else target.name
@@ -280,9 +292,12 @@ class DocsWriter:
         out = ["## Review summary", ""]
         rows = [("IAM roles", found["roles"]), ("Images", found["images"]),
                 ("S3 locations read", found["read"]), ("S3 locations written", found["written"])]
-        for title, values in rows:
-            shown = ", ".join(code(json_text(v)) for v in values) if values else "none"
-            out.append(f"- {title}: {shown}")
+        for title, values in rows:  # one item a line: long S3 paths stay readable
+            if len(values) == 1:
+                out.append(f"- {title}: {code(json_text(values[0]))}")
+            else:
+                out.append(f"- {title}:" + ("" if values else " none"))
+                out += [f"  - {code(json_text(v))}" for v in values]
         params = self.program.pipeline.params
         shown = ", ".join(code(param.name) for param in params) if params else "none (nothing can be changed per run)"
         out += [f"- Parameters a run can override: {shown}", ""]
@@ -369,7 +384,16 @@ class DocsWriter:
             for which, word in p.branches(step).items():
                 for branch in p.branch_steps(step, which):
                     out.append(f"    {self.ids[step.name]} -->|{word}| {self.ids[branch.name]}")
-        return out + ["```", ""]
+        return out + ["```", "", self.legend(), ""]
+
+    def legend(self) -> str:
+        """What the flowchart's shapes and arrows mean, for the shapes it uses."""
+        p = self.program
+        used = {("decision" if p.branches(s) else getattr(p.kind_of(s), "docs_shape", "step"))
+                for s in p.pipeline.steps}
+        words = [LEGEND[shape] for shape in SHAPES if shape in used]
+        return ("How to read it: " + "; ".join(words) + "; an arrow's label is what flows from step to step "
+                "(an unlabelled arrow: `depends_on`), a box around steps is a branch of a condition.")
 
     def node(self, step) -> str:
         p = self.program
@@ -402,7 +426,7 @@ class DocsWriter:
             out += [f"### {cell(step.name)}", ""]
             if step.doc:
                 out += [cell(step.doc), ""]
-            summary = f" — {cell(kind.summary)}" if kind.summary else ""
+            summary = f" — {prose_with_code(kind.summary)}" if kind.summary else ""
             out += [f"Kind: `{kind.name}`, SDK class `{kind.sdk_class}`, definition type `{kind.type}`{summary}.", ""]
             json_name = kind.json_name(step.name)
             if json_name != step.name:

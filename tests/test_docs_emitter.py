@@ -93,7 +93,7 @@ def test_the_churn_example_reads_as_expected():
     assert 's0 -->|"model"| s1' in flow
     assert 's1 -->|"EvaluationReport"| s2' in flow
     assert "s2 -->|else| s3" in flow
-    assert 's2{"Check<br/>condition<br/>accuracy #8805; Threshold"}' in flow
+    assert 's2{"Check<br/>condition<br/>metrics.accuracy.value #8805; Threshold"}' in flow
     assert '    subgraph s2_else_steps["else#58; Check"]\n        s3>"TooLow<br/>fail"]\n    end' in flow
     # step sections: kind, SDK class, fields, cache, retry, what it depends on and feeds
     train = markdown.split("### Train\n")[1].split("### ")[0]
@@ -168,3 +168,19 @@ def test_prose_from_the_pipe_cannot_break_out_of_its_place(prose, mermaid_parser
     assert "\x1b" not in out and "\x07" not in out
     (result,) = mermaid_parser([mermaid_block(out)])
     assert result == {"ok": True, "type": "flowchart-v2"}
+
+
+def test_docs_read_at_a_glance_legend_lists_and_code_in_kind_summaries():
+    """Issue 26.9: a legend for the shapes used, the review summary's places as lists, the
+    condition's full JSON path on the diamond, and no escaped backticks in a kind's summary."""
+    markdown = docs((ROOT / "examples" / "end-to-end.pipe").read_text())
+    legend = markdown.split("```\n\nHow to read it: ", 1)[1].split("\n", 1)[0]
+    assert "a diamond is a condition" in legend and "a rectangle is a job" in legend
+    assert "a cylinder" in legend and "(an unlabelled arrow: `depends_on`)" in legend
+    summary = markdown.split("## Review summary\n\n", 1)[1].split("\n\n", 1)[0].split("\n")
+    written = summary.index("- S3 locations written:")
+    assert summary[written + 1].startswith("  - `s3://churn-ml/")
+    assert not any(", `s3://" in line for line in summary)
+    assert "the service ANDs the `when` clauses" in markdown and "\\`" not in markdown
+    churn = docs((ROOT / "examples" / "churn.pipe").read_text())
+    assert "a cylinder" not in churn.split("How to read it: ", 1)[1].split("\n", 1)[0]  # only shapes it uses
