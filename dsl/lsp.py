@@ -398,7 +398,8 @@ def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.Completi
             for m in members:
                 items.append(lsp.CompletionItem(label=m, kind=lsp.CompletionItemKind.Keyword,
                                                 documentation=_MEMBER_KEYWORDS.get(m, "")))
-        items += [_field_item(name, field, kind.name) for name, field in fields.items()]
+        taken = _set_in_block(document.text, before)
+        items += [_field_item(name, field, kind.name) for name, field in fields.items() if name not in taken]
         return lsp.CompletionList(is_incomplete=False, items=items)
 
     # an expression: declared names, Execution, functions
@@ -561,6 +562,244 @@ def document_symbols(ls: LanguageServer, params: lsp.DocumentSymbolParams) -> Li
     pipeline = symbol(p.name, lsp.SymbolKind.Module, p, "pipeline")
     pipeline.children = children
     return top + [pipeline]
+
+
+# --- rename, signature help, folding, links -------------------------------------------------
+
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _set_in_block(text: str, before: str) -> set:
+    """The attributes already set (`name = …`) directly in the block the cursor is in: a
+    field given twice is an error, so completion leaves them out."""
+    start = len(before)
+    depth, i = 0, start - 1
+    while i >= 0:  # back to the `{` that opens the cursor's block
+        if text[i] == "}":
+            depth += 1
+        elif text[i] == "{":
+            if depth == 0:
+                break
+            depth -= 1
+        i -= 1
+    depth, j, body = 0, i + 1, []
+    while j < len(text):  # forward to its `}`, keeping only its own level
+        ch = text[j]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            if depth == 0:
+                break
+            depth -= 1
+        if depth == 0:
+            body.append(ch)
+        j += 1
+    return set(re.findall(r"(?m)^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)", "".join(body)))
+
+
+def _template_uses(program: Program, name: str) -> List[Span]:
+    """Where the file (as written, loops and branches included) and its imports name the
+    template `name`: `step S: name` and `template U: name`."""
+    spans: List[Span] = []
+    files = [m.file for m in program.modules] + [program.source_file]
+    for file in files:
+        todo = list(file.templates) + [m for p in file.pipelines for m in p.members]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, ir.Step) and node.kind == name:
+                spans.append(node.kind_span)
+            elif isinstance(node, ir.Template) and node.base == name:
+                spans.append(node.base_span)
+            for field in ("members", "otherwise"):
+                todo.extend(getattr(node, field, ()) or ())
+    return spans
+
+
+def _renamable(program: Program, word: str):
+    """The declaration a rename of `word` changes (a step, parameter, let, var or template
+    whose name is written as it is), or None."""
+    declaration = _declaration(program, word) or program.expander.templates.get(word)
+    if declaration is None or "${" in getattr(declaration, "name", ""):
+        return None
+    return declaration
+
+
+def _module_lines(program: Program, file: Optional[str], document: Document) -> List[str]:
+    if file is None:
+        return document.text.split("\n")
+    module = next((m for m in program.modules if m.name == file), None)
+    return module.text.split("\n") if module else []
+
+
+@server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+def prepare_rename(ls: LanguageServer, params: lsp.PrepareRenameParams) -> Optional[lsp.Range]:
+    document = DOCUMENTS.get(params.text_document.uri)
+    program = document and (document.program or document.good)
+    if not program:
+        return None
+    word, line, column, _ = _word_at(document, params.position)
+    if not word or _renamable(program, word) is None:
+        return None
+    return span_range(document.text.split("\n"), Span(line, column, line, column + len(word)))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_RENAME)
+def rename(ls: LanguageServer, params: lsp.RenameParams) -> Optional[lsp.WorkspaceEdit]:
+    """Every place the file and the files it imports name a step, parameter, let, var or
+    template (declaration, references, `${…}` pieces, `depends_on`, template uses)."""
+    from .transformer import KEYWORDS
+
+    document = DOCUMENTS.get(params.text_document.uri)
+    program = document and (document.program or document.good)
+    if not program:
+        return None
+    word, *_ = _word_at(document, params.position)
+    declaration = _renamable(program, word) if word else None
+    if declaration is None:
+        return None
+    new = params.new_name
+    if not _NAME_RE.fullmatch(new) or new in KEYWORDS:
+        raise ValueError(f"`{new}` is not a name a .pipe file can declare")
+    if new != word and (_declaration(program, new) is not None or new in program.expander.templates):
+        raise ValueError(f"`{new}` is already declared")
+    if isinstance(declaration, ir.Template):
+        spans = [declaration.name_span] + _template_uses(program, word)
+    else:
+        spans = [declaration.name_span] + _references(program, word)
+    changes: Dict[str, List[lsp.TextEdit]] = {}
+    seen = set()
+    for span in spans:
+        key = (span.file, span.line, span.column)
+        if key in seen:
+            continue  # a loop or a template repeats the same written place
+        seen.add(key)
+        lines = _module_lines(program, span.file, document)
+        uri = params.text_document.uri if span.file is None else _uri(span.file)
+        end = Span(span.line, span.column, span.line, span.column + len(word), span.file)
+        changes.setdefault(uri, []).append(lsp.TextEdit(range=span_range(lines, end), new_text=new))
+    return lsp.WorkspaceEdit(changes=changes)
+
+
+def _open_call(text_before: str) -> Optional[Tuple[str, int]]:
+    """(function name, index of the argument being written) of the innermost call the text
+    before the cursor is inside, strings skipped; None outside any call."""
+    depth, commas, i = 0, 0, len(text_before) - 1
+    in_string = text_before.count('"') % 2 == 1
+    while i >= 0:
+        ch = text_before[i]
+        if ch == '"':
+            in_string = not in_string
+        elif not in_string:
+            if ch in ")]}":
+                depth += 1
+            elif ch in "[{":
+                depth -= 1 if depth else 0
+            elif ch == "(":
+                if depth == 0:
+                    match = re.search(r"([A-Za-z_][A-Za-z0-9_]*)\s*$", text_before[:i])
+                    return (match.group(1), commas) if match else None
+                depth -= 1
+            elif ch == "," and depth == 0:
+                commas += 1
+        i -= 1
+    return None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_SIGNATURE_HELP, lsp.SignatureHelpOptions(trigger_characters=["(", ","]))
+def signature_help(ls: LanguageServer, params: lsp.SignatureHelpParams) -> Optional[lsp.SignatureHelp]:
+    document = DOCUMENTS.get(params.text_document.uri)
+    if document is None:
+        return None
+    lines = document.text.split("\n")
+    line, column = from_lsp(lines, params.position)
+    before = "\n".join(lines[: line - 1] + [(lines[line - 1] if line <= len(lines) else "")[: column - 1]])
+    found = _open_call(before[-4000:])
+    if found is None or found[0] not in FUNCTIONS:
+        return None
+    function, index = FUNCTIONS[found[0]], found[1]
+    names = list(function.positional) + [f"{n} = …" for n in function.named_only]
+    label = f"{function.name}({', '.join(names)})"
+    parameters = [lsp.ParameterInformation(label=n) for n in names]
+    return lsp.SignatureHelp(signatures=[lsp.SignatureInformation(
+        label=label, documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=function.doc),
+        parameters=parameters)], active_signature=0, active_parameter=min(index, len(names) - 1))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
+def folding_ranges(ls: LanguageServer, params: lsp.FoldingRangeParams) -> List[lsp.FoldingRange]:
+    """Every block, list and map that spans lines (strings and comments skipped), and runs
+    of comment lines."""
+    document = DOCUMENTS.get(params.text_document.uri)
+    if document is None:
+        return []
+    out, stack, in_string = [], [], False
+    lines = document.text.split("\n")
+    for number, text in enumerate(lines):
+        i = 0
+        while i < len(text):
+            ch = text[i]
+            if in_string:
+                if ch == "\\":
+                    i += 1
+                elif ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+            elif ch == "#":
+                break
+            elif ch in "{[(":
+                stack.append(number)
+            elif ch in "}])" and stack:
+                start = stack.pop()
+                if number > start:
+                    out.append(lsp.FoldingRange(start_line=start, end_line=number - 1 if ch == "}" else number))
+            i += 1
+        in_string = False  # a string never spans lines
+    comment_start = None
+    for number, text in enumerate(lines + [""]):
+        if text.lstrip().startswith("#"):
+            comment_start = number if comment_start is None else comment_start
+        else:
+            if comment_start is not None and number - 1 > comment_start:
+                out.append(lsp.FoldingRange(start_line=comment_start, end_line=number - 1,
+                                            kind=lsp.FoldingRangeKind.Comment))
+            comment_start = None
+    return sorted(out, key=lambda r: (r.start_line, r.end_line))
+
+
+_LOCAL_PATH_FIELDS = ("code", "source_dir", "entry_point")
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
+def document_links(ls: LanguageServer, params: lsp.DocumentLinkParams) -> List[lsp.DocumentLink]:
+    """Import paths and local code paths (inside the project root) open the file."""
+    import os
+
+    from .localcode import escapes_root, folder_of, is_local
+
+    document = DOCUMENTS.get(params.text_document.uri)
+    program = document and (document.program or document.good)
+    if not program:
+        return []
+    lines = document.text.split("\n")
+    folder = folder_of(_filename(params.text_document.uri))
+    out = []
+
+    def link(path: str, span: Span):
+        if escapes_root(path, folder, program.root) is None and os.path.exists(os.path.join(folder, path)):
+            out.append(lsp.DocumentLink(range=span_range(lines, span),
+                                        target=_uri(os.path.join(folder, path))))
+
+    for imp in program.source_file.imports:
+        link(imp.path, imp.path_span)
+    for step in program.pipeline.steps:
+        for attribute in step.attributes:
+            if attribute.name in _LOCAL_PATH_FIELDS and attribute.value.span.file is None:
+                value = program.literal(attribute.value)
+                if is_local(value) and isinstance(program.follow(attribute.value), ir.Literal):
+                    link(value, program.follow(attribute.value).span)
+    unique = {(d.range.start.line, d.range.start.character): d for d in out}
+    return list(unique.values())
 
 
 # --- formatting and quick fixes ----------------------------------------------------------------

@@ -331,3 +331,98 @@ async def test_stdin_and_files_outside_the_root_are_never_imported_by_the_server
     text = 'import "/dev/stdin"\nimport "../../etc/x.pipe"\npipeline P {\n    step F: fail { error_message = "x" }\n}\n'
     diagnostics = await open_document(client, (tmp_path / "main.pipe").as_uri(), text)
     assert [(d.code, d.range.start.line) for d in diagnostics] == [("E0170", 0), ("E0170", 1)]
+
+
+# --- issue 26.7: what users of pyright and terraform-ls expect ------------------------------
+
+RENAME_MAIN = '''import "common.pipe"
+pipeline P {
+    default_bucket = "b"
+    param Limit: Float = 0.5
+    for a in [1, 2] {
+        step Job-${a}: Base { error_message = "job ${Limit}" }
+    }
+    step Check: condition {
+        when Limit > 0.1
+        if_steps = [Stop]
+    }
+    step Stop: fail { error_message = "below ${Limit}", depends_on = [Check] }
+}
+'''
+RENAME_COMMON = 'template Base: fail { error_message = "x" }\nlet unused_in_main = "u"\n'
+
+
+@pytest.mark.asyncio
+async def test_rename_a_parameter_a_step_and_a_template_across_imported_files(client, tmp_path):
+    (tmp_path / "common.pipe").write_text(RENAME_COMMON)
+    main = tmp_path / "main.pipe"
+    main.write_text(RENAME_MAIN)
+    uri = main.as_uri()
+    assert not await open_document(client, uri, RENAME_MAIN)
+
+    def applied(edit, uri_, text):
+        lines = text.split("\n")
+        for change in sorted(edit.changes[uri_], key=lambda e: (e.range.start.line, e.range.start.character),
+                             reverse=True):
+            line = lines[change.range.start.line]
+            lines[change.range.start.line] = (line[:change.range.start.character] + change.new_text
+                                              + line[change.range.end.character:])
+        return "\n".join(lines)
+
+    async def rename(needle, offset, new):
+        return await client.text_document_rename_async(lsp.RenameParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), position=position_of(RENAME_MAIN, needle, offset),
+            new_name=new))
+
+    edit = await rename("param Limit", 6, "Threshold")
+    renamed = applied(edit, uri, RENAME_MAIN)
+    assert "Limit" not in renamed and renamed.count("Threshold") == 4  # declaration, `when`, two `${…}`
+    assert dsl.transpile(renamed, filename=str(main)) == dsl.transpile(
+        RENAME_MAIN.replace("Limit", "Threshold"), filename=str(main))
+    edit = await rename("if_steps = [Stop]", 12, "Halt")
+    assert applied(edit, uri, RENAME_MAIN) == RENAME_MAIN.replace("Stop", "Halt")
+    edit = await rename("Base {", 1, "Common")  # a template declared in the imported file
+    assert applied(edit, uri, RENAME_MAIN) == RENAME_MAIN.replace("Base", "Common")
+    common_uri = (tmp_path / "common.pipe").as_uri()
+    assert applied(edit, common_uri, RENAME_COMMON) == RENAME_COMMON.replace("Base", "Common")
+    prepared = await client.text_document_prepare_rename_async(lsp.PrepareRenameParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), position=position_of(RENAME_MAIN, "default_bucket", 2)))
+    assert prepared is None  # a field is not a name to rename
+    with pytest.raises(Exception, match="already declared"):
+        await rename("param Limit", 6, "Check")
+
+
+@pytest.mark.asyncio
+async def test_signature_help_folding_ranges_and_links(client, tmp_path):
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "prep.py").write_text("print(1)\n")
+    (tmp_path / "common.pipe").write_text(RENAME_COMMON)
+    text = ('import "common.pipe"\n# two lines\n# of comments\npipeline P {\n    default_bucket = "b"\n'
+            '    step Prep: processing {\n        image_uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1"\n'
+            '        role = "arn:aws:iam::123456789012:role/R"\n        instance_type = "ml.m5.xlarge"\n'
+            '        instance_count = 1\n        command = ["python3"]\n        code = "code/prep.py"\n'
+            '        arguments = [join("-", ["a", "b"])]\n    }\n}\n')
+    uri = (tmp_path / "main.pipe").as_uri()
+    (tmp_path / "main.pipe").write_text(text)
+    await open_document(client, uri, text)
+    help_ = await client.text_document_signature_help_async(lsp.SignatureHelpParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), position=position_of(text, '["a", "b"]', 1)))
+    assert help_.signatures[0].label == "join(on, values)" and help_.active_parameter == 1
+    ranges = await client.text_document_folding_range_async(lsp.FoldingRangeParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    assert {(r.start_line, r.end_line) for r in ranges} >= {(1, 2), (3, 13), (5, 12)}
+    links = await client.text_document_document_link_async(lsp.DocumentLinkParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    assert sorted(link.target for link in links) == sorted([(tmp_path / "common.pipe").as_uri(),
+                                                            (tmp_path / "code" / "prep.py").as_uri()])
+
+
+@pytest.mark.asyncio
+async def test_completion_leaves_out_fields_already_set(client):
+    uri = (ROOT / "taken.pipe").as_uri()
+    text = ('pipeline P {\n    step Train: training {\n        image_uri = "x"\n        instance_type = "ml.m5.xlarge"\n'
+            '        \n        output_path = "s3://b/out"\n    }\n}\n')
+    await open_document(client, uri, text)
+    items = await complete(client, uri, position_of(text, "        \n", 8))
+    assert "instance_count" in items and "role" in items
+    assert not {"image_uri", "instance_type", "output_path"} & set(items)
