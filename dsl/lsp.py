@@ -452,6 +452,9 @@ def hover(ls: LanguageServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
             return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown,
                                                         value=_field_markdown(word, fields[word], kind.name)))
     program = document.program or document.good
+    extra = _hover_more(program, word, line, column, source) if program else None
+    if extra is not None:
+        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=extra))
     var = next((v for v in program.file.vars + program.pipeline.vars if v.name == word), None) if program else None
     if var is not None:
         value, source = program.var_values.get(word, (None, "no value yet"))
@@ -508,17 +511,46 @@ def definition(ls: LanguageServer, params: lsp.DefinitionParams) -> Optional[lsp
     program = document and (document.program or document.good)
     if not program:
         return None
-    word, *_ = _word_at(document, params.position)
+    word, line, column, source = _word_at(document, params.position)
+    imported = _import_target(program, document, params.text_document.uri, line, column)
+    if imported is not None:
+        return imported
+    if word:  # a property file in `json_get(Step.File, …)`: its `property_file` member
+        chain = re.search(r"([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_]*)$", source[: column - 1 + len(word)])
+        step = program.steps.get(chain.group(1)) if chain and chain.group(2) == word else None
+        found = next((pf for pf in step.property_files if pf.name == word), None) if step else None
+        if found is not None:
+            return _location(program, document, params.text_document.uri, found.name_span)
     declaration = _declaration(program, word) if word else None
     if declaration is None and word:
         declaration = program.expander.templates.get(word)
     if declaration is None:
         return None
-    span = declaration.name_span
-    if span.file is not None:  # declared in an imported file
-        position = lsp.Position(line=span.line - 1, character=span.column - 1)
-        return lsp.Location(uri=_uri(span.file), range=lsp.Range(start=position, end=position))
-    return lsp.Location(uri=params.text_document.uri, range=span_range(document.text.split("\n"), span))
+    return _location(program, document, params.text_document.uri, declaration.name_span)
+
+
+def _location(program: Program, document: Document, uri: str, span: Span) -> lsp.Location:
+    """Where `span` is, in this document or an imported file (its text is the module's)."""
+    lines = _module_lines(program, span.file, document)
+    return lsp.Location(uri=uri if span.file is None else _uri(span.file), range=span_range(lines, span))
+
+
+def _import_target(program: Program, document: Document, uri: str, line: int, column: int) -> Optional[lsp.Location]:
+    """On an `import "…"` path: the imported file (its first line), when it was imported."""
+    import os
+
+    for imp in program.source_file.imports:
+        span = imp.path_span
+        if span.line == line and span.column <= column <= span.end_column:
+            folder = os.path.dirname(_filename(uri))
+            shown = os.path.normpath(os.path.join(folder, imp.path))
+            module = next((m for m in program.modules if os.path.normpath(m.name) == shown), None)
+            if module is None:
+                return None
+            first = module.text.split("\n")[0]
+            return lsp.Location(uri=_uri(module.name), range=lsp.Range(
+                start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=max(_utf16(first), 1))))
+    return None
 
 
 @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
@@ -567,6 +599,49 @@ def document_symbols(ls: LanguageServer, params: lsp.DocumentSymbolParams) -> Li
 # --- rename, signature help, folding, links -------------------------------------------------
 
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _hover_more(program: Program, word: str, line: int, column: int, source: str) -> Optional[str]:
+    """Hover on a function call (`image(`), a loop variable, or a part of a step property."""
+    after = source[column - 1 + len(word):]
+    if word in FUNCTIONS and after.lstrip().startswith("("):
+        function = FUNCTIONS[word]
+        names = list(function.positional) + [f"{n} = …" for n in function.named_only]
+        return f"**{word}**({', '.join(names)})\n\n{function.doc}"
+    todo = [m for p in program.source_file.pipelines for m in p.members]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ir.ForLoop) and node.var == word and (node.span.line, node.span.column) <= (line, column) \
+                <= (node.span.end_line, node.span.end_column):
+            return (f"**loop variable {word}**: each item of `{_inline(program, node.items)}` in turn "
+                    f"(the loop on line {node.span.line})")
+        todo.extend(getattr(node, "members", ()) or ())
+        todo.extend(getattr(node, "otherwise", ()) or ())
+    chain = re.search(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]]*\])*)$",
+                      source[: column - 1 + len(word)])
+    if chain and chain.group(1) in program.steps and chain.group(2) and word != chain.group(1):
+        step = program.steps[chain.group(1)]
+        kind = program.kind_of(step)
+        parts = re.findall(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[([^\]]*)\]", chain.group(2))
+        ref_parts = tuple(ir.Member(name=m, span=Span(line, column, line, column + 1)) if m else
+                          ir.Index(key=int(k) if k.strip().isdigit() else k.strip().strip("'\""),
+                                   span=Span(line, column, line, column + 1)) for m, k in parts)
+        if kind is not None and kind.property_root and program.walk_shape(kind.property_root, ref_parts) is None:
+            kind_word = program._property_type(step, ref_parts)
+            path = chain.group(2).lstrip(".")
+            return (f"**{chain.group(1)}.{path}**: a property of `{chain.group(1)}` ({step.kind}), "
+                    f"{'a ' + kind_word if kind_word != 'any' else 'a value'}, known when the step has run "
+                    f"(`{kind.property_root}`)")
+    return None
+
+
+def _inline(program: Program, expr) -> str:
+    from .printer import Printer
+
+    try:
+        return Printer(program.source_file, "").inline(expr)
+    except Exception:  # noqa: BLE001 - a hover is best effort
+        return "…"
 
 
 def _set_in_block(text: str, before: str) -> set:

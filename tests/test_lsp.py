@@ -426,3 +426,45 @@ async def test_completion_leaves_out_fields_already_set(client):
     items = await complete(client, uri, position_of(text, "        \n", 8))
     assert "instance_count" in items and "role" in items
     assert not {"image_uri", "instance_type", "output_path"} & set(items)
+
+
+@pytest.mark.asyncio
+async def test_hover_on_loops_functions_and_properties_and_definition_of_imports_and_property_files(client, tmp_path):
+    (tmp_path / "common.pipe").write_text(RENAME_COMMON)
+    text = ('import "common.pipe"\nlet xs = [1, 2]\npipeline P {\n    default_bucket = "b"\n    region = "us-east-1"\n'
+            '    for a in xs {\n        step S-${a}: fail { error_message = "x${a}" }\n    }\n'
+            '    step Train: training {\n        image_uri = image("xgboost", version = "1.7-1")\n'
+            '        role = "arn:aws:iam::123456789012:role/R"\n        instance_type = "ml.m5.xlarge"\n'
+            '        instance_count = 1\n        output_path = "s3://b/out"\n    }\n'
+            '    step Eval: processing {\n        image_uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1"\n'
+            '        role = "arn:aws:iam::123456789012:role/R"\n        instance_type = "ml.m5.xlarge"\n'
+            '        instance_count = 1\n        entrypoint = ["python3", "e.py"]\n'
+            '        output evaluation { source = "/opt/ml/processing/evaluation" }\n'
+            '        property_file Report { output_name = "evaluation", path = "evaluation.json" }\n    }\n'
+            '    step Check: condition {\n        when json_get(Eval.Report, "mse") <= 6.0\n'
+            '        when Train.FinalMetricDataList["rmse"].Value <= 6.0\n        if_steps = [F]\n    }\n'
+            '    step F: fail { error_message = Train.ModelArtifacts.S3ModelArtifacts }\n}\n')
+    path = tmp_path / "main.pipe"
+    path.write_text(text)
+    uri = path.as_uri()
+    assert not await open_document(client, uri, text)
+
+    async def hover(needle, offset):
+        result = await client.text_document_hover_async(lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), position=position_of(text, needle, offset)))
+        return result.contents.value if result else None
+
+    assert (await hover('"x${a}"', 4)).startswith("**loop variable a**: each item of `xs`")
+    assert (await hover("image(", 1)).startswith("**image**(framework, version = …")
+    assert "a string, known when the step has run" in await hover("S3ModelArtifacts }", 2)
+    assert "a number, known when" in await hover("Value <=", 1)
+
+    async def definition(needle, offset):
+        return await client.text_document_definition_async(lsp.DefinitionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), position=position_of(text, needle, offset)))
+
+    to_import = await definition('"common.pipe"', 3)
+    assert to_import.uri == (tmp_path / "common.pipe").as_uri()
+    assert to_import.range.end.character > to_import.range.start.character  # a real range, not a point
+    to_file = await definition("Report, ", 2)
+    assert to_file.uri == uri and to_file.range.start.line == 22
