@@ -877,6 +877,92 @@ def document_links(ls: LanguageServer, params: lsp.DocumentLinkParams) -> List[l
     return list(unique.values())
 
 
+@server.feature(lsp.WORKSPACE_SYMBOL)
+def workspace_symbols(ls: LanguageServer, params: lsp.WorkspaceSymbolParams) -> List[lsp.WorkspaceSymbol]:
+    """The steps, parameters, lets, vars and templates of the open files whose names hold
+    the query (case-insensitive); files are never read from disk for it."""
+    query = params.query.lower()
+    out = []
+    for uri, document in list(DOCUMENTS.items()):
+        program = document.program or document.good
+        if program is None:
+            continue
+        lines = document.text.split("\n")
+        source = program.source_file
+        named = [(x, lsp.SymbolKind.Function, x.kind) for x in program.pipeline.steps]
+        named += [(x, lsp.SymbolKind.Variable, x.type) for x in program.pipeline.params]
+        named += [(x, lsp.SymbolKind.Constant, "let") for x in source.lets + program.pipeline.lets]
+        named += [(x, lsp.SymbolKind.Constant, f"var {x.type}") for x in source.vars + program.pipeline.vars]
+        named += [(x, lsp.SymbolKind.Interface, f"template: {x.base}") for x in source.templates]
+        seen = set()
+        for node, kind, detail in named:
+            span = node.name_span
+            if span.file is not None or query not in node.name.lower() or (node.name, span.line) in seen:
+                continue
+            seen.add((node.name, span.line))
+            out.append(lsp.WorkspaceSymbol(name=node.name, kind=kind, container_name=detail,
+                                           location=lsp.Location(uri=uri, range=span_range(lines, span))))
+    return out
+
+
+SEMANTIC_TYPES = ["class", "parameter", "variable", "type", "function", "property"]
+_LEGEND = lsp.SemanticTokensLegend(token_types=SEMANTIC_TYPES, token_modifiers=["declaration"])
+
+
+@server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, _LEGEND)
+def semantic_tokens(ls: LanguageServer, params: lsp.SemanticTokensParams) -> lsp.SemanticTokens:
+    """What each name is, from the analysis (which a TextMate grammar cannot know): steps
+    as classes, parameters, lets and vars as variables, templates as types, function calls,
+    and the properties after a step name; declarations marked."""
+    document = DOCUMENTS.get(params.text_document.uri)
+    program = document and (document.program or document.good)
+    if not program:
+        return lsp.SemanticTokens(data=[])
+    found = {}
+
+    def add(span: Span, name: str, kind: str, declaration: bool = False):
+        if span.file is None and span.line == span.end_line and span.end_column - span.column == len(name):
+            found[(span.line, span.column)] = (len(name), SEMANTIC_TYPES.index(kind), 1 if declaration else 0)
+
+    for step in program.pipeline.steps:
+        if "${" not in step.name:
+            add(step.name_span, step.name, "class", True)
+    for param in program.pipeline.params:
+        add(param.name_span, param.name, "parameter", True)
+    for let in program.source_file.lets + program.pipeline.lets:
+        add(let.name_span, let.name, "variable", True)
+    for var in program.source_file.vars + program.pipeline.vars:
+        add(var.name_span, var.name, "variable", True)
+    for template in program.source_file.templates:
+        add(template.name_span, template.name, "type", True)
+    values = [let.value for let in program.pipeline.lets] + [a.value for a in program.pipeline.attributes]
+    for step in program.pipeline.steps:
+        values.extend(ir.step_values(step))
+    for value in values:
+        for node in ir.walk(value):
+            if isinstance(node, ir.Ref):
+                kind = ("class" if node.name in program.steps else "parameter" if node.name in program.params
+                        else "variable" if node.name in program.lets else None)
+                if kind:
+                    add(node.name_span, node.name, kind)
+                    if kind == "class":
+                        for part in node.parts:
+                            if isinstance(part, ir.Member):
+                                add(part.span, part.name, "property")
+            elif isinstance(node, ir.Call) and node.name in FUNCTIONS:
+                add(node.name_span, node.name, "function")
+    lines = document.text.split("\n")
+    data, previous = [], (0, 0)
+    for (line, column), (length, kind, modifiers) in sorted(found.items()):
+        source = lines[line - 1] if line <= len(lines) else ""
+        start = _utf16(source[: column - 1])
+        width = _utf16(source[column - 1: column - 1 + length])
+        delta_line = line - 1 - previous[0]
+        data += [delta_line, start - previous[1] if delta_line == 0 else start, width, kind, modifiers]
+        previous = (line - 1, start)
+    return lsp.SemanticTokens(data=data)
+
+
 # --- formatting and quick fixes ----------------------------------------------------------------
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)

@@ -468,3 +468,25 @@ async def test_hover_on_loops_functions_and_properties_and_definition_of_imports
     assert to_import.range.end.character > to_import.range.start.character  # a real range, not a point
     to_file = await definition("Report, ", 2)
     assert to_file.uri == uri and to_file.range.start.line == 22
+
+
+@pytest.mark.asyncio
+async def test_semantic_tokens_and_workspace_symbols(client):
+    uri = (ROOT / "semantic.pipe").as_uri()
+    text = ('pipeline P {\n    param Limit: Float = 0.5\n    step Train: fail { error_message = "x" }\n'
+            '    step Stop: fail { error_message = join("", ["${Limit}"]), depends_on = [Train] }\n}\n')
+    await open_document(client, uri, text)
+    result = await client.text_document_semantic_tokens_full_async(lsp.SemanticTokensParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    tokens, line, start = [], 0, 0
+    data = result.data
+    types = ["class", "parameter", "variable", "type", "function", "property"]
+    for i in range(0, len(data), 5):
+        line += data[i]
+        start = data[i + 1] if data[i] else start + data[i + 1]
+        word = text.split("\n")[line][start:start + data[i + 2]]
+        tokens.append((line, word, types[data[i + 3]], data[i + 4]))
+    assert tokens == [(1, "Limit", "parameter", 1), (2, "Train", "class", 1), (3, "Stop", "class", 1),
+                      (3, "join", "function", 0), (3, "Limit", "parameter", 0), (3, "Train", "class", 0)]
+    symbols = await client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="tra"))
+    assert [(s.name, s.container_name) for s in symbols if s.location.uri == uri] == [("Train", "fail")]
