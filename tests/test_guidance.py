@@ -228,7 +228,7 @@ def test_docs_show_renamed_steps_sdk_defaults_and_a_review_summary():
     summary = markdown.split("## Review summary\n")[1].split("## ")[0]
     assert "- IAM roles: `arn:aws:iam::123456789012:role/SageMakerRole`" in summary
     assert "`683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`" in summary
-    assert "S3 locations read: `<parameter RawData>`" in summary
+    assert "- S3 locations read:\n  - `<parameter RawData>`\n" in summary  # one place a line (issue 26.9)
     assert "`s3://churn-ml/ChurnEndToEnd/<execution ID>/Prepare/output/train`" in summary.split("written:")[1]
     assert "- Parameters a run can override: `RawData`, `TrainingInstanceType`, `AccuracyThreshold`, `ApprovalStatus`" in summary
 
