@@ -507,8 +507,7 @@ def _references(program: Program, name: str) -> List[Span]:
 
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
 def definition(ls: LanguageServer, params: lsp.DefinitionParams) -> Optional[lsp.Location]:
-    document = DOCUMENTS.get(params.text_document.uri)
-    program = document and (document.program or document.good)
+    document, program = _opened(params.text_document.uri)
     if not program:
         return None
     word, line, column, source = _word_at(document, params.position)
@@ -555,8 +554,7 @@ def _import_target(program: Program, document: Document, uri: str, line: int, co
 
 @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
 def references(ls: LanguageServer, params: lsp.ReferenceParams) -> List[lsp.Location]:
-    document = DOCUMENTS.get(params.text_document.uri)
-    program = document and (document.program or document.good)
+    document, program = _opened(params.text_document.uri)
     if not program:
         return []
     word, *_ = _word_at(document, params.position)
@@ -570,8 +568,7 @@ def references(ls: LanguageServer, params: lsp.ReferenceParams) -> List[lsp.Loca
 
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def document_symbols(ls: LanguageServer, params: lsp.DocumentSymbolParams) -> List[lsp.DocumentSymbol]:
-    document = DOCUMENTS.get(params.text_document.uri)
-    program = document and (document.program or document.good)
+    document, program = _opened(params.text_document.uri)
     if not program:
         return []
     lines = document.text.split("\n")
@@ -699,6 +696,12 @@ def _renamable(program: Program, word: str):
     return declaration
 
 
+def _opened(uri: str) -> Tuple[Optional[Document], Optional[Program]]:
+    """An open document and its program (the last that could be built), or Nones."""
+    document = DOCUMENTS.get(uri)
+    return document, (document.program or document.good) if document else None
+
+
 def _module_lines(program: Program, file: Optional[str], document: Document) -> List[str]:
     if file is None:
         return document.text.split("\n")
@@ -708,8 +711,7 @@ def _module_lines(program: Program, file: Optional[str], document: Document) -> 
 
 @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
 def prepare_rename(ls: LanguageServer, params: lsp.PrepareRenameParams) -> Optional[lsp.Range]:
-    document = DOCUMENTS.get(params.text_document.uri)
-    program = document and (document.program or document.good)
+    document, program = _opened(params.text_document.uri)
     if not program:
         return None
     word, line, column, _ = _word_at(document, params.position)
@@ -724,8 +726,7 @@ def rename(ls: LanguageServer, params: lsp.RenameParams) -> Optional[lsp.Workspa
     template (declaration, references, `${…}` pieces, `depends_on`, template uses)."""
     from .transformer import KEYWORDS
 
-    document = DOCUMENTS.get(params.text_document.uri)
-    program = document and (document.program or document.good)
+    document, program = _opened(params.text_document.uri)
     if not program:
         return None
     word, *_ = _word_at(document, params.position)
@@ -852,8 +853,7 @@ def document_links(ls: LanguageServer, params: lsp.DocumentLinkParams) -> List[l
 
     from .localcode import escapes_root, folder_of, is_local
 
-    document = DOCUMENTS.get(params.text_document.uri)
-    program = document and (document.program or document.good)
+    document, program = _opened(params.text_document.uri)
     if not program:
         return []
     lines = document.text.split("\n")
@@ -914,8 +914,7 @@ def semantic_tokens(ls: LanguageServer, params: lsp.SemanticTokensParams) -> lsp
     """What each name is, from the analysis (which a TextMate grammar cannot know): steps
     as classes, parameters, lets and vars as variables, templates as types, function calls,
     and the properties after a step name; declarations marked."""
-    document = DOCUMENTS.get(params.text_document.uri)
-    program = document and (document.program or document.good)
+    document, program = _opened(params.text_document.uri)
     if not program:
         return lsp.SemanticTokens(data=[])
     found = {}

@@ -17,7 +17,7 @@ import hashlib
 import re
 import sys
 import threading
-from typing import List, Optional
+from typing import List
 
 if "regex" not in sys.modules:
     # Lark imports the third-party `regex` module when it is installed (5 ms), but only uses
@@ -29,7 +29,7 @@ if "regex" not in sys.modules:
         del sys.modules["regex"]
 import lark  # noqa: E402
 from lark import Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput
 
 from dsl.grammar import grammar_text
 

@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import tarfile
-from pathlib import Path
 
 import pytest
 
@@ -298,7 +297,7 @@ def test_fifos_and_devices_are_refused_before_reading_everywhere(tmp_path):
         run = _cli(*args)
         assert run.returncode == 2, (args, run.stderr)
         assert "is not a regular file" in run.stderr and "Traceback" not in run.stderr, (args, run.stderr)
-    text = f'import "in.pipe"\n' + good.read_text()
+    text = 'import "in.pipe"\n' + good.read_text()
     _, found = dsl.analyse(text, filename=str(tmp_path / "top.pipe"))
     assert [(d.code, d.span.line) for d in found if d.is_error] == [("E0170", 1)]
     assert "is not a regular file" in found[0].message

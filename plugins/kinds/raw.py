@@ -7,7 +7,6 @@ not checked without it.
 SDK code: a small `RawStep` class (a `Step` subclass) defined in the generated module."""
 from __future__ import annotations
 
-from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
 from dsl.kinds import Field, SdkStep, StepKind
