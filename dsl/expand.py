@@ -52,10 +52,11 @@ def _size(expr, sizes: Dict[str, int], lets) -> int:
     return min(total, MAX_VALUE_SIZE + 1)
 
 
-def oversized_lets(lets: Dict[str, ir.Let]) -> List[Tuple[Diagnostic, str]]:
-    """E0173 at each let whose value, lets folded in, stands for more than MAX_VALUE_SIZE
-    nodes while the lets it names do not (the place where it starts to grow). Sizes are
-    found without recursion through let chains: a let is sized once the lets it reads are."""
+def oversized_lets(lets: Dict[str, ir.Let]) -> List[Tuple[Optional[Diagnostic], str]]:
+    """(problem, name) of each let whose value, lets folded in, stands for more than
+    MAX_VALUE_SIZE nodes: E0173 where it starts to grow (the lets it names do not), None for
+    the lets that only build on one. Sizes are found without recursion through let chains:
+    a let is sized once the lets it reads are."""
     sizes: Dict[str, int] = {}
     reads = {name: [n.name for n in ir.walk(let.value) if isinstance(n, ir.Ref) and n.name in lets]
              for name, let in lets.items()}
@@ -74,13 +75,17 @@ def oversized_lets(lets: Dict[str, ir.Let]) -> List[Tuple[Diagnostic, str]]:
                 continue
             stack.pop()
             sizes[name] = _size(lets[name].value, sizes, lets)
-            if sizes[name] > MAX_VALUE_SIZE and all(sizes.get(r, 1) <= MAX_VALUE_SIZE for r in reads[name]):
+            if sizes[name] <= MAX_VALUE_SIZE:
+                continue
+            if all(sizes.get(r, 1) <= MAX_VALUE_SIZE for r in reads[name]):
                 let = lets[name]
                 problems.append((error("E0173", f"the value of `{name}` stands for more than {MAX_VALUE_SIZE:,} "
                                       "items or characters once the lets it names are folded in",
                                       let.name_span, "grows too large here",
                                       "a value this large cannot reach a pipeline definition (at most 100 KB "
                                       "inline, 1 MB in S3)"), name))
+            else:  # it only grows what an earlier let made too large: no second error, a stand-in too
+                problems.append((None, name))
     return problems
 
 

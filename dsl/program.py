@@ -194,12 +194,14 @@ class Program:
                             self.branch_of.setdefault(item.name, (step.name, which))
 
     def _stand_in_for_oversized_lets(self):
-        """A let whose value would stand for a huge value once folded (E0173) is given an
-        empty stand-in, so that nothing later (expansion, checks) folds it."""
+        """Every let whose value would stand for a huge value once folded (E0173 at the
+        first) is given an empty stand-in, so that nothing later (expansion, checks, `${…}`
+        names) folds it: folding `"${s39}${s39}"` even over an empty stand-in is 2**20 calls."""
         from .expand import oversized_lets
 
         for problem, name in oversized_lets(self.lets):
-            self.var_problems.append(problem)
+            if problem is not None:
+                self.var_problems.append(problem)
             let = self.lets[name]
             span = let.value.span
             empty = {ir.ListExpr: ir.ListExpr(items=(), span=span), ir.MapExpr: ir.MapExpr(entries=(), span=span)}
