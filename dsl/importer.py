@@ -616,7 +616,8 @@ def _region(data: dict) -> Optional[str]:
         arguments = step.get("Arguments") if isinstance(step.get("Arguments"), dict) else {}
         images = []
         if step.get("Type") in ("QualityCheck", "ClarifyCheck"):
-            images.append(str((arguments.get("AppSpecification") or {}).get("ImageUri", "")))
+            app = arguments.get("AppSpecification")
+            images.append(str(app.get("ImageUri", "")) if isinstance(app, dict) else "")
         for key in ("DebugRuleConfigurations", "ProfilerRuleConfigurations"):
             images += [str(rule.get("RuleEvaluatorImage", "")) for rule in arguments.get(key) or ()
                        if isinstance(rule, dict) and "/sagemaker-debugger-rules:" in str(rule.get("RuleEvaluatorImage"))]

@@ -73,6 +73,27 @@ def sdk():
     runner.close()
 
 
+# Hypothesis runs each property's examples scaled by PIPEDSL_FUZZ_SCALE: the README's test
+# command keeps the suite within minutes (0.5), and .ci/run runs the fuzz tests once more, deep
+# (4), where time is plentiful: every property is checked both ways, with every assertion.
+FUZZ_SCALE = float(os.environ.get("PIPEDSL_FUZZ_SCALE", "0.5"))
+
+
+def examples(count: int) -> int:
+    """How many examples a property test runs: its count, scaled (at least 10)."""
+    return max(10, int(count * FUZZ_SCALE))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "property: a hypothesis property test (`-m property` runs them all)")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.property)
+
+
 def npm_tools(name: str, packages, ready: str) -> Path:
     """A folder under the test cache (PIPEDSL_TEST_CACHE, default ~/.cache/pipedsl-tests)
     where npm installed `packages` once; `ready` is a path inside it that exists once they

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dsl
-from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT
+from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, examples
 from dsl.formatter import FormatError
 from test_cli import pipedsl
 
@@ -130,7 +130,7 @@ def _relayout(text, rng):
     return "".join(out)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(ALL_PIPES), st.integers(0, 2**32))
 def test_hypothesis_layouts_of_valid_files_format_to_the_same_text(path, seed):
     tidy = dsl.format(path.read_text())

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dsl
-from conftest import PARITY_CASES, ROOT
+from conftest import PARITY_CASES, ROOT, examples
 
 # (seeds that read other files — modules, local code — are left out: mutated, they are read
 # without their folder)
@@ -42,13 +42,13 @@ def outcome(text: str):
             error.render()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(TOKENS), max_size=60).map(" ".join))
 def test_random_token_soup(text):
     outcome(text)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SEEDS), st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 12),
                                                   st.text(max_size=6)), min_size=1, max_size=4))
 def test_mutated_valid_files(seed, edits):
@@ -59,7 +59,7 @@ def test_mutated_valid_files(seed, edits):
     outcome(text)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=200))
 def test_arbitrary_text(text):
     outcome(text)
@@ -77,7 +77,7 @@ def test_seeds_are_valid():
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SEEDS), st.sampled_from(ENCODINGS), st.sampled_from(["\n", "\r\n", "\r"]),
        st.binary(max_size=8), st.integers(0, 10_000))
 def test_files_in_any_encoding_and_line_ending(seed, encoding, newline, noise, position):
@@ -94,7 +94,7 @@ def test_files_in_any_encoding_and_line_ending(seed, encoding, newline, noise, p
     outcome(text)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(['join("", [', "[", "{a: ", "not ", "(", "X == 1 or ("]), min_size=1, max_size=150))
 def test_any_nesting_depth(openers):
     closers = {'join("", [': "])", "[": "]", "{a: ": "}", "not ": "", "(": ")", "X == 1 or (": ")"}
@@ -107,7 +107,7 @@ RETURNS = st.one_of(st.none(), st.binary(max_size=4), st.integers(), st.text(max
                     st.lists(st.integers(), max_size=2), st.just(NotImplemented))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(emitted=RETURNS, hooked=st.one_of(RETURNS, st.just("emitter")),
        raised=st.sampled_from([None, ValueError, KeyError, SystemExit, RecursionError, AttributeError]))
 def test_plugins_returning_anything(emitted, hooked, raised):
@@ -166,7 +166,7 @@ VARS_PIPE = ('var S: String = "s"\nvar I: Integer = 1\nvar F: Float = 1.0\nvar B
              '    step Y: fail { error_message = join(",", L) }\n}\n')
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.binary(max_size=200), st.dictionaries(st.sampled_from("SIFBLMX"), JSON_VALUES, max_size=4).map(
     lambda d: __import__("json").dumps(d).encode())), st.sampled_from([".json", ".toml"]),
     st.integers(0, 200))
@@ -185,7 +185,7 @@ def test_any_vars_file_is_values_or_a_vars_error(tmp_path_factory, data, suffix,
         assert error.diagnostics
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.text(max_size=300), JSON_VALUES.map(lambda v: __import__("json").dumps(v)),
                  st.integers(1, 3000).map(lambda n: "[" * n + "]" * n)))
 def test_any_deployed_definition_is_read_or_a_one_line_problem(text):
@@ -202,7 +202,7 @@ def test_any_deployed_definition_is_read_or_a_one_line_problem(text):
 LSP_SEEDS = SEEDS[:8] + ['import "x.pipe"\npipeline P {\n    step S: ', "pipeline P {\n    for a in [1] {\n        step ${"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(LSP_SEEDS), st.integers(0, 5000), st.text(max_size=12), st.integers(0, 60), st.integers(0, 120))
 def test_the_language_servers_requests_answer_any_text_at_any_position(seed, at, inserted, line, character):
     """What an editor sends: any text (half-typed), any position, even past the end."""

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dsl
-from conftest import CONFORMANCE_CASES, PARITY_CASES
+from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, examples
 from dsl.importer import ImportError_, import_definition
 from test_cli import pipedsl
 
@@ -118,7 +118,7 @@ ENVELOPE = {"Version": "2020-12-01", "Metadata": {}, "Parameters": [],
                                          "TrialName": {"Get": "Execution.PipelineExecutionId"}}}
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(JSON, st.builds(lambda steps: dict(ENVELOPE, Steps=steps),
                                  st.lists(st.builds(lambda n, t, a: {"Name": n, "Type": t, "Arguments": a},
                                                     st.one_of(st.text(min_size=1, max_size=5),
@@ -166,7 +166,7 @@ def _paths(node, prefix=()):
             yield from _paths(value, prefix + (index,))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_a_real_definition_changed_in_one_place_imports_or_is_refused_cleanly(data):
     """The SDK's own shapes (every parity case: checks, rules, repack jobs, …) with one value
@@ -181,4 +181,12 @@ def test_a_real_definition_changed_in_one_place_imports_or_is_refused_cleanly(da
         del parent[path[-1]]
     else:
         parent[path[-1]] = data.draw(JSON)
+    _imports_or_is_refused_cleanly(json.dumps(definition))
+
+
+def test_a_check_step_whose_app_specification_is_not_an_object_is_refused_cleanly():
+    """Found by the deep fuzz pass (PIPEDSL_FUZZ_SCALE=4): `AppSpecification: true`."""
+    definition = json.loads(dsl.transpile((ROOT / "tests" / "parity" / "quality-check" / "case.pipe").read_text(),
+                                          filename=str(ROOT / "tests" / "parity" / "quality-check" / "case.pipe")))
+    definition["Steps"][0]["Arguments"]["AppSpecification"] = False
     _imports_or_is_refused_cleanly(json.dumps(definition))

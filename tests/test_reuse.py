@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import dsl
-from conftest import ROOT
+from conftest import ROOT, examples
 
 EXAMPLE = ROOT / "examples" / "multi-stage"
 
@@ -210,13 +210,13 @@ PIECES = st.sampled_from([
 ])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(PIECES, max_size=25).map("\n".join), st.booleans())
 def test_fuzz_the_expansion_constructs(body, in_pipeline):
     outcome(f"pipeline P {{\n{body}\n}}\n" if in_pipeline else f"{body}\npipeline P {{}}\n")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(PIECES, max_size=12).map("\n".join))
 def test_fuzz_imported_files(tmp_path, module):
     write(tmp_path, **{"m.pipe": module,

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import dsl
-from conftest import ROOT
+from conftest import ROOT, examples
 from dsl.variables import Given, VarsError, merged
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -100,7 +100,7 @@ json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats
                            max_leaves=8)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from("SIFBLM"), text=st.text(max_size=20))
 def test_fuzz_command_line_values_end_in_a_value_or_E0161(name, text):
     try:
@@ -111,7 +111,7 @@ def test_fuzz_command_line_values_end_in_a_value_or_E0161(name, text):
         json.loads(out)  # strict JSON: no NaN or Infinity slipped through
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.one_of(st.dictionaries(st.sampled_from("SIFBLM"), json_values, max_size=6).map(json.dumps),
                       st.text(max_size=40)),
        toml=st.booleans())
