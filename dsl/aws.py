@@ -430,6 +430,9 @@ def run(args, program, definition: str, streams, confirm) -> int:
                     PipelineParameters=[{"Name": k, "Value": v} for k, v in values.items()])
     arn = response["PipelineExecutionArn"]
     streams.out(f"started {shown(arn)}\n")
+    url = studio_url(sm, arn, getattr(args, "studio_domain", None))
+    if url:
+        streams.out(f"console: {shown(url)}\n")
     experiment, run_group = recorded_in(program, arn, values)
     if experiment is None:
         streams.out("experiment tracking: off\n")
@@ -439,6 +442,28 @@ def run(args, program, definition: str, streams, confirm) -> int:
         return 0
     live = bool(sys.stdout and sys.stdout.isatty())
     return wait(sm, arn, streams, args.timeout, confirm, live=live)
+
+
+def studio_url(sm, arn: str, domain: Optional[str] = None) -> Optional[str]:
+    """Where SageMaker Studio shows the execution: its graph page in the Studio domain given,
+    or in the account's only domain (ListDomains); None when there is no one domain to name
+    (Studio's Pipelines page still lists the execution)."""
+    match = re.fullmatch(r"arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):\d{12}:pipeline/([^/]+)/execution/([^/]+)", arn)
+    if match is None:
+        return None
+    if domain is None:
+        try:
+            domains = call(sm.list_domains).get("Domains", [])
+        except AwsProblem:  # no permission for ListDomains: no link, the run goes on
+            return None
+        if len(domains) != 1:
+            return None
+        domain = domains[0].get("DomainId")
+    if not isinstance(domain, str) or not re.fullmatch(r"d-[a-z0-9]+", domain):
+        return None
+    region, pipeline, execution = match.groups()
+    return (f"https://studio-{domain}.studio.{region}.sagemaker.aws/pipelines/view/{pipeline}/executions/"
+            f"{execution}/graph")
 
 
 def recorded_in(program, arn: str, values: Dict[str, str]) -> Tuple[Optional[str], Optional[str]]:

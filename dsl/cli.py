@@ -128,6 +128,9 @@ def _parser() -> argparse.ArgumentParser:
     run_cmd.add_argument("--wait", action="store_true", help="follow the execution to its end (exit 0 Succeeded)")
     run_cmd.add_argument("--timeout", type=float, metavar="S", help="with --wait: give up after S seconds")
     run_cmd.add_argument("--allow-drift", action="store_true", help="run even if the deployed definition differs")
+    run_cmd.add_argument("--studio-domain", metavar="ID",
+                         help="the SageMaker Studio domain (d-...) whose link to the execution is printed "
+                              "(default: the account's only domain)")
     _aws_options(run_cmd)
     _program_options(run_cmd)
 

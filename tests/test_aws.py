@@ -218,6 +218,24 @@ def test_run_wait_reports_the_execution_its_experiment_and_run_group(aws, tmp_pa
     assert re.fullmatch(r"\d\d:\d\d:\d\d  Succeeded arn:.*", lines[-1]), lines[-1]
 
 
+def test_run_prints_where_studio_shows_the_execution(aws, tmp_path):
+    """Issue 26.5: the link to the execution's graph in the account's Studio domain (none
+    without one domain to name, unless --studio-domain gives it)."""
+    path = write(tmp_path)
+    assert aws("deploy", path).returncode == 0
+    run = aws("run", path)
+    assert run.returncode == 0 and "console:" not in run.stdout  # no Studio domain in this account
+    domain = aws.sm.create_domain(DomainName="team", AuthMode="IAM", DefaultUserSettings={}, SubnetIds=["s"],
+                                  VpcId="v")["DomainArn"].rsplit("/", 1)[-1]
+    run = aws("run", path)
+    lines = run.stdout.splitlines()
+    execution_id = lines[0].rsplit("/", 1)[-1]
+    assert lines[1] == (f"console: https://studio-{domain}.studio.us-east-1.sagemaker.aws/pipelines/view/Deployed/"
+                        f"executions/{execution_id}/graph")
+    chosen = aws("run", path, "--studio-domain", "d-abc123").stdout.splitlines()
+    assert chosen[1].startswith("console: https://studio-d-abc123.studio.us-east-1.sagemaker.aws/pipelines/view/")
+
+
 def test_run_refuses_a_drifted_pipeline_unless_allowed(aws, tmp_path):
     path = write(tmp_path)
     assert aws("deploy", path).returncode == 0
