@@ -28,7 +28,8 @@ BUFFER = 65536
 MAX_TREE_ENTRIES = 100_000  # a code folder bigger than this is refused, not walked for ever
 
 # realpath -> (bytes, (size, mtime_ns, inode)) of each file read inside `snapshot()`
-_SNAPSHOT: contextvars.ContextVar[Optional[Dict[str, Tuple[bytes, tuple]]]] = \
+# (and "listing:" + realpath -> (sorted names, ()) of each folder listed)
+_SNAPSHOT: contextvars.ContextVar[Optional[Dict[str, Tuple[object, tuple]]]] = \
     contextvars.ContextVar("pipedsl_local_snapshot", default=None)
 
 
@@ -68,6 +69,23 @@ def read_bytes(path: str) -> bytes:
     if snap is not None:
         snap[key] = (data, _signature(st))
     return data
+
+
+def listdir(path: str) -> List[str]:
+    """A folder's entry names, sorted: inside a snapshot, those seen the first time (and an
+    error when the folder has gained or lost an entry since: a file added between the hash
+    and the upload would be packed unhashed)."""
+    names = sorted(os.listdir(path))
+    snap = _SNAPSHOT.get()
+    if snap is None:
+        return names
+    key = "listing:" + os.path.realpath(path)
+    if key in snap:
+        if snap[key][0] != names:
+            raise Changed(0, "its files changed after pipedsl read them (run the command again)", path)
+    else:
+        snap[key] = (names, ())
+    return names
 
 
 def _tarball(members) -> bytes:
@@ -143,7 +161,7 @@ def _hash_dir(path: str, sha, added=None):
     """A folder's entries, sorted by name; `added` (name -> bytes) are files the SDK writes
     into it before it hashes it (the model repack script), over any there already."""
     added = added or {}
-    for name in sorted(set(os.listdir(path)) | set(added)):
+    for name in sorted(set(listdir(path)) | set(added)):
         sha.update(name.encode())
         full = os.path.join(path, name)
         if name in added:
@@ -265,10 +283,16 @@ def tarball_members(folder: str, source_dir: Optional[str], script: Optional[str
     """(file on disk, name in the tarball) of a sourcedir.tar.gz, as the SDK packs one: the
     source folder's files (or the lone script), then each dependency under its own name."""
     def tree(root: str, prefix: str = ""):
-        for base, _, files in sorted(os.walk(root)):
-            for file in sorted(files):
-                full = os.path.join(base, file)
-                yield full, os.path.join(prefix, os.path.relpath(full, root)) if prefix else os.path.relpath(full, root)
+        folders = [root]
+        while folders:  # each folder's files, then its subfolders (the listings the hash saw)
+            base = folders.pop(0)
+            names = listdir(base)
+            for name in names:
+                full = os.path.join(base, name)
+                if os.path.isfile(full):
+                    relative = os.path.relpath(full, root)
+                    yield full, os.path.join(prefix, relative) if prefix else relative
+            folders[:0] = [os.path.join(base, n) for n in names if os.path.isdir(os.path.join(base, n))]
 
     members = []
     if source_dir is not None:

@@ -576,3 +576,17 @@ def test_run_param_values_are_what_the_service_takes(kind, value, ok):
     else:
         with pytest.raises(AwsProblem, match=f"parameter 'X' is {kind}"):
             parameters(program, [("X", value)])
+
+
+def test_a_file_added_to_a_source_dir_after_the_hash_is_an_error_not_packed_unhashed(project):
+    text = FRAMEWORK.format(source_dir="src")
+    with localcode.snapshot():
+        program, found = dsl.analyse(text, filename=str(project / "p.pipe"))
+        assert not [d for d in found if d.is_error]
+        dsl.transpile(text, filename=str(project / "p.pipe"))  # hashes src/
+        (project / "src" / "late.py").write_text("print('added after the hash')\n")
+        with pytest.raises(localcode.Changed, match="its files changed after pipedsl read them"):
+            program.uploads()[0].body()
+    [upload] = program.uploads()  # outside a snapshot: what is there now, hashed and packed alike
+    with tarfile.open(fileobj=io.BytesIO(upload.body())) as tar:
+        assert sorted(tar.getnames()) == ["late.py", "train.py"]
