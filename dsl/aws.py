@@ -225,7 +225,14 @@ def _put(s3, bucket: str, key: str, body: bytes, streams) -> None:
         sent[0] += count
         streams.out(f"\r  {sent[0]:,} / {len(body):,} bytes")
 
-    call(s3.upload_fileobj, Fileobj=io.BytesIO(body), Bucket=bucket, Key=key, Callback=progress)
+    from boto3.exceptions import S3UploadFailedError
+
+    try:
+        call(s3.upload_fileobj, Fileobj=io.BytesIO(body), Bucket=bucket, Key=key, Callback=progress)
+    except S3UploadFailedError as exc:  # the transfer manager wraps the ClientError in its own
+        streams.out("\n")
+        code = "NoSuchBucket" if "NoSuchBucket" in str(exc) else ""
+        raise AwsProblem(f"upload to s3://{bucket}/{key} failed: {exc}", 1, code) from None
     streams.out("\n")
 
 

@@ -521,13 +521,24 @@ def test_a_large_upload_shows_its_bytes_on_a_terminal(aws, tmp_path):
     (tmp_path / "code").mkdir()
     (tmp_path / "code" / "prepare.py").write_bytes(b"# " + b"x" * (3 * 2**20) + b"\n")
     path = write(tmp_path, CODE_PIPE, "coded.pipe")
-    aws.s3.create_bucket(Bucket="coded-artifacts")
-    main, secondary = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k != "PIPEDSL_PLUGINS"}
     env.update(FAKE)
-    run = subprocess.run([sys.executable, "-m", "dsl", "deploy", str(path), "--endpoint-url", aws.url],
-                         stdout=secondary, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=120, env=env)
-    os.close(secondary)
+
+    def deploy_on_a_terminal():
+        main, secondary = pty.openpty()
+        run = subprocess.run([sys.executable, "-m", "dsl", "deploy", str(path), "--endpoint-url", aws.url],
+                             stdout=secondary, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=120,
+                             env=env)
+        os.close(secondary)
+        return main, run
+
+    # the transfer manager's own error (no bucket yet) is a one-line error naming the bucket too
+    main, missing = deploy_on_a_terminal()
+    os.close(main)
+    assert missing.returncode == 1 and b"bucket 'coded-artifacts' does not exist" in missing.stderr, missing.stderr
+    assert b"Traceback" not in missing.stderr
+    aws.s3.create_bucket(Bucket="coded-artifacts")
+    main, run = deploy_on_a_terminal()
     shown = b""
     while True:
         try:
