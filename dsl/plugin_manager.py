@@ -73,11 +73,12 @@ class KindFailure(Exception):
 class SealedKind:
     """A read-only face of a registered `StepKind`; see the module docstring."""
 
-    __slots__ = ("_kind", "_plugin", "_fields")
+    __slots__ = ("_kind", "_plugin", "_fields", "_builtin")
 
     def __init__(self, kind: StepKind, plugin: str):
         object.__setattr__(self, "_kind", kind)
         object.__setattr__(self, "_plugin", plugin)
+        object.__setattr__(self, "_builtin", plugin in BUILTIN_PLUGINS)  # (decided once: a hot path)
         object.__setattr__(self, "_fields", types.MappingProxyType(dict(kind.fields)))
 
     @property
@@ -91,11 +92,11 @@ class SealedKind:
     def __getattr__(self, name):
         value = getattr(self._kind, name)
         if callable(value) and not name.startswith("__"):
-            kind, plugin = self._kind, self._plugin
+            kind, plugin, builtin = self._kind, self._plugin, self._builtin
 
             def guarded(*args, **kwargs):
                 try:
-                    if plugin in BUILTIN_PLUGINS:
+                    if builtin:
                         result = value(*args, **kwargs)
                         if isinstance(result, types.GeneratorType):  # run it here, inside the guard
                             result = list(result)

@@ -79,7 +79,7 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206
 def bidi_warnings(text: str) -> List[Diagnostic]:
     """W0004 at each bidirectional control character: shown escaped, it is harmless; in an
     editor it can make code read otherwise than it runs."""
-    if not BIDI_CONTROLS.intersection(text):
+    if text.isascii() or not BIDI_CONTROLS.intersection(text):  # (isascii: a near-free check for most files)
         return []
     return [warning("W0004", f"a bidirectional control character (U+{ord(ch):04X}): the text may display "
                     "in another order than pipedsl reads it", _position(text, index), "invisible reordering",
