@@ -15,6 +15,7 @@ import json
 import re
 from typing import Dict, List, Optional, Tuple
 
+from .definition_json import all_steps, shallow
 from .diagnostics import Diagnostic, Span, error
 from .printer import name as pipe_name
 from .transformer import KEYWORDS
@@ -247,7 +248,7 @@ def _validate(data, text: str):
                                   _at(text, '"Parameters"'), "here",
                                   "parameters need a name (letters, digits, _ and -) and a type String, Integer, "
                                   "Float or Boolean"))
-    for step in _all_steps(data["Steps"]):
+    for step in all_steps(data["Steps"]):
         name = step.get("Name") if isinstance(step, dict) else None
         if not isinstance(name, str) or not isinstance(step.get("Type"), str) or not isinstance(
                 step.get("Arguments"), dict):
@@ -335,17 +336,6 @@ def _writable(name: str) -> bool:
     return bool(_NAME.fullmatch(name)) and name not in ("Execution", "PipelineExperimentConfig")
 
 
-def _all_steps(steps):
-    todo = list(steps)
-    while todo:
-        step = todo.pop(0)
-        yield step
-        if isinstance(step, dict) and step.get("Type") == "Condition" and isinstance(step.get("Arguments"), dict):
-            for which in ("IfSteps", "ElseSteps"):
-                branch = step["Arguments"].get(which, [])
-                todo.extend(branch if isinstance(branch, list) else [])
-
-
 def import_definition(text: str, name: Optional[str] = None, fallback_name: str = "Imported") -> str:
     """`.pipe` text for a definition (indented or compact); raise ImportError_ on bad input.
     A definition does not hold the pipeline's name: it is `name`, else the one the SDK's
@@ -362,7 +352,7 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
     data = _load(text)
     _validate(data, text)
     name = name or _default_pipeline_name(data) or fallback_name
-    steps = list(_all_steps(data["Steps"]))
+    steps = list(all_steps(data["Steps"]))
     json_names = {s["Name"]: _pipe_name(s) for s in steps}
     values = _Values(json_names)
     writer = _Writer(data, values, json_names)
@@ -425,28 +415,17 @@ def _pipe_name(step: dict) -> str:
     return pipe_name(name)
 
 
-def _shallow(step: dict) -> dict:
-    """A step with its branch steps (compared on their own) reduced to their names."""
-    if step.get("Type") != "Condition" or not isinstance(step.get("Arguments"), dict):
-        return step
-    arguments = dict(step["Arguments"])
-    for which in ("IfSteps", "ElseSteps"):
-        if isinstance(arguments.get(which), list):
-            arguments[which] = [s.get("Name") for s in arguments[which]]
-    return dict(step, Arguments=arguments)
-
-
 def _mismatched(target: dict, produced: Optional[dict]) -> Dict[str, Optional[dict]]:
     """JSON step name -> the Arguments pipedsl produced for it (None: the step differs beyond
     its Arguments, or was not produced)."""
-    produced_steps = {s["Name"]: s for s in _all_steps(produced["Steps"])} if produced else {}
+    produced_steps = {s["Name"]: s for s in all_steps(produced["Steps"])} if produced else {}
     out = {}
-    for step in _all_steps(target["Steps"]):
+    for step in all_steps(target["Steps"]):
         mine = produced_steps.get(step["Name"])
         if mine is None:
             out[step["Name"]] = None
             continue
-        if json.dumps(_shallow(mine)) == json.dumps(_shallow(step)):
+        if json.dumps(shallow(mine)) == json.dumps(shallow(step)):
             continue
         same_envelope = ({k: v for k, v in mine.items() if k != "Arguments"} ==
                          {k: v for k, v in step.items() if k != "Arguments"} and list(mine) == list(step))
@@ -492,13 +471,13 @@ class _Writer:
             out.append("    " + self.param(param))
         out += self.experiment()
         inside_raw = set()
-        for step in _all_steps(self.data["Steps"]):
+        for step in all_steps(self.data["Steps"]):
             if step["Type"] == "Condition" and (step["Name"] in self.raw or step["Name"] in inside_raw):
                 for which in ("IfSteps", "ElseSteps"):
-                    inside_raw.update(s["Name"] for s in _all_steps(step["Arguments"].get(which, [])))
+                    inside_raw.update(s["Name"] for s in all_steps(step["Arguments"].get(which, [])))
         self.values.hidden = {self.json_names[n] for n in inside_raw}
         self.lines: Dict[str, Tuple[int, int]] = {}
-        for step in _all_steps(self.data["Steps"]):
+        for step in all_steps(self.data["Steps"]):
             if step["Name"] not in inside_raw:  # a raw condition holds its branches as written
                 written = self.step(step)
                 first = len(out) + 2
@@ -612,7 +591,7 @@ def _region(data: dict) -> Optional[str]:
     """The region of a definition whose steps pick their image by region (quality and clarify
     checks, built-in Debugger rules): read from that image's registry host, so the imported
     file picks the same one."""
-    for step in _all_steps(data.get("Steps", [])):
+    for step in all_steps(data.get("Steps", [])):
         arguments = step.get("Arguments") if isinstance(step.get("Arguments"), dict) else {}
         images = []
         if step.get("Type") in ("QualityCheck", "ClarifyCheck"):

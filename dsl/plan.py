@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Dict, Iterator, List, Optional, Tuple
 
+from .definition_json import all_steps, shallow
+
 # the step envelope's keys, as the `.pipe` members that write them
 ENVELOPE = {"DependsOn": "depends_on", "DisplayName": "display_name", "Description": "description",
             "RetryPolicies": "retry", "CacheConfig": "cache", "PropertyFiles": "property_file"}
@@ -19,28 +21,8 @@ _MISSING = object()
 
 def _steps(definition: Optional[dict]) -> Dict[str, dict]:
     """Every step by its JSON name, condition branches included."""
-    out: Dict[str, dict] = {}
-    todo = list((definition or {}).get("Steps") or [])
-    while todo:
-        step = todo.pop(0)
-        if not isinstance(step, dict) or not isinstance(step.get("Name"), str):
-            continue
-        out[step["Name"]] = step
-        arguments = step.get("Arguments")
-        if step.get("Type") == "Condition" and isinstance(arguments, dict):
-            for which in ("IfSteps", "ElseSteps"):
-                todo += [s for s in arguments.get(which) or [] if isinstance(s, dict)]
-    return out
-
-
-def _shallow(step: dict) -> dict:
-    """A condition step with its branches reduced to names (they are compared on their own)."""
-    arguments = step.get("Arguments")
-    if step.get("Type") != "Condition" or not isinstance(arguments, dict):
-        return step
-    arguments = {k: ([s.get("Name") for s in v if isinstance(s, dict)] if k in ("IfSteps", "ElseSteps")
-                     and isinstance(v, list) else v) for k, v in arguments.items()}
-    return dict(step, Arguments=arguments)
+    return {step["Name"]: step for step in all_steps((definition or {}).get("Steps") or [])
+            if isinstance(step, dict) and isinstance(step.get("Name"), str)}
 
 
 def _leaves(old, new, path: Tuple) -> Iterator[Tuple[Tuple, object, object]]:
@@ -117,7 +99,7 @@ def plan(deployed: Optional[dict], wanted: dict, program=None) -> List[str]:
     added = [n for n in new_steps if n not in old_steps]
     removed = [n for n in old_steps if n not in new_steps]
     changed = [n for n in new_steps if n in old_steps
-               and json.dumps(_shallow(old_steps[n])) != json.dumps(_shallow(new_steps[n]))]
+               and json.dumps(shallow(old_steps[n])) != json.dumps(shallow(new_steps[n]))]
     top = []
     for key in ("Version", "Metadata", "Parameters", "PipelineExperimentConfig", "MlflowConfig"):
         before = (deployed or {}).get(key, _MISSING)
@@ -155,7 +137,7 @@ def plan(deployed: Optional[dict], wanted: dict, program=None) -> List[str]:
         shown = names.get(name, name)
         lines.append(f"~ step {shown}")
         places = _field_places(program, names.get(name))
-        for path, a, b in _leaves(_shallow(old_steps[name]), _shallow(new_steps[name]), ()):
+        for path, a, b in _leaves(shallow(old_steps[name]), shallow(new_steps[name]), ()):
             lines.append(f"    {_member(path, places, shown)}: {_show(a)} → {_show(b)}")
     lines += [f"- step {name} ({old_steps[name].get('Type')})" for name in removed]
     return lines
