@@ -22,7 +22,9 @@ from .parser import MAX_NESTING
 PIECE = re.compile(r"\$\{([^}]*)\}")
 _PIECE_REF = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\s*(?:-?\d+|\"[^\"]*\")\s*\])*)\s*")
 _PIECE_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*(-?\d+|\"[^\"]*\")\s*\]")
-MAX_EXPANDED = 5_000  # members a file may expand to (loops in loops could otherwise explode)
+# Members loops may make (loops in loops could otherwise explode). Members written out in the
+# file do not count: the file's size bounds them, and a 10,000-step file is a real use.
+MAX_EXPANDED = 5_000
 # nodes (list items, map entries, characters of text) one let's value may stand for once its
 # lets are folded in: `let l1 = [l0, l0]` forty times would otherwise be 2**40 items
 MAX_VALUE_SIZE = 1_000_000
@@ -381,7 +383,8 @@ class Expander:
     def expand_members(self, members, origin: Optional[Origin] = None, nested: bool = False) -> list:
         out: list = []
         for member in members:
-            self.count += 1
+            if origin is not None:  # a copy a loop made
+                self.count += 1
             if self.count > MAX_EXPANDED or self.work > MAX_EXPANSION_WORK:
                 if not self.stopped:
                     self.stopped = True

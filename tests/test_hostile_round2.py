@@ -590,3 +590,11 @@ def test_a_file_added_to_a_source_dir_after_the_hash_is_an_error_not_packed_unha
     [upload] = program.uploads()  # outside a snapshot: what is there now, hashed and packed alike
     with tarfile.open(fileobj=io.BytesIO(upload.body())) as tar:
         assert sorted(tar.getnames()) == ["late.py", "train.py"]
+
+
+def test_members_written_out_do_not_count_against_the_loop_limit():
+    """A 6,000-step file written out (a generated pipeline, the speed benchmark's 10,000
+    steps) is not refused: only members loops make are counted."""
+    steps = "\n".join(f'    step S{i}: fail {{ error_message = "x" }}' for i in range(6000))
+    _, found = dsl.analyse("pipeline P {\n" + steps + "\n}\n")
+    assert [d.code for d in found] == []
