@@ -72,6 +72,7 @@ class Checker:
         self.problems: List[Diagnostic] = []
         # step name -> names of steps whose properties it reads (for cycles and docs)
         self._current_step: Optional[str] = None
+        self._required: Dict[int, tuple] = {}  # id(fields) -> (fields, its required fields)
 
     # --- for kinds -------------------------------------------------------------------
     def add(self, diagnostic: Diagnostic):
@@ -156,8 +157,12 @@ class Checker:
             if field.json and kind is not None and kind.request_shape:
                 self.enum(attribute, kind.request_shape, field.json, field.pattern)
         if owner_span is not None:
-            for name, field in fields.items():
-                if field.required and name not in seen:
+            required = self._required.get(id(fields))
+            if required is None or required[0] is not fields:  # (a kind has tens of fields, few required)
+                required = (fields, [(name, field) for name, field in fields.items() if field.required])
+                self._required[id(fields)] = required
+            for name, field in required[1]:
+                if name not in seen:
                     self.add(error("E0303", f"{what} needs `{name}`", owner_span,
                                    f"`{name}` missing", f"add `{name} = ...`"))
         return seen
@@ -434,6 +439,8 @@ class Checker:
     # --- expressions --------------------------------------------------------------------
     def value(self, expr, in_json_get=False):
         """Check every reference and call inside an expression or condition."""
+        if expr.__class__ is ir.Literal:  # most values: nothing inside
+            return
         if isinstance(expr, ir.Ref):
             self.reference(expr, in_json_get)
         elif isinstance(expr, ir.Interpolation):

@@ -5,7 +5,6 @@ text (with the source line and a caret) or as JSON is separate and happens at th
 """
 from __future__ import annotations
 
-import difflib
 import json
 from typing import Iterable, Optional, Tuple
 
@@ -66,6 +65,8 @@ def warning(code, message, span, label="", hint=None, notes=()) -> Diagnostic:
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> Optional[str]:
     """A `did you mean` hint for a misspelt name, or None when nothing is close."""
+    import difflib  # (only when a name is unknown)
+
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
 

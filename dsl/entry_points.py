@@ -9,7 +9,6 @@ removed. The folder must be owned by the user and closed to others, or no cache 
 """
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
@@ -47,7 +46,8 @@ def _key() -> str:
             parts.append(f"{entry}\0{os.stat(entry or '.').st_mtime_ns}")
         except OSError:
             parts.append(f"{entry}\0-")
-    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    # the text itself, not a digest of it: hashlib costs more to import than the key to store
+    return "\n".join(parts).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def _scan() -> List[Tuple[str, str]]:

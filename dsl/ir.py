@@ -343,10 +343,17 @@ class Step:
     # names of references with `.member`/`[key]` parts (keys of transpile-time maps)
     expands: bool = layout(False)
     reads: frozenset = layout(frozenset())
+    # name -> the last attribute of that name, made at the first lookup (checks and emitters
+    # look up tens of fields per step); not part of the IR
+    _by_name: Optional[dict] = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def attribute(self, name: str) -> Optional[Attribute]:
         """The last attribute called `name`, or None."""
-        return _last(self.attributes, name)
+        index = self._by_name
+        if index is None:
+            index = {attribute.name: attribute for attribute in self.attributes}  # the last one wins
+            object.__setattr__(self, "_by_name", index)
+        return index.get(name)
 
 
 @frozen
@@ -426,8 +433,20 @@ STEP_GROUPS = (("attributes", Attribute), ("blocks", Block), ("inputs", Input), 
 
 
 def step_groups(members) -> dict:
-    """The keyword arguments of `Step` that sort `members` by kind."""
-    return {field: tuple(m for m in members if isinstance(m, cls)) for field, cls in STEP_GROUPS}
+    """The keyword arguments of `Step` that sort `members` by kind (one pass: the parser
+    calls this for every step)."""
+    groups: dict = {field: [] for field, _ in STEP_GROUPS}
+    for member in members:
+        field = _STEP_GROUP.get(member.__class__)
+        if field is None:
+            field = next((f for f, cls in STEP_GROUPS if isinstance(member, cls)), None)
+            if field is None:
+                continue
+        groups[field].append(member)
+    return {field: tuple(group) for field, group in groups.items()}
+
+
+_STEP_GROUP = {cls: field for field, cls in STEP_GROUPS}
 
 
 def pipeline_groups(members) -> dict:
@@ -476,27 +495,24 @@ class File:
 
 def children(node) -> tuple:
     """The expressions and conditions directly inside `node`."""
-    if isinstance(node, ListExpr):
-        return node.items
-    if isinstance(node, MapExpr):
-        return tuple(entry.value for entry in node.entries)
-    if isinstance(node, Interpolation):
-        return tuple(piece for piece in node.pieces if isinstance(piece, Ref))
-    if isinstance(node, Call):
-        return tuple(arg.value for arg in node.args)
-    if isinstance(node, Compare):
-        return (node.left, node.right)
-    if isinstance(node, InCond):
-        return (node.value, node.values)
-    if isinstance(node, NotCond):
-        return (node.condition,)
-    if isinstance(node, RawCond):
-        return (node.value,)
-    if isinstance(node, Comprehension):
-        return (node.element, node.items)
-    if isinstance(node, (OrCond, AndCond)):
-        return node.conditions
-    return ()
+    direct = _CHILDREN.get(type(node))
+    return direct(node) if direct is not None else ()
+
+
+# (a table by exact type: the walks of checks and emitters ask this of every node)
+_CHILDREN = {
+    ListExpr: lambda node: node.items,
+    MapExpr: lambda node: tuple(entry.value for entry in node.entries),
+    Interpolation: lambda node: tuple(piece for piece in node.pieces if isinstance(piece, Ref)),
+    Call: lambda node: tuple(arg.value for arg in node.args),
+    Compare: lambda node: (node.left, node.right),
+    InCond: lambda node: (node.value, node.values),
+    NotCond: lambda node: (node.condition,),
+    RawCond: lambda node: (node.value,),
+    Comprehension: lambda node: (node.element, node.items),
+    OrCond: lambda node: node.conditions,
+    AndCond: lambda node: node.conditions,
+}
 
 
 def walk(node):

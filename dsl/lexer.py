@@ -15,8 +15,45 @@ from __future__ import annotations
 
 import re
 
-from lark import Token
-from lark.exceptions import UnexpectedCharacters
+
+class Token(str):
+    """A token: its text, with its terminal `type` and its place. It has the attributes and
+    the behaviour of `lark.Token` (Lark's parser reads them on the error-recovery path), but
+    is defined here so that a file without syntax errors is parsed without importing Lark."""
+
+    __slots__ = ("type", "start_pos", "value", "line", "column", "end_line", "end_column", "end_pos")
+
+    def __new__(cls, type, value, start_pos=None, line=None, column=None, end_line=None, end_column=None,
+                end_pos=None):
+        token = str.__new__(cls, value)
+        token.type, token.value, token.start_pos, token.line, token.column = type, value, start_pos, line, column
+        token.end_line, token.end_column, token.end_pos = end_line, end_column, end_pos
+        return token
+
+    @classmethod
+    def new_borrow_pos(cls, type_, value, borrow_t):
+        return cls(type_, value, borrow_t.start_pos, borrow_t.line, borrow_t.column, borrow_t.end_line,
+                   borrow_t.end_column, borrow_t.end_pos)
+
+    def update(self, type=None, value=None):
+        return Token.new_borrow_pos(self.type if type is None else type, self.value if value is None else value, self)
+
+    def __reduce__(self):
+        return (self.__class__, (self.type, self.value, self.start_pos, self.line, self.column, self.end_line,
+                                 self.end_column, self.end_pos))
+
+    def __deepcopy__(self, memo):
+        return self.new_borrow_pos(self.type, self.value, self)
+
+    def __repr__(self):
+        return f"Token({self.type!r}, {self.value!r})"
+
+    def __eq__(self, other):
+        if isinstance(other, Token) and self.type != other.type:
+            return False
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
 
 # (group, pattern): order matters where patterns overlap (`##` before `#`, `==` before `=`).
 _PATTERNS = (
@@ -33,6 +70,8 @@ _PATTERNS = (
     ("PUNCTUATION", r"[{}\[\](),:.=]"),
 )
 _MASTER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS))
+# the same, with the blanks before a token skipped by the same match (dsl.fastparse)
+_AFTER_BLANKS = re.compile("(?:" + _PATTERNS[0][1] + ")?(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS[1:]) + ")")
 _PUNCTUATION = {"{": "LBRACE", "}": "RBRACE", "[": "LSQB", "]": "RSQB", "(": "LPAR", ")": "RPAR",
                 ",": "COMMA", ":": "COLON", ".": "_DOT", "=": "EQUAL"}
 KEYWORD_TYPES = {word: word.upper() for word in (
@@ -73,6 +112,8 @@ class PipeLexer:
         while pos < length:
             match = match_at(text, pos)
             if match is None:
+                from lark.exceptions import UnexpectedCharacters
+
                 line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos = pos, line, line_start
                 line_ctr.column = pos - line_start + 1
                 raise UnexpectedCharacters(text, pos, line, pos - line_start + 1,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import hashlib
 import os
 import stat
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
@@ -175,6 +174,8 @@ def _hash_dir(path: str, sha, added=None):
 def code_hash(paths: Sequence[str], folder: str, added=None) -> str:
     """`hash_files_or_dirs(paths)` as the SDK computes it, run from `folder`; `added` maps a
     folder (as written) to files put into it first (name -> bytes)."""
+    import hashlib  # (only when local code is hashed)
+
     sha = hashlib.sha256()
     for path in sorted(paths):
         sha.update(path.encode())

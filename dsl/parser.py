@@ -13,28 +13,20 @@ built from the grammar in memory, writing nothing.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import sys
 import threading
-from typing import List
+from typing import TYPE_CHECKING, List, Optional
 
-if "regex" not in sys.modules:
-    # Lark imports the third-party `regex` module when it is installed (5 ms), but only uses
-    # it with `regex=True`, which pipedsl never sets: hide it while Lark loads.
-    sys.modules["regex"] = None  # type: ignore[assignment]
-    try:
-        import lark
-    finally:
-        del sys.modules["regex"]
-import lark  # noqa: E402
-from lark import Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput
+if TYPE_CHECKING:
+    import lark
+    from lark.exceptions import UnexpectedCharacters, UnexpectedInput
 
 from dsl.grammar import grammar_text
 
+from . import fastparse
 from .diagnostics import Diagnostic, Span, error
-from .lexer import DECLARATION_KEYWORDS, PipeLexer
+from .lexer import DECLARATION_KEYWORDS, PipeLexer, Token
 from .transformer import _Builder
 
 # How the grammar is compiled; tools/gen_parser_tables.py uses the same options.
@@ -57,13 +49,32 @@ _BUILDER = _Builder([], MAX_NESTING)
 _LOCK = threading.Lock()
 
 
+def _lark():
+    """Lark, imported when a file has a syntax error (or the tables are stale): the fast path
+    does not need it."""
+    if "regex" not in sys.modules:
+        # Lark imports the third-party `regex` module when it is installed (5 ms), but only
+        # uses it with `regex=True`, which pipedsl never sets: hide it while Lark loads.
+        sys.modules["regex"] = None  # type: ignore[assignment]
+        try:
+            import lark
+        finally:
+            del sys.modules["regex"]
+    import lark
+
+    return lark
+
+
 @functools.lru_cache(maxsize=None)
-def _parser() -> lark.Lark:
+def _parser() -> "lark.Lark":
+    lark = _lark()
     text = grammar_text()
     try:
         from dsl.grammar import _tables
     except ImportError:  # pragma: no cover - a source tree without generated tables
         _tables = None
+    import hashlib
+
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if _tables is not None and _tables.GRAMMAR_SHA256 == digest and _tables.LARK_VERSION == lark.__version__:
         parser = lark.Lark._load_from_dict(_tables.DATA, _tables.MEMO, transformer=_BUILDER)
@@ -147,7 +158,9 @@ class _Recovery:
         else:
             self.more += 1
 
-    def __call__(self, exc: UnexpectedInput) -> bool:
+    def __call__(self, exc: "UnexpectedInput") -> bool:
+        from lark.exceptions import UnexpectedCharacters, UnexpectedInput
+
         interactive = exc.interactive_parser
         state = self._state(interactive)
         same_fault = state == self._last_state
@@ -195,6 +208,8 @@ class _Recovery:
 
     @staticmethod
     def _synchronize(interactive, token):
+        from lark.exceptions import UnexpectedInput
+
         """Panic mode: drop the half-built constructs on the parser's stack until one that
         can take `token` (a declaration keyword or `}`) is on top, then feed it."""
         state = interactive.parser_state
@@ -254,7 +269,7 @@ class _Recovery:
         return error("E0001", message, end_of(self.text), "the file ends here",
                      "add the missing `}`" if braces else (_describe(accepts) or None), notes=notes)
 
-    def _characters(self, exc: UnexpectedCharacters) -> Diagnostic:
+    def _characters(self, exc: "UnexpectedCharacters") -> Diagnostic:
         char = self.text[exc.pos_in_stream] if exc.pos_in_stream < len(self.text) else ""
         span = Span(exc.line, exc.column, exc.line, exc.column + 1)
         if char == '"':
@@ -267,29 +282,54 @@ class _Recovery:
         return error("E0001", f"unexpected character `{shown}`", span, "not part of the language")
 
 
+def _reset():
+    """Fresh per-parse state for the lexer's records and the IR builder."""
+    _collected.comments, _collected.braces, _collected.last_closed = [], [], None
+    _collected.brace_indents, _collected.misfits = [], []
+    _collected.recovering = False
+    _collected.quoted = set()
+    builder_problems: List[Diagnostic] = []
+    _BUILDER.problems, _BUILDER.too_deep, _BUILDER.broken = builder_problems, None, False
+    _BUILDER.quoted = _collected.quoted
+    _BUILDER.marks, _BUILDER.heads, _BUILDER.member_depths = [], [], {}
+    return builder_problems
+
+
+@functools.lru_cache(maxsize=None)
+def _fast_tables() -> Optional["fastparse.Tables"]:
+    try:
+        return fastparse.Tables(_BUILDER, grammar_text())
+    except (ImportError, ValueError):  # no generated tables, or stale ones: Lark's path only
+        return None
+
+
 def parse_tree(text: str):
     """Parse `text`; return `(top_level_nodes, comment_tokens, problems)`, the IR of the
     file's lets and pipelines built during the parse and the problems the builder found (bad
     escapes, keywords as names, ...), or raise SyntaxProblem.
 
-    Every syntax error is reported in one pass (see `_Recovery`); the text is never parsed
-    twice, and no parse tree is built."""
+    A file is parsed by the fast loop of `dsl.fastparse`; at its first syntax error it is
+    parsed again by Lark's parser, which reports every syntax error in one pass (see
+    `_Recovery`). No parse tree is built."""
     with _LOCK:
-        _collected.comments, _collected.braces, _collected.last_closed = [], [], None
-        _collected.brace_indents, _collected.misfits = [], []
-        _collected.recovering = False
-        _collected.quoted = set()
-        builder_problems: List[Diagnostic] = []
-        _BUILDER.problems, _BUILDER.too_deep, _BUILDER.broken = builder_problems, None, False
-        _BUILDER.quoted = _collected.quoted
-        _BUILDER.marks, _BUILDER.heads, _BUILDER.member_depths = [], [], {}
+        builder_problems = _reset()
         recovery = _Recovery(text)
         top = None
         try:
-            top = _parser().parse(text, on_error=recovery)
-        except UnexpectedInput as exc:
-            if not recovery.problems:
-                recovery._add(error("E0001", str(exc).splitlines()[0], end_of(text)))
+            tables = _fast_tables()
+            if tables is None:
+                raise fastparse.NotFast()
+            top = fastparse.parse(text, tables, _collected)
+        except fastparse.NotFast:
+            builder_problems = _reset()
+            lark_parser = _parser()  # (imports Lark)
+            from lark.exceptions import UnexpectedInput
+
+            try:
+                top = lark_parser.parse(text, on_error=recovery)
+            except UnexpectedInput as exc:
+                if not recovery.problems:
+                    recovery._add(error("E0001", str(exc).splitlines()[0], end_of(text)))
         finally:
             comments = _collected.comments
             _collected.comments, _collected.braces, _collected.last_closed = [], [], None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 import os
 import types
-from typing import Dict, List, Mapping, Optional, Sequence
+from typing import Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import attrs
 import pluggy
@@ -30,24 +30,26 @@ from .emitters import Emitter
 from .kinds import Field, StepKind
 
 # The built-in plugins, registered first and by name: they are part of pipedsl, not of
-# whatever the environment's entry points say.
-BUILTIN_PLUGINS = (
-    "dsl.plugins.kinds.training",
-    "dsl.plugins.kinds.processing",
-    "dsl.plugins.kinds.condition",
-    "dsl.plugins.kinds.fail",
-    "dsl.plugins.kinds.tuning",
-    "dsl.plugins.kinds.transform",
-    "dsl.plugins.kinds.model",
-    "dsl.plugins.kinds.callouts",
-    "dsl.plugins.kinds.emr",
-    "dsl.plugins.kinds.quality_check",
-    "dsl.plugins.kinds.clarify_check",
-    "dsl.plugins.kinds.raw",
-    "dsl.plugins.json_emitter",
-    "dsl.plugins.sdk_emitter",
-    "dsl.plugins.docs_emitter",
-)
+# whatever the environment's entry points say. Each is declared with the kinds and emitters
+# it provides, so that a run imports only the modules of the kinds its file uses and of the
+# emitter it runs (tests/test_plugins.py checks each module provides what it declares).
+BUILTIN_PLUGINS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {  # module -> (kinds, emitters)
+    "dsl.plugins.kinds.training": (("training",), ()),
+    "dsl.plugins.kinds.processing": (("processing",), ()),
+    "dsl.plugins.kinds.condition": (("condition",), ()),
+    "dsl.plugins.kinds.fail": (("fail",), ()),
+    "dsl.plugins.kinds.tuning": (("tuning",), ()),
+    "dsl.plugins.kinds.transform": (("transform",), ()),
+    "dsl.plugins.kinds.model": (("model", "register_model"), ()),
+    "dsl.plugins.kinds.callouts": (("lambda", "callback"), ()),
+    "dsl.plugins.kinds.emr": (("emr",), ()),
+    "dsl.plugins.kinds.quality_check": (("quality_check",), ()),
+    "dsl.plugins.kinds.clarify_check": (("clarify_check",), ()),
+    "dsl.plugins.kinds.raw": (("raw",), ()),
+    "dsl.plugins.json_emitter": ((), ("json",)),
+    "dsl.plugins.sdk_emitter": ((), ("sdk",)),
+    "dsl.plugins.docs_emitter": ((), ("docs",)),
+}
 ENTRY_POINT_GROUP = "pipedsl"
 
 
@@ -128,33 +130,105 @@ class RegistryView:
     """What an emitter sees of the registry: the emitters and kinds, read-only."""
 
     def __init__(self, registry: "Registry"):
-        self.emitters = types.MappingProxyType(dict(registry.emitters))
-        self.kinds = types.MappingProxyType(dict(registry.kinds))
+        self.emitters = types.MappingProxyType(registry.emitters)  # type: ignore[arg-type]
+        self.kinds = types.MappingProxyType(registry.kinds)  # type: ignore[arg-type]
+
+
+class LazyTable(Mapping):
+    """The kinds (or the emitters) of a registry, read-only. Every name is known from the
+    start; a built-in plugin's module is imported when one of its names is first looked up
+    (or the table is iterated)."""
+
+    def __init__(self, load: Callable[[str], None]):
+        self._load = load
+        self._loaded: Dict[str, object] = {}
+        self._pending: Dict[str, str] = {}  # name -> the built-in module declaring it
+        self._order: List[str] = []
+
+    def _declare(self, name: str, module: str):
+        self._pending[name] = module
+        self._order.append(name)
+
+    def _add(self, name: str, value):
+        if name not in self._order:
+            self._order.append(name)
+        self._loaded[name] = value
+
+    def _forget(self, module: str):
+        for name in [n for n, m in self._pending.items() if m == module]:
+            del self._pending[name]
+
+    def __getitem__(self, name):
+        module = self._pending.get(name)
+        if module is not None:
+            self._load(module)
+        return self._loaded[name]
+
+    def __contains__(self, name) -> bool:
+        return name in self._loaded or name in self._pending
+
+    def __iter__(self) -> Iterator[str]:
+        for module in list(dict.fromkeys(self._pending.values())):
+            self._load(module)
+        return iter([name for name in self._order if name in self._loaded])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self):
+        return f"<{len(self._loaded)} loaded, {len(self._pending)} not yet: {', '.join(self._order)}>"
 
 
 class Registry:
-    """The step kinds and emitters of one plugin manager, with the problems met loading them."""
+    """The step kinds and emitters of one plugin manager, with the problems met loading them.
+    Built-in plugins are declared (`BUILTIN_PLUGINS`) and imported on first use; third-party
+    plugins (entry points, `-p`) are loaded and collected at once, through pluggy."""
 
-    def __init__(self, manager: pluggy.PluginManager, problems: List[str], builtins: Sequence[str]):
+    def __init__(self, manager: Optional[pluggy.PluginManager], problems: List[str],
+                 builtins: Mapping[str, Tuple[Tuple[str, ...], Tuple[str, ...]]]):
         self.manager = manager
         self.problems = problems
         self.builtins = set(builtins)
-        self.kinds: Dict[str, SealedKind] = {}
-        self.emitters: Dict[str, Emitter] = {}
-        plugins = self._ordered_plugins()
-        for name, plugin in plugins:
-            others = [p for n, p in plugins if p is not plugin]
-            self._collect(name, plugin, others, "pipedsl_step_kinds", self._add_kind)
-            self._collect(name, plugin, others, "pipedsl_emitters", self._add_emitter)
+        self.kinds: LazyTable = LazyTable(self._load_builtin)
+        self.emitters: LazyTable = LazyTable(self._load_builtin)
+        for module, (kinds, emitters) in builtins.items():
+            for name in kinds:
+                self.kinds._declare(name, module)
+            for name in emitters:
+                self.emitters._declare(name, module)
+        if manager is not None:
+            plugins = self._ordered_plugins()
+            for name, plugin in plugins:
+                others = [p for n, p in plugins if p is not plugin]
+                self._collect(name, plugin, others, "pipedsl_step_kinds", self._add_kind)
+                self._collect(name, plugin, others, "pipedsl_emitters", self._add_emitter)
 
     def view(self) -> RegistryView:
         return RegistryView(self)
 
+    def _load_builtin(self, module_name: str):
+        """Import a built-in plugin and add what its hooks return (called once per module:
+        its declared names are forgotten first, so a name it does not provide is unknown)."""
+        self.kinds._forget(module_name)
+        self.emitters._forget(module_name)
+        module = importlib.import_module(module_name)
+        for hook_name, add in (("pipedsl_step_kinds", self._add_kind), ("pipedsl_emitters", self._add_emitter)):
+            hook = getattr(module, hook_name, None)
+            if hook is None:
+                continue
+            result = hook()
+            for item in result if isinstance(result, (list, tuple)) else [result]:
+                if item is not None:
+                    problem = add(module_name, item)
+                    if problem:
+                        self.problems.append(f"plugin `{module_name}`: {problem}")
+
     def _ordered_plugins(self):
-        """Built-ins first, then the others in the order they were registered."""
+        """The third-party plugins in the order they were registered."""
+        assert self.manager is not None
         named = [(self.manager.get_name(p), p) for p in self.manager.get_plugins()]
         order = {n: i for i, n in enumerate(self._registration_order)}
-        named.sort(key=lambda item: (item[0] not in self.builtins, order.get(item[0], len(order))))
+        named.sort(key=lambda item: order.get(item[0], len(order)))
         return named
 
     @property
@@ -164,14 +238,12 @@ class Registry:
     def _collect(self, owner: str, plugin, others, hook_name: str, add):
         if not hasattr(plugin, hook_name):
             return
+        assert self.manager is not None
         # pluggy calls the hook, restricted to this one plugin
         caller = self.manager.subset_hook_caller(hook_name, remove_plugins=others)
         try:
-            if owner in self.builtins:
+            with third_party():
                 results = caller()
-            else:
-                with third_party():
-                    results = caller()
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - a broken plugin must not break the rest
             self.problems.append(f"plugin `{owner}`: {hook_name}() raised {type(exc).__name__}: {exc}")
             return
@@ -197,7 +269,7 @@ class Registry:
             return f"step kind {problem}; ignored"
         if kind.name in self.kinds:
             return self._clash(owner, "step kind", kind.name, self.kinds[kind.name].plugin)
-        self.kinds[kind.name] = SealedKind(kind, owner)
+        self.kinds._add(kind.name, SealedKind(kind, owner))
         return None
 
     def _add_emitter(self, owner: str, emitter) -> Optional[str]:
@@ -211,7 +283,7 @@ class Registry:
             emitter = attrs.evolve(emitter, description=str(emitter.description))
         if emitter.name in self.emitters:
             return self._clash(owner, "emitter", emitter.name, self.emitters[emitter.name].plugin)
-        self.emitters[emitter.name] = attrs.evolve(emitter, plugin=owner)
+        self.emitters._add(emitter.name, attrs.evolve(emitter, plugin=owner))
         return None
 
 
@@ -248,21 +320,29 @@ def _register(manager, module, name: str, problems: List[str]):
 
 
 def build_registry(extra_plugins: Optional[Sequence[str]] = None,
-                   builtins: Sequence[str] = BUILTIN_PLUGINS, entry_points: bool = True) -> Registry:
-    """A fresh registry: the built-ins, the entry points of group `pipedsl`, then the named
-    extra modules."""
-    manager = pluggy.PluginManager("pipedsl")
-    manager.add_hookspecs(hookspecs)
-    manager._pipedsl_order = []
+                   builtins: Mapping[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = BUILTIN_PLUGINS,
+                   entry_points: bool = True) -> Registry:
+    """A fresh registry: the built-ins (imported when first used), the entry points of group
+    `pipedsl`, then the named extra modules."""
     problems: List[str] = []
-    for name in builtins:
-        _register(manager, importlib.import_module(name), name, problems)
+    manager: Optional[pluggy.PluginManager] = None
+
+    def add(module, name: str):
+        nonlocal manager
+        if manager is None:
+            manager = pluggy.PluginManager("pipedsl")
+            manager.add_hookspecs(hookspecs)
+            manager._pipedsl_order = []  # type: ignore[attr-defined]
+        if manager.is_registered(module) or manager.get_plugin(name) is not None:
+            return
+        _register(manager, module, name, problems)
+
     if entry_points:
         from .entry_points import pipedsl_entry_points
 
         for ep_name, value, load in pipedsl_entry_points():
             module_name = value.split(":")[0]
-            if module_name in builtins or manager.get_plugin(module_name) is not None:
+            if module_name in builtins:
                 continue  # an older install's entry point for a built-in
             try:
                 with third_party():
@@ -270,19 +350,19 @@ def build_registry(extra_plugins: Optional[Sequence[str]] = None,
             except (Exception, SystemExit) as exc:  # noqa: BLE001
                 problems.append(f"plugin `{ep_name}` ({value}) failed to load: {type(exc).__name__}: {exc}")
                 continue
-            if manager.is_registered(module):
+            if getattr(module, "__name__", None) in builtins:
                 continue
-            _register(manager, module, ep_name, problems)
+            add(module, ep_name)
     for name in _extra_modules(extra_plugins):
+        if name in builtins:
+            continue
         try:
             with third_party():
                 module = importlib.import_module(name)
         except (Exception, SystemExit) as exc:  # noqa: BLE001
             problems.append(f"plugin module `{name}` failed to import: {type(exc).__name__}: {exc}")
             continue
-        if manager.is_registered(module):
-            continue
-        _register(manager, module, name, problems)
+        add(module, name)
     return Registry(manager, problems, builtins)
 
 

@@ -8,10 +8,10 @@ import re
 from typing import List, Optional
 
 import attrs
-from lark import Token
 
 from . import ir
 from .diagnostics import Diagnostic, Span, error
+from .lexer import Token
 
 KEYWORDS = frozenset(
     "pipeline let var param step experiment none input output property_file retry when "
@@ -605,6 +605,7 @@ def _guard(method):
             return BROKEN
 
     guarded.__name__ = method.__name__
+    guarded.unguarded = method  # what dsl.fastparse calls: it has no odd pieces to guard against
     return guarded
 
 

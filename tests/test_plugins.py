@@ -52,6 +52,47 @@ def test_built_ins_are_listed_in_the_code_not_in_the_entry_point_group():
     assert registry.kinds["fail"].plugin == "dsl.plugins.kinds.fail"
 
 
+def test_each_built_in_module_provides_exactly_what_it_declares():
+    import importlib
+
+    from dsl.plugin_manager import BUILTIN_PLUGINS
+
+    for module_name, (kinds, emitters) in BUILTIN_PLUGINS.items():
+        module = importlib.import_module(module_name)
+        provided_kinds = [k.name for k in getattr(module, "pipedsl_step_kinds", lambda: [])()]
+        provided_emitters = [e.name for e in getattr(module, "pipedsl_emitters", lambda: [])()]
+        assert (tuple(provided_kinds), tuple(provided_emitters)) == (kinds, emitters), module_name
+
+
+def test_a_run_imports_only_the_plugins_it_uses():
+    import subprocess
+    import sys
+
+    code = ("import sys, dsl; dsl.transpile('pipeline P {\\n step F: fail { error_message = \"x\" }\\n}\\n'); "
+            "print(sorted(m for m in sys.modules if m.startswith('dsl.plugins.') and not m.split('.')[-1].startswith('_')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['dsl.plugins.json_emitter', 'dsl.plugins.kinds', 'dsl.plugins.kinds.fail']"
+
+
+def test_a_third_party_kind_cannot_take_a_built_in_name_not_yet_imported(plugin_dir):
+    write_plugin(plugin_dir, "pdsl_test_lazy_clash", """
+from dsl.hookspecs import hookimpl
+from dsl.kinds import StepKind
+
+class Tuning(StepKind):
+    name = "tuning"
+    type = "Tuning"
+
+@hookimpl
+def pipedsl_step_kinds():
+    return [Tuning()]
+""")
+    registry = build_registry(["pdsl_test_lazy_clash"])
+    assert registry.kinds["tuning"].plugin == "dsl.plugins.kinds.tuning"
+    assert any("step kind `tuning` is already registered by the built-in `dsl.plugins.kinds.tuning`" in p
+               for p in registry.problems), registry.problems
+
+
 def test_hook_pipedsl_emitters_adds_an_emitter(plugin_dir):
     write_plugin(plugin_dir, "pdsl_test_count", STEPCOUNT)
     registry = build_registry(["pdsl_test_count"])

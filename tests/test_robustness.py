@@ -156,7 +156,7 @@ console()
 
 # the modules `pipedsl transpile -` imports after the console script's `from dsl import console`
 START_UP_MOMENTS = ["dsl.cli", "argparse", "dsl.output", "dsl.plugin_manager", "pluggy", "dsl.api",
-                    "dsl.parser", "lark", "dsl.source", "read"]
+                    "dsl.parser", "dsl.fastparse", "dsl.source", "read"]
 
 
 @pytest.mark.parametrize("moment", START_UP_MOMENTS)
