@@ -73,6 +73,7 @@ class Checker:
         # step name -> names of steps whose properties it reads (for cycles and docs)
         self._current_step: Optional[str] = None
         self._required: Dict[int, tuple] = {}  # id(fields) -> (fields, its required fields)
+        self._step_fields: Dict[str, Dict[str, Field]] = {}  # kind -> the fields of its steps
 
     # --- for kinds -------------------------------------------------------------------
     def add(self, diagnostic: Diagnostic):
@@ -668,10 +669,13 @@ class Checker:
             self.add(error("E0301", f"unknown step kind `{step.kind}`", step.kind_span, "unknown kind",
                            did_you_mean(step.kind, p.kinds) or "kinds: " + ", ".join(sorted(p.kinds))))
             return
-        fields = dict(ENVELOPE_FIELDS)
-        if not kind.cache:
-            fields.pop("cache")
-        fields.update(kind.fields)
+        fields = self._step_fields.get(kind.name)
+        if fields is None:  # (once per kind: a kind declares tens of fields)
+            fields = dict(ENVELOPE_FIELDS)
+            if not kind.cache:
+                fields.pop("cache")
+            fields.update(kind.fields)
+            self._step_fields[kind.name] = fields
         seen = self.attributes(step.attributes, fields, f"`{kind.name}` step `{step.name}`",
                                owner_span=step.name_span, kind=kind)
         if "cache" in seen:

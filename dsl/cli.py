@@ -22,7 +22,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"pipedsl: error: {message}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: Optional[str] = None) -> argparse.ArgumentParser:
+    """The command line's parser; with `only`, just that command's (`main` builds one
+    subparser, not eleven, when it can tell the command: argparse's set-up is a tenth of a
+    small file's transpile)."""
     parser = _Parser(
         prog="pipedsl",
         description="Transpile .pipe files (SageMaker Model Building Pipelines) to the pipeline "
@@ -34,111 +37,139 @@ def _parser() -> argparse.ArgumentParser:
                         help="also load plugin MODULE (repeatable; also PIPEDSL_PLUGINS=a,b)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    transpile_cmd = commands.add_parser("transpile", help="transpile one .pipe file",
-                                        description="Transpile one .pipe file with an emitter.")
-    transpile_cmd.add_argument("file", help="the .pipe file, or - for standard input")
-    transpile_cmd.add_argument("--to", default="json", metavar="NAME",
-                               help="emitter to use (default: json; see `pipedsl emitters`)")
-    transpile_cmd.add_argument("-o", "--output", metavar="OUT",
-                               help="write to OUT (atomically: on any error OUT is left as it was)")
-    transpile_cmd.add_argument("--compact", action="store_true",
-                               help="json: exactly the string SageMaker SDK Pipeline.definition() returns")
-    transpile_cmd.add_argument("--format", choices=["text", "json"], default="text",
-                               help="how problems are reported: text on stderr (default), or json on stdout "
-                                    "(a list of diagnostics, as `check --format json`)")
-    transpile_cmd.add_argument("--stdin-filename", metavar="NAME",
+    if only in (None, "transpile"):
+        transpile_cmd = commands.add_parser("transpile", help="transpile one .pipe file",
+                                            description="Transpile one .pipe file with an emitter.")
+        transpile_cmd.add_argument("file", help="the .pipe file, or - for standard input")
+        transpile_cmd.add_argument("--to", default="json", metavar="NAME",
+                                   help="emitter to use (default: json; see `pipedsl emitters`)")
+        transpile_cmd.add_argument("-o", "--output", metavar="OUT",
+                                   help="write to OUT (atomically: on any error OUT is left as it was)")
+        transpile_cmd.add_argument("--compact", action="store_true",
+                                   help="json: exactly the string SageMaker SDK Pipeline.definition() returns")
+        transpile_cmd.add_argument("--format", choices=["text", "json"], default="text",
+                                   help="how problems are reported: text on stderr (default), or json on stdout "
+                                        "(a list of diagnostics, as `check --format json`)")
+        transpile_cmd.add_argument("--stdin-filename", metavar="NAME",
+                                   help="with `-`: the file name to report (editors pipe a buffer in)")
+        _program_options(transpile_cmd)
+
+    if only in (None, "check"):
+        check_cmd = commands.add_parser("check", help="check .pipe files and report every problem",
+                                        description="Check .pipe files; print every problem of each.")
+        check_cmd.add_argument("files", nargs="+", metavar="PATH",
+                               help=".pipe files, folders (every *.pipe below them), or - for standard input")
+        check_cmd.add_argument("--format", choices=["text", "json"], default="text",
+                               help="text (default) or json (a list of diagnostics, for tools)")
+        check_cmd.add_argument("--stdin-filename", metavar="NAME",
                                help="with `-`: the file name to report (editors pipe a buffer in)")
-    _program_options(transpile_cmd)
+        _program_options(check_cmd)
 
-    check_cmd = commands.add_parser("check", help="check .pipe files and report every problem",
-                                    description="Check .pipe files; print every problem of each.")
-    check_cmd.add_argument("files", nargs="+", metavar="PATH",
-                           help=".pipe files, folders (every *.pipe below them), or - for standard input")
-    check_cmd.add_argument("--format", choices=["text", "json"], default="text",
-                           help="text (default) or json (a list of diagnostics, for tools)")
-    check_cmd.add_argument("--stdin-filename", metavar="NAME",
-                           help="with `-`: the file name to report (editors pipe a buffer in)")
-    _program_options(check_cmd)
+    if only in (None, "fmt"):
+        fmt_cmd = commands.add_parser("fmt", help="format .pipe files in place",
+                                      description="Format .pipe files in the canonical layout (in place). "
+                                                  "A folder means every *.pipe below it; no PATH means `.`; "
+                                                  "`-` reads standard input and writes standard output.")
+        fmt_cmd.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+        fmt_cmd.add_argument("--check", action="store_true",
+                             help="write nothing; list the files that would change; exit 1 if any would")
+        fmt_cmd.add_argument("--diff", action="store_true",
+                             help="write nothing; print unified diffs (exit 1 if a file would change)")
 
-    fmt_cmd = commands.add_parser("fmt", help="format .pipe files in place",
-                                  description="Format .pipe files in the canonical layout (in place). "
-                                              "A folder means every *.pipe below it; no PATH means `.`; "
-                                              "`-` reads standard input and writes standard output.")
-    fmt_cmd.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
-    fmt_cmd.add_argument("--check", action="store_true",
-                         help="write nothing; list the files that would change; exit 1 if any would")
-    fmt_cmd.add_argument("--diff", action="store_true",
-                         help="write nothing; print unified diffs (exit 1 if a file would change)")
+    if only in (None, "import"):
+        import_cmd = commands.add_parser("import", help="a pipeline definition JSON to a .pipe file",
+                                         description="Write a .pipe file (canonical layout) that transpiles back to "
+                                                     "the same definition JSON, key order included.")
+        import_cmd.add_argument("file", nargs="?", default="-", help="the definition JSON (default: - for standard input)")
+        import_cmd.add_argument("--pipeline", metavar="NAME", help="read the definition of a deployed pipeline (boto3)")
+        import_cmd.add_argument("--execution", metavar="ARN", help="read the definition an execution ran (boto3)")
+        _aws_options(import_cmd)
+        import_cmd.add_argument("-o", "--output", metavar="OUT", help="write to OUT (atomically) instead of stdout")
+        import_cmd.add_argument("--name", default=None,
+                                help="the pipeline's name (a definition does not hold it; default: the name in the SDK's "
+                                     "default S3 paths if any, else the file's stem)")
 
-    import_cmd = commands.add_parser("import", help="a pipeline definition JSON to a .pipe file",
-                                     description="Write a .pipe file (canonical layout) that transpiles back to "
-                                                 "the same definition JSON, key order included.")
-    import_cmd.add_argument("file", nargs="?", default="-", help="the definition JSON (default: - for standard input)")
-    import_cmd.add_argument("--pipeline", metavar="NAME", help="read the definition of a deployed pipeline (boto3)")
-    import_cmd.add_argument("--execution", metavar="ARN", help="read the definition an execution ran (boto3)")
-    _aws_options(import_cmd)
-    import_cmd.add_argument("-o", "--output", metavar="OUT", help="write to OUT (atomically) instead of stdout")
-    import_cmd.add_argument("--name", default=None,
-                            help="the pipeline's name (a definition does not hold it; default: the name in the SDK's "
-                                 "default S3 paths if any, else the file's stem)")
+    if only in (None, "deploy"):
+        deploy_cmd = commands.add_parser("deploy", help="create or update the pipeline in SageMaker",
+                                         description="Check and transpile FILE, then create the pipeline, or update it "
+                                                     "when its definition, role, description or parallelism differ.")
+        deploy_cmd.add_argument("file")
+        deploy_cmd.add_argument("--role", help="the pipeline's IAM role ARN (default: the pipeline's `role`)")
+        deploy_cmd.add_argument("--description", help="the pipeline's description (default: its `description`)")
+        deploy_cmd.add_argument("--tag", action="append", default=[], type=_key_value, metavar="K=V",
+                                help="a tag of a new pipeline (repeatable)")
+        deploy_cmd.add_argument("--parallelism", type=int, metavar="N", help="at most N steps at once")
+        deploy_cmd.add_argument("--dry-run", action="store_true", help="say what would be done; call no write API")
+        deploy_cmd.add_argument("--yes", action="store_true", help="update without asking")
+        _aws_options(deploy_cmd)
+        _program_options(deploy_cmd)
 
-    deploy_cmd = commands.add_parser("deploy", help="create or update the pipeline in SageMaker",
-                                     description="Check and transpile FILE, then create the pipeline, or update it "
-                                                 "when its definition, role, description or parallelism differ.")
-    deploy_cmd.add_argument("file")
-    deploy_cmd.add_argument("--role", help="the pipeline's IAM role ARN (default: the pipeline's `role`)")
-    deploy_cmd.add_argument("--description", help="the pipeline's description (default: its `description`)")
-    deploy_cmd.add_argument("--tag", action="append", default=[], type=_key_value, metavar="K=V",
-                            help="a tag of a new pipeline (repeatable)")
-    deploy_cmd.add_argument("--parallelism", type=int, metavar="N", help="at most N steps at once")
-    deploy_cmd.add_argument("--dry-run", action="store_true", help="say what would be done; call no write API")
-    deploy_cmd.add_argument("--yes", action="store_true", help="update without asking")
-    _aws_options(deploy_cmd)
-    _program_options(deploy_cmd)
+    if only in (None, "diff"):
+        diff_cmd = commands.add_parser("diff", help="what deploying the file would change",
+                                       description="The plan: steps added, removed and changed, and each changed "
+                                                   "member in .pipe words, against the deployed pipeline (or an "
+                                                   "execution's definition); --json adds the JSON diff. Exit 0 same, "
+                                                   "1 different (nothing deployed included), 2 trouble.")
+        diff_cmd.add_argument("file")
+        diff_cmd.add_argument("--execution", metavar="ARN", help="compare with the definition this execution ran")
+        diff_cmd.add_argument("--json", action="store_true", help="after the plan, the unified diff of the definitions")
+        _aws_options(diff_cmd)
+        _program_options(diff_cmd)
 
-    diff_cmd = commands.add_parser("diff", help="what deploying the file would change",
-                                   description="The plan: steps added, removed and changed, and each changed "
-                                               "member in .pipe words, against the deployed pipeline (or an "
-                                               "execution's definition); --json adds the JSON diff. Exit 0 same, "
-                                               "1 different (nothing deployed included), 2 trouble.")
-    diff_cmd.add_argument("file")
-    diff_cmd.add_argument("--execution", metavar="ARN", help="compare with the definition this execution ran")
-    diff_cmd.add_argument("--json", action="store_true", help="after the plan, the unified diff of the definitions")
-    _aws_options(diff_cmd)
-    _program_options(diff_cmd)
+    if only in (None, "package"):
+        package_cmd = commands.add_parser("package", help="upload the local code and write the definition, for IaC",
+                                          description="Upload the local code FILE names (as deploy does) and write "
+                                                      "the definition JSON, or with --to another emitter's output "
+                                                      "(e.g. a CloudFormation template), without creating or "
+                                                      "changing the pipeline: for CloudFormation, Terraform or CDK.")
+        package_cmd.add_argument("file")
+        package_cmd.add_argument("--to", default="json", metavar="NAME", help="the emitter (default: json)")
+        package_cmd.add_argument("-o", "--output", metavar="OUT", help="write to OUT (atomically) instead of stdout")
+        package_cmd.add_argument("--dry-run", action="store_true", help="say what would be uploaded; write nothing")
+        _aws_options(package_cmd)
+        _program_options(package_cmd)
 
-    package_cmd = commands.add_parser("package", help="upload the local code and write the definition, for IaC",
-                                      description="Upload the local code FILE names (as deploy does) and write "
-                                                  "the definition JSON, or with --to another emitter's output "
-                                                  "(e.g. a CloudFormation template), without creating or "
-                                                  "changing the pipeline: for CloudFormation, Terraform or CDK.")
-    package_cmd.add_argument("file")
-    package_cmd.add_argument("--to", default="json", metavar="NAME", help="the emitter (default: json)")
-    package_cmd.add_argument("-o", "--output", metavar="OUT", help="write to OUT (atomically) instead of stdout")
-    package_cmd.add_argument("--dry-run", action="store_true", help="say what would be uploaded; write nothing")
-    _aws_options(package_cmd)
-    _program_options(package_cmd)
+    if only in (None, "run"):
+        run_cmd = commands.add_parser("run", help="start an execution of the deployed pipeline",
+                                      description="Start an execution with parameters checked against FILE; refuses "
+                                                  "when the deployed definition differs from FILE.")
+        run_cmd.add_argument("file")
+        run_cmd.add_argument("--param", action="append", default=[], type=_key_value, metavar="K=V",
+                             help="a parameter value (repeatable)")
+        run_cmd.add_argument("--wait", action="store_true", help="follow the execution to its end (exit 0 Succeeded)")
+        run_cmd.add_argument("--timeout", type=float, metavar="S", help="with --wait: give up after S seconds")
+        run_cmd.add_argument("--allow-drift", action="store_true", help="run even if the deployed definition differs")
+        run_cmd.add_argument("--studio-domain", metavar="ID",
+                             help="the SageMaker Studio domain (d-...) whose link to the execution is printed "
+                                  "(default: the account's only domain)")
+        _aws_options(run_cmd)
+        _program_options(run_cmd)
 
-    run_cmd = commands.add_parser("run", help="start an execution of the deployed pipeline",
-                                  description="Start an execution with parameters checked against FILE; refuses "
-                                              "when the deployed definition differs from FILE.")
-    run_cmd.add_argument("file")
-    run_cmd.add_argument("--param", action="append", default=[], type=_key_value, metavar="K=V",
-                         help="a parameter value (repeatable)")
-    run_cmd.add_argument("--wait", action="store_true", help="follow the execution to its end (exit 0 Succeeded)")
-    run_cmd.add_argument("--timeout", type=float, metavar="S", help="with --wait: give up after S seconds")
-    run_cmd.add_argument("--allow-drift", action="store_true", help="run even if the deployed definition differs")
-    run_cmd.add_argument("--studio-domain", metavar="ID",
-                         help="the SageMaker Studio domain (d-...) whose link to the execution is printed "
-                              "(default: the account's only domain)")
-    _aws_options(run_cmd)
-    _program_options(run_cmd)
-
-    commands.add_parser("lsp", help="run the language server on stdio (needs the lsp extra)",
-                        description="Run the .pipe language server over stdio, for editors.")
-    commands.add_parser("emitters", help="list the installed emitters",
-                        description="List every installed emitter with a one-line description.")
+    if only in (None, "lsp"):
+        commands.add_parser("lsp", help="run the language server on stdio (needs the lsp extra)",
+                            description="Run the .pipe language server over stdio, for editors.")
+    if only in (None, "emitters"):
+        commands.add_parser("emitters", help="list the installed emitters",
+                            description="List every installed emitter with a one-line description.")
     return parser
+
+
+_COMMAND_NAMES = ("transpile", "check", "fmt", "import", "deploy", "diff", "package", "run", "lsp", "emitters")
+
+
+def _command_of(argv: List[str]) -> Optional[str]:
+    """The command `argv` names, when nothing before it but `-p MODULE` options can change
+    what it means; else None (then every command's parser is built, as for `--help`)."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in ("-p", "--plugin"):
+            i += 2
+        elif word.startswith("--plugin=") or (word.startswith("-p") and len(word) > 2 and not word.startswith("--")):
+            i += 1
+        else:
+            return word if word in _COMMAND_NAMES else None
+    return None
 
 
 def _program_options(command):
@@ -473,7 +504,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     streams = Streams()
     try:
         streams.setup()
-        parser = _parser()
+        parser = _parser(_command_of(sys.argv[1:] if argv is None else argv))
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help(sys.stderr)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 from typing import Iterable, Optional, Tuple
 
-import attrs
+from . import records
 
 
-@attrs.frozen
+@records.frozen
 class Span:
     """A source range: 1-based lines and columns, end exclusive."""
 
@@ -39,7 +39,7 @@ class Span:
 NO_SPAN = Span(1, 1, 1, 1)
 
 
-@attrs.frozen
+@records.frozen
 class Diagnostic:
     code: str
     message: str

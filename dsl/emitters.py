@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-import attrs
+from . import records
 
 
-@attrs.frozen
+@records.frozen
 class Emitter:
     """An output format. `emit(program, options)` returns the text; `options` is a dict
     (today: `compact`). It may raise `dsl.PipeError` with diagnostics for what it cannot

@@ -14,6 +14,7 @@ from typing import Dict, List, Optional, Tuple
 
 import attrs
 
+from . import records
 from . import ir
 from .diagnostics import Diagnostic, Span, did_you_mean, error, warning
 from .parser import MAX_NESTING
@@ -139,7 +140,7 @@ def text_of(value) -> Optional[str]:
     return None
 
 
-@attrs.define
+@records.define
 class Origin:
     """Where an expanded declaration came from: the loop and the item that made it."""
 

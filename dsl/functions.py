@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Dict, Tuple
 
-import attrs
-
+from . import records
 from . import ir
 
 
-@attrs.frozen
+@records.frozen
 class Function:
     name: str
     # positional order of the parameters; `named_only` can only be given by name

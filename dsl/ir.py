@@ -9,9 +9,10 @@ from typing import Optional, Tuple, Union
 
 import attrs
 
+from . import records
 from .diagnostics import Span
 
-frozen = attrs.frozen(kw_only=True)
+frozen = records.frozen(kw_only=True)
 
 
 def layout(default=None):

@@ -11,6 +11,7 @@ from typing import Dict, FrozenSet, Iterable, Optional, Tuple
 
 import attrs
 
+from . import records
 from . import ir
 from .diagnostics import Diagnostic, did_you_mean
 
@@ -19,7 +20,7 @@ from .diagnostics import Diagnostic, did_you_mean
 # a list of step names, and "custom", a value the kind checks itself.
 
 
-@attrs.frozen
+@records.frozen
 class Field:
     type: str = "any"
     required: bool = False
@@ -86,7 +87,7 @@ ENVELOPE_FIELDS = {
 }
 
 
-@attrs.frozen
+@records.frozen
 class SdkStep:
     """The SDK code of one step, as a kind writes it for the `sdk` emitter: the step's SDK
     class, its keyword arguments besides `name` and the envelope (`(keyword, python code)`

@@ -55,21 +55,23 @@ class Token(str):
 
     __hash__ = str.__hash__
 
-# (group, pattern): order matters where patterns overlap (`##` before `#`, `==` before `=`).
 _PATTERNS = (
     ("WS", r"[ \t\f\r\n]+"),
-    ("DOC_COMMENT", r"##[^\n]*"),
-    ("COMMENT", r"#[^\n]*"),
-    ("STRING", r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'),
-    ("NUMBER", r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"),
-    # a name with `${...}` pieces (`Train-${algo}`), filled in at transpile time (dsl.expand)
-    ("PIECED_NAME", r"(?:[A-Za-z_][A-Za-z0-9_-]*)?(?:\$\{[^}\n]*\}[A-Za-z0-9_-]*)+"),
-    ("NAME", r"[A-Za-z_][A-Za-z0-9_-]*"),
-    ("QUOTED_NAME", r"`[A-Za-z_][A-Za-z0-9_-]*`"),  # a name that is a keyword, e.g. `input`
+    # a name, with `${...}` pieces (`Train-${algo}`) filled in at transpile time (dsl.expand);
+    # first: most tokens are names, and one pattern scans a name once
+    ("NAME", r"[A-Za-z_][A-Za-z0-9_-]*(?:\$\{[^}\n]*\}[A-Za-z0-9_-]*)*"),
     ("COMPARE", r"==|!=|>=|<=|>|<"),
     ("PUNCTUATION", r"[{}\[\](),:.=]"),
+    ("STRING", r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'),
+    ("NUMBER", r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"),
+    ("PIECED_NAME", r"(?:\$\{[^}\n]*\}[A-Za-z0-9_-]*)+"),  # a name that starts with a piece: `${a}-x`
+    ("QUOTED_NAME", r"`[A-Za-z_][A-Za-z0-9_-]*`"),  # a name that is a keyword, e.g. `input`
+    ("DOC_COMMENT", r"##[^\n]*"),
+    ("COMMENT", r"#[^\n]*"),
 )
-_MASTER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS))
+# Order matters only where patterns overlap: `==` before `=`, `##` before `#`. (A name with
+# pieces is never a keyword: KEYWORD_TYPES holds none.)
+_MASTER = "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS)  # compiled when Lark's path runs
 # the same, with the blanks before a token skipped by the same match (dsl.fastparse)
 _AFTER_BLANKS = re.compile("(?:" + _PATTERNS[0][1] + ")?(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS[1:]) + ")")
 _PUNCTUATION = {"{": "LBRACE", "}": "RBRACE", "[": "LSQB", "]": "RSQB", "(": "LPAR", ")": "RPAR",
@@ -104,7 +106,7 @@ class PipeLexer:
         line_ctr = lexer_state.line_ctr
         collected = self.collected
         table = parser_state.parse_conf.parse_table.states
-        match_at = _MASTER.match
+        match_at = re.compile(_MASTER).match  # (re caches it)
         length = len(text)
         # positions are kept in locals and written back to Lark's line counter before each
         # token leaves (the parser's error recovery resumes lexing from it)

@@ -21,7 +21,7 @@ import os
 import stat
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-import attrs
+from . import records
 
 BUFFER = 65536
 MAX_TREE_ENTRIES = 100_000  # a code folder bigger than this is refused, not walked for ever
@@ -113,7 +113,7 @@ def _tarball(members) -> bytes:
     return out.getvalue()
 
 
-@attrs.frozen
+@records.frozen
 class Upload:
     """A local file to put at an S3 URI (`deploy`): `path` on disk, `uri` in S3."""
 

@@ -13,6 +13,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import attrs
 
+from . import records
 from . import ir, source
 from .diagnostics import Diagnostic, Span, error
 from .localcode import folder_of
@@ -20,7 +21,7 @@ from .localcode import folder_of
 MAX_MODULES = 256  # far above real use; keeps a generated import chain from running away
 
 
-@attrs.frozen
+@records.frozen
 class Module:
     """One imported file: its name as shown, its text and its IR (spans tagged with `name`)."""
 

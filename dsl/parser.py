@@ -297,6 +297,10 @@ def _reset():
 
 @functools.lru_cache(maxsize=None)
 def _fast_tables() -> Optional["fastparse.Tables"]:
+    import os
+
+    if os.environ.get("PIPEDSL_PARSER") == "lark":  # (tools/bench.py --lark: compare the two)
+        return None
     try:
         return fastparse.Tables(_BUILDER, grammar_text())
     except (ImportError, ValueError):  # no generated tables, or stale ones: Lark's path only

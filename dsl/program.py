@@ -12,6 +12,7 @@ from typing import Dict, List, Optional, Tuple
 
 import attrs
 
+from . import records
 from . import ir
 from .diagnostics import did_you_mean
 from .functions import FUNCTIONS, call_args  # noqa: F401 - call_args is re-exported
@@ -62,30 +63,30 @@ COMPARISONS = {"==": "Equals", ">": "GreaterThan", ">=": "GreaterThanOrEqualTo",
                "<": "LessThan", "<=": "LessThanOrEqualTo"}
 
 
-@attrs.frozen
+@records.frozen
 class Comparison:
     type: str  # Equals, GreaterThan, GreaterThanOrEqualTo, LessThan, LessThanOrEqualTo
     left: object
     right: object
 
 
-@attrs.frozen
+@records.frozen
 class Membership:
     value: object
     values: object
 
 
-@attrs.frozen
+@records.frozen
 class Negation:
     condition: object
 
 
-@attrs.frozen
+@records.frozen
 class Either:
     conditions: tuple
 
 
-@attrs.frozen
+@records.frozen
 class Verbatim:
     """A condition written as JSON (`condition({...})`): the map expression."""
 

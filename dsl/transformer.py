@@ -23,8 +23,24 @@ _REF_IN_STRING = re.compile(r"""[A-Za-z_][A-Za-z0-9_-]*""")
 _INDEX_IN_STRING = re.compile(r"""\[\s*(?:(-?\d+)|'([^']*)'|\\"((?:[^"\\]|\\.)*)\\")\s*\]""")
 
 
-def _span(meta_or_token) -> Span:
-    return Span.of(meta_or_token)
+def _span(token) -> Span:
+    return _new_span(token.line, token.column, token.end_line, token.end_column)
+
+
+def _new_span(line, column, end_line, end_column, _new=object.__new__, _slots=(
+        Span.line.__set__, Span.column.__set__, Span.end_line.__set__, Span.end_column.__set__,  # type: ignore[attr-defined]
+        Span.file.__set__)) -> Span:  # type: ignore[attr-defined]
+    """`Span(line, column, end_line, end_column)`, made by setting its slots directly: the
+    parser makes one per token and node, and a frozen class's `__init__` goes through
+    `object.__setattr__` for each field (equal spans either way: tests/test_fastparse.py)."""
+    span = _new(Span)
+    set_line, set_column, set_end_line, set_end_column, set_file = _slots
+    set_line(span, line)
+    set_column(span, column)
+    set_end_line(span, end_line)
+    set_end_column(span, end_column)
+    set_file(span, None)
+    return span
 
 
 def _clip(text: str, width: int = 30) -> str:
@@ -177,6 +193,8 @@ BROKEN = _Broken()
 
 
 def _start(x):
+    if x.__class__ is Token:  # (first: most pieces are tokens, and they have no `span`)
+        return x.line, x.column
     span = getattr(x, "span", None)
     if span is not None:
         return span.line, span.column
@@ -186,6 +204,8 @@ def _start(x):
 
 
 def _end(x):
+    if x.__class__ is Token:
+        return x.end_line, x.end_column
     if isinstance(x, ir.MapEntry):
         x = x.value
     span = getattr(x, "span", None)
@@ -196,9 +216,12 @@ def _end(x):
 
 def _over(children) -> Span:
     """The span from the first piece of a rule to its last (tokens and nodes alike)."""
-    first = next(c for c in children if c is not _TRAILING_COMMA)
-    last = children[-1]
-    return Span(*_start(first), *_end(last))
+    first = children[0]
+    if first is _TRAILING_COMMA:
+        first = next(c for c in children if c is not _TRAILING_COMMA)
+    line, column = _start(first)
+    end_line, end_column = _end(children[-1])
+    return _new_span(line, column, end_line, end_column)
 
 
 def _tokens(children, kind=None):

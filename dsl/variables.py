@@ -9,15 +9,14 @@ import os
 import re
 from typing import Dict, Iterable, List, Tuple
 
-import attrs
-
+from . import records
 from . import ir
 from .diagnostics import Span
 
 VAR_TYPES = ("String", "Integer", "Float", "Boolean", "List", "Map")
 
 
-@attrs.frozen
+@records.frozen
 class Given:
     """A var's value and where it came from (`--var Stage=prod`, `prod.toml`, ...)."""
 

@@ -236,3 +236,23 @@ def test_the_version_is_written_once_and_the_changelog_names_it():
     assert version("pipedsl-sagemaker") == dsl.__version__
     assert f"\n## {dsl.__version__}\n" in (ROOT / "CHANGELOG.md").read_text()
     assert f"rev: v{dsl.__version__}" in (ROOT / ".pre-commit-hooks.yaml").read_text()
+
+
+def test_the_one_command_parser_reads_argv_as_the_full_one():
+    """`main` builds only the named command's parser; it must read every command line as the
+    full parser does, and know every command."""
+    from dsl import cli
+
+    full = cli._parser()
+    choices = next(a for a in full._actions if a.dest == "command").choices
+    assert tuple(choices) == cli._COMMAND_NAMES
+    lines = [["transpile", "x.pipe", "--to", "sdk", "-o", "o.py", "--var", "A=1"], ["check", "a", "b", "--format", "json"],
+             ["fmt", "--check"], ["import", "d.json", "--name", "N"], ["deploy", "f.pipe", "--yes", "--tag", "k=v"],
+             ["diff", "f.pipe", "--json"], ["package", "f.pipe", "--dry-run"], ["run", "f.pipe", "--param", "a=b", "--wait"],
+             ["lsp"], ["emitters"], ["-p", "m", "transpile", "x"], ["--plugin=m", "check", "x"], ["-pm", "fmt"]]
+    for argv in lines:
+        only = cli._command_of(argv)
+        assert only == next(w for w in argv if w in cli._COMMAND_NAMES)
+        assert vars(cli._parser(only).parse_args(argv)) == vars(full.parse_args(argv)), argv
+    assert cli._command_of(["-p", "transpile", "check"]) == "check"
+    assert cli._command_of(["--version"]) is None and cli._command_of(["bogus"]) is None
