@@ -7,6 +7,7 @@ an own-line comment before the member below it, an end-of-line comment after its
 """
 from __future__ import annotations
 
+import bisect
 from typing import List, Optional, Tuple
 
 from . import ir
@@ -35,6 +36,8 @@ class Printer:
     def __init__(self, file: ir.File, text: str):
         self.file = file
         self.source_lines = text.split("\n")
+        self._text = text
+        self._line_starts: Optional[List[int]] = None
         self.comments = list(file.comments)
         self.used = [False] * len(self.comments)
 
@@ -47,10 +50,11 @@ class Printer:
                 found.append(comment)
         return found
 
-    def _trailing(self, line: int, after_column: int = 0) -> Optional[ir.Comment]:
+    def _trailing(self, line: int, after_column: int = 0, before_column: int = 10**9) -> Optional[ir.Comment]:
+        """The end-of-line comment on `line` between the two columns, taken."""
         for i, comment in enumerate(self.comments):
             if (not self.used[i] and not comment.own_line and comment.span.line == line
-                    and comment.span.column >= after_column):
+                    and after_column <= comment.span.column < before_column):
                 self.used[i] = True
                 return comment
         return None
@@ -80,27 +84,73 @@ class Printer:
             if entries and self._blank_between(previous_line, line):
                 entries.append(("blank",))
 
-        for member in members:
+        for index, member in enumerate(members):
             for comment in self._own_comments(open_pos if not entries else (previous_line, 10**9),
                                               _pos(member.span)):
                 gap(comment.span.line)
                 entries.append(("comment", comment.text))
                 previous_line = comment.span.line
             gap(member.span.line)
-            lines = self.member(member, indent)
-            trailing = self._trailing(member.span.end_line, member.span.end_column)
-            if trailing is not None:
+            lines, after = self._member_keeping_comments(member, indent, entries)
+            # (on the line of the block's `}`, what follows the `}` is the block's, not the member's)
+            trailing = self._trailing(member.span.end_line, member.span.end_column,
+                                      close_pos[1] - 1 if close_pos[0] == member.span.end_line else 10**9)
+            # end-of-line comments after tokens the member's span leaves out (the `)` of
+            # `when (a <= 5)` on a line of its own): after the member, in order
+            upto = _pos(members[index + 1].span) if index + 1 < len(members) else close_pos
+            late = [i for i, c in enumerate(self.comments) if not self.used[i] and not c.own_line
+                    and _end(member.span) <= _pos(c.span) < upto]
+            for i in late:
+                self.used[i] = True
+            late_texts = [self.comments[i].text for i in late]
+            if trailing is None and late_texts and not after:
+                trailing = ir.Comment(text=late_texts.pop(0), span=member.span, own_line=False)
+            if trailing is not None and after:
+                after.append(trailing.text)  # after the hoisted comments, which came first
+            elif trailing is not None:
                 lines[-1] += "  " + trailing.text
+            after += late_texts
             if isinstance(member, ir.Attribute) and len(lines) == 1:
                 entries.append(("attr", member.name, lines, trailing is not None))
             else:
                 entries.append(("other", lines))
+            entries.extend(("comment", text) for text in after)
             previous_line = member.span.end_line
         for comment in self._own_comments(open_pos if not entries else (previous_line, 10**9), close_pos):
             gap(comment.span.line)
             entries.append(("comment", comment.text))
             previous_line = comment.span.line
         return self._lay_out(entries, indent)
+
+    def _inside(self, member) -> List[int]:
+        start, end = _pos(member.span), _end(member.span)
+        return [i for i, c in enumerate(self.comments) if not self.used[i] and start < _pos(c.span) < end]
+
+    def _member_keeping_comments(self, member, indent: str, entries: list) -> Tuple[List[str], List[str]]:
+        """The member's lines with every comment inside it kept, and the comments to print on
+        their own lines after it. A comment the layout has no place for (inside a condition,
+        between a declaration's words) goes on its own line: for a member without a body,
+        with every other comment inside it, so that their order stays; for a block, only the
+        unplaced ones (they are in its head, before everything its body placed). They go
+        before the member, or after it when it has a `##` doc, which must stay right above."""
+        used = list(self.used)
+        lines = self.member(member, indent)
+        unplaced = self._inside(member)
+        if not unplaced:
+            return lines, []
+        if not getattr(member, "members", None) and not isinstance(member, ir.If):
+            self.used = used  # print it again with all its comments hoisted
+            unplaced = self._inside(member)
+            for i in unplaced:
+                self.used[i] = True
+            lines = self.member(member, indent)
+        texts = [self.comments[i].text for i in unplaced]
+        for i in unplaced:
+            self.used[i] = True
+        if getattr(member, "doc", None) is not None:
+            return lines, texts
+        entries.extend(("comment", text) for text in texts)
+        return lines, []
 
     def _lay_out(self, entries, indent) -> List[str]:
         out: List[str] = []
@@ -195,8 +245,18 @@ class Printer:
                               indent)
 
     def print_if(self, node: ir.If, indent: str) -> List[str]:
-        lines = self.big_block(f"if {self.condition(node.condition, 0)}", node.members,
-                               node.then_span or node.span, indent)
+        then_span = node.then_span or node.span
+        lines = self.big_block(f"if {self.condition(node.condition, 0)}", node.members, then_span, indent)
+        otherwise = node.otherwise[0].span if node.else_if else node.else_span
+        if otherwise is not None:  # comments between `}` and `else`: at the end of the `if` body
+            between = [i for i, c in enumerate(self.comments)
+                       if not self.used[i] and _end(then_span) <= _end(c.span) and _pos(c.span) < _pos(otherwise)]
+            for i in between:
+                self.used[i] = True
+            if between and lines[-1].strip() == "}":
+                lines[-1:] = [indent + INDENT + self.comments[i].text for i in between] + [lines[-1]]
+            elif between:  # `if … {}`: open it
+                lines = [lines[0][:-1]] + [indent + INDENT + self.comments[i].text for i in between] + [indent + "}"]
         if node.else_if:
             rest = self.print_if(node.otherwise[0], indent)
         elif node.else_span is not None:
@@ -226,26 +286,74 @@ class Printer:
         return lines
 
     # --- blocks ---------------------------------------------------------------------
+    def _brace(self, span) -> Tuple[int, int]:
+        """(line, column) of the block's opening `{`: the `{` whose `}` ends the span (a
+        `${…}` name, a string or a map in the block's head may hold other braces)."""
+        from .lexer import _AFTER_BLANKS
+
+        if self._line_starts is None:
+            self._line_starts = [0]
+            for line in self.source_lines[:-1]:
+                self._line_starts.append(self._line_starts[-1] + len(line) + 1)
+        text = self._text
+        pos = self._line_starts[span.line - 1] + span.column - 1
+        end = self._line_starts[span.end_line - 1] + span.end_column - 1  # just past the `}`
+        opened: List[int] = []
+        while pos < end:
+            match = _AFTER_BLANKS.match(text, pos)
+            if match is None:
+                break
+            kind = match.lastgroup
+            start, pos = match.span(kind)
+            if kind == "PUNCTUATION" and text[start] == "{":
+                opened.append(start)
+            elif kind == "PUNCTUATION" and text[start] == "}" and opened:
+                brace = opened.pop()
+                if pos == end:
+                    line = bisect.bisect_right(self._line_starts, brace)
+                    return line, brace - self._line_starts[line - 1] + 1
+        return span.line, span.column
+
     def _brace_line(self, span) -> int:
-        """The line of the block's opening `{` (the first `{` from its start)."""
-        line, column = span.line, span.column
-        while line <= span.end_line:
-            text = self.source_lines[line - 1]
-            found = text.find("{", column - 1 if line == span.line else 0)
-            if found >= 0:
-                return line
-            line += 1
-        return span.line
+        return self._brace(span)[0]
+
+    def _after_brace(self, span, members) -> Optional[ir.Comment]:
+        """The end-of-line comment after a block's `{`: before its first member or its `}`
+        when they are on the same line (a comment after a one-line block's `}` is the
+        block's own, placed after it)."""
+        line, column = self._brace(span)
+        before = 10**9
+        if members and members[0].span.line == line:
+            before = members[0].span.column
+        elif span.end_line == line:
+            before = span.end_column
+        return self._trailing(line, column, before)
 
     def big_block(self, head: str, members, span, indent: str) -> List[str]:
         """A step or the pipeline: always multi-line (empty: `{}`)."""
         open_line = self._brace_line(span)
-        trailing = self._trailing(open_line)
-        inner = self.body(members, indent + INDENT, (open_line, 10**9), _end(span))
+        header, trailing = self._head_comments(span, members, indent + INDENT)
+        inner = header + self.body(members, indent + INDENT, (open_line, 10**9), _end(span))
         first = f"{indent}{head} {{" + (f"  {trailing.text}" if trailing else "")
         if not inner and not trailing:
             return [f"{indent}{head} {{}}"]
         return [first] + inner + [indent + "}"]
+
+    def _head_comments(self, span, members, inner_indent: str):
+        """(own lines, end-of-line comment) for the comments of a block's head: written
+        between its first word and its `{` (`step # why\n Train: training {`) they have no
+        place there and open its body, in order; the comment after the `{` then follows them."""
+        line, column = self._brace(span)
+        header = [i for i, c in enumerate(self.comments)
+                  if not self.used[i] and _pos(span) < _pos(c.span) < (line, column)]
+        for i in header:
+            self.used[i] = True
+        trailing = self._after_brace(span, members)
+        lines = [inner_indent + self.comments[i].text for i in header]
+        if header and trailing is not None:
+            lines.append(inner_indent + trailing.text)
+            trailing = None
+        return lines, trailing
 
     def small_block(self, head: str, attributes, span, indent: str) -> List[str]:
         """`head { a = 1, b = 2 }` when written on one line and it fits; else one per line."""
@@ -259,8 +367,8 @@ class Printer:
                 if len(text) <= WIDTH:
                     return [text]
         open_line = self._brace_line(span)
-        trailing = self._trailing(open_line)
-        inner = self.body(attributes, indent + INDENT, (open_line, 10**9), _end(span))
+        header, trailing = self._head_comments(span, attributes, indent + INDENT)
+        inner = header + self.body(attributes, indent + INDENT, (open_line, 10**9), _end(span))
         if not inner and not trailing:
             return [f"{indent}{head} {{}}"]
         return [f"{indent}{head} {{" + (f"  {trailing.text}" if trailing else "")] + inner + [indent + "}"]
@@ -336,12 +444,26 @@ class Printer:
             return [indent + prefix + opener + closer + suffix]
         lines = [indent + prefix + opener]
         previous = (expr.span.line, expr.span.column)
-        for item_prefix, value, start in items:
+        after_opener = self._trailing(expr.span.line, expr.span.column,
+                                      items[0][2].column if items and items[0][2].line == expr.span.line else 10**9)
+        if after_opener is not None:  # `[  # a comment`
+            lines[0] += "  " + after_opener.text
+            previous = (expr.span.line, 10**9)
+        for index, (item_prefix, value, start) in enumerate(items):
             for comment in self._own_comments(previous, _pos(start)):
                 lines.append(inner + comment.text)
             item_lines = self.value_lines(value, inner, item_prefix, ",")
             end_line = value.span.end_line
-            trailing = self._trailing(end_line, value.span.end_column)
+            # an end-of-line comment after the item: before the next item or the closing
+            # bracket when they are on its line (what follows those is theirs)
+            nxt = items[index + 1][2] if index + 1 < len(items) else None
+            if nxt is not None and nxt.line == end_line:
+                before = nxt.column
+            elif expr.span.end_line == end_line:
+                before = expr.span.end_column - 1
+            else:
+                before = 10**9
+            trailing = self._trailing(end_line, value.span.end_column, before)
             if trailing is not None:
                 item_lines[-1] += "  " + trailing.text
             lines += item_lines

@@ -647,7 +647,7 @@ class _DocComments:
             before = lines[token.line - 1][: token.column - 1]
             if before.strip():
                 continue  # a trailing `##` after code documents nothing
-            body = str(token)[2:]
+            body = str(token)[2:].rstrip()  # (ends at its last non-blank character, as comments do)
             self.by_line[token.line] = body[1:] if body.startswith(" ") else body
 
     def file_doc(self, text: str, top) -> Optional[str]:
@@ -700,7 +700,8 @@ def comments_of(tokens, text: str):
             line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
         start = line_starts[token.line - 1]
         own_line = not text[start:token.start_pos].strip()
-        out.append(ir.Comment(text=str(token), span=_span(token), own_line=own_line))
+        # (its text ends at its last non-blank character: the layout has no trailing blanks)
+        out.append(ir.Comment(text=str(token).rstrip(), span=_span(token), own_line=own_line))
     return tuple(out)
 
 

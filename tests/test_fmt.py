@@ -229,3 +229,58 @@ def test_a_long_when_is_broken_at_its_operators_and_means_the_same():
         "                and " + parts[7]]
     assert all(len(line) <= 100 for line in tidy.split("\n"))
     assert dsl.format(tidy) == tidy and dsl.transpile(tidy) == dsl.transpile(text)
+
+
+def _commented(text, rng, rate):
+    """The same tokens with an end-of-line comment after some of them (every place a comment
+    may stand: after `[`, `{`, `(`, between items, after a closing bracket or a one-line
+    block, inside a condition or a declaration), trailing blanks after comments and lines."""
+    from dsl.parser import _parser
+
+    out, n = [], 0
+    for token in _parser().lex(text, dont_ignore=True):
+        if token.type == "WS":
+            out.append(token.replace("\n", rng.choice(["", " ", "  \t"]) + "\n"))
+            continue
+        out.append(str(token))
+        if token.type not in ("COMMENT", "DOC_COMMENT") and rng.random() < rate:
+            n += 1
+            before, after = rng.choice([" ", "   ", ""]), rng.choice(["", "  ", " \t"])
+            out.append(f"{before}# c{n}{after}\n")
+    return "".join(out)
+
+
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(ALL_PIPES), st.integers(0, 2**32), st.sampled_from([0.05, 0.2, 1.0]))
+def test_comments_in_every_legal_place_are_kept_and_the_result_is_stable(path, seed, rate):
+    text = _commented(path.read_text(), random.Random(seed), rate)
+    tidy = dsl.format(text, filename=str(path))  # no E0501
+    assert dsl.format(tidy, filename=str(path)) == tidy
+    assert comments(tidy) == [c.rstrip() for c in comments(text)]
+    assert not [line for line in tidy.splitlines() if line != line.rstrip()]
+    if "pipeline " in text:
+        assert dsl.transpile(tidy, filename=str(path), vars=_vars_for(path)) == \
+            dsl.transpile(text, filename=str(path), vars=_vars_for(path))
+
+
+def test_comments_stay_where_they_were_written():
+    text = ('pipeline P {  # p\n'
+            '    let xs = [ # after the bracket\n        1,\n        2, # two\n    ] # after the list\n'
+            '    step F: fail { error_message = "x" } # after the one-line step\n'
+            '    step G: fail {   # after the brace   \n'
+            '        error_message = join("", [ # j\n            "a", # a\n            "b"]) } # after G\n'
+            '}\n')
+    assert dsl.format(text) == (
+        'pipeline P {  # p\n'
+        '    let xs = [  # after the bracket\n        1,\n        2,  # two\n    ]  # after the list\n'
+        '    step F: fail {\n        error_message = "x"\n    }  # after the one-line step\n'
+        '    step G: fail {  # after the brace\n'
+        '        error_message = join(\n            "",\n            [  # j\n                "a",  # a\n'
+        '                "b",\n            ],\n        )\n    }  # after G\n'
+        '}\n')
+
+
+def test_a_comment_with_no_place_in_the_layout_goes_before_its_member():
+    text = "pipeline P {\n    step A: condition {\n        when X == 1 # one\n            or X == 2\n        if_steps = []\n    }\n    param X: Integer = 1\n}\n"
+    assert dsl.format(text) == ("pipeline P {\n    step A: condition {\n        # one\n        when X == 1 or X == 2\n"
+                                "        if_steps = []\n    }\n    param X: Integer = 1\n}\n")
