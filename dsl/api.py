@@ -5,14 +5,13 @@ import contextlib
 import gc
 from typing import List, Optional, Sequence, Tuple
 
-from . import ir
+from . import ir, source
 from .checks import check
 from .diagnostics import NO_SPAN, Diagnostic, Span, did_you_mean, error, render_text, sort_key
 from .parser import SyntaxProblem, parse_tree
 from .plugin_manager import KindFailure, Registry, default_registry, third_party
 from .program import Program
 from .transformer import to_ir
-from . import source
 
 
 class PipeError(Exception):

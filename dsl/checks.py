@@ -12,11 +12,10 @@ from typing import Dict, List, Optional
 
 from . import ir
 from .diagnostics import Diagnostic, Span, did_you_mean, error, warning
-from .kinds import ENVELOPE_FIELDS, Field
 from .functions import FUNCTIONS
+from .kinds import ENVELOPE_FIELDS, Field
 from .plugin_manager import KindFailure
-from .program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, NOT_LITERAL, raw_condition_map,
-                      PARAM_TYPES, Program)
+from .program import EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, NOT_LITERAL, PARAM_TYPES, Program, raw_condition_map
 
 PIPELINE_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}")
 STEP_OR_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -160,9 +159,9 @@ class Checker:
         if owner_span is not None:
             required = self._required.get(id(fields))
             if required is None or required[0] is not fields:  # (a kind has tens of fields, few required)
-                required = (fields, [(name, field) for name, field in fields.items() if field.required])
+                required = (fields, [name for name, field in fields.items() if field.required])
                 self._required[id(fields)] = required
-            for name, field in required[1]:
+            for name in required[1]:
                 if name not in seen:
                     self.add(error("E0303", f"{what} needs `{name}`", owner_span,
                                    f"`{name}` missing", f"add `{name} = ...`"))

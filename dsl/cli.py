@@ -332,7 +332,6 @@ def _deliver(path: Optional[str], text: str, streams: Streams) -> int:
 def _check(args, registry, streams: Streams) -> int:
     from .api import analyse
     from .diagnostics import render_text, to_dicts, visible
-
     from .fmt_command import pipe_files
 
     given = _given_vars(args, streams)

@@ -14,8 +14,7 @@ from typing import Dict, List, Optional, Tuple
 
 import attrs
 
-from . import records
-from . import ir
+from . import ir, records
 from .diagnostics import Diagnostic, Span, did_you_mean, error, warning
 from .parser import MAX_NESTING
 

@@ -12,7 +12,8 @@ import os
 from typing import Iterator, List
 
 from .diagnostics import visible
-from .formatter import FormatError, format as format_text
+from .formatter import FormatError
+from .formatter import format as format_text
 from .output import OutputError, write_file
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, Tuple
 
-from . import records
-from . import ir
+from . import ir, records
 
 
 @records.frozen

@@ -17,9 +17,9 @@ from typing import Dict, List, Optional, Tuple
 
 from .definition_json import all_steps, shallow
 from .diagnostics import Diagnostic, Span, error
+from .parser import MAX_FILE_BYTES
 from .printer import name as pipe_name
 from .transformer import KEYWORDS
-from .parser import MAX_FILE_BYTES
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _GET = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[(?:\d+|'[^']*')\])*)$")
@@ -341,9 +341,8 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
     A definition does not hold the pipeline's name: it is `name`, else the one the SDK's
     default S3 paths were built with, else `fallback_name`."""
     from .api import PipeError, transpile
-    from .formatter import format as format_text
-
     from .checks import PIPELINE_NAME
+    from .formatter import format as format_text
 
     if name is not None and (not PIPELINE_NAME.fullmatch(name) or name in KEYWORDS):
         raise ImportError_([error("E0606", f"the name {name!r} cannot name a pipeline", Span(1, 1, 1, 2), "--name",

@@ -11,8 +11,7 @@ from typing import Dict, FrozenSet, Iterable, Optional, Tuple
 
 import attrs
 
-from . import records
-from . import ir
+from . import ir, records
 from .diagnostics import Diagnostic, did_you_mean
 
 # Field types: "string", "integer", "number", "boolean", "list", "map" or "any" — the words

@@ -966,7 +966,8 @@ def semantic_tokens(ls: LanguageServer, params: lsp.SemanticTokensParams) -> lsp
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
 def formatting(ls: LanguageServer, params: lsp.DocumentFormattingParams) -> List[lsp.TextEdit]:
-    from .formatter import FormatError, format as format_text
+    from .formatter import FormatError
+    from .formatter import format as format_text
 
     opened = DOCUMENTS.get(params.text_document.uri)
     if opened is None:  # not opened by the client: never read from disk

@@ -13,8 +13,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import attrs
 
-from . import records
-from . import ir, source
+from . import ir, records, source
 from .diagnostics import Diagnostic, Span, error
 from .localcode import folder_of
 

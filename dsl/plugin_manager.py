@@ -23,11 +23,10 @@ from typing import Callable, Dict, Iterator, List, Mapping, Optional, Sequence, 
 import attrs
 import pluggy
 
-from .localcode import Changed
-
 from . import hookspecs
 from .emitters import Emitter
 from .kinds import Field, StepKind
+from .localcode import Changed
 
 # The built-in plugins, registered first and by name: they are part of pipedsl, not of
 # whatever the environment's entry points say. Each is declared with the kinds and emitters

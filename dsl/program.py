@@ -12,8 +12,7 @@ from typing import Dict, List, Optional, Tuple
 
 import attrs
 
-from . import records
-from . import ir
+from . import ir, records
 from .diagnostics import did_you_mean
 from .functions import FUNCTIONS, call_args  # noqa: F401 - call_args is re-exported
 from .kinds import StepKind
@@ -273,8 +272,7 @@ class Program:
                                                  "the file declares no var")))
 
     def _var_as_let(self, var: ir.Var, given) -> ir.Let:
-        from .diagnostics import error
-        from .diagnostics import visible
+        from .diagnostics import error, visible
         from .variables import VAR_TYPES, Given, NotAValue, describe, to_ir, value_of
 
         def let(value: ir.Expr) -> ir.Let:

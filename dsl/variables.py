@@ -9,8 +9,7 @@ import os
 import re
 from typing import Dict, Iterable, List, Tuple
 
-from . import records
-from . import ir
+from . import ir, records
 from .diagnostics import Span
 
 VAR_TYPES = ("String", "Integer", "Float", "Boolean", "List", "Map")

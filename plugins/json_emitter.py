@@ -9,9 +9,16 @@ import json
 from dsl import ir
 from dsl.emitters import Emitter
 from dsl.hookspecs import hookimpl
-from dsl.program import (NOT_LITERAL, Comparison, Membership, Negation, Verbatim, call_args, interpolation_pieces,
-                         property_path)
-
+from dsl.program import (
+    NOT_LITERAL,
+    Comparison,
+    Membership,
+    Negation,
+    Verbatim,
+    call_args,
+    interpolation_pieces,
+    property_path,
+)
 
 
 class JsonContext:

@@ -14,15 +14,22 @@ import re
 import unicodedata
 from typing import Dict, List, Optional, Tuple
 
-
 from dsl import ir
 from dsl.api import PipeError
 from dsl.diagnostics import error
 from dsl.emitters import Emitter
 from dsl.hookspecs import hookimpl
+from dsl.program import (
+    EXECUTION_VARIABLES,
+    EXPERIMENT_PROPERTIES,
+    Comparison,
+    Membership,
+    Negation,
+    Verbatim,
+    call_args,
+    interpolation_pieces,
+)
 from dsl.source import BIDI_CONTROLS
-from dsl.program import (EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, Comparison, Membership, Negation, Verbatim, call_args,
-                         interpolation_pieces)
 
 # What the module itself may import (module -> names); each step kind adds its own through
 # `StepKind.sdk_imports`. All of them are reserved as Python names, so a `.pipe` name never

@@ -49,6 +49,7 @@ def test_the_parser_is_built_once():
 
 def test_grammar_is_lalr_and_ships_as_package_data():
     from dsl.grammar import grammar_text
+
     from dsl.parser import _parser
 
     assert "pipeline" in grammar_text()

@@ -4,8 +4,8 @@ here on 127.0.0.1 with a free port and reset before each test, driven through th
 botocore's Stubber."""
 import io
 import json
-import re
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -467,7 +467,8 @@ def test_deploy_uploads_the_bytes_it_hashed_and_refuses_a_file_changed_after(aws
     assert aws("deploy", path).returncode == 0
     script.write_text("print('v2')\n")
     before = aws.sm.describe_pipeline(PipelineName="Coded")["PipelineDefinition"]
-    from dsl import aws as deploying, cli
+    from dsl import aws as deploying
+    from dsl import cli
 
     def confirm(question):
         script.write_text("print('v3, written while the user was asked')\n")

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "churn.pipe"

@@ -8,10 +8,10 @@ import venv
 from pathlib import Path
 
 import pytest
-
-import dsl
 from conftest import ROOT
 from test_cli import script
+
+import dsl
 
 PLUGIN = ROOT / "examples" / "plugins" / "pipedsl-cloudformation"
 EXAMPLE = ROOT / "examples" / "churn.pipe"
@@ -45,7 +45,7 @@ def run(python, *args):
 def test_the_plugin_is_listed_once_installed(plugin_python):
     listed = run(plugin_python, "emitters")
     assert listed.returncode == 0, listed.stderr
-    line = next(l for l in listed.stdout.splitlines() if l.startswith("cloudformation "))
+    line = next(x for x in listed.stdout.splitlines() if x.startswith("cloudformation "))
     assert "AWS::SageMaker::Pipeline" in line and line.endswith("[cloudformation]")
     assert "cloudformation" not in run(sys.executable, "emitters").stdout  # not installed here
     assert listed.stderr == ""  # every built-in loaded too

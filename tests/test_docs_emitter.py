@@ -7,10 +7,10 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, TESTS, case_id, npm_tools
 from markdown_it import MarkdownIt
 
 import dsl
-from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, TESTS, case_id, npm_tools
 
 MERMAID_PACKAGES = ["mermaid@11.17.2", "jsdom@29.1.1"]
 ALL_CASES = PARITY_CASES + CONFORMANCE_CASES

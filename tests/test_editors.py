@@ -9,10 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, npm_tools
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.token import Error
-
-from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, npm_tools
 
 EXTENSION = ROOT / "editors" / "vscode"
 TOOLS = ["vscode-tmgrammar-test@0.1.3", "@vscode/vsce@3"]

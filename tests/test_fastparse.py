@@ -6,12 +6,12 @@ import sys
 
 import attrs
 import pytest
+from conftest import ROOT, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import ROOT, examples
-from dsl import fastparse, parser
 from test_fuzz import SEEDS, TOKENS
+
+from dsl import fastparse, parser
 
 
 def _deep(value):
@@ -45,8 +45,8 @@ def both(text):
 
                     try:
                         top = parser._parser().parse(text)
-                    except UnexpectedInput:
-                        raise fastparse.NotFast()
+                    except UnexpectedInput as exc:
+                        raise fastparse.NotFast() from exc
                     if parser._BUILDER.broken:
                         raise fastparse.NotFast()
             except fastparse.NotFast:

@@ -2,8 +2,9 @@
 and the declared JSON places are where the JSON emitter really writes the values."""
 import json
 
-import dsl
 from conftest import ROOT, TESTS
+
+import dsl
 from dsl.field_tables import render
 from dsl.plugin_manager import build_registry
 

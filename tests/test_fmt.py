@@ -5,13 +5,13 @@ import random
 import re
 
 import pytest
+from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_cli import pipedsl
 
 import dsl
-from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, examples
 from dsl.formatter import FormatError
-from test_cli import pipedsl
 
 ALL_PIPES = sorted(ROOT.glob("examples/**/*.pipe")) + [c / "case.pipe" for c in PARITY_CASES + CONFORMANCE_CASES]
 

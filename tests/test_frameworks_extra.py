@@ -7,10 +7,10 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-
-import dsl
 from conftest import SdkError
 from dsl.plugins.kinds import _distribution
+
+import dsl
 
 
 def _sdk_constants(module: str, names):

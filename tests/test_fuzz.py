@@ -1,11 +1,11 @@
 """No input, however broken, ends in anything but the project's own error."""
 from pathlib import Path
 
+from conftest import PARITY_CASES, ROOT, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dsl
-from conftest import PARITY_CASES, ROOT, examples
 
 # (seeds that read other files — modules, local code — are left out: mutated, they are read
 # without their folder)

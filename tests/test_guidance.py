@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 import pytest
-
-import dsl
 from conftest import ROOT
 from test_cli import pipedsl
+
+import dsl
 
 ROLE = '"arn:aws:iam::123456789012:role/R"'
 

@@ -3,13 +3,13 @@ bytes; bad input located; no traceback on any input."""
 import json
 
 import pytest
+from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_cli import pipedsl
 
 import dsl
-from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, examples
 from dsl.importer import ImportError_, import_definition
-from test_cli import pipedsl
 
 DEFINITIONS = ([(c.name, (c / "expected.json").read_text()) for c in CONFORMANCE_CASES] +
                [(c.name, dsl.transpile((c / "case.pipe").read_text(), filename=str(c / "case.pipe")))

@@ -3,12 +3,12 @@ import sys
 
 import pytest
 import pytest_lsp
+from conftest import ROOT
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 import dsl
 import dsl.plugin_manager
-from conftest import ROOT
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.pipe"))
 

@@ -3,9 +3,9 @@ the real SageMaker SDK v2 returns for the equivalent program (`sdk.py`), key ord
 import json
 
 import pytest
+from conftest import CONFORMANCE_CASES, PARITY_CASES, case_id
 
 import dsl
-from conftest import CONFORMANCE_CASES, PARITY_CASES, case_id
 
 
 @pytest.mark.parametrize("case", PARITY_CASES, ids=case_id)

@@ -6,10 +6,10 @@ import textwrap
 from importlib.metadata import entry_points
 
 import pytest
+from test_cli import pipedsl
 
 import dsl
 from dsl.plugin_manager import build_registry
-from test_cli import pipedsl
 
 PIPE = 'pipeline P {\n step S: fail { error_message = "x" }\n}\n'
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 
-import dsl
 from conftest import ROOT
+
+import dsl
 from dsl.localcode import code_hash
 
 MODELBUILD = ROOT / "examples" / "modelbuild"

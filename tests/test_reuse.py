@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, examples
 
 import dsl
-from conftest import ROOT, examples
 
 EXAMPLE = ROOT / "examples" / "multi-stage"
 
@@ -196,8 +196,8 @@ def test_imported_vars_take_values_like_the_file_own(tmp_path):
 
 # --- fuzz: the new syntax never ends in a traceback -----------------------------------------
 
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
-
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from test_fuzz import outcome  # noqa: E402
 
 PIECES = st.sampled_from([

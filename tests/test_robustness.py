@@ -1,7 +1,6 @@
 """Issue 16, robustness: inputs that used to end in a traceback, unbounded time or memory,
 streams that behave like files, and output that `check` passes but could not be built."""
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -9,10 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
+from test_cli import pipedsl
 
 import dsl
 from dsl.parser import MAX_FILE_BYTES, MAX_NESTING
-from test_cli import pipedsl
 
 FAIL = 'pipeline P {\n step S: fail { error_message = %s }\n}\n'
 TRAIN = ('pipeline P {\n step S: training { image_uri = "i"\n role = "arn:aws:iam::123456789012:role/R"\n'

@@ -6,9 +6,10 @@ from __future__ import annotations
 import importlib.util
 import json
 
-import dsl
 from conftest import ROOT
 from dsl.plugins.kinds._rules import table
+
+import dsl
 
 
 def test_the_rule_table_is_what_the_pinned_sdk_has():
@@ -77,7 +78,7 @@ def test_rule_mistakes_are_at_their_values():
         ("E0304", "a custom rule's `source` is an S3 URI: the SDK uploads a local file under a random (uuid4) "
                   "key, different on every run", None),
     ]
-    line = text.splitlines().index(next(l for l in text.splitlines() if "rules = [" in l)) + 1
+    line = text.splitlines().index(next(x for x in text.splitlines() if "rules = [" in x)) + 1
     assert {d.span.line for d in problems} == {line}
     text = ('pipeline P {\n    step T: training {\n        image_uri = "img"\n'
             '        role = "arn:aws:iam::123456789012:role/R"\n        instance_type = "ml.m5.xlarge"\n'

@@ -4,9 +4,9 @@ import ast
 
 import black
 import pytest
+from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, case_id
 
 import dsl
-from conftest import CONFORMANCE_CASES, PARITY_CASES, ROOT, case_id
 
 
 def generate(text, filename="<string>"):

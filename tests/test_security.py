@@ -9,11 +9,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
+from test_cli import pipedsl
 
 import dsl
-from conftest import ROOT
 from dsl.plugin_manager import build_registry
-from test_cli import pipedsl
 
 PIPE = 'pipeline P {\n step S: fail { error_message = "x" }\n}\n'
 
@@ -67,9 +67,9 @@ def test_the_parser_loads_from_the_shipped_tables_and_they_are_current():
 
 def test_with_stale_tables_the_parser_is_built_in_memory_without_a_cache(monkeypatch, tmp_path):
     import lark
+    from dsl.grammar import _tables
 
     from dsl import parser
-    from dsl.grammar import _tables
 
     seen = {}
     real_init = lark.Lark.__init__

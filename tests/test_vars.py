@@ -6,11 +6,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, examples
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import dsl
-from conftest import ROOT, examples
 from dsl.variables import Given, VarsError, merged
-from hypothesis import HealthCheck, given, settings, strategies as st
 
 PIPE = '''## The stage to build for
 var Stage: String = "dev"

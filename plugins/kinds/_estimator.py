@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dsl import ir
 from dsl.diagnostics import error
-from dsl.kinds import sdk_keyword, INSTANCE_TYPE, Field
+from dsl.kinds import INSTANCE_TYPE, Field, sdk_keyword
 
 from ._common import check_role
 

@@ -15,9 +15,7 @@ import os
 import posixpath
 from typing import Dict, List, Optional
 
-import attrs
-
-from dsl import ir
+from dsl import ir, records
 from dsl.diagnostics import did_you_mean, error, warning
 from dsl.kinds import Field
 from dsl.localcode import Upload, is_local, tarball_members
@@ -25,7 +23,7 @@ from dsl.localcode import Upload, is_local, tarball_members
 from . import _distribution
 
 
-@attrs.frozen
+@records.frozen
 class FrameworkClass:
     sdk_class: str  # the SDK class
     module: str  # where it is imported from (its class lives in `<module>.estimator`)

@@ -218,7 +218,7 @@ def json_rules(step, ctx) -> Dict[str, list]:
         fields = _fields(item)
         kind = _kind(item, program)
 
-        def given(key):
+        def given(key, fields=fields):
             return ctx.value(fields[key]) if key in fields else None
 
         parameters = {}

@@ -4,13 +4,12 @@ JSON name `NAME-CreateModel`) and `ModelStep(step_args=Model(...).register(...))
 [NAME]` resolve to the JSON name, as the SDK resolves them."""
 from __future__ import annotations
 
-from dsl.hookspecs import hookimpl
-from dsl.kinds import sdk_keyword, INSTANCE_TYPE, placed, put, Field, SdkStep, StepKind
-
 from dsl.diagnostics import did_you_mean, error
+from dsl.hookspecs import hookimpl
+from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, placed, put, sdk_keyword
 
-from ._common import check_map_keys, check_role, is_set
 from . import _repack
+from ._common import check_map_keys, check_role, is_set
 
 MODEL_FIELDS = {
     "image_uri": Field("string", required=True, doc="inference image"),

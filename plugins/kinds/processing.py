@@ -6,18 +6,16 @@ with `code = "s3://..."` it is `ScriptProcessor(command=...).run(code=...)`.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 
 from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import Names, sdk_keyword, INSTANCE_TYPE, Field, SdkStep, StepKind
-
+from dsl.kinds import INSTANCE_TYPE, Field, Names, SdkStep, StepKind, sdk_keyword
 from dsl.localcode import Upload, is_local, tarball_members
 
 from ._common import check_map_keys, check_role, tags
-
-import os
 
 # `framework = ...` on a processing step: "sklearn" without `source_dir` is an
 # SKLearnProcessor (a ScriptProcessor); any framework with `source_dir` (and the others

@@ -5,21 +5,24 @@ order of `Session._get_train_request`.
 """
 from __future__ import annotations
 
-from dsl.hookspecs import hookimpl
-from dsl.kinds import Names, SdkStep, StepKind
-
+from dsl import ir
 from dsl.diagnostics import error
-from dsl.kinds import Field
+from dsl.hookspecs import hookimpl
+from dsl.kinds import Field, Names, SdkStep, StepKind
 
 from . import _frameworks, _rules
-from dsl import ir
-
 from ._common import is_set, tags
 from ._estimator import (
-    CHANNEL_FIELDS,     ESTIMATOR_FIELDS, channels, check_estimator, docs_channels, hyperparameters, output_path,
-    sdk_estimator, sdk_inputs,
+    CHANNEL_FIELDS,
+    ESTIMATOR_FIELDS,
+    channels,
+    check_estimator,
+    docs_channels,
+    hyperparameters,
+    output_path,
+    sdk_estimator,
+    sdk_inputs,
 )
-
 
 # What real training jobs set beyond the basics: spot, checkpoints, warm pools, the container's
 # command, private registries, retries (each where CreateTrainingJob takes it).

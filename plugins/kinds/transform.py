@@ -5,7 +5,7 @@ from __future__ import annotations
 from dsl import ir
 from dsl.diagnostics import error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import sdk_keyword, INSTANCE_TYPE, Field, SdkStep, StepKind
+from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, sdk_keyword
 
 from ._common import tags
 

@@ -7,15 +7,22 @@ import attrs
 from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import Names, sdk_keyword, Field, SdkStep, StepKind
+from dsl.kinds import Field, Names, SdkStep, StepKind, sdk_keyword
 
 from . import _frameworks
-from .training import EXTRA_FIELDS
 from ._common import is_set, tags
 from ._estimator import (
-    CHANNEL_FIELDS,     ESTIMATOR_FIELDS, channels, check_estimator, docs_channels, hyperparameters, output_path,
-    sdk_estimator, sdk_inputs,
+    CHANNEL_FIELDS,
+    ESTIMATOR_FIELDS,
+    channels,
+    check_estimator,
+    docs_channels,
+    hyperparameters,
+    output_path,
+    sdk_estimator,
+    sdk_inputs,
 )
+from .training import EXTRA_FIELDS
 
 RANGES = {  # function -> (SDK class, JSON list, argument names)
     "continuous": ("ContinuousParameter", "ContinuousParameterRanges", ("min_value", "max_value", "scaling_type")),
