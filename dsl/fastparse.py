@@ -31,18 +31,10 @@ class NotFast(Exception):
     """The text has a syntax error: parse it again with recovery."""
 
 
-class _Inlined:
-    """The value of a rule the builder has no method for (`_member`, `__items_star_3`): its
-    parent splices its children in, as Lark's `Tree` would be."""
-
-    __slots__ = ("data", "children")
-
-    def __init__(self, data: str, children: list):
-        self.data, self.children = data, children
-
-
-def _inlined(data: str) -> Callable:
-    return lambda children: _Inlined(data, children)
+def _inlined(children: list) -> list:
+    """An inlined rule's value: its children, which its parent splices in (the list itself:
+    Lark's `Tree` would only carry it)."""
+    return children
 
 
 def _callback(method: Callable, expand1: bool, splice: Optional[Tuple[bool, ...]]) -> Callable:
@@ -63,9 +55,9 @@ def _callback(method: Callable, expand1: bool, splice: Optional[Tuple[bool, ...]
         for i, expand in spliced:
             if expand:
                 if out:
-                    out += children[i].children
+                    out += children[i]
                 else:  # (as Lark: reuse the left child's list, for left recursion)
-                    out = children[i].children
+                    out = children[i]
             else:
                 out.append(children[i])
         return inner2(out)
@@ -87,7 +79,7 @@ class Tables:
         for origin, size, name, expand1, splice in _fast.RULES:
             method = getattr(builder, name, None)  # (Lark looks the name up the same way)
             if method is None:
-                method = _inlined(name)
+                method = _inlined
             elif hasattr(method, "unguarded"):
                 method = method.unguarded.__get__(builder)
             self.rules.append((size, _callback(method, expand1, splice), origin))

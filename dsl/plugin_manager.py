@@ -74,11 +74,12 @@ class KindFailure(Exception):
 class SealedKind:
     """A read-only face of a registered `StepKind`; see the module docstring."""
 
-    __slots__ = ("_kind", "_plugin", "_fields", "_builtin")
+    __slots__ = ("_kind", "_plugin", "_fields", "_builtin", "_guarded")
 
     def __init__(self, kind: StepKind, plugin: str):
         object.__setattr__(self, "_kind", kind)
         object.__setattr__(self, "_plugin", plugin)
+        object.__setattr__(self, "_guarded", {})  # method name -> its guarded wrapper (made once)
         object.__setattr__(self, "_builtin", plugin in BUILTIN_PLUGINS)  # (decided once: a hot path)
         object.__setattr__(self, "_fields", types.MappingProxyType(dict(kind.fields)))
 
@@ -91,6 +92,9 @@ class SealedKind:
         return self._fields
 
     def __getattr__(self, name):
+        made = self._guarded.get(name)
+        if made is not None:
+            return made
         value = getattr(self._kind, name)
         if callable(value) and not name.startswith("__"):
             kind, plugin, builtin = self._kind, self._plugin, self._builtin
@@ -113,6 +117,8 @@ class SealedKind:
                 except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin's crash becomes a diagnostic
                     raise KindFailure(plugin, kind.name, name, exc) from exc
 
+            if not isinstance(getattr(type(kind), name, None), property):  # (a property may change)
+                self._guarded[name] = guarded
             return guarded
         if isinstance(value, dict):
             return types.MappingProxyType(value)

@@ -182,6 +182,7 @@ class Program:
             self.steps.setdefault(step.name, step)
         self._let_steps: Dict[str, List[str]] = {}
         self._reads: Dict[str, Dict[str, List[str]]] = {}
+        self._enums: Dict[tuple, object] = {}  # (shape, place) -> enum_at's answer
         self._before: Optional[Dict[str, List[str]]] = None
         self.branch_of: Dict[str, Tuple[str, str]] = {}
         for step in self.pipeline.steps:
@@ -701,6 +702,12 @@ class Program:
     def enum_at(self, root: str, place: str):
         """The values the service accepts at a dotted `place` of a request shape (a number
         steps into a list; a list's items are checked alike), or None when it is not an enum."""
+        key = (root, place)
+        if key not in self._enums:  # (asked for every field of every step: a handful of places)
+            self._enums[key] = self._enum_at(root, place)
+        return self._enums[key]
+
+    def _enum_at(self, root: str, place: str):
         shapes = property_shapes()
         shape = root
         for key in place.split("."):
