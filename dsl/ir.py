@@ -12,7 +12,10 @@ import attrs
 from . import records
 from .diagnostics import Span
 
-frozen = records.frozen(kw_only=True)
+@records.dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(attrs.field,))
+def frozen(cls):
+    """IR nodes: frozen attrs classes whose fields are given by keyword."""
+    return records.frozen(cls, kw_only=True)
 
 
 def layout(default=None):

@@ -8,8 +8,15 @@ spends defining a class, and pipedsl defines about sixty at every start (7% of a
 from __future__ import annotations
 
 import reprlib
+from typing import TYPE_CHECKING
 
 import attrs
+
+if TYPE_CHECKING:  # type checkers read these classes as attrs makes them (PEP 681)
+    from typing_extensions import dataclass_transform
+else:
+    def dataclass_transform(**_options):
+        return lambda function: function
 
 
 @reprlib.recursive_repr()
@@ -19,6 +26,7 @@ def _repr(self) -> str:
     return f"{type(self).__name__}({shown})"
 
 
+@dataclass_transform(frozen_default=True, field_specifiers=(attrs.field,))
 def frozen(cls=None, **options):
     """`attrs.frozen(**options)` with the shared `__repr__`; used bare or with options."""
     def wrap(cls):
@@ -29,6 +37,7 @@ def frozen(cls=None, **options):
     return wrap(cls) if cls is not None else wrap
 
 
+@dataclass_transform(field_specifiers=(attrs.field,))
 def define(cls=None, **options):
     """`attrs.define(**options)` with the shared `__repr__`."""
     def wrap(cls):
