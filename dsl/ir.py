@@ -12,11 +12,6 @@ import attrs
 from . import records
 from .diagnostics import Span
 
-@records.dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(attrs.field,))
-def frozen(cls):
-    """IR nodes: frozen attrs classes whose fields are given by keyword."""
-    return records.frozen(cls, kw_only=True)
-
 
 def layout(default=None):
     """A field that records how the source was written (raw token text, a trailing comma,
@@ -27,14 +22,14 @@ def layout(default=None):
 # --- expressions -------------------------------------------------------------------------
 
 
-@frozen
+@records.frozen(kw_only=True)  # IR nodes: fields given by keyword
 class Literal:
     value: Union[str, int, float, bool, None]
     span: Span
     raw: Optional[str] = layout()  # the token as written (escapes, `1.0`)
 
 
-@frozen
+@records.frozen(kw_only=True)
 class ListExpr:
     items: Tuple["Expr", ...]
     span: Span
@@ -42,7 +37,7 @@ class ListExpr:
     trailing_comma: bool = layout(False)
 
 
-@frozen
+@records.frozen(kw_only=True)
 class MapEntry:
     key: str
     key_span: Span
@@ -50,7 +45,7 @@ class MapEntry:
     key_raw: Optional[str] = layout()
 
 
-@frozen
+@records.frozen(kw_only=True)
 class MapExpr:
     entries: Tuple[MapEntry, ...]
     span: Span
@@ -58,7 +53,7 @@ class MapExpr:
     trailing_comma: bool = layout(False)
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Member:
     """`.Name` in a reference."""
 
@@ -66,7 +61,7 @@ class Member:
     span: Span
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Index:
     """`[0]` or `["key"]` in a reference."""
 
@@ -75,7 +70,7 @@ class Index:
     raw: Optional[str] = layout()
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Ref:
     """A name, optionally followed by `.Member` and `[index]` parts."""
 
@@ -85,14 +80,14 @@ class Ref:
     span: Span
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Arg:
     name: Optional[str]
     value: "Expr"
     span: Span
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Call:
     name: str
     name_span: Span
@@ -102,7 +97,7 @@ class Call:
     trailing_comma: bool = layout(False)
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Interpolation:
     """A string with `${ref}` pieces: literal text and references, in order."""
 
@@ -111,7 +106,7 @@ class Interpolation:
     raw: Optional[str] = layout()
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Comprehension:
     """`[element for NAME in items]`: a list made at transpile time, one item per item of
     `items` (a list known before running), with NAME bound to it (dsl.expand)."""
@@ -130,7 +125,7 @@ Expr = Union[Literal, ListExpr, MapExpr, Ref, Call, Interpolation, Comprehension
 # --- conditions --------------------------------------------------------------------------
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Compare:
     op: str  # == != > >= < <=
     left: Expr
@@ -140,7 +135,7 @@ class Compare:
     parenthesized: bool = layout(False)
 
 
-@frozen
+@records.frozen(kw_only=True)
 class InCond:
     value: Expr
     values: Expr
@@ -150,7 +145,7 @@ class InCond:
     parenthesized: bool = layout(False)
 
 
-@frozen
+@records.frozen(kw_only=True)
 class NotCond:
     condition: "Cond"
     span: Span
@@ -158,7 +153,7 @@ class NotCond:
     parenthesized: bool = layout(False)
 
 
-@frozen
+@records.frozen(kw_only=True)
 class OrCond:
     conditions: Tuple["Cond", ...]
     span: Span
@@ -166,7 +161,7 @@ class OrCond:
     parenthesized: bool = layout(False)
 
 
-@frozen
+@records.frozen(kw_only=True)
 class AndCond:
     conditions: Tuple["Cond", ...]
     span: Span
@@ -174,7 +169,7 @@ class AndCond:
     parenthesized: bool = layout(False)
 
 
-@frozen
+@records.frozen(kw_only=True)
 class RawCond:
     """`condition({ Type: "...", ... })`: one condition written as JSON (an escape hatch)."""
 
@@ -199,7 +194,7 @@ def _last(attributes, name):
 
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Attribute:
     name: str
     name_span: Span
@@ -212,7 +207,7 @@ class Attribute:
     reads: frozenset = layout(frozenset())
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Block:
     """`name { attr = ... }` inside a step (e.g. `step_config`)."""
 
@@ -226,7 +221,7 @@ class Block:
         return _last(self.attributes, name)
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Let:
     name: str
     name_span: Span
@@ -240,7 +235,7 @@ class Let:
     reads: frozenset = layout(frozenset())
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Var:
     """`var NAME: TYPE [= default]`: a value given at transpile time (`--var`, `--vars`,
     `PIPEDSL_VAR_NAME`), then used like a `let`."""
@@ -254,7 +249,7 @@ class Var:
     span: Span
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Param:
     name: str
     name_span: Span
@@ -271,7 +266,7 @@ class Param:
     reads: frozenset = layout(frozenset())
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Experiment:
     none: bool
     attributes: Tuple[Attribute, ...]
@@ -279,7 +274,7 @@ class Experiment:
     span: Span
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Input:
     name: Optional[str]
     name_span: Optional[Span]
@@ -288,7 +283,7 @@ class Input:
     span: Span
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Output:
     name: str
     name_span: Span
@@ -298,7 +293,7 @@ class Output:
     span: Span
 
 
-@frozen
+@records.frozen(kw_only=True)
 class PropertyFile:
     name: str
     name_span: Span
@@ -306,26 +301,26 @@ class PropertyFile:
     span: Span
 
 
-@frozen
+@records.frozen(kw_only=True)
 class ExceptionType:
     name: str  # e.g. "Step.SERVICE_FAULT"
     span: Span
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Retry:
     exception_types: Tuple[ExceptionType, ...]
     attributes: Tuple[Attribute, ...]
     span: Span
 
 
-@frozen
+@records.frozen(kw_only=True)
 class When:
     condition: Cond
     span: Span
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Step:
     name: str
     name_span: Span
@@ -360,7 +355,7 @@ class Step:
         return index.get(name)
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Pipeline:
     name: str
     name_span: Span
@@ -379,7 +374,7 @@ class Pipeline:
         return _last(self.attributes, name)
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Template:
     """`template NAME: KIND_OR_TEMPLATE { step members }`: step members a step takes in by
     naming the template as its kind (the merge is dsl.expand's)."""
@@ -393,7 +388,7 @@ class Template:
     span: Span
 
 
-@frozen
+@records.frozen(kw_only=True)
 class ForLoop:
     """`for NAME in LIST { members }`: the members once per item, NAME bound to it."""
 
@@ -405,7 +400,7 @@ class ForLoop:
     doc: Optional[str] = None
 
 
-@frozen
+@records.frozen(kw_only=True)
 class If:
     """`if COND { members } else { members }`, decided at transpile time. `otherwise` is
     the `else` members; `else if` is an `otherwise` of one `If` (with `else_if` set)."""
@@ -420,7 +415,7 @@ class If:
     else_span: Optional[Span] = layout()  # `else` to its `}`; None without an `else`
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Import:
     """`import "common.pipe"`: the lets, vars and templates of another file."""
 
@@ -468,7 +463,7 @@ def pipeline_groups(members) -> dict:
     )
 
 
-@frozen
+@records.frozen(kw_only=True)
 class Comment:
     """A `#` or `##` comment: its text as written and where it is. `own_line` says nothing
     but white space stands before it on its line."""
@@ -478,7 +473,7 @@ class Comment:
     own_line: bool
 
 
-@frozen
+@records.frozen(kw_only=True)
 class File:
     """A whole .pipe file: file-level lets and its pipelines (exactly one when valid)."""
 

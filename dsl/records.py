@@ -12,12 +12,6 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-if TYPE_CHECKING:  # type checkers read these classes as attrs makes them (PEP 681)
-    from typing_extensions import dataclass_transform
-else:
-    def dataclass_transform(**_options):
-        return lambda function: function
-
 
 @reprlib.recursive_repr()
 def _repr(self) -> str:
@@ -26,23 +20,24 @@ def _repr(self) -> str:
     return f"{type(self).__name__}({shown})"
 
 
-@dataclass_transform(frozen_default=True, field_specifiers=(attrs.field,))
-def frozen(cls=None, **options):
-    """`attrs.frozen(**options)` with the shared `__repr__`; used bare or with options."""
-    def wrap(cls):
-        cls = attrs.frozen(repr=False, **options)(cls)
-        cls.__repr__ = _repr
-        return cls
+if TYPE_CHECKING:  # type checkers (mypy's attrs plugin) read the classes as attrs makes them
+    from attrs import define as define
+    from attrs import frozen as frozen
+else:
+    def frozen(cls=None, **options):
+        """`attrs.frozen(**options)` with the shared `__repr__`; used bare or with options."""
+        def wrap(cls):
+            cls = attrs.frozen(repr=False, **options)(cls)
+            cls.__repr__ = _repr
+            return cls
 
-    return wrap(cls) if cls is not None else wrap
+        return wrap(cls) if cls is not None else wrap
 
+    def define(cls=None, **options):
+        """`attrs.define(**options)` with the shared `__repr__`."""
+        def wrap(cls):
+            cls = attrs.define(repr=False, **options)(cls)
+            cls.__repr__ = _repr
+            return cls
 
-@dataclass_transform(field_specifiers=(attrs.field,))
-def define(cls=None, **options):
-    """`attrs.define(**options)` with the shared `__repr__`."""
-    def wrap(cls):
-        cls = attrs.define(repr=False, **options)(cls)
-        cls.__repr__ = _repr
-        return cls
-
-    return wrap(cls) if cls is not None else wrap
+        return wrap(cls) if cls is not None else wrap
