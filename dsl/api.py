@@ -76,7 +76,7 @@ def _analyse(text: str, filename: str, registry: Optional[Registry], vars: Optio
         return None, problem.diagnostics
     file, problems = to_ir(top, comments, text, filename, problems)
     problems += _one_pipeline(file, text) + source.bidi_warnings(text)
-    imported = []
+    imported: list = []
     if file.imports:
         from . import modules
 

@@ -512,7 +512,8 @@ def wait(sm, arn: str, streams, timeout: Optional[float], confirm, poll: float =
     place, otherwise a plain line each time a step changes; 0 on Succeeded, 1 on
     Failed/Stopped (with the failed steps' reasons) or time out. Ctrl-C asks whether to stop
     the execution."""
-    start, seen, drawn = time.monotonic(), {}, 0
+    seen: dict = {}
+    start, drawn = time.monotonic(), 0
     while True:
         try:
             status = call(sm.describe_pipeline_execution, PipelineExecutionArn=arn)

@@ -128,7 +128,7 @@ class Checker:
     def attributes(self, attributes, fields: Dict[str, Field], what: str, owner_span=None, kind=None):
         """Check a block's attributes against `fields`: unknown, repeated, missing, types.
         Returns the names that were set."""
-        seen = {}
+        seen: Dict[str, Span] = {}
         for attribute in attributes:
             field = fields.get(attribute.name)
             if field is None and attribute.name in ENVELOPE_FIELDS:
@@ -495,7 +495,7 @@ class Checker:
             if not isinstance(first, ir.Member) or first.name not in table:
                 span = first.span if first is not None else ref.name_span
                 name = first.name if isinstance(first, ir.Member) else ""
-                hint = (did_you_mean(name, table) if name else None) or "one of: " + ", ".join(table)
+                hint: Optional[str] = (did_you_mean(name, table) if name else None) or "one of: " + ", ".join(table)
                 self.add(error("E0204", f"unknown {what} `{ref.name}.{name}`" if name else
                                f"`{ref.name}` needs a member", span, f"not an {what}", hint))
             elif len(ref.parts) > 1:

@@ -62,7 +62,7 @@ def oversized_lets(lets: Dict[str, ir.Let]) -> List[Tuple[Optional[Diagnostic], 
     sizes: Dict[str, int] = {}
     reads = {name: [n.name for n in ir.walk(let.value) if isinstance(n, ir.Ref) and n.name in lets]
              for name, let in lets.items()}
-    problems: List[Diagnostic] = []
+    problems: List[Tuple[Optional[Diagnostic], str]] = []
     for start in lets:
         stack, entered = [start], set()
         while stack:
@@ -470,7 +470,7 @@ class Expander:
         return member
 
     def decide_step_members(self, members) -> tuple:
-        out = []
+        out: list = []
         for member in members:
             if isinstance(member, ir.If):
                 out.extend(self.decide_step_members(self.branch(member)))

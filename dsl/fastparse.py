@@ -107,6 +107,7 @@ def _parse(text: str, tables: Tables, collected) -> Any:
     pos, line, line_start, length = 0, 1, 0, len(text)
     last_type, last_line = None, 0
     token: Any = None
+    kind: Any = None  # (a group name: never None for a match)
     while True:
         if pos < length:
             match = match_at(text, pos)

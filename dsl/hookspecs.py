@@ -29,6 +29,7 @@ def pipedsl_step_kinds() -> "Sequence[StepKind]":
     `dsl.kinds.Field` declarations; its capabilities (`members`, `branches`,
     `property_root`, `json_name`) tell the core what it has, so that a kind can branch or
     declare property files without any change to the core."""
+    return []
 
 
 @hookspec
@@ -41,3 +42,4 @@ def pipedsl_emitters() -> "Sequence[Emitter]":
     read-only view of the loaded emitters and kinds. `emit` may raise `dsl.PipeError` with
     diagnostics for what it cannot express; any other exception, or a result that is not a
     `str`, is reported as E0402 naming the plugin."""
+    return []

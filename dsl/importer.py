@@ -418,7 +418,7 @@ def _mismatched(target: dict, produced: Optional[dict]) -> Dict[str, Optional[di
     """JSON step name -> the Arguments pipedsl produced for it (None: the step differs beyond
     its Arguments, or was not produced)."""
     produced_steps = {s["Name"]: s for s in all_steps(produced["Steps"])} if produced else {}
-    out = {}
+    out: dict = {}
     for step in all_steps(target["Steps"]):
         mine = produced_steps.get(step["Name"])
         if mine is None:
@@ -434,7 +434,7 @@ def _mismatched(target: dict, produced: Optional[dict]) -> Dict[str, Optional[di
 
 def _diff(produced, target) -> dict:
     """The RFC 7396 merge patch that turns `produced` into `target`."""
-    patch = {}
+    patch: dict = {}
     for key in produced:
         if key not in target:
             patch[key] = None
@@ -469,7 +469,7 @@ class _Writer:
         for param in self.data.get("Parameters", []) or []:
             out.append("    " + self.param(param))
         out += self.experiment()
-        inside_raw = set()
+        inside_raw: set = set()
         for step in all_steps(self.data["Steps"]):
             if step["Type"] == "Condition" and (step["Name"] in self.raw or step["Name"] in inside_raw):
                 for which in ("IfSteps", "ElseSteps"):
@@ -563,7 +563,8 @@ def _lets_for_repeats(text: str) -> str:
     for match in _REPEATABLE.finditer(text):
         key = ("role" if match.group(2) == "role" else "image", match.group(3))
         counts[key] = counts.get(key, 0) + 1
-    lets, names = {}, {}
+    lets: dict = {}
+    names: Dict[tuple, str] = {}
     for (base, literal), count in counts.items():
         if count > 1:
             name = base if base not in names.values() else f"{base}{sum(1 for n in names.values() if n.startswith(base)) + 1}"

@@ -354,6 +354,13 @@ class Step:
             object.__setattr__(self, "_by_name", index)
         return index.get(name)
 
+    def required(self, name: str) -> Attribute:
+        """The attribute called `name`, which the caller knows is set (KeyError if not)."""
+        attribute = self.attribute(name)
+        if attribute is None:
+            raise KeyError(name)
+        return attribute
+
 
 @records.frozen(kw_only=True)
 class Pipeline:
@@ -372,6 +379,13 @@ class Pipeline:
 
     def attribute(self, name: str) -> Optional[Attribute]:
         return _last(self.attributes, name)
+
+    def required(self, name: str) -> Attribute:
+        """The attribute called `name`, which the caller knows is set (KeyError if not)."""
+        attribute = self.attribute(name)
+        if attribute is None:
+            raise KeyError(name)
+        return attribute
 
 
 @records.frozen(kw_only=True)
@@ -529,8 +543,9 @@ def step_values(step: Step, skip=()):
             yield attribute.value
     for group in (step.inputs, step.outputs, step.property_files, step.retries):
         for member in group:
-            if getattr(member, "value", None) is not None:
-                yield member.value
+            value = getattr(member, "value", None)  # (an input or output written `= value`)
+            if value is not None:
+                yield value
             for attribute in member.attributes:
                 yield attribute.value
     for block in step.blocks:

@@ -49,6 +49,8 @@ INSTANCE_TYPE = dict(pattern=r"ml\.[a-z0-9-]+\.[a-z0-9-]+", pattern_doc="a SageM
 class Names(tuple):
     """Names a step declares, and the word for one of them (`output`, `channel`)."""
 
+    what: str
+
     def __new__(cls, names, what: str):
         self = super().__new__(cls, names)
         self.what = what

@@ -22,6 +22,14 @@ class Token(str):
     is defined here so that a file without syntax errors is parsed without importing Lark."""
 
     __slots__ = ("type", "start_pos", "value", "line", "column", "end_line", "end_column", "end_pos")
+    type: str
+    start_pos: int
+    value: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    end_pos: int
 
     def __new__(cls, type, value, start_pos=None, line=None, column=None, end_line=None, end_column=None,
                 end_pos=None):

@@ -19,7 +19,7 @@ import contextlib
 import contextvars
 import os
 import stat
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import records
 
@@ -28,7 +28,7 @@ MAX_TREE_ENTRIES = 100_000  # a code folder bigger than this is refused, not wal
 
 # realpath -> (bytes, (size, mtime_ns, inode)) of each file read inside `snapshot()`
 # (and "listing:" + realpath -> (sorted names, ()) of each folder listed)
-_SNAPSHOT: contextvars.ContextVar[Optional[Dict[str, Tuple[object, tuple]]]] = \
+_SNAPSHOT: contextvars.ContextVar[Optional[Dict[str, Tuple[Any, tuple]]]] = \
     contextvars.ContextVar("pipedsl_local_snapshot", default=None)
 
 
@@ -295,10 +295,10 @@ def tarball_members(folder: str, source_dir: Optional[str], script: Optional[str
                     yield full, os.path.join(prefix, relative) if prefix else relative
             folders[:0] = [os.path.join(base, n) for n in names if os.path.isdir(os.path.join(base, n))]
 
-    members = []
+    members: list = []
     if source_dir is not None:
         members += tree(os.path.join(folder, source_dir))
-    else:
+    elif script is not None:
         members.append((os.path.join(folder, script), os.path.basename(script)))
     for dependency in dependencies:
         full = os.path.join(folder, dependency)

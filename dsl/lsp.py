@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
@@ -269,7 +269,7 @@ def _kind_in(blocks: List[str], program: Optional[Program] = None):
             inner = blocks[depth + 1] if depth + 1 < len(blocks) else None
             name = match.group(1)
             templates = program.expander.templates if program is not None else {}
-            if name in templates:
+            if program is not None and name in templates:
                 name = templates[program.expander.last_template(name)].base
             return registry.kinds.get(name), inner
     return None, None
@@ -326,7 +326,7 @@ def _names(document: Document) -> Dict[str, object]:
 def _properties(document: Document, step_name: str, path: List[str]) -> List[str]:
     program = document.program or document.good
     step = program.steps.get(step_name) if program else None
-    kind = program.kind_of(step) if step is not None else None
+    kind = program.kind_of(step) if program is not None and step is not None else None
     if kind is None or not kind.property_root:
         return []
     shapes = property_shapes()
@@ -456,7 +456,7 @@ def hover(ls: LanguageServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
     if extra is not None:
         return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=extra))
     var = next((v for v in program.file.vars + program.pipeline.vars if v.name == word), None) if program else None
-    if var is not None:
+    if var is not None and program is not None:
         value, source = program.var_values.get(word, (None, "no value yet"))
         text = f"**var {word}**: {var.type}" + (f" = `{json.dumps(value, ensure_ascii=False)}` ({source})" if value is not None
                                                 else f" ({source})")
@@ -477,7 +477,7 @@ def hover(ls: LanguageServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
             text += f" of {declaration.name_span.file}"
         return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
     template = program.expander.templates.get(word) if program else None
-    if template is not None:
+    if template is not None and program is not None:
         users = [s.name for s in program.expander.template_users.get(word, ())]
         text = f"**template {word}**: {template.base}" + ("\n\n" + template.doc if template.doc else "")
         text += f"\n\ndeclared on line {template.name_span.line}" + (f" of {template.span.file}" if template.span.file else "")
@@ -508,7 +508,7 @@ def _references(program: Program, name: str) -> List[Span]:
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
 def definition(ls: LanguageServer, params: lsp.DefinitionParams) -> Optional[lsp.Location]:
     document, program = _opened(params.text_document.uri)
-    if not program:
+    if document is None or program is None:
         return None
     word, line, column, source = _word_at(document, params.position)
     imported = _import_target(program, document, params.text_document.uri, line, column)
@@ -555,7 +555,7 @@ def _import_target(program: Program, document: Document, uri: str, line: int, co
 @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
 def references(ls: LanguageServer, params: lsp.ReferenceParams) -> List[lsp.Location]:
     document, program = _opened(params.text_document.uri)
-    if not program:
+    if document is None or program is None:
         return []
     word, *_ = _word_at(document, params.position)
     declaration = _declaration(program, word) if word else None
@@ -569,7 +569,7 @@ def references(ls: LanguageServer, params: lsp.ReferenceParams) -> List[lsp.Loca
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def document_symbols(ls: LanguageServer, params: lsp.DocumentSymbolParams) -> List[lsp.DocumentSymbol]:
     document, program = _opened(params.text_document.uri)
-    if not program:
+    if document is None or program is None:
         return []
     lines = document.text.split("\n")
 
@@ -712,7 +712,7 @@ def _module_lines(program: Program, file: Optional[str], document: Document) -> 
 @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
 def prepare_rename(ls: LanguageServer, params: lsp.PrepareRenameParams) -> Optional[lsp.Range]:
     document, program = _opened(params.text_document.uri)
-    if not program:
+    if document is None or program is None:
         return None
     word, line, column, _ = _word_at(document, params.position)
     if not word or _renamable(program, word) is None:
@@ -727,7 +727,7 @@ def rename(ls: LanguageServer, params: lsp.RenameParams) -> Optional[lsp.Workspa
     from .transformer import KEYWORDS
 
     document, program = _opened(params.text_document.uri)
-    if not program:
+    if document is None or program is None:
         return None
     word, *_ = _word_at(document, params.position)
     declaration = _renamable(program, word) if word else None
@@ -854,7 +854,7 @@ def document_links(ls: LanguageServer, params: lsp.DocumentLinkParams) -> List[l
     from .localcode import escapes_root, folder_of, is_local
 
     document, program = _opened(params.text_document.uri)
-    if not program:
+    if document is None or program is None:
         return []
     lines = document.text.split("\n")
     folder = folder_of(_filename(params.text_document.uri))
@@ -889,7 +889,8 @@ def workspace_symbols(ls: LanguageServer, params: lsp.WorkspaceSymbolParams) -> 
             continue
         lines = document.text.split("\n")
         source = program.source_file
-        named = [(x, lsp.SymbolKind.Function, x.kind) for x in program.pipeline.steps]
+        named: List[Tuple[Any, lsp.SymbolKind, str]] = [(x, lsp.SymbolKind.Function, x.kind)
+                                                         for x in program.pipeline.steps]
         named += [(x, lsp.SymbolKind.Variable, x.type) for x in program.pipeline.params]
         named += [(x, lsp.SymbolKind.Constant, "let") for x in source.lets + program.pipeline.lets]
         named += [(x, lsp.SymbolKind.Constant, f"var {x.type}") for x in source.vars + program.pipeline.vars]
@@ -915,7 +916,7 @@ def semantic_tokens(ls: LanguageServer, params: lsp.SemanticTokensParams) -> lsp
     as classes, parameters, lets and vars as variables, templates as types, function calls,
     and the properties after a step name; declarations marked."""
     document, program = _opened(params.text_document.uri)
-    if not program:
+    if document is None or program is None:
         return lsp.SemanticTokens(data=[])
     found = {}
 
@@ -951,13 +952,14 @@ def semantic_tokens(ls: LanguageServer, params: lsp.SemanticTokensParams) -> lsp
             elif isinstance(node, ir.Call) and node.name in FUNCTIONS:
                 add(node.name_span, node.name, "function")
     lines = document.text.split("\n")
-    data, previous = [], (0, 0)
-    for (line, column), (length, kind, modifiers) in sorted(found.items()):
+    data: List[int] = []
+    previous = (0, 0)
+    for (line, column), (length, token_kind, modifiers) in sorted(found.items()):
         source = lines[line - 1] if line <= len(lines) else ""
         start = _utf16(source[: column - 1])
         width = _utf16(source[column - 1: column - 1 + length])
         delta_line = line - 1 - previous[0]
-        data += [delta_line, start - previous[1] if delta_line == 0 else start, width, kind, modifiers]
+        data += [delta_line, start - previous[1] if delta_line == 0 else start, width, token_kind, modifiers]
         previous = (line - 1, start)
     return lsp.SemanticTokens(data=data)
 

@@ -16,11 +16,10 @@ import functools
 import re
 import sys
 import threading
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, Any, List, Optional
 
 if TYPE_CHECKING:
     import lark
-    from lark.exceptions import UnexpectedCharacters, UnexpectedInput
 
 from dsl.grammar import grammar_text
 
@@ -146,7 +145,7 @@ class _Recovery:
         self.text = text
         self.problems: List[Diagnostic] = []
         self.more = 0
-        self._last_state = None
+        self._last_state: Optional[tuple] = None
 
     def _state(self, interactive) -> tuple:
         state = interactive.parser_state
@@ -158,7 +157,7 @@ class _Recovery:
         else:
             self.more += 1
 
-    def __call__(self, exc: "UnexpectedInput") -> bool:
+    def __call__(self, exc: Any) -> bool:  # a Lark UnexpectedInput: its attributes vary by kind
         from lark.exceptions import UnexpectedCharacters, UnexpectedInput
 
         interactive = exc.interactive_parser
@@ -168,12 +167,13 @@ class _Recovery:
             if not same_fault:
                 self._add(self._characters(exc))
             self._last_state = state
-            if self.text[exc.pos_in_stream:exc.pos_in_stream + 1] == "'":
+            at: int = exc.pos_in_stream or 0  # (always set on UnexpectedCharacters)
+            if self.text[at:at + 1] == "'":
                 # a single-quoted string is one mistake: skip to its closing quote
-                close = self.text.find("'", exc.pos_in_stream + 1)
-                newline = self.text.find("\n", exc.pos_in_stream)
+                close = self.text.find("'", at + 1)
+                newline = self.text.find("\n", at)
                 if close > 0 and (newline < 0 or close < newline):
-                    interactive.lexer_thread.state.line_ctr.feed(self.text[exc.pos_in_stream:close + 1])
+                    interactive.lexer_thread.state.line_ctr.feed(self.text[at:close + 1])
             return True
         token = exc.token
         accepts = interactive.accepts() if not same_fault else set()
@@ -190,7 +190,7 @@ class _Recovery:
                 _token_span(token), "a new declaration starts here",
                 "add the missing `}`", notes=[(_token_span(opened), "opened here")]))
             try:  # supply the `}` and retry the keyword in the outer block
-                interactive.feed_token(Token("RBRACE", "}"))
+                interactive.feed_token(Token("RBRACE", "}"))  # type: ignore[arg-type] # (Lark's Token's interface)
                 braces.pop()
                 interactive.feed_token(token)
             except UnexpectedInput:
@@ -269,7 +269,7 @@ class _Recovery:
         return error("E0001", message, end_of(self.text), "the file ends here",
                      "add the missing `}`" if braces else (_describe(accepts) or None), notes=notes)
 
-    def _characters(self, exc: "UnexpectedCharacters") -> Diagnostic:
+    def _characters(self, exc: Any) -> Diagnostic:  # a Lark UnexpectedCharacters
         char = self.text[exc.pos_in_stream] if exc.pos_in_stream < len(self.text) else ""
         span = Span(exc.line, exc.column, exc.line, exc.column + 1)
         if char == '"':

@@ -9,7 +9,7 @@ its JSON path (`Train: Arguments.InputDataConfig[0].ChannelName`), never left ou
 from __future__ import annotations
 
 import json
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from .definition_json import all_steps, shallow
 
@@ -82,7 +82,7 @@ def _pipe_names(program) -> Dict[str, str]:
     """JSON step name -> the `.pipe` step's name (model steps add suffixes in JSON)."""
     if program is None:
         return {}
-    out = {}
+    out: dict = {}
     for name, step in program.steps.items():
         kind = program.kind_of(step)
         for json_name in (kind.json_names(step, program) if kind is not None else [name]):
@@ -90,7 +90,7 @@ def _pipe_names(program) -> Dict[str, str]:
     return out
 
 
-def plan(deployed: Optional[dict], wanted: dict, program=None) -> List[str]:
+def plan(deployed: Any, wanted: Any, program=None) -> List[str]:  # (definitions: JSON values)
     """The plan's lines; [] when the definitions are the same. `deployed` None: nothing is
     deployed, everything is to create."""
     names = _pipe_names(program)

@@ -8,7 +8,7 @@ an own-line comment before the member below it, an end-of-line comment after its
 from __future__ import annotations
 
 import bisect
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from . import ir
 from .transformer import KEYWORDS
@@ -303,15 +303,15 @@ class Printer:
             match = _AFTER_BLANKS.match(text, pos)
             if match is None:
                 break
-            kind = match.lastgroup
-            start, pos = match.span(kind)
-            if kind == "PUNCTUATION" and text[start] == "{":
+            group = match.lastgroup or ""
+            start, pos = match.span(group)
+            if group == "PUNCTUATION" and text[start] == "{":
                 opened.append(start)
-            elif kind == "PUNCTUATION" and text[start] == "}" and opened:
+            elif group == "PUNCTUATION" and text[start] == "}" and opened:
                 brace = opened.pop()
                 if pos == end:
-                    line = bisect.bisect_right(self._line_starts, brace)
-                    return line, brace - self._line_starts[line - 1] + 1
+                    row = bisect.bisect_right(self._line_starts, brace)
+                    return row, brace - self._line_starts[row - 1] + 1
         return span.line, span.column
 
     def _brace_line(self, span) -> int:
@@ -391,11 +391,12 @@ class Printer:
     def expr_literal(self, node: ir.Literal) -> str:
         if node.raw is not None:
             return node.raw
-        return {True: "true", False: "false", None: "null"}.get(node.value, repr(node.value)) \
+        words: Dict[object, str] = {True: "true", False: "false", None: "null"}
+        return words.get(node.value, repr(node.value)) \
             if not isinstance(node.value, str) else '"' + node.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     def expr_interpolation(self, node: ir.Interpolation) -> str:
-        return node.raw
+        return node.raw or ""
 
     def expr_listexpr(self, node: ir.ListExpr) -> str:
         return "[" + ", ".join(self.inline(i) for i in node.items) + "]"

@@ -29,7 +29,7 @@ def _span(token) -> Span:
 
 def _new_span(line, column, end_line, end_column, _new=object.__new__, _slots=(
         Span.line.__set__, Span.column.__set__, Span.end_line.__set__, Span.end_column.__set__,  # type: ignore[attr-defined]
-        Span.file.__set__)) -> Span:  # type: ignore[attr-defined]
+        Span.file.__set__)) -> Span:  # type: ignore[attr-defined,union-attr]
     """`Span(line, column, end_line, end_column)`, made by setting its slots directly: the
     parser makes one per token and node, and a frozen class's `__init__` goes through
     `object.__setattr__` for each field (equal spans either way: tests/test_fastparse.py)."""
@@ -154,7 +154,7 @@ class _StringDecoder:
         name = match.group()
         name_span = self.at(offset + lead, len(name))
         pos = match.end()
-        parts = []
+        parts: list = []
         while pos < len(stripped):
             ch = stripped[pos]
             if ch == ".":
@@ -433,7 +433,7 @@ class _Builder:
                 only = attrs.evolve(only, depth=_depth(only) + 1)
                 self._nested(only, only.depth)
             return only
-        flat = []
+        flat: list = []
         for child in operands:  # `(a or b) or c` is one Or of three: parentheses leave no trace
             flat.extend(child.conditions if isinstance(child, cls) else [child])
         node = cls(conditions=tuple(flat), span=_over(children), depth=1 + max(map(_depth, flat)))

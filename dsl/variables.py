@@ -48,7 +48,7 @@ def from_file(path: str) -> Dict[str, Given]:
             try:
                 import tomllib
             except ImportError:  # Python < 3.11
-                import tomli as tomllib
+                import tomli as tomllib  # type: ignore[no-redef]
             values = tomllib.loads(data.decode("utf-8"))
         else:
             values = json.loads(data.decode("utf-8"), object_pairs_hook=_unique_keys)
@@ -142,7 +142,7 @@ def value_of(given: Given, kind: str):
         raise ValueError(value)
     if not _plain(value):
         raise ValueError(value)
-    return float(value) if kind == "Float" else value
+    return float(value) if kind == "Float" else value  # type: ignore[arg-type] # (checked above)
 
 
 def _plain(value) -> bool:
