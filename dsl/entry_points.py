@@ -56,7 +56,7 @@ def _scan() -> List[Tuple[str, str]]:
     try:
         found = entry_points(group=GROUP)
     except TypeError:  # Python 3.9: a dict of group -> entry points
-        found = entry_points().get(GROUP, ())  # type: ignore[arg-type,attr-defined] # (the 3.9 API)
+        found = entry_points().get(GROUP, ())  # type: ignore[arg-type] # (the 3.9 API)
     return sorted({(ep.name, ep.value) for ep in found})
 
 

@@ -220,6 +220,13 @@ class Block:
         """The last attribute called `name`, or None."""
         return _last(self.attributes, name)
 
+    def required(self, name: str) -> Attribute:
+        """The attribute called `name`, which the caller knows is set (KeyError if not)."""
+        attribute = self.attribute(name)
+        if attribute is None:
+            raise KeyError(name)
+        return attribute
+
 
 @records.frozen(kw_only=True)
 class Let:

@@ -7,7 +7,7 @@ same for every kind and handled by the core and the emitters.
 """
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Iterable, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, Optional, Tuple
 
 import attrs
 
@@ -43,7 +43,7 @@ class Field:
 
 
 # SageMaker instance types: the service's enums are all `ml.*`, and the SDK fails on others.
-INSTANCE_TYPE = dict(pattern=r"ml\.[a-z0-9-]+\.[a-z0-9-]+", pattern_doc="a SageMaker instance type such as \"ml.m5.xlarge\"")
+INSTANCE_TYPE: Dict[str, Any] = dict(pattern=r"ml\.[a-z0-9-]+\.[a-z0-9-]+", pattern_doc="a SageMaker instance type such as \"ml.m5.xlarge\"")
 
 
 class Names(tuple):
@@ -129,6 +129,8 @@ class StepKind:
     any_property_file: bool = False
     job_step: bool = False  # takes `SageMaker.*` exception types (a SageMaker job)
     cache: bool = True  # takes `cache`
+    # its JSON may name the step itself (a raw step copying a definition): no edge in the graph
+    verbatim: bool = False
     # the run this kind adds to the execution's run group (docs), or ""
     experiment_run: str = ""
     # how the docs emitter draws it in the flowchart: "step", "decision", "stop", "store",

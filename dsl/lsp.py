@@ -366,8 +366,7 @@ def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.Completi
     if re.search(r"\b(step\s+[\w${}.\[\]\"-]+|template\s+[A-Za-z_][\w-]*)\s*:\s*[A-Za-z_]*$", prefix):
         for name, kind in sorted(registry.kinds.items()):
             items.append(lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Class,
-                                            detail=getattr(kind, "sdk_class", ""),
-                                            documentation=getattr(kind, "summary", "")))
+                                            detail=kind.sdk_class, documentation=kind.summary))
         program = document.program or document.good
         for name, template in sorted((program.expander.templates if program else {}).items()):
             items.append(lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Interface,

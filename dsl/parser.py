@@ -54,7 +54,7 @@ def _lark():
     if "regex" not in sys.modules:
         # Lark imports the third-party `regex` module when it is installed (5 ms), but only
         # uses it with `regex=True`, which pipedsl never sets: hide it while Lark loads.
-        sys.modules["regex"] = None  # type: ignore[assignment]
+        sys.modules["regex"] = None
         try:
             import lark
         finally:
@@ -190,7 +190,7 @@ class _Recovery:
                 _token_span(token), "a new declaration starts here",
                 "add the missing `}`", notes=[(_token_span(opened), "opened here")]))
             try:  # supply the `}` and retry the keyword in the outer block
-                interactive.feed_token(Token("RBRACE", "}"))  # type: ignore[arg-type] # (Lark's Token's interface)
+                interactive.feed_token(Token("RBRACE", "}"))  # (pipedsl's Token has Lark's interface)
                 braces.pop()
                 interactive.feed_token(token)
             except UnexpectedInput:

@@ -135,8 +135,8 @@ class RegistryView:
     """What an emitter sees of the registry: the emitters and kinds, read-only."""
 
     def __init__(self, registry: "Registry"):
-        self.emitters = types.MappingProxyType(registry.emitters)  # type: ignore[arg-type]
-        self.kinds = types.MappingProxyType(registry.kinds)  # type: ignore[arg-type]
+        self.emitters = types.MappingProxyType(registry.emitters)
+        self.kinds = types.MappingProxyType(registry.kinds)
 
 
 class LazyTable(Mapping):

@@ -618,7 +618,7 @@ class Program:
                     continue  # a second declaration of a name: E0101, not part of the graph
                 kind = self.kind_of(step)
                 reads = [name for name in self.reads(step)
-                         if not (name == step.name and getattr(kind, "verbatim", False))]
+                         if not (name == step.name and kind is not None and kind.verbatim)]
                 edges = self.depends_on(step) + reads  # (a raw step's own name in its JSON is no edge)
                 if step.name in self.branch_of and self.branch_of[step.name][0] != step.name:
                     edges.append(self.branch_of[step.name][0])  # (naming itself is E0310)

@@ -29,7 +29,7 @@ def _span(token) -> Span:
 
 def _new_span(line, column, end_line, end_column, _new=object.__new__, _slots=(
         Span.line.__set__, Span.column.__set__, Span.end_line.__set__, Span.end_column.__set__,  # type: ignore[attr-defined]
-        Span.file.__set__)) -> Span:  # type: ignore[attr-defined,union-attr]
+        Span.file.__set__)) -> Span:  # type: ignore[union-attr]
     """`Span(line, column, end_line, end_column)`, made by setting its slots directly: the
     parser makes one per token and node, and a frozen class's `__init__` goes through
     `object.__setattr__` for each field (equal spans either way: tests/test_fastparse.py)."""

@@ -187,8 +187,8 @@ class DocsContext:
             return "".join(piece if isinstance(piece, str) else self.text(piece)
                            for piece in interpolation_pieces(p, target))
         if isinstance(target, ir.Call) and target.name not in ("join", "json_get"):
-            args = ", ".join((f"{a.name}=" if a.name else "") + self.quoted(a.value) for a in target.args)
-            return f"{target.name}({args})"
+            shown = ", ".join((f"{a.name}=" if a.name else "") + self.quoted(a.value) for a in target.args)
+            return f"{target.name}({shown})"
         if isinstance(target, ir.Call):
             args = call_args(target)
             if target.name == "join":
@@ -206,9 +206,9 @@ class DocsContext:
             if target.name in p.params:
                 return f"<parameter {target.name}>"
             if target.name == "Execution":
-                return f"<{EXECUTION_WORDS[target.parts[0].name]}>"
+                return f"<{EXECUTION_WORDS[getattr(target.parts[0], 'name', '')]}>"
             if target.name == "PipelineExperimentConfig":
-                return "<experiment name>" if target.parts[0].name == "ExperimentName" else "<run group name>"
+                return "<experiment name>" if getattr(target.parts[0], "name", "") == "ExperimentName" else "<run group name>"
             return f"<{target.name}{property_path(target.parts)}>"
         return "?"
 

@@ -5,6 +5,7 @@ supplies its `Arguments` and extra keys.
 from __future__ import annotations
 
 import json
+from typing import List
 
 from dsl import ir
 from dsl.emitters import Emitter
@@ -64,7 +65,7 @@ class JsonContext:
         if ref.name in p.params:
             return {"Get": f"Parameters.{ref.name}"}
         if ref.name in ("Execution", "PipelineExperimentConfig"):
-            return {"Get": f"{ref.name}.{ref.parts[0].name}"}
+            return {"Get": f"{ref.name}.{getattr(ref.parts[0], 'name', '')}"}
         step = p.steps[ref.name]
         special = p.kind_of(step).json_property(step, ref.parts, self)
         if special is not None:
@@ -151,8 +152,11 @@ class JsonContext:
     def depends_on(self, step: ir.Step) -> list:
         """The definition names `depends_on` lists (all of a step collection's), or []."""
         depends = step.attribute("depends_on")
-        out = []
-        for item in depends.value.items if depends is not None else ():
+        out: List[str] = []
+        items = depends.value.items if depends is not None and isinstance(depends.value, ir.ListExpr) else ()
+        for item in items:
+            if not isinstance(item, ir.Ref):  # (the checks allow only step names here)
+                continue
             target = self.program.steps.get(item.name)
             kind = self.program.kind_of(target) if target else None
             out += kind.json_names(target, self.program) if kind else [item.name]

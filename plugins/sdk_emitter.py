@@ -292,9 +292,9 @@ class SdkContext:
                 return self.lets[ref.name]
             return self.py(p.lets[ref.name].value)  # a let that reads a step: written in place
         if ref.name == "Execution":
-            return f"{self.imp('ExecutionVariables')}.{EXECUTION_VARIABLES[ref.parts[0].name]}"
+            return f"{self.imp('ExecutionVariables')}.{EXECUTION_VARIABLES[getattr(ref.parts[0], 'name', '')]}"
         if ref.name == "PipelineExperimentConfig":
-            return f"{self.imp('PipelineExperimentConfigProperties')}.{EXPERIMENT_PROPERTIES[ref.parts[0].name]}"
+            return f"{self.imp('PipelineExperimentConfigProperties')}.{EXPERIMENT_PROPERTIES[getattr(ref.parts[0], 'name', '')]}"
         step = p.steps[ref.name]
         return p.kind_of(step).sdk_property(self.step_var(ref.name), ref.parts, self)
 
@@ -457,11 +457,12 @@ class ModuleWriter:
         p = self.program
         steps = list(p.pipeline.steps)
         hard = {s.name: _step_mentions(p, s) for s in steps}
-        soft = {s.name: set() for s in steps}
+        soft: Dict[str, set] = {s.name: set() for s in steps}
         for name, (condition, _) in p.branch_of.items():
             soft[condition].add(name)
         self.deferred = self.ctx.deferred
-        order, placed = [], set()
+        order: list = []
+        placed: set = set()
         while len(order) < len(steps):
             for step in steps:
                 if step.name in placed:
@@ -487,8 +488,9 @@ class ModuleWriter:
         ctx, p = self.ctx, self.program
         out = []
         depends = step.attribute("depends_on")
-        if depends is not None and depends.value.items:
-            out.append(("depends_on", "[" + ", ".join(ctx.step_var(i.name) for i in depends.value.items) + "]"))
+        items = depends.value.items if depends is not None and isinstance(depends.value, ir.ListExpr) else ()
+        if items:
+            out.append(("depends_on", "[" + ", ".join(ctx.step_var(getattr(i, "name", "")) for i in items) + "]"))
         for name in ("display_name", "description"):
             if step.attribute(name) is not None:
                 out.append((name, ctx.attr(step, name)))

@@ -42,13 +42,14 @@ def _width(text: str) -> int:
 
 def _tokens(line: str) -> Optional[List[Tuple[str, str]]]:
     """(kind, text) of each token of one line of code, or None if it holds something else."""
-    out, pos = [], 0
+    out: List[Tuple[str, str]] = []
+    pos = 0
     while pos < len(line):
         match = _TOKEN.match(line, pos)
         if match is None:
             return None
         if match.lastgroup != "SPACE":
-            out.append((match.lastgroup, match.group()))
+            out.append((match.lastgroup or "", match.group()))
         pos = match.end()
     return out
 

@@ -2,6 +2,8 @@
 the Python that builds it."""
 from __future__ import annotations
 
+from typing import Any, Dict
+
 from dsl import ir
 from dsl.diagnostics import error
 from dsl.kinds import INSTANCE_TYPE, Field, sdk_keyword
@@ -101,7 +103,7 @@ def channels(step, ctx) -> list:
             fields = {a.name: ctx.value(a.value) for a in channel.attributes}
         source = {"S3DataType": fields.get("s3_data_type", "S3Prefix"), "S3Uri": fields.get("s3_data"),
                   "S3DataDistributionType": fields.get("distribution", "FullyReplicated")}
-        entry = {"DataSource": {"S3DataSource": source}}
+        entry: Dict[str, Any] = {"DataSource": {"S3DataSource": source}}
         if fields.get("content_type") is not None:
             entry["ContentType"] = fields["content_type"]
         if fields.get("input_mode") is not None:

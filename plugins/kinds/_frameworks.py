@@ -90,6 +90,14 @@ def framework_of(step, literal) -> Optional[str]:
     return literal(attribute.value) if attribute is not None else None
 
 
+def framework_name(step, literal) -> str:
+    """The framework of a step the caller knows names one (ValueError if not)."""
+    name = framework_of(step, literal)
+    if not isinstance(name, str):
+        raise ValueError(f"step `{step.name}` names no framework")
+    return name
+
+
 def _text(step, name, literal):
     attribute = step.attribute(name)
     return literal(attribute.value) if attribute is not None else None
@@ -278,7 +286,7 @@ def sdk_compiler(step, ctx) -> Optional[str]:
     if attribute is None:
         return None
     target = ctx.program.follow(attribute.value)
-    name = framework_of(step, ctx.program.literal)
+    name = framework_name(step, ctx.program.literal)
     pairs = [(e.key, ctx.py(e.value)) for e in target.entries] if isinstance(target, ir.MapExpr) else []
     return f"{ctx.imp(COMPILER_CLASSES[name])}({ctx.call_args(pairs)})"
 
@@ -299,9 +307,9 @@ def distribution_hyperparameters(step, ctx) -> dict:
     attribute = step.attribute("distribution")
     if attribute is None:
         return {}
-    name = framework_of(step, ctx.program.literal)
+    name = framework_name(step, ctx.program.literal)
     spec = ESTIMATORS[name]
-    made = _distribution.hyperparameters(spec.distribution, name, ctx.program.literal(attribute.value))
+    made = _distribution.hyperparameters(spec.distribution or "", name, ctx.program.literal(attribute.value))
     instance = step.attribute("instance_type")
     return {key: _encoded(instance.value, ctx) if value is _distribution.INSTANCE_TYPE else json.dumps(value)
             for key, value in made.items()}
@@ -339,7 +347,7 @@ def _dependencies(step, program) -> List[tuple]:
 
 
 def image(step, program):
-    name = framework_of(step, program.literal)
+    name = framework_name(step, program.literal)
     spec = ESTIMATORS[name]
     fixed = {"image_scope": "training"}
     if step.attribute("py_version") is None and spec.py_default:
@@ -392,7 +400,10 @@ def uploads(step, program) -> list:
     source_dir = _text(step, "source_dir", program.literal)
     members = tarball_members(folder, source_dir, _text(step, "entry_point", program.literal),
                               [d for d, _ in _dependencies(step, program)])
-    return [Upload(os.path.join(folder, source_dir or paths[0][0]), submit_directory(step, program),
+    target = submit_directory(step, program)
+    if target is None:  # (not local code: nothing to upload)
+        return []
+    return [Upload(os.path.join(folder, source_dir or paths[0][0]), target,
                    members, overwrite=_text(step, "job_name", program.literal) is not None)]
 
 
@@ -407,7 +418,7 @@ def json_hyperparameters(step, ctx, skip=()) -> dict:
         if entry.key in skip:
             continue
         out[entry.key] = _encoded(entry.value, ctx)
-    name = framework_of(step, program.literal)
+    name = framework_name(step, program.literal)
     # MXNet puts its distribution among the hyperparameters it was given; the others add theirs
     # after the sagemaker_* ones
     distribution = distribution_hyperparameters(step, ctx)
@@ -438,6 +449,6 @@ def json_hyperparameters(step, ctx, skip=()) -> dict:
 
 
 def metrics_time_series(step, program) -> bool:
-    spec = ESTIMATORS[framework_of(step, program.literal)]
+    spec = ESTIMATORS[framework_name(step, program.literal)]
     version = _text(step, spec.version_field, program.literal)
     return bool(spec.metrics_since and version and _version_tuple(version) >= _version_tuple(spec.metrics_since))

@@ -51,6 +51,14 @@ def _text(step, name, program) -> Optional[str]:
     return program.literal(attribute.value) if attribute is not None else None
 
 
+def _source_dir(step, program) -> str:
+    """The folder a repacking model step packs (its checks require one)."""
+    directory = _text(step, "source_dir", program)
+    if directory is None:
+        raise ValueError(f"step `{step.name}` has no `source_dir`")
+    return directory
+
+
 def _dependencies(step, program) -> list:
     attribute = step.attribute("dependencies")
     target = program.follow(attribute.value) if attribute is not None else None
@@ -137,7 +145,7 @@ def _added() -> dict:
 def job_name(step, program) -> str:
     """The repack job's name, which keys its code: the step's name and the code's hash (the
     source folder with the SDK's two files added, and the dependencies)."""
-    directory = _text(step, "source_dir", program)
+    directory = _source_dir(step, program)
     paths = [directory] + [d for d in _dependencies(step, program) if isinstance(d, str)]
     return f"{step_name(step, program)}-{code_hash(paths, program.folder, {directory: _added()})}"
 
@@ -147,7 +155,7 @@ def submit_directory(step, program) -> str:
 
 
 def uploads(step, program) -> list:
-    directory = _text(step, "source_dir", program)
+    directory = _source_dir(step, program)
     added = _added()
     members = [(path, name) for path, name in tarball_members(program.folder, directory, None,
                                                                _dependencies(step, program))

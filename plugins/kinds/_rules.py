@@ -362,7 +362,7 @@ def read(arguments: dict, region: Optional[str]) -> List[dict]:
                         given = {}
                         for name, value in parameters.items():
                             other, _, param = name.partition("_")
-                            match = next((v["parameters"] for k, v in table()["profiler"].items()
+                            match: dict = next((v["parameters"] for k, v in table()["profiler"].items()
                                           if k.lower() == other.lower()), {})
                             given[name] = _typed(value, match.get(param.lower()))
                     else:

@@ -157,6 +157,14 @@ def _block(step, name) -> Optional[ir.Block]:
     return next((b for b in step.blocks if b.name == name), None)
 
 
+def _required_block(step, name) -> ir.Block:
+    """A block the checks made sure is there (KeyError if not)."""
+    block = _block(step, name)
+    if block is None:
+        raise KeyError(name)
+    return block
+
+
 def _given(step, name, program) -> dict:
     """A block's literal values by field (pipeline variables left out)."""
     block = _block(step, name)
@@ -440,7 +448,7 @@ class ClarifyCheck(CheckStepKind):
         def attr(name, default=None):
             return ctx.attr(step, name, default)
 
-        data = _block(step, "data_config")
+        data = _required_block(step, "data_config")
         dataset_type = _given(step, "data_config", ctx.program).get("dataset_type", "text/csv")
         compression = data.attribute("s3_compression_type")
         return {
@@ -453,11 +461,11 @@ class ClarifyCheck(CheckStepKind):
                     "S3DataType": "S3Prefix", "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated",
                     "S3CompressionType": "None"}},
                 {"InputName": "dataset", "AppManaged": False, "S3Input": {
-                    "S3Uri": ctx.value(data.attribute("s3_data_input_path").value), "LocalPath": DATA_INPUT,
+                    "S3Uri": ctx.value(data.required("s3_data_input_path").value), "LocalPath": DATA_INPUT,
                     "S3DataType": "S3Prefix", "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated",
                     "S3CompressionType": ctx.value(compression.value) if compression is not None else "None"}}],
             "ProcessingOutputConfig": {"Outputs": [{"OutputName": "analysis_result", "AppManaged": False, "S3Output": {
-                "S3Uri": ctx.value(data.attribute("s3_output_path").value), "LocalPath": OUTPUT,
+                "S3Uri": ctx.value(data.required("s3_output_path").value), "LocalPath": OUTPUT,
                 "S3UploadMode": "Continuous" if dataset_type == "application/x-image" else "EndOfJob"}}]},
         }
 
@@ -471,7 +479,7 @@ class ClarifyCheck(CheckStepKind):
         kind = ctx.program.literal(step.attribute("check_type").value)
         out = super().json_extras(step, ctx)
         if kind != "data_bias":
-            out["ModelName"] = ctx.value(_block(step, "model_config").attribute("model_name").value)
+            out["ModelName"] = ctx.value(_required_block(step, "model_config").required("model_name").value)
         return out
 
     # --- SDK code ---------------------------------------------------------------------------

@@ -302,7 +302,7 @@ class RegisterModel(_ModelKind):
         if found is None:
             return {}
         given = {a.name: a for a in found.attributes}
-        out = {}
+        out: dict = {}
         for name, (group, key, cls) in METRICS_BLOCKS[block][2].items():
             if name not in given:
                 continue

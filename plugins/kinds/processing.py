@@ -475,8 +475,8 @@ class Processing(StepKind):
         if payload is not None:
             app["ContainerEntrypoint"] = ["/bin/bash", f"{ENTRYPOINT_DIR}/runproc.sh"]
         elif code is not None:
-            framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
-            command = spark["command"] if spark else attr("command", DEFAULT_COMMAND.get(framework, ["python3"]))
+            framework = ctx.program.literal(step.required("framework").value) if step.attribute("framework") else None
+            command = spark["command"] if spark else attr("command", DEFAULT_COMMAND.get(framework or "", ["python3"]))
             app["ContainerEntrypoint"] = command + [f"{CODE_DIR}/{posixpath.basename(code)}"]
         elif step.attribute("entrypoint") is not None:
             app["ContainerEntrypoint"] = attr("entrypoint")
@@ -600,7 +600,7 @@ class Processing(StepKind):
         if framework_processor:
             from ._frameworks import ESTIMATORS
 
-            args.append(("estimator_cls", ctx.imp(ESTIMATORS[framework].sdk_class)))
+            args.append(("estimator_cls", ctx.imp(ESTIMATORS[framework or ""].sdk_class)))
         for name in self.fields:
             if name in ("arguments", "code", "framework", "source_dir", "dependencies") + SPARK_RUN or (
                     name == "command" and not script):
@@ -656,7 +656,7 @@ def _local_s3_place(member, field: str, what: str, ctx):
     the SDK would upload it under a timestamped job name, which no definition can pin."""
     attribute = next((a for a in member.attributes if a.name == field), None)
     value = ctx.literal(attribute.value) if attribute is not None else None
-    if isinstance(value, str) and not value.startswith("s3://"):
+    if attribute is not None and isinstance(value, str) and not value.startswith("s3://"):
         yield error("E0304", f"the `{field}` of {what} is an s3:// URI, not `{value}`",
                     attribute.value.span, "not an S3 URI",
                     "copy the data to S3 first (`aws s3 cp`) and give its s3:// URI; local scripts go in `code`"

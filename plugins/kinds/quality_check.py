@@ -138,7 +138,7 @@ class QualityCheck(CheckStepKind):
         kind = ctx.program.literal(step.attribute("check_type").value)
         environment = {"output_path": OUTPUT, "publish_cloudwatch_metrics": "Disabled",
                        "dataset_format": json.dumps(self.dataset_format(step, ctx.program))}
-        scripts = []  # (the SDK adds the post-analytics script's input before the preprocessor's)
+        scripts: list = []  # (the SDK adds the post-analytics script's input before the preprocessor's)
         for name in SCRIPTS:
             uri = ctx.program.literal(step.attribute(name).value) if step.attribute(name) else None
             if isinstance(uri, str):

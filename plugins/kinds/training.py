@@ -5,6 +5,8 @@ order of `Session._get_train_request`.
 """
 from __future__ import annotations
 
+from typing import Any, List, Tuple
+
 from dsl import ir
 from dsl.diagnostics import error
 from dsl.hookspecs import hookimpl
@@ -164,7 +166,7 @@ class Training(StepKind):
         return out
 
     def sdk_configs(self, step, ctx) -> list:
-        out = []
+        out: List[Tuple[str, Any]] = []
         hook = step.attribute("debugger_hook_config")
         if hook is not None:
             target = ctx.program.follow(hook.value)
@@ -288,9 +290,9 @@ class Training(StepKind):
         framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
         configs = ("debugger_hook_config", "profiler_config", "rules")
         if framework is not None:
-            fields = [n for n in self.fields if n not in ("image_uri", "framework", "compiler_config") + configs]
+            names = [n for n in self.fields if n not in ("image_uri", "framework", "compiler_config") + configs]
             compiler = [("compiler_config", _frameworks.sdk_compiler(step, ctx))]
-            estimator, before = sdk_estimator(step, ctx, {n: self.fields[n] for n in fields},
+            estimator, before = sdk_estimator(step, ctx, {n: self.fields[n] for n in names},
                                               cls=_frameworks.ESTIMATORS[framework].sdk_class,
                                               extra=self.sdk_configs(step, ctx) + compiler)
         else:

@@ -2,6 +2,8 @@
 `Tuning`. `Arguments` is the CreateHyperParameterTuningJob request, minus the job name."""
 from __future__ import annotations
 
+from typing import Dict
+
 import attrs
 
 from dsl import ir
@@ -193,7 +195,7 @@ class Tuning(StepKind):
         return out
 
     def ranges(self, step, ctx) -> dict:
-        out = {key: [] for key in JSON_ORDER}
+        out: Dict[str, list] = {key: [] for key in JSON_ORDER}
         target = ctx.program.follow(step.attribute("hyperparameter_ranges").value)
         for entry in target.entries:
             call = entry.value
@@ -300,8 +302,8 @@ class Tuning(StepKind):
         ranges = []
         for entry in target.entries:
             cls = ctx.imp(RANGES[entry.value.name][0])
-            args = ", ".join(f"{k}={ctx.py(v)}" for k, v in range_args(entry.value).items())
-            ranges.append(f"{entry.key!r}: {cls}({args})")
+            shown = ", ".join(f"{k}={ctx.py(v)}" for k, v in range_args(entry.value).items())
+            ranges.append(f"{entry.key!r}: {cls}({shown})")
         tuner = ctx.var_for(step.name, "tuner")
         args = [("estimator", estimator)]
         for name in TUNER_FIELDS:
