@@ -27,8 +27,10 @@ def pipedsl_step_kinds() -> "Sequence[StepKind]":
     A kind's `name` is what follows `step NAME:`; it must not be a built-in kind's name (the
     built-in wins and this plugin is named in a warning). Its `fields` map field names to
     `dsl.kinds.Field` declarations; its capabilities (`members`, `branches`,
-    `property_root`, `json_name`) tell the core what it has, so that a kind can branch or
-    declare property files without any change to the core."""
+    `property_root`, `json_name`, `json_branches`) tell the core what it has, so that a kind
+    can branch or declare property files without any change to the core; `read_step` reads
+    its steps back for `pipedsl import` (by default, every field at its declared `json`
+    place)."""
     return []
 
 

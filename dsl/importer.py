@@ -23,8 +23,14 @@ from .transformer import KEYWORDS
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _GET = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[(?:\d+|'[^']*')\])*)$")
-# JSON step types -> the kind that writes them (a kind's JSON `Type` says it)
-_SUFFIX = {"Model": "-CreateModel", "RegisterModel": "-RegisterModel"}
+
+
+def _kinds_by_type() -> dict:
+    """JSON step `Type` -> the kind that writes it (each kind declares its `type`; the `raw`
+    kind, which writes any, is the fallback and is not listed)."""
+    from .plugin_manager import default_registry
+
+    return {kind.type: kind for name, kind in default_registry().kinds.items() if name != "raw"}
 
 
 class ImportError_(Exception):
@@ -248,6 +254,7 @@ def _validate(data, text: str):
                                   _at(text, '"Parameters"'), "here",
                                   "parameters need a name (letters, digits, _ and -) and a type String, Integer, "
                                   "Float or Boolean"))
+    kinds = _kinds_by_type()
     for step in all_steps(data["Steps"]):
         name = step.get("Name") if isinstance(step, dict) else None
         if not isinstance(name, str) or not isinstance(step.get("Type"), str) or not isinstance(
@@ -255,7 +262,7 @@ def _validate(data, text: str):
             problems.append(error("E0602", "a step needs a string `Name`, a string `Type` and an object `Arguments`",
                                   _at(text, json.dumps(name)) if isinstance(name, str) else Span(1, 1, 1, 2), "here"))
             continue
-        if not _writable(_pipe_name(step)):
+        if not _writable(_pipe_name(step, kinds)):
             problems.append(error("E0606", f"step name {name!r} cannot be written in a .pipe file",
                                   _at(text, json.dumps(name)), "not a .pipe name",
                                   "step names are letters, digits, _ and -, starting with a letter or _"))
@@ -352,9 +359,10 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
     _validate(data, text)
     name = name or _default_pipeline_name(data) or fallback_name
     steps = list(all_steps(data["Steps"]))
-    json_names = {s["Name"]: _pipe_name(s) for s in steps}
+    kinds = _kinds_by_type()
+    json_names = {s["Name"]: _pipe_name(s, kinds) for s in steps}
     values = _Values(json_names)
-    writer = _Writer(data, values, json_names)
+    writer = _Writer(data, values, json_names, kinds)
     target = json.dumps(data)
     source = writer.write(name, raw=set(), patches={})
     for _ in range(6):  # fields, then patches, then raw steps: each round only narrows
@@ -406,9 +414,12 @@ def _why_not(source: str, target: str, writer: "_Writer", text: str) -> Diagnost
                  "file that gives it back exactly", Span(1, 1, 1, 2), "cannot be expressed")
 
 
-def _pipe_name(step: dict) -> str:
+def _pipe_name(step: dict, kinds: dict) -> str:
+    """A step's `.pipe` name: its JSON name without the suffix its kind appends
+    (`json_name`: a `ModelStep`'s `-CreateModel`)."""
     name = step["Name"]
-    suffix = _SUFFIX.get(step["Type"])
+    kind = kinds.get(step.get("Type")) if isinstance(step.get("Type"), str) else None
+    suffix = kind.json_name("") if kind is not None else ""
     if suffix and name.endswith(suffix):
         name = name[: -len(suffix)]
     return pipe_name(name)
@@ -428,7 +439,9 @@ def _mismatched(target: dict, produced: Optional[dict]) -> Dict[str, Optional[di
             continue
         same_envelope = ({k: v for k, v in mine.items() if k != "Arguments"} ==
                          {k: v for k, v in step.items() if k != "Arguments"} and list(mine) == list(step))
-        out[step["Name"]] = mine.get("Arguments") if same_envelope and step["Type"] != "Condition" else None
+        # (a step holding other steps is not patched: they are compared on their own)
+        holds_steps = bool(getattr(_kinds_by_type().get(step["Type"]), "json_branches", ()))
+        out[step["Name"]] = mine.get("Arguments") if same_envelope and not holds_steps else None
     return out
 
 
@@ -452,10 +465,44 @@ def _diff(produced, target) -> dict:
 class _Writer:
     """The `.pipe` text of a definition; `raw` steps and `patches` as the rounds decide."""
 
-    def __init__(self, data: dict, values: _Values, json_names: Dict[str, str]):
-        self.data, self.values, self.json_names = data, values, json_names
+    def __init__(self, data: dict, values: _Values, json_names: Dict[str, str], kinds: dict):
+        self.data, self.values, self.json_names, self.kinds = data, values, json_names, kinds
         self.raw: set = set()
         self.patches: Dict[str, dict] = {}
+        self.name = ""
+
+    # --- what a kind's `read_step` is given (dsl.kinds.StepKind.read_step) ----------------
+    def value(self, value) -> str:
+        """A JSON value's `.pipe` text (references, joins, JSON lookups, literals)."""
+        return self.values.value(value)
+
+    def fields(self, kind, arguments: dict, skip=()) -> List[str]:
+        return _fields(self, kind, arguments, skip)
+
+    def blocks(self, kind, arguments: dict) -> List[str]:
+        return _blocks(self, kind, arguments)
+
+    def condition(self, condition: dict) -> str:
+        return _cond(self.values, condition)
+
+    def step_name(self, json_name: str) -> str:
+        return self.json_names[json_name]
+
+    def default_bucket(self) -> Optional[str]:
+        return _default_bucket(self.data)
+
+    def region(self) -> Optional[str]:
+        return _region(self.data)
+
+    @staticmethod
+    def name_text(name: str) -> str:
+        """A name as `.pipe` text (in backquotes when it is a keyword)."""
+        return pipe_name(name)
+
+    @staticmethod
+    def key_text(key: str) -> str:
+        """A map key as `.pipe` text (quoted when it is not a name)."""
+        return _key(key)
 
     def write(self, name: str, raw, patches) -> str:
         self.raw, self.patches, self.name = raw, patches, name
@@ -471,8 +518,9 @@ class _Writer:
         out += self.experiment()
         inside_raw: set = set()
         for step in all_steps(self.data["Steps"]):
-            if step["Type"] == "Condition" and (step["Name"] in self.raw or step["Name"] in inside_raw):
-                for which in ("IfSteps", "ElseSteps"):
+            kind = self.kinds.get(step["Type"])
+            if kind is not None and (step["Name"] in self.raw or step["Name"] in inside_raw):
+                for which in kind.json_branches:
                     inside_raw.update(s["Name"] for s in all_steps(step["Arguments"].get(which, [])))
         self.values.hidden = {self.json_names[n] for n in inside_raw}
         self.lines: Dict[str, Tuple[int, int]] = {}
@@ -510,13 +558,16 @@ class _Writer:
 
     def step(self, step: dict) -> List[str]:
         name = self.json_names[step["Name"]]
-        if step["Name"] in self.raw or step["Type"] not in _KINDS or not isinstance(step.get("Arguments"), dict):
+        kind = self.kinds.get(step["Type"])
+        if step["Name"] in self.raw or kind is None or not isinstance(step.get("Arguments"), dict):
             return self.raw_step(step)
+        from .plugin_manager import KindFailure
+
         try:
-            kind, members = _KINDS[step["Type"]](self, step)
-        except (KeyError, TypeError, AttributeError, IndexError, ValueError):
+            members = list(kind.read_step(step, self))
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError, KindFailure):
             return self.raw_step(step)  # not the shape its kind writes: as given
-        lines = [f"    step {name}: {kind} {{"] + [f"        {m}" for m in members + self.envelope(step)]
+        lines = [f"    step {name}: {kind.name} {{"] + [f"        {m}" for m in members + self.envelope(step)]
         patch = self.patches.get(step["Name"])
         if patch:
             lines.append(f"        arguments_patch = {self.values.value(patch)}")
@@ -591,12 +642,13 @@ def _region(data: dict) -> Optional[str]:
     """The region of a definition whose steps pick their image by region (quality and clarify
     checks, built-in Debugger rules): read from that image's registry host, so the imported
     file picks the same one."""
+    kinds = _kinds_by_type()
     for step in all_steps(data.get("Steps", [])):
         arguments = step.get("Arguments") if isinstance(step.get("Arguments"), dict) else {}
         images = []
-        if step.get("Type") in ("QualityCheck", "ClarifyCheck"):
-            app = arguments.get("AppSpecification")
-            images.append(str(app.get("ImageUri", "")) if isinstance(app, dict) else "")
+        kind = kinds.get(step.get("Type")) if isinstance(step.get("Type"), str) else None
+        if kind is not None and kind.region_image:  # (the kind's image is picked by region)
+            images.append(str(_at_place(arguments, kind.region_image) or ""))
         for key in ("DebugRuleConfigurations", "ProfilerRuleConfigurations"):
             images += [str(rule.get("RuleEvaluatorImage", "")) for rule in arguments.get(key) or ()
                        if isinstance(rule, dict) and "/sagemaker-debugger-rules:" in str(rule.get("RuleEvaluatorImage"))]
@@ -619,12 +671,9 @@ def _default_bucket(data: dict) -> Optional[str]:
 
 # --- the kinds, read back ----------------------------------------------------------------------
 
-def _fields(writer: _Writer, kind_name: str, arguments: dict, skip=()) -> List[str]:
+def _fields(writer: _Writer, kind, arguments: dict, skip=()) -> List[str]:
     """`field = value` for each field of the kind whose declared JSON place holds a value
     that is not the SDK's default."""
-    from .plugin_manager import default_registry
-
-    kind = default_registry().kinds[kind_name]
     out = []
     for name, field in kind.fields.items():
         if not field.json or name in skip:
@@ -655,13 +704,10 @@ def _at_place(arguments, place: str):
     return value
 
 
-def _blocks(writer: _Writer, kind_name: str, arguments: dict) -> List[str]:
+def _blocks(writer: _Writer, kind, arguments: dict) -> List[str]:
     """`NAME { field = { key: value } }` for each block of the kind whose fields have declared
     JSON places (register_model's `model_metrics`): a JSON object's keys written in snake case
     (`S3Uri` -> `s3_uri`), as the block's map fields take them."""
-    from .plugin_manager import default_registry
-
-    kind = default_registry().kinds[kind_name]
     out = []
     for member, fields in kind.member_fields.items():
         if not member.startswith("block:"):
@@ -685,21 +731,6 @@ def _blocks(writer: _Writer, kind_name: str, arguments: dict) -> List[str]:
     return out
 
 
-def _fail(writer, step):
-    message = step["Arguments"].get("ErrorMessage", "")
-    return "fail", ([f"error_message = {writer.values.value(message)}"] if message != "" else [])
-
-
-def _condition(writer, step):
-    args = step["Arguments"]
-    members = [f"when {_cond(writer.values, c)}" for c in args.get("Conditions", [])]
-    for key, field in (("IfSteps", "if_steps"), ("ElseSteps", "else_steps")):
-        names = [writer.json_names[s["Name"]] for s in args.get(key, [])]
-        if names:
-            members.append(f"{field} = [{', '.join(names)}]")
-    return "condition", members
-
-
 _COMPARE = {"Equals": "==", "GreaterThan": ">", "GreaterThanOrEqualTo": ">=", "LessThan": "<",
             "LessThanOrEqualTo": "<="}
 
@@ -721,258 +752,3 @@ def _cond(values: _Values, c: dict, inner: bool = False) -> str:
         text = " or ".join(f"({_cond(values, sub, True)})" for sub in c["Conditions"])
         return f"({text})" if inner else text
     return f"condition({values.value(c)})"
-
-
-def _generic(kind_name):
-    def read(writer, step):
-        return kind_name, _fields(writer, kind_name, step.get("Arguments", {}))
-    return read
-
-
-def _channels(writer, channels) -> List[str]:
-    out = []
-    for channel in channels:
-        source = channel.get("DataSource", {}).get("S3DataSource", {})
-        fields = [f"s3_data = {writer.values.value(source.get('S3Uri'))}"]
-        for key, field, default in (("S3DataType", "s3_data_type", "S3Prefix"),
-                                    ("S3DataDistributionType", "distribution", "FullyReplicated")):
-            if source.get(key, default) != default:
-                fields.append(f"{field} = {writer.values.value(source[key])}")
-        for key, field in (("ContentType", "content_type"), ("InputMode", "input_mode")):
-            if key in channel:
-                fields.append(f"{field} = {writer.values.value(channel[key])}")
-        name = channel.get("ChannelName", "training")
-        head = f"input {pipe_name(name)}"
-        out.append(f"{head} = {fields[0][len('s3_data = '):]}" if len(fields) == 1 else
-                   f"{head} {{ {', '.join(fields)} }}")
-    return out
-
-
-def _number_text(values: _Values, value, data: Optional[dict] = None) -> str:
-    """A range bound: the SDK writes numbers as strings (`str(0.01)`) and a number parameter
-    as `Join("", [P])`; read them back as the numbers and parameters they were."""
-    join = value.get("Std:Join") if isinstance(value, dict) else None
-    if isinstance(join, dict) and join.get("On") == "" and isinstance(join.get("Values"), list) \
-            and len(join["Values"]) == 1 and isinstance(join["Values"][0], dict):
-        path = join["Values"][0].get("Get", "")
-        types = {p.get("Name"): p.get("Type", "String") for p in (data or {}).get("Parameters", []) or []}
-        if path.startswith("Parameters.") and types.get(path[len("Parameters."):], "String") != "String":
-            return values.value(join["Values"][0])
-    if isinstance(value, str):
-        for convert in (int, float):
-            try:
-                number = convert(value)
-            except ValueError:
-                continue
-            if str(number) == value and number == number and abs(number) != float("inf"):
-                return value
-    return values.value(value)
-
-
-def _tuning(writer, step):
-    args = step["Arguments"]
-    values = writer.values
-    definition = args.get("TrainingJobDefinition", {})
-    members = _fields(writer, "tuning", args, skip=("hyperparameters", "output_path"))
-    output = definition.get("OutputDataConfig", {}).get("S3OutputPath")
-    if output is not None and output != f"s3://{_default_bucket(writer.data)}/":
-        members.append(f"output_path = {values.value(output)}")
-    if definition.get("StaticHyperParameters"):
-        members.append(f"hyperparameters = {values.value(definition['StaticHyperParameters'])}")
-    ranges = args.get("HyperParameterTuningJobConfig", {}).get("ParameterRanges", {})
-    entries = []
-    for key, function in (("ContinuousParameterRanges", "continuous"), ("CategoricalParameterRanges", "categorical"),
-                          ("IntegerParameterRanges", "integer")):
-        for item in ranges.get(key, []):
-            if function == "categorical":
-                entries.append(f"{_key(item['Name'])}: categorical({values.value(item['Values'])})")
-            else:
-                extra = f", {values.value(item['ScalingType'])}" if item.get("ScalingType", "Auto") != "Auto" else ""
-                entries.append(f"{_key(item['Name'])}: {function}({_number_text(values, item['MinValue'], writer.data)}, "
-                               f"{_number_text(values, item['MaxValue'], writer.data)}{extra})")
-    if entries:
-        members.append("hyperparameter_ranges = { " + ", ".join(entries) + " }")
-    members += _channels(writer, definition.get("InputDataConfig", []))
-    return "tuning", members
-
-
-def _training(writer, step):
-    args = step["Arguments"]
-    members = _fields(writer, "training", args, skip=("hyperparameters", "output_path", "disable_profiler"))
-    output = args.get("OutputDataConfig", {}).get("S3OutputPath")
-    bucket = _default_bucket(writer.data)
-    if output is not None and output != f"s3://{bucket}/":
-        members.append(f"output_path = {writer.values.value(output)}")
-    if args.get("ProfilerConfig") == {"DisableProfiler": True}:
-        members.append("disable_profiler = true")
-    from .plugins.kinds import _rules
-
-    rules = _rules.read(args, _region(writer.data))
-    if rules:
-        members.append(f"rules = {writer.values.value(rules)}")
-    hook = args.get("DebugHookConfig")
-    if hook is None:
-        members.append("debugger_hook_config = false")
-    elif hook != {"S3OutputPath": output, "CollectionConfigurations": []}:
-        pairs = {"s3_output_path": hook.get("S3OutputPath")}
-        for key, name in (("LocalPath", "container_local_output_path"), ("HookParameters", "hook_parameters")):
-            if key in hook:
-                pairs[name] = hook[key]
-        if hook.get("CollectionConfigurations"):
-            pairs["collection_configs"] = [
-                {"name": c.get("CollectionName"), **({"parameters": c["CollectionParameters"]}
-                                                     if "CollectionParameters" in c else {})}
-                for c in hook["CollectionConfigurations"]]
-        members.append(f"debugger_hook_config = {writer.values.value(pairs)}")
-    profiler = args.get("ProfilerConfig") or {}
-    if profiler.get("DisableProfiler") is False and (profiler.get("S3OutputPath") != output or
-                                                      "ProfilingIntervalInMilliseconds" in profiler):
-        pairs = {"s3_output_path": profiler.get("S3OutputPath")}
-        if "ProfilingIntervalInMilliseconds" in profiler:
-            pairs["system_monitor_interval_millis"] = profiler["ProfilingIntervalInMilliseconds"]
-        members.append(f"profiler_config = {writer.values.value(pairs)}")
-    if args.get("HyperParameters"):
-        members.append(f"hyperparameters = {writer.values.value(args['HyperParameters'])}")
-    members += _channels(writer, args.get("InputDataConfig", []))
-    return "training", members
-
-
-def _processing(writer, step):
-    args = step["Arguments"]
-    values = writer.values
-    members = _fields(writer, "processing", args)
-    for n, item in enumerate(args.get("ProcessingInputs", []), 1):
-        source = item.get("S3Input", {})
-        fields = [f"source = {values.value(source.get('S3Uri'))}",
-                  f"destination = {values.value(source.get('LocalPath'))}"]
-        for key, field, default in (("S3DataType", "s3_data_type", "S3Prefix"), ("S3InputMode", "s3_input_mode", "File"),
-                                    ("S3DataDistributionType", "s3_data_distribution_type", "FullyReplicated"),
-                                    ("S3CompressionType", "s3_compression_type", "None")):
-            if source.get(key, default) != default:
-                fields.append(f"{field} = {values.value(source[key])}")
-        name = item.get("InputName", "")
-        head = "input" if name == f"input-{n}" else f"input {pipe_name(name)}"
-        members.append(f"{head} {{ {', '.join(fields)} }}")
-    for item in args.get("ProcessingOutputConfig", {}).get("Outputs", []):
-        out = item.get("S3Output", {})
-        fields = [f"source = {values.value(out.get('LocalPath'))}"]
-        uri = out.get("S3Uri")
-        default_uri = {"Std:Join": {"On": "/", "Values": [
-            "s3:/", _default_bucket(writer.data), writer.name, {"Get": "Execution.PipelineExecutionId"},
-            step["Name"], "output", item.get("OutputName")]}}
-        if uri != default_uri:
-            fields.append(f"destination = {values.value(uri)}")
-        if out.get("S3UploadMode", "EndOfJob") != "EndOfJob":
-            fields.append(f"s3_upload_mode = {values.value(out['S3UploadMode'])}")
-        members.append(f"output {pipe_name(item.get('OutputName'))} {{ {', '.join(fields)} }}")
-    network = args.get("NetworkConfig")
-    if isinstance(network, dict):
-        fields = []
-        for key, field in (("EnableNetworkIsolation", "enable_network_isolation"),
-                           ("EnableInterContainerTrafficEncryption", "encrypt_inter_container_traffic")):
-            if key in network:
-                fields.append(f"{field}: {values.value(network[key])}")
-        vpc = network.get("VpcConfig", {})
-        for key, field in (("SecurityGroupIds", "security_group_ids"), ("Subnets", "subnets")):
-            if key in vpc:
-                fields.append(f"{field}: {values.value(vpc[key])}")
-        members.append("network_config = { " + ", ".join(fields) + " }")
-    for file in step.get("PropertyFiles", []):
-        members.append(f"property_file {pipe_name(file.get('PropertyFileName'))} {{ output_name = "
-                       f"{values.value(file.get('OutputName'))}, path = {values.value(file.get('FilePath'))} }}")
-    return "processing", members
-
-
-def _callout(kind_name, key, field):
-    def read(writer, step):
-        values = writer.values
-        members = [f"{field} = {values.value(step[key])}"]
-        if step.get("Arguments"):
-            members.append(f"inputs = {values.value(step['Arguments'])}")
-        for output in step.get("OutputParameters", []):
-            members.append(f"output {pipe_name(output['OutputName'])}: {output['OutputType']}")
-        return kind_name, members
-    return read
-
-
-def _emr(writer, step):
-    args = step["Arguments"]
-    members = _fields(writer, "emr", args, skip=("jar", "args", "main_class", "properties"))
-    jar = args.get("StepConfig", {}).get("HadoopJarStep", {})
-    fields = [f"{field} = {writer.values.value(jar[key])}" for key, field in
-              (("Jar", "jar"), ("Args", "args"), ("MainClass", "main_class"), ("Properties", "properties")) if key in jar]
-    members.append("step_config { " + ", ".join(fields) + " }")
-    return "emr", members
-
-
-_KINDS = {"Fail": _fail, "Condition": _condition, "Training": _training, "Processing": _processing,
-          "Tuning": _tuning,
-          "Lambda": _callout("lambda", "FunctionArn", "function_arn"),
-          "Callback": _callout("callback", "SqsQueueUrl", "sqs_queue_url"), "EMR": _emr}
-for _type, _kind in (("Transform", "transform"),
-                     ("Model", "model"), ("RegisterModel", "register_model")):
-    _KINDS[_type] = _generic(_kind)
-def _quality_check(writer, step):
-    """A QualityCheck step: the job's fields from their places, the check's settings from the
-    environment the SDK writes and the step's own keys."""
-    from .plugin_manager import default_registry
-
-    kind = default_registry().kinds["quality_check"]
-    args = step["Arguments"]
-    environment = args.get("Environment", {})
-    members = [_check_type(writer, kind, step)] + _fields(writer, "quality_check", args)
-    members.append(f"dataset_format = {writer.values.value(json.loads(environment['dataset_format']))}")
-    for name in ("problem_type", "inference_attribute", "probability_attribute", "ground_truth_attribute",
-                 "probability_threshold_attribute"):
-        if name in environment:
-            members.append(f"{name} = {writer.values.value(environment[name])}")
-    inputs = {i.get("InputName"): i.get("S3Input", {}).get("S3Uri") for i in args.get("ProcessingInputs", [])}
-    for name in ("record_preprocessor_script", "post_analytics_processor_script"):
-        if f"{name}_input" in inputs:
-            members.append(f"{name} = {writer.values.value(inputs[name + '_input'])}")
-    return "quality_check", members + _check_keys(writer, kind, step)
-
-
-def _check_type(writer, kind, step) -> str:
-    """`check_type = ...` of a check step, from its CheckType (the kind's `check_types`)."""
-    check_type = {types[0]: name for name, types in kind.check_types.items()}[step["CheckType"]]
-    return f"check_type = {writer.values.value(check_type)}"
-
-
-def _check_keys(writer, kind, step) -> List[str]:
-    """A check step's own top-level keys (`step_keys`) that are not the SDK's defaults."""
-    out = []
-    for name, key in kind.step_keys.items():
-        value = step.get(key)
-        if name != "check_type" and value is not None and value != kind.fields[name].default:
-            out.append(f"{name} = {writer.values.value(value)}")
-    return out
-
-
-_KINDS["QualityCheck"] = _quality_check
-
-
-def _clarify_check(writer, step):
-    """A ClarifyCheck step: the job's fields from their places, the check's settings from the
-    step's own keys. The analysis config it reads (label, facets, model, SHAP) is in S3, not in
-    the definition: the step keeps it as `analysis_config`, its URI."""
-    from .plugin_manager import default_registry
-
-    kind = default_registry().kinds["clarify_check"]
-    args = step["Arguments"]
-    members = [_check_type(writer, kind, step)] + _fields(writer, "clarify_check", args)
-    data = {i["InputName"]: i["S3Input"]["S3Uri"] for i in args["ProcessingInputs"]}
-    output = args["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]
-    fields = [f"s3_data_input_path = {writer.values.value(data['dataset'])}",
-              f"s3_output_path = {writer.values.value(output['S3Uri'])}"]
-    if output.get("S3UploadMode") == "Continuous":  # what image datasets make
-        fields.append('dataset_type = "application/x-image"')
-    members.append("data_config { " + ", ".join(fields) + " }")
-    if "ModelName" in step:
-        members.append(f"model_config {{ model_name = {writer.values.value(step['ModelName'])} }}")
-    return "clarify_check", members + _check_keys(writer, kind, step)
-
-
-_KINDS["ClarifyCheck"] = _clarify_check
-_KINDS["RegisterModel"] = lambda writer, step: (
-    "register_model", _generic("register_model")(writer, step)[1] + _blocks(writer, "register_model", step["Arguments"]))

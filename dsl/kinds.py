@@ -7,7 +7,7 @@ same for every kind and handled by the core and the emitters.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, FrozenSet, Iterable, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 import attrs
 
@@ -138,6 +138,24 @@ class StepKind:
     docs_shape: str = "step"
     # what the kind's SDK code imports: module -> names (the `sdk` emitter reserves them all)
     sdk_imports: Dict[str, Tuple[str, ...]] = {}
+    # the keys of its `Arguments` that hold steps (a condition's `IfSteps`, `ElseSteps`): what
+    # a walk of a definition (import, diff) descends into
+    json_branches: Tuple[str, ...] = ()
+    # the place in `Arguments` of an image URI the SDK picks by region (a check job's): import
+    # reads the region from it
+    region_image: str = ""
+
+    def read_step(self, step: dict, ctx) -> List[str]:
+        """Import: the `.pipe` members of a definition step whose `Type` is this kind's `type`
+        (the envelope — name, `depends_on`, retries, cache, display name, description — is the
+        core's). `ctx` is the importer's reader: `ctx.value(json)` is a value's `.pipe` text,
+        `ctx.fields(self, arguments)` reads every field at its declared JSON place (left out
+        when it holds the SDK's default), `ctx.blocks(self, arguments)` the blocks with declared
+        places, `ctx.condition(json)` a condition, `ctx.step_name(json_name)` a step's `.pipe`
+        name. By default: the declared fields and blocks. Raise (KeyError, ValueError, ...) when
+        the step is not the shape this kind writes: it is then imported as a `raw` step."""
+        arguments = step.get("Arguments", {})
+        return ctx.fields(self, arguments) + ctx.blocks(self, arguments)
 
     def json_type(self, step: ir.Step, ctx) -> str:
         """The step's JSON `Type` (the kind's `type`; a `raw` step says its own)."""

@@ -28,6 +28,21 @@ class CheckStepKind(StepKind):
     check_types: Dict[str, Tuple] = {}
     step_keys: Dict[str, str] = {}
     properties: Tuple[str, ...] = ()
+    region_image = "AppSpecification.ImageUri"
+
+    def read_check_type(self, step, ctx) -> str:
+        """Import: `check_type = ...` of a check step, from its CheckType."""
+        check_type = {types[0]: name for name, types in self.check_types.items()}[step["CheckType"]]
+        return f"check_type = {ctx.value(check_type)}"
+
+    def read_check_keys(self, step, ctx) -> list:
+        """Import: the check step's own top-level keys (`step_keys`) that are not the SDK's defaults."""
+        out = []
+        for name, key in self.step_keys.items():
+            value = step.get(key)
+            if name != "check_type" and value is not None and value != self.fields[name].default:
+                out.append(f"{name} = {ctx.value(value)}")
+        return out
     what = "a check"
     job_step = True
     retry = False

@@ -157,3 +157,23 @@ def docs_channels(step, ctx) -> list:
             data = ctx.code(ctx.text(fields["s3_data"])) if "s3_data" in fields else "?"
             out.append(f"- {name}: {data}" + (f" ({extra})" if extra else ""))
     return out + [""]
+
+
+def read_channels(channels, ctx) -> list:
+    """Import: `input NAME = URI` (or `input NAME { ... }`) for each training channel."""
+    out = []
+    for channel in channels:
+        source = channel.get("DataSource", {}).get("S3DataSource", {})
+        fields = [f"s3_data = {ctx.value(source.get('S3Uri'))}"]
+        for key, field, default in (("S3DataType", "s3_data_type", "S3Prefix"),
+                                    ("S3DataDistributionType", "distribution", "FullyReplicated")):
+            if source.get(key, default) != default:
+                fields.append(f"{field} = {ctx.value(source[key])}")
+        for key, field in (("ContentType", "content_type"), ("InputMode", "input_mode")):
+            if key in channel:
+                fields.append(f"{field} = {ctx.value(channel[key])}")
+        name = channel.get("ChannelName", "training")
+        head = f"input {ctx.name_text(name)}"
+        out.append(f"{head} = {fields[0][len('s3_data = '):]}" if len(fields) == 1 else
+                   f"{head} {{ {', '.join(fields)} }}")
+    return out

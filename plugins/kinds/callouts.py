@@ -19,6 +19,14 @@ class _Callout(StepKind):
     target_key = ""  # FunctionArn / SqsQueueUrl
     output_class = ""  # LambdaOutput / CallbackOutput
 
+    def read_step(self, step, ctx):
+        members = [f"{self.target_field} = {ctx.value(step[self.target_key])}"]
+        if step.get("Arguments"):
+            members.append(f"inputs = {ctx.value(step['Arguments'])}")
+        for output in step.get("OutputParameters", []):
+            members.append(f"output {ctx.name_text(output['OutputName'])}: {output['OutputType']}")
+        return members
+
     def check(self, step, ctx):
         seen = {}
         for output in step.outputs:

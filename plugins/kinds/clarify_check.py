@@ -444,6 +444,23 @@ class ClarifyCheck(CheckStepKind):
                        text=text)]
 
     # --- JSON -------------------------------------------------------------------------------
+    def read_step(self, step, ctx):
+        """The job's fields from their places, the check's settings from the step's own keys.
+        The analysis config it reads (label, facets, model, SHAP) is in S3, not in the
+        definition: the step keeps it as `analysis_config`, its URI."""
+        args = step["Arguments"]
+        members = [self.read_check_type(step, ctx)] + ctx.fields(self, args)
+        data = {i["InputName"]: i["S3Input"]["S3Uri"] for i in args["ProcessingInputs"]}
+        output = args["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]
+        fields = [f"s3_data_input_path = {ctx.value(data['dataset'])}",
+                  f"s3_output_path = {ctx.value(output['S3Uri'])}"]
+        if output.get("S3UploadMode") == "Continuous":  # what image datasets make
+            fields.append('dataset_type = "application/x-image"')
+        members.append("data_config { " + ", ".join(fields) + " }")
+        if "ModelName" in step:
+            members.append(f"model_config {{ model_name = {ctx.value(step['ModelName'])} }}")
+        return members + self.read_check_keys(step, ctx)
+
     def json_arguments(self, step, ctx) -> dict:
         def attr(name, default=None):
             return ctx.attr(step, name, default)

@@ -20,6 +20,7 @@ class Condition(StepKind):
     cache = False
     property_root = "Outcome"
     branches = {"if_steps": "if", "else_steps": "else"}
+    json_branches = ("IfSteps", "ElseSteps")
     fields = {
         "if_steps": Field("step_list", doc="steps run when every condition holds"),
         "else_steps": Field("step_list", doc="steps run otherwise"),
@@ -50,6 +51,15 @@ class Condition(StepKind):
                 yield from when.condition.conditions
             else:
                 yield when.condition
+
+    def read_step(self, step, ctx):
+        args = step["Arguments"]
+        members = [f"when {ctx.condition(c)}" for c in args.get("Conditions", [])]
+        for key, field in (("IfSteps", "if_steps"), ("ElseSteps", "else_steps")):
+            names = [ctx.step_name(s["Name"]) for s in args.get(key, [])]
+            if names:
+                members.append(f"{field} = [{', '.join(names)}]")
+        return members
 
     def json_arguments(self, step, ctx) -> dict:
         program = ctx.program

@@ -106,6 +106,16 @@ class Emr(StepKind):
                 jar[key] = ctx.value(fields[name])
         return {"HadoopJarStep": jar}
 
+    def read_step(self, step, ctx):
+        args = step["Arguments"]
+        members = ctx.fields(self, args, skip=("jar", "args", "main_class", "properties"))
+        jar = args.get("StepConfig", {}).get("HadoopJarStep", {})
+        fields = [f"{field} = {ctx.value(jar[key])}" for key, field in
+                  (("Jar", "jar"), ("Args", "args"), ("MainClass", "main_class"), ("Properties", "properties"))
+                  if key in jar]
+        members.append("step_config { " + ", ".join(fields) + " }")
+        return members
+
     def json_arguments(self, step, ctx) -> dict:
         args = {"StepConfig": self.step_config(step, ctx)}
         if step.attribute("cluster_id") is not None:

@@ -17,6 +17,10 @@ class Fail(StepKind):
     docs_shape = "stop"
     fields = {"error_message": Field("string", doc="any string expression", json="ErrorMessage", default="")}
 
+    def read_step(self, step, ctx):
+        message = step["Arguments"].get("ErrorMessage", "")
+        return [f"error_message = {ctx.value(message)}"] if message != "" else []
+
     def json_arguments(self, step, ctx) -> dict:
         return {"ErrorMessage": ctx.attr(step, "error_message", "")}
 

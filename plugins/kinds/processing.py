@@ -458,6 +458,51 @@ class Processing(StepKind):
             if output.type is None and not any(a.name == "destination" for a in output.attributes):
                 yield (f"the `destination` of output `{output.name}`", output.name_span)
 
+    def read_step(self, step, ctx):
+        args = step["Arguments"]
+        members = ctx.fields(self, args)
+        for n, item in enumerate(args.get("ProcessingInputs", []), 1):
+            source = item.get("S3Input", {})
+            fields = [f"source = {ctx.value(source.get('S3Uri'))}",
+                      f"destination = {ctx.value(source.get('LocalPath'))}"]
+            for key, field, default in (("S3DataType", "s3_data_type", "S3Prefix"),
+                                        ("S3InputMode", "s3_input_mode", "File"),
+                                        ("S3DataDistributionType", "s3_data_distribution_type", "FullyReplicated"),
+                                        ("S3CompressionType", "s3_compression_type", "None")):
+                if source.get(key, default) != default:
+                    fields.append(f"{field} = {ctx.value(source[key])}")
+            name = item.get("InputName", "")
+            head = "input" if name == f"input-{n}" else f"input {ctx.name_text(name)}"
+            members.append(f"{head} {{ {', '.join(fields)} }}")
+        for item in args.get("ProcessingOutputConfig", {}).get("Outputs", []):
+            out = item.get("S3Output", {})
+            fields = [f"source = {ctx.value(out.get('LocalPath'))}"]
+            uri = out.get("S3Uri")
+            default_uri = {"Std:Join": {"On": "/", "Values": [
+                "s3:/", ctx.default_bucket(), ctx.name, {"Get": "Execution.PipelineExecutionId"},
+                step["Name"], "output", item.get("OutputName")]}}
+            if uri != default_uri:
+                fields.append(f"destination = {ctx.value(uri)}")
+            if out.get("S3UploadMode", "EndOfJob") != "EndOfJob":
+                fields.append(f"s3_upload_mode = {ctx.value(out['S3UploadMode'])}")
+            members.append(f"output {ctx.name_text(item.get('OutputName'))} {{ {', '.join(fields)} }}")
+        network = args.get("NetworkConfig")
+        if isinstance(network, dict):
+            fields = []
+            for key, field in (("EnableNetworkIsolation", "enable_network_isolation"),
+                               ("EnableInterContainerTrafficEncryption", "encrypt_inter_container_traffic")):
+                if key in network:
+                    fields.append(f"{field}: {ctx.value(network[key])}")
+            vpc = network.get("VpcConfig", {})
+            for key, field in (("SecurityGroupIds", "security_group_ids"), ("Subnets", "subnets")):
+                if key in vpc:
+                    fields.append(f"{field}: {ctx.value(vpc[key])}")
+            members.append("network_config = { " + ", ".join(fields) + " }")
+        for file in step.get("PropertyFiles", []):
+            members.append(f"property_file {ctx.name_text(file.get('PropertyFileName'))} {{ output_name = "
+                           f"{ctx.value(file.get('OutputName'))}, path = {ctx.value(file.get('FilePath'))} }}")
+        return members
+
     def json_arguments(self, step, ctx) -> dict:
         def attr(name, default=None):
             return ctx.attr(step, name, default)

@@ -131,6 +131,23 @@ class QualityCheck(CheckStepKind):
 
         return retrieve("model-monitor", ctx.program.region)
 
+    def read_step(self, step, ctx):
+        """The job's fields from their places, the check's settings from the environment the
+        SDK writes and the step's own keys."""
+        args = step["Arguments"]
+        environment = args.get("Environment", {})
+        members = [self.read_check_type(step, ctx)] + ctx.fields(self, args)
+        members.append(f"dataset_format = {ctx.value(json.loads(environment['dataset_format']))}")
+        for name in ("problem_type", "inference_attribute", "probability_attribute", "ground_truth_attribute",
+                     "probability_threshold_attribute"):
+            if name in environment:
+                members.append(f"{name} = {ctx.value(environment[name])}")
+        inputs = {i.get("InputName"): i.get("S3Input", {}).get("S3Uri") for i in args.get("ProcessingInputs", [])}
+        for name in ("record_preprocessor_script", "post_analytics_processor_script"):
+            if f"{name}_input" in inputs:
+                members.append(f"{name} = {ctx.value(inputs[name + '_input'])}")
+        return members + self.read_check_keys(step, ctx)
+
     def json_arguments(self, step, ctx) -> dict:
         def attr(name, default=None):
             return ctx.attr(step, name, default)

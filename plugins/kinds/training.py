@@ -22,6 +22,7 @@ from ._estimator import (
     docs_channels,
     hyperparameters,
     output_path,
+    read_channels,
     sdk_estimator,
     sdk_inputs,
 )
@@ -195,6 +196,42 @@ class Training(StepKind):
         if step.attribute("framework") is None:
             return []
         return _frameworks.uploads(step, ctx.program)
+
+    def read_step(self, step, ctx):
+        args = step["Arguments"]
+        members = ctx.fields(self, args, skip=("hyperparameters", "output_path", "disable_profiler"))
+        output = args.get("OutputDataConfig", {}).get("S3OutputPath")
+        if output is not None and output != f"s3://{ctx.default_bucket()}/":
+            members.append(f"output_path = {ctx.value(output)}")
+        if args.get("ProfilerConfig") == {"DisableProfiler": True}:
+            members.append("disable_profiler = true")
+        rules = _rules.read(args, ctx.region())
+        if rules:
+            members.append(f"rules = {ctx.value(rules)}")
+        hook = args.get("DebugHookConfig")
+        if hook is None:
+            members.append("debugger_hook_config = false")
+        elif hook != {"S3OutputPath": output, "CollectionConfigurations": []}:
+            pairs = {"s3_output_path": hook.get("S3OutputPath")}
+            for key, name in (("LocalPath", "container_local_output_path"), ("HookParameters", "hook_parameters")):
+                if key in hook:
+                    pairs[name] = hook[key]
+            if hook.get("CollectionConfigurations"):
+                pairs["collection_configs"] = [
+                    {"name": c.get("CollectionName"), **({"parameters": c["CollectionParameters"]}
+                                                         if "CollectionParameters" in c else {})}
+                    for c in hook["CollectionConfigurations"]]
+            members.append(f"debugger_hook_config = {ctx.value(pairs)}")
+        profiler = args.get("ProfilerConfig") or {}
+        if profiler.get("DisableProfiler") is False and (profiler.get("S3OutputPath") != output or
+                                                          "ProfilingIntervalInMilliseconds" in profiler):
+            pairs = {"s3_output_path": profiler.get("S3OutputPath")}
+            if "ProfilingIntervalInMilliseconds" in profiler:
+                pairs["system_monitor_interval_millis"] = profiler["ProfilingIntervalInMilliseconds"]
+            members.append(f"profiler_config = {ctx.value(pairs)}")
+        if args.get("HyperParameters"):
+            members.append(f"hyperparameters = {ctx.value(args['HyperParameters'])}")
+        return members + read_channels(args.get("InputDataConfig", []), ctx)
 
     def json_arguments(self, step, ctx) -> dict:
         def attr(name, default=None):

@@ -21,6 +21,7 @@ from ._estimator import (
     docs_channels,
     hyperparameters,
     output_path,
+    read_channels,
     sdk_estimator,
     sdk_inputs,
 )
@@ -210,6 +211,30 @@ class Tuning(StepKind):
                                  "MaxValue": ctx.to_string(args["max_value"]), "ScalingType": scaling})
         return out
 
+    def read_step(self, step, ctx):
+        args = step["Arguments"]
+        definition = args.get("TrainingJobDefinition", {})
+        members = ctx.fields(self, args, skip=("hyperparameters", "output_path"))
+        output = definition.get("OutputDataConfig", {}).get("S3OutputPath")
+        if output is not None and output != f"s3://{ctx.default_bucket()}/":
+            members.append(f"output_path = {ctx.value(output)}")
+        if definition.get("StaticHyperParameters"):
+            members.append(f"hyperparameters = {ctx.value(definition['StaticHyperParameters'])}")
+        ranges = args.get("HyperParameterTuningJobConfig", {}).get("ParameterRanges", {})
+        entries = []
+        for key, function in (("ContinuousParameterRanges", "continuous"),
+                              ("CategoricalParameterRanges", "categorical"), ("IntegerParameterRanges", "integer")):
+            for item in ranges.get(key, []):
+                if function == "categorical":
+                    entries.append(f"{ctx.key_text(item['Name'])}: categorical({ctx.value(item['Values'])})")
+                else:
+                    extra = f", {ctx.value(item['ScalingType'])}" if item.get("ScalingType", "Auto") != "Auto" else ""
+                    entries.append(f"{ctx.key_text(item['Name'])}: {function}({_bound_text(item['MinValue'], ctx)}, "
+                                   f"{_bound_text(item['MaxValue'], ctx)}{extra})")
+        if entries:
+            members.append("hyperparameter_ranges = { " + ", ".join(entries) + " }")
+        return members + read_channels(definition.get("InputDataConfig", []), ctx)
+
     def json_arguments(self, step, ctx) -> dict:
         def attr(name, default=None):
             return ctx.attr(step, name, default)
@@ -320,3 +345,24 @@ class Tuning(StepKind):
 @hookimpl
 def pipedsl_step_kinds():
     return [Tuning()]
+
+
+def _bound_text(value, ctx) -> str:
+    """Import: a range bound. The SDK writes numbers as strings (`str(0.01)`) and a number
+    parameter as `Join("", [P])`; read them back as the numbers and parameters they were."""
+    join = value.get("Std:Join") if isinstance(value, dict) else None
+    if isinstance(join, dict) and join.get("On") == "" and isinstance(join.get("Values"), list) \
+            and len(join["Values"]) == 1 and isinstance(join["Values"][0], dict):
+        path = join["Values"][0].get("Get", "")
+        types = {p.get("Name"): p.get("Type", "String") for p in ctx.data.get("Parameters", []) or []}
+        if path.startswith("Parameters.") and types.get(path[len("Parameters."):], "String") != "String":
+            return ctx.value(join["Values"][0])
+    if isinstance(value, str):
+        for convert in (int, float):
+            try:
+                number = convert(value)
+            except ValueError:
+                continue
+            if str(number) == value and number == number and abs(number) != float("inf"):
+                return value
+    return ctx.value(value)
