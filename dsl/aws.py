@@ -485,7 +485,7 @@ def recorded_in(program, arn: str, values: Dict[str, str]) -> Tuple[Optional[str
     for param in program.pipeline.params:
         default = program.literal(param.default) if param.default is not None else None
         known[f"Parameters.{param.name}"] = values.get(param.name, "" if default is None else str(default))
-    from dsl.plugins.json_emitter import JsonContext
+    from .evaluate import JsonContext
 
     config = JsonContext(program).experiment()
 

@@ -1,7 +1,7 @@
 """`image("xgboost", version = "1.7-1")`: the URI `sagemaker.image_uris.retrieve` returns in
 the pinned SDK, looked up offline (LANGUAGE.md section 14).
 
-The table (plugins/kinds/image_uris.json) is generated from the SDK by
+The table (dsl/data/image_uris.json) is generated from the SDK by
 tools/gen_image_table.py: for every framework, scope, version, Python version and processor
 the SDK's `image_uri_config` knows, the repository and tag `retrieve` gives, and the registry
 account of each region. What `retrieve` decides from its arguments before it looks a URI up
@@ -32,9 +32,7 @@ class ImageError(Exception):
 
 @functools.lru_cache(maxsize=None)
 def table() -> dict:
-    from dsl.plugins import kinds  # where the shipped data lives
-
-    with open(os.path.join(os.path.dirname(kinds.__file__), "image_uris.json"), encoding="utf-8") as handle:
+    with open(os.path.join(os.path.dirname(__file__), "data", "image_uris.json"), encoding="utf-8") as handle:
         return json.load(handle)
 
 

@@ -265,7 +265,7 @@ def data_flows(program) -> Dict[str, Dict[str, List[str]]]:
 
 class DocsWriter:
     def __init__(self, program):
-        from dsl.plugins.json_emitter import JsonContext  # the definition, to read facts from
+        from dsl.evaluate import JsonContext  # the definition, to read facts from
 
         self.program = program
         self.json = JsonContext(program)

@@ -231,3 +231,19 @@ def test_a_third_party_kind_can_branch_without_touching_the_core(plugin_dir):
     assert "s0 -->|then| s1" in docs and 's0{"G<br/>gate"}' in docs
     _, problems = dsl.analyse('pipeline P {\n step G: gate { then = [G] }\n}\n', registry=registry)
     assert "E0310" in [d.code for d in problems]  # its own branch, checked by the core
+
+
+def test_the_core_imports_no_plugin_module():
+    """`dsl/` depends on `plugins/` only through the registry's declaration table (module
+    names as data): no import statement in the core names a plugin module."""
+    import ast
+
+    from conftest import ROOT
+
+    found = []
+    for path in sorted((ROOT / "dsl").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [("." * node.level) + (node.module or "")] if isinstance(node, ast.ImportFrom) else [])
+            found += [(path.name, name) for name in names if name.startswith(("dsl.plugins", ".plugins"))]
+    assert found == []

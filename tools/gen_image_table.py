@@ -1,4 +1,4 @@
-"""Generate plugins/kinds/image_uris.json: the image URIs `image(...)` resolves to, offline.
+"""Generate dsl/data/image_uris.json: the image URIs `image(...)` resolves to, offline.
 
 The table is what `sagemaker.image_uris.retrieve` returns in the pinned SDK, asked once for
 every framework, scope, version (aliases too), Python version and processor its
@@ -17,7 +17,7 @@ import os
 import sys
 import warnings
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "plugins", "kinds", "image_uris.json")
+OUT = os.path.join(os.path.dirname(__file__), "..", "dsl", "data", "image_uris.json")
 # The frameworks `image()` offers: the SDK's framework estimators and processors, and the
 # built-in algorithms and monitors real pipelines use.
 FRAMEWORKS = (
@@ -134,7 +134,7 @@ def main() -> int:
     if "--check" in sys.argv[1:]:
         with open(OUT, encoding="utf-8") as handle:
             if handle.read() != text:
-                print("plugins/kinds/image_uris.json is stale: run python tools/gen_image_table.py")
+                print("dsl/data/image_uris.json is stale: run python tools/gen_image_table.py")
                 return 1
         return 0
     with open(OUT, "w", encoding="utf-8") as handle:

@@ -1,10 +1,10 @@
-"""Regenerate plugins/kinds/property_shapes.json from botocore's SageMaker service model.
+"""Regenerate dsl/data/property_shapes.json from botocore's SageMaker service model.
 
 Step properties (`Train.ModelArtifacts.S3ModelArtifacts`) are checked against the Describe*
 response shape of the step's kind, as the SDK builds its `Properties` tree from the same
 model. The extract is shipped as data so nothing is read from botocore at run time:
 
-    python tools/gen_property_shapes.py > plugins/kinds/property_shapes.json
+    python tools/gen_property_shapes.py > dsl/data/property_shapes.json
 
 Each shape is `["structure", {member: shape}]`, `["list", shape]`, `["map", shape]`,
 `["enum", [values]]` (a string the service restricts), or a scalar type name; only shapes

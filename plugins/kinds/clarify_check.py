@@ -535,7 +535,7 @@ class ClarifyCheck(CheckStepKind):
     def sdk_raw_step(self, step, ctx) -> SdkStep:
         """With a config already in S3: the SDK's ClarifyCheckStep would write and upload its own,
         so the step is the raw step class with the definition's own `Arguments` and keys."""
-        from dsl.plugins.json_emitter import JsonContext
+        from dsl.evaluate import JsonContext
 
         from .raw import sdk_raw_step
 
