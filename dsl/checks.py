@@ -8,7 +8,7 @@ functions, the step envelope (fields, depends_on, cache, retry), branches and cy
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from . import ir
 from .diagnostics import Diagnostic, Span, did_you_mean, error, warning
@@ -227,7 +227,7 @@ class Checker:
                            "breaks the service's name rule",
                            "pipeline names are 1-256 letters, digits and single hyphens "
                            "(`[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}`), with no underscore"))
-        first: Dict[str, Span] = {}
+        first: Dict[str, Tuple[Span, list]] = {}
         for decl, what in ([(x, "var") for x in self.program.file.vars + p.vars]
                            + [(x, "let") for x in self.program.file.lets + p.lets]
                            + [(x, "parameter") for x in p.params] + [(x, "step") for x in p.steps]):
@@ -346,7 +346,8 @@ class Checker:
         if not isinstance(target, ir.ListExpr):
             self.add(error("E0157", "enum values must be a list of strings", param.enum.span, "not a list"))
             return None
-        values, seen = [], {}
+        values: list = []
+        seen: dict = {}
         for item in target.items:
             value = self.program.literal(item)
             if not isinstance(value, str) or self.type_of(item) != "string":
@@ -372,7 +373,7 @@ class Checker:
         exp = p.experiment
         if exp is None or exp.none:
             return
-        seen = {}
+        seen: dict = {}
         for attribute in exp.attributes:
             if attribute.name not in EXPERIMENT_ATTRIBUTES:
                 self.add(error("E0108", f"unknown experiment setting `{attribute.name}`",
@@ -451,7 +452,7 @@ class Checker:
             for item in expr.items:
                 self.value(item)
         elif isinstance(expr, ir.MapExpr):
-            keys = {}
+            keys: dict = {}
             for entry in expr.entries:
                 if entry.key in keys:  # the SDK would keep only the last: a silent loss
                     self.add(error("E0101", f"key `{entry.key}` is given twice in this map", entry.key_span,

@@ -354,7 +354,7 @@ class Expander:
             head = parsed.group(1)
             if head not in env and not strict:
                 return match.group()
-            parts = []
+            parts: list = []
             for part in _PIECE_PART.finditer(parsed.group(2)):
                 if part.group(1) is not None:
                     parts.append(ir.Member(name=part.group(1), span=span))
@@ -607,7 +607,8 @@ class _Substitution:
         return attrs.evolve(node, name=name) if name != node.name else node
 
     def visit_Interpolation(self, node):
-        pieces, changed = [], False
+        pieces: list = []
+        changed = False
         for piece in node.pieces:
             new = self.visit(piece) if isinstance(piece, ir.Ref) else piece
             if new is not piece:

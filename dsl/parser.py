@@ -54,7 +54,7 @@ def _lark():
     if "regex" not in sys.modules:
         # Lark imports the third-party `regex` module when it is installed (5 ms), but only
         # uses it with `regex=True`, which pipedsl never sets: hide it while Lark loads.
-        sys.modules["regex"] = None
+        sys.modules["regex"] = None  # type: ignore[assignment]
         try:
             import lark
         finally:

@@ -233,7 +233,7 @@ class Registry:
         assert self.manager is not None
         named = [(self.manager.get_name(p), p) for p in self.manager.get_plugins()]
         order = {n: i for i, n in enumerate(self._registration_order)}
-        named.sort(key=lambda item: order.get(item[0], len(order)))
+        named.sort(key=lambda item: order.get(item[0] or "", len(order)))
         return named
 
     @property

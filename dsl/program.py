@@ -203,7 +203,8 @@ class Program:
                 self.var_problems.append(problem)
             let = self.lets[name]
             span = let.value.span
-            empty = {ir.ListExpr: ir.ListExpr(items=(), span=span), ir.MapExpr: ir.MapExpr(entries=(), span=span)}
+            empty: Dict[type, Any] = {ir.ListExpr: ir.ListExpr(items=(), span=span),
+                                      ir.MapExpr: ir.MapExpr(entries=(), span=span)}
             self.lets[name] = attrs.evolve(let, value=empty.get(type(let.value), ir.Literal(value="", span=span)))
 
     def annotate(self, problems: list) -> list:
@@ -412,8 +413,8 @@ class Program:
             values = [self.literal(i, NOT_LITERAL) for i in expr.items]
             return default if any(v is NOT_LITERAL for v in values) else values
         if isinstance(expr, ir.MapExpr):
-            values = {e.key: self.literal(e.value, NOT_LITERAL) for e in expr.entries}
-            return default if any(v is NOT_LITERAL for v in values.values()) else values
+            entries = {e.key: self.literal(e.value, NOT_LITERAL) for e in expr.entries}
+            return default if any(v is NOT_LITERAL for v in entries.values()) else entries
         return default
 
     def steps_read_by_let(self, name: str) -> List[str]:

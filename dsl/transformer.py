@@ -348,7 +348,7 @@ class _Builder:
         key, value = children[0], children[-1]
         if key.type == "STRING":
             decoded = _StringDecoder(key, self.problems).decode()
-            text = decoded.value if isinstance(decoded, ir.Literal) else str(key)[1:-1]
+            text = decoded.value if isinstance(decoded, ir.Literal) and isinstance(decoded.value, str) else str(key)[1:-1]
         else:
             text = str(key)
         return ir.MapEntry(key=text, key_span=_span(key), value=value, key_raw=str(key))
@@ -602,7 +602,7 @@ class _Builder:
     def import_(self, children):
         token = children[1]
         decoded = _StringDecoder(token, self.problems).decode()
-        path = decoded.value if isinstance(decoded, ir.Literal) else str(token)[1:-1]
+        path = decoded.value if isinstance(decoded, ir.Literal) and isinstance(decoded.value, str) else str(token)[1:-1]
         return ir.Import(path=path, path_span=_span(token), span=_over(children), raw=str(token))
 
     def pipeline(self, children):
@@ -628,7 +628,7 @@ def _guard(method):
             return BROKEN
 
     guarded.__name__ = method.__name__
-    guarded.unguarded = method  # what dsl.fastparse calls: it has no odd pieces to guard against
+    guarded.unguarded = method  # type: ignore[attr-defined] # what dsl.fastparse calls: no odd pieces to guard against
     return guarded
 
 

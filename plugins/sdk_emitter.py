@@ -12,7 +12,7 @@ import builtins
 import keyword
 import re
 import unicodedata
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from dsl import ir
 from dsl.api import PipeError
@@ -486,7 +486,7 @@ class ModuleWriter:
 
     def envelope(self, step: ir.Step, kind) -> List[Tuple[str, str]]:
         ctx, p = self.ctx, self.program
-        out = []
+        out: List[Tuple[str, Any]] = []
         depends = step.attribute("depends_on")
         items = depends.value.items if depends is not None and isinstance(depends.value, ir.ListExpr) else ()
         if items:

@@ -75,7 +75,7 @@ def check_estimator(step, ctx):
             yield error("E0304", f"hyperparameter `{entry.key}`: a list or map must hold only "
                         "literals (the SDK turns it into a string with str())", entry.value.span,
                         "holds an expression", "pass the value as its own hyperparameter, or use join(...)")
-    channels = {}
+    channels: dict = {}
     for channel in step.inputs:
         name = channel.name or "training"
         span = channel.name_span or channel.span.start()

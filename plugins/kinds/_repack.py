@@ -95,7 +95,7 @@ def check(step, ctx):
         yield error("E0212", f"local code {problem}", source_dir.value.span, "no such folder")
     else:
         script = _text(step, "entry_point", program)
-        problem = program.local_problem(os.path.join(directory, str(script)))
+        problem = program.local_problem(os.path.join(str(directory), str(script)))
         if problem:
             yield error("E0212", f"`{script}` is not in `{directory}`", entry.value.span, "no such file")
     for item in _dependencies(step, program):

@@ -112,7 +112,7 @@ def check(step, ctx):
             if (source is None) != (invoke is None):
                 yield error("E0303", "`source` and `rule_to_invoke` go together", raw.span, "one without the other")
             text = program.literal(source) if source is not None else None
-            if isinstance(text, str) and not text.startswith("s3://"):
+            if source is not None and isinstance(text, str) and not text.startswith("s3://"):
                 yield error("E0304", "a custom rule's `source` is an S3 URI: the SDK uploads a local file under "
                             "a random (uuid4) key, different on every run", source.span, "not s3://")
         if kind == "bd" and "rule_parameters" in fields:

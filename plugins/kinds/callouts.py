@@ -28,7 +28,7 @@ class _Callout(StepKind):
         return members
 
     def check(self, step, ctx):
-        seen = {}
+        seen: dict = {}
         for output in step.outputs:
             if output.type is None:
                 yield error("E0304", f"a `{self.name}` output is `output NAME: TYPE`", output.name_span,

@@ -283,7 +283,7 @@ class ClarifyCheck(CheckStepKind):
     def _check_values(self, step, program):
         """The SDK's own validations of the config classes, at the values."""
         def at(block, name):
-            return _block(step, block).attribute(name).value.span
+            return _required_block(step, block).required(name).value.span
 
         def one_of(block, name, allowed):
             value = _given(step, block, program).get(name)
@@ -295,9 +295,10 @@ class ClarifyCheck(CheckStepKind):
         yield from one_of("data_config", "dataset_type", DATASET_TYPES)
         if data.get("dataset_type") == "application/json" and "features" not in data:
             yield error("E0303", "`data_config` of application/json data needs `features` (a JMESPath)",
-                        _block(step, "data_config").name_span, "`features` missing")
-        if (_block(step, "data_config") is not None and _block(step, "data_config").attribute("s3_output_path")
-                is not None and "s3_analysis_config_output_path" not in data and "s3_output_path" not in data):
+                        _required_block(step, "data_config").name_span, "`features` missing")
+        data_block = _block(step, "data_config")
+        if (data_block is not None and data_block.attribute("s3_output_path") is not None
+                and "s3_analysis_config_output_path" not in data and "s3_output_path" not in data):
             yield error("E0304", "`s3_output_path` must be known when the pipeline is built, unless "
                         "`s3_analysis_config_output_path` is given: the analysis config is uploaded there",
                         at("data_config", "s3_output_path"), "not a literal")
@@ -405,7 +406,7 @@ class ClarifyCheck(CheckStepKind):
     @staticmethod
     def predicted_label(step, program):
         given = _given(step, "model_predicted_label_config", program)
-        out = {}
+        out: dict = {}
         for name in ("label", "probability", "label_headers"):
             _set(out, name, given.get(name))
         return given.get("probability_threshold"), out

@@ -205,7 +205,7 @@ class Processing(StepKind):
         elif command is not None:
             yield error("E0304", "`command` goes with `code`", command.name_span, "no `code`",
                         "use `entrypoint` to set the container's command")
-        names = {}
+        names: dict = {}
         for position, item in enumerate(step.inputs, 1):
             name = item.name or f"input-{position}"
             span = item.name_span or item.span.start()
@@ -219,7 +219,7 @@ class Processing(StepKind):
             names[name] = span
             ctx.attributes(item.attributes, INPUT_FIELDS, f"input `{name}`", owner_span=span)
             yield from _local_s3_place(item, "source", f"input `{name}`", ctx)
-        outputs = {}
+        outputs: dict = {}
         for output in step.outputs:
             if output.type is not None:
                 yield error("E0304", "a processing output is a block: `output NAME { source = ... }`",
@@ -231,7 +231,7 @@ class Processing(StepKind):
             outputs[output.name] = output.name_span
             ctx.attributes(output.attributes, OUTPUT_FIELDS, f"output `{output.name}`", owner_span=output.name_span)
             yield from _local_s3_place(output, "destination", f"output `{output.name}`", ctx)
-        files = {}
+        files: dict = {}
         for pf in step.property_files:
             if pf.name in files:
                 yield error("E0101", f"property file `{pf.name}` is declared twice", pf.name_span,
@@ -441,7 +441,7 @@ class Processing(StepKind):
                     Upload("runproc.sh", runproc, text=text)]
         code = ctx.literal(step.attribute("code").value) if step.attribute("code") else None
         out = self.spark_plan(step, ctx.program)["uploads"] if self.is_spark(step, ctx.program) else []
-        if is_local(code):
+        if isinstance(code, str) and is_local(code):
             out.append(Upload(os.path.join(ctx.program.folder, code), self.code_uri(step, ctx)))
         return out
 

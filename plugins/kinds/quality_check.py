@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from typing import Any, Dict, Tuple
 
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
@@ -25,7 +26,7 @@ OUTPUT = "/opt/ml/processing/output"
 CHECK_TYPES = {"data_quality": ("DATA_QUALITY", "DataQualityCheckConfig"),
                "model_quality": ("MODEL_QUALITY", "ModelQualityCheckConfig")}
 # the formats `DatasetFormat` makes: key -> (its method, the defaults it fills in, in order)
-FORMATS = {"csv": ("csv", {"header": True, "output_columns_position": "START"}),
+FORMATS: Dict[str, Tuple[str, Dict[str, Any]]] = {"csv": ("csv", {"header": True, "output_columns_position": "START"}),
            "json": ("json", {"lines": True}),
            "sagemakerCaptureJson": ("sagemaker_capture_json", {})}
 # the model-quality settings, in the order the SDK writes them into the environment
@@ -118,7 +119,7 @@ class QualityCheck(CheckStepKind):
     @staticmethod
     def dataset_format(step, program):
         """The dataset format as the SDK's `DatasetFormat` returns it, or None."""
-        value = program.literal(step.attribute("dataset_format").value)
+        value: Any = program.literal(step.attribute("dataset_format").value)
         if not isinstance(value, dict) or len(value) != 1:
             return None
         (key, given), = value.items()

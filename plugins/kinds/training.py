@@ -96,7 +96,7 @@ class Training(StepKind):
         return {("InputDataConfig",): Names([c.name or "training" for c in step.inputs], "channel")}
 
     @property
-    def sdk_imports(self):
+    def sdk_imports(self):  # type: ignore[override] # (computed: the classes this file's steps use)
         imports = {"sagemaker.estimator": ("Estimator",), "sagemaker.inputs": ("TrainingInput",),
                    "sagemaker.workflow.steps": ("TrainingStep",),
                    "sagemaker.debugger": ("CollectionConfig", "DebuggerHookConfig", "ProfilerConfig", "Rule",
