@@ -38,7 +38,10 @@ TYPE_WORDS = {"string": "a string", "integer": "an integer", "number": "a number
 
 
 # `ExpireAfter` of a step's CacheConfig: an ISO 8601 duration (PnYnMnWnDTnHnMnS, at least one part)
-ISO_8601_DURATION = re.compile(r"P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?")
+# What SageMaker's step caching takes as `ExpireAfter`: an ISO 8601 duration, the leading `P`
+# optional and any case (its guide's examples: "30d", "5y", "T16m", "30dT5h", "P30D")
+ISO_8601_DURATION = re.compile(r"P?(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?",
+                               re.IGNORECASE)
 # Roots of references: a declared name equal to one would be unreachable or ambiguous.
 RESERVED_NAMES = frozenset({"Execution", "PipelineExperimentConfig"})
 # SDK keyword arguments a user reaches for, and their `.pipe` form: (the member the hint is
@@ -154,6 +157,8 @@ class Checker:
                 self.expect(attribute.value, field.type, f"`{attribute.name}`", field.items)
             if field.pattern:
                 self.pattern(attribute, field)
+            if field.minimum is not None:
+                self.minimum(attribute, field)
             if field.json and kind is not None and kind.request_shape:
                 self.enum(attribute, kind.request_shape, field.json, field.pattern)
         if owner_span is not None:
@@ -436,6 +441,14 @@ class Checker:
                     and not re.fullmatch(field.pattern, item.value)):
                 self.add(error("E0304", f"`{attribute.name}`: {item.value!r} is not {field.pattern_doc}",
                                item.span, "not accepted here", f"write {field.pattern_doc}"))
+
+    def minimum(self, attribute, field: Field):
+        """A literal number below the field's minimum (the service refuses it)."""
+        item = self.program.follow(attribute.value)
+        if (isinstance(item, ir.Literal) and isinstance(item.value, (int, float)) and not isinstance(item.value, bool)
+                and field.minimum is not None and item.value < field.minimum):
+            self.add(error("E0304", f"`{attribute.name}` is at least {field.minimum}, not {item.value}", item.span,
+                           "too small", "SageMaker refuses it when the pipeline runs"))
 
     # --- expressions --------------------------------------------------------------------
     def value(self, expr, in_json_get=False):
@@ -725,7 +738,7 @@ class Checker:
         if isinstance(value, str) and ISO_8601_DURATION.fullmatch(value):
             return
         self.value(attribute.value)
-        self.add(error("E0316", "`cache` is `true`, `false` or an ISO 8601 duration string such as \"P30D\"",
+        self.add(error("E0316", "`cache` is `true`, `false` or an ISO 8601 duration string such as \"P30D\" or \"30d\"",
                        self._span_of(attribute.value), "not a cache setting"))
 
     def check_retry(self, retry: ir.Retry, kind):

@@ -37,6 +37,8 @@ class Field:
     json: str = ""
     # the SDK's default when the field is left out (None: no default / nothing written)
     default: object = None
+    # the least number the service takes (an instance count is at least 1)
+    minimum: Optional[int] = None
 
     def sdk_keyword(self, name: str) -> str:
         return self.sdk or name

@@ -1,5 +1,6 @@
 """Issue 16, robustness: inputs that used to end in a traceback, unbounded time or memory,
 streams that behave like files, and output that `check` passes but could not be built."""
+import json
 import os
 import signal
 import subprocess
@@ -295,7 +296,11 @@ def test_check_json_on_an_unreadable_file_still_prints_the_diagnostic(tmp_path):
 
 
 @pytest.mark.parametrize("value,ok", [('"P30D"', True), ('"PT1H"', True), ('"P1Y2M3W4DT5H6M7S"', True),
-                                      ('"30 days"', False), ('"P"', False), ('"PT"', False), ('"1D"', False)])
+                                      # SageMaker's step-caching guide: the `P` may be left out, any case
+                                      ('"30d"', True), ('"5y"', True), ('"T16m"', True), ('"30dT5h"', True),
+                                      ('"1D"', True), ('"pt12h"', True),
+                                      ('"30 days"', False), ('"P"', False), ('"PT"', False), ('"T"', False),
+                                      ('"d30"', False), ('""', False), ('"30"', False)])
 def test_cache_takes_only_iso_8601_durations(value, ok):
     found = diagnostics(TRAIN % ('"ml.m5.xlarge"', f"cache = {value}"))
     assert found == ([] if ok else [("E0316", 7, 10)])
@@ -318,3 +323,22 @@ def test_a_doc_comment_cannot_switch_black_off():
     assert black.format_str(messy, mode=black.Mode()) == code
 
 
+
+
+@pytest.mark.parametrize("count,ok", [("0", False), ("-2", False), ("1", True), ("4", True)])
+def test_an_instance_count_is_at_least_one(count, ok):
+    """The service refuses 0 instances when the pipeline runs; the check says so at the value."""
+    text = (TRAIN % ('"ml.m5.xlarge"', "")).replace("instance_count = 1", f"instance_count = {count}")
+    assert f"instance_count = {count}" in text
+    found = diagnostics(text)
+    assert found == ([] if ok else [("E0304", 5, 19)])
+
+
+def test_a_cache_duration_is_written_as_given_as_the_sdk_does():
+    """SDK 2.257.7: `CacheConfig(enable_caching=True, expire_after="30d").config` is
+    `{"CacheConfig": {"Enabled": True, "ExpireAfter": "30d"}}`; the generated SDK code passes
+    the same string."""
+    text = TRAIN % ('"ml.m5.xlarge"', 'cache = "30d"')
+    step = json.loads(dsl.transpile(text))["Steps"][0]
+    assert step["CacheConfig"] == {"Enabled": True, "ExpireAfter": "30d"}
+    assert 'CacheConfig(enable_caching=True, expire_after="30d")' in dsl.transpile(text, to="sdk")

@@ -13,7 +13,7 @@ JOB_FIELDS = {
     "role": Field("string", required=True, doc="IAM role ARN (CheckJobConfig)", json="RoleArn"),
     "instance_type": Field("string", required=True, doc="the job's instance type", **INSTANCE_TYPE,
                            json="ProcessingResources.ClusterConfig.InstanceType"),
-    "instance_count": Field("integer", required=True, doc="how many instances",
+    "instance_count": Field("integer", required=True, minimum=1, doc="how many instances",
                             json="ProcessingResources.ClusterConfig.InstanceCount"),
     "volume_size_in_gb": Field("integer", doc="GB of storage per instance", default=30,
                                json="ProcessingResources.ClusterConfig.VolumeSizeInGB"),

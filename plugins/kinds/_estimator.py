@@ -24,7 +24,7 @@ ESTIMATOR_FIELDS = {
     "role": Field("string", required=True, doc="IAM role ARN", json="RoleArn"),
     "instance_type": Field("string", required=True, doc="the training instances' type", **INSTANCE_TYPE,
                            json="ResourceConfig.InstanceType"),
-    "instance_count": Field("integer", required=True, doc="how many training instances",
+    "instance_count": Field("integer", required=True, minimum=1, doc="how many training instances",
                             json="ResourceConfig.InstanceCount"),
     "volume_size": Field("integer", doc="GB of storage per instance", json="ResourceConfig.VolumeSizeInGB",
                          default=30),

@@ -101,7 +101,7 @@ BLOCKS: Dict[str, Dict[str, Field]] = {
     "model_config": {
         "model_name": Field("string", required=True, doc="the SageMaker model Clarify deploys a shadow endpoint of"),
         "instance_type": Field("string", required=True, doc="the shadow endpoint's instance type", **INSTANCE_TYPE),
-        "instance_count": Field("integer", required=True, doc="its instance count",
+        "instance_count": Field("integer", required=True, minimum=1, doc="its instance count",
                                 sdk="initial_instance_count"),
         "endpoint_name_prefix": Field("string", doc="prefix of the shadow endpoint's name"),
         "accept_type": Field("string", doc=", ".join(ACCEPT_TYPES)),

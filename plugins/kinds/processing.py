@@ -134,7 +134,7 @@ class Processing(StepKind):
         "role": Field("string", required=True, doc="IAM role ARN", json="RoleArn"),
         "instance_type": Field("string", required=True, doc="the processing instances' type", **INSTANCE_TYPE,
                                json="ProcessingResources.ClusterConfig.InstanceType"),
-        "instance_count": Field("integer", required=True, doc="how many processing instances",
+        "instance_count": Field("integer", required=True, minimum=1, doc="how many processing instances",
                                 json="ProcessingResources.ClusterConfig.InstanceCount"),
         "volume_size_in_gb": Field("integer", doc="GB of storage per instance", default=30,
                                    json="ProcessingResources.ClusterConfig.VolumeSizeInGB"),

@@ -29,7 +29,7 @@ class Transform(StepKind):
     fields = {
         "model_name": Field("string", required=True, doc="a model's name, e.g. `MakeModel.ModelName`", json="ModelName"),
         "instance_type": Field("string", required=True, **INSTANCE_TYPE, doc="the instances' type", json="TransformResources.InstanceType"),
-        "instance_count": Field("integer", required=True, doc="how many instances", json="TransformResources.InstanceCount"),
+        "instance_count": Field("integer", required=True, minimum=1, doc="how many instances", json="TransformResources.InstanceCount"),
         "data": Field("string", required=True, doc="S3 URI of the input", json="TransformInput.DataSource.S3DataSource.S3Uri"),
         "output_path": Field("string", doc="default s3://<default_bucket>/<pipeline>/<execution id>/<step>", json="TransformOutput.S3OutputPath"),
         "accept": Field("string", doc="MIME type of the output", json="TransformOutput.Accept"),
