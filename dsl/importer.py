@@ -357,6 +357,7 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
                                   "rule), and not a keyword of the language")], text)
     data = _load(text)
     _validate(data, text)
+    data = _as_the_sdk_writes(data)
     name = name or _default_pipeline_name(data) or fallback_name
     steps = list(all_steps(data["Steps"]))
     kinds = _kinds_by_type()
@@ -394,6 +395,22 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
     return format_text(source)
 
 
+_TOP_LEVEL = ("Version", "Metadata", "Parameters", "PipelineExperimentConfig", "Steps")  # the SDK's order
+_LEFT_OUT: Dict[str, object] = {"Metadata": {}, "Parameters": [], "PipelineExperimentConfig": None}
+
+
+def _as_the_sdk_writes(data: dict) -> dict:
+    """A hand-written definition may leave out `Metadata`, `Parameters` or
+    `PipelineExperimentConfig` (no experiment tracking), or order its top level otherwise;
+    SageMaker reads it as the SDK's form, which the imported file gives back: `{}`, `[]`,
+    `null` in the SDK's order."""
+    if list(data) == list(_TOP_LEVEL):
+        return data
+    out = {key: data[key] if key in data else _LEFT_OUT[key] for key in _TOP_LEVEL if key in data or key in _LEFT_OUT}
+    out.update((key, value) for key, value in data.items() if key not in out)
+    return out
+
+
 def _why_not(source: str, target: str, writer: "_Writer", text: str) -> Diagnostic:
     """E0608 naming the step (and the reason) that keeps the definition from a .pipe file."""
     from .api import PipeError, transpile
@@ -410,8 +427,13 @@ def _why_not(source: str, target: str, writer: "_Writer", text: str) -> Diagnost
     if mismatched:
         return error("E0608", f"step {mismatched[0]!r} cannot be written as a .pipe file that gives it back exactly "
                      "(not even as a `raw` step)", _at(text, json.dumps(mismatched[0])), "cannot be expressed")
-    return error("E0608", "the pipeline's top level (parameters, experiment config) cannot be written as a .pipe "
-                 "file that gives it back exactly", Span(1, 1, 1, 2), "cannot be expressed")
+    wanted, got = json.loads(target), json.loads(produced, object_pairs_hook=_pairs)
+    key = next((k for k in wanted if wanted.get(k) != got.get(k)), None)
+    if key is not None:
+        return error("E0608", f"the definition's `{key}` cannot be written as a .pipe file that gives it back "
+                     f"exactly", _at(text, json.dumps(key)), "cannot be expressed")
+    return error("E0608", "the definition's top-level keys cannot be written in their order "
+                 f"({', '.join(wanted)}; a .pipe file gives {', '.join(got)})", Span(1, 1, 1, 2), "cannot be expressed")
 
 
 def _pipe_name(step: dict, kinds: dict) -> str:

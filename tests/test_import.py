@@ -251,3 +251,26 @@ def test_a_third_party_kind_imports_back_through_its_own_declarations(tmp_path):
     back = subprocess.run([sys.executable, "-m", "dsl", "transpile", "--compact", str(tmp_path / "p.pipe")],
                           capture_output=True, text=True, env=env, cwd=tmp_path)
     assert json.loads(back.stdout)["Steps"] == definition["Steps"], back.stderr
+
+
+def test_a_hand_written_definition_without_the_sdk_s_top_level_keys_imports():
+    """#22.5: `Metadata`, `Parameters` and `PipelineExperimentConfig` left out (and the top
+    level in another order) import; the file gives back the SDK's form of the same pipeline."""
+    import json
+
+    given = {"Steps": [{"Name": "F", "Type": "Fail", "Arguments": {"ErrorMessage": "x"}}], "Version": "2020-12-01"}
+    text = dsl.import_definition(json.dumps(given), name="P")
+    assert "experiment none" in text
+    assert json.loads(dsl.transpile(text)) == {"Version": "2020-12-01", "Metadata": {}, "Parameters": [],
+                                               "PipelineExperimentConfig": None, "Steps": given["Steps"]}
+
+
+def test_a_top_level_value_no_file_gives_back_is_named():
+    import json
+
+    given = {"Version": "2020-12-01", "Metadata": {"Owner": "x"}, "Parameters": [],
+             "PipelineExperimentConfig": None, "Steps": [{"Name": "F", "Type": "Fail", "Arguments": {}}]}
+    with pytest.raises(ImportError_) as raised:
+        dsl.import_definition(json.dumps(given), name="P")
+    (problem,) = raised.value.diagnostics
+    assert problem.code == "E0608" and "`Metadata`" in problem.message and "report" not in problem.message
