@@ -167,3 +167,26 @@ def test_a_malformed_distribution_is_an_error_at_it_not_a_plugin_failure(distrib
     pipe, _ = _both("pytorch", "1.13.1", "ml.p4d.24xlarge", distribution, "{}", py_version="py39")
     _, problems = dsl.analyse(pipe)
     assert problems and {d.code for d in problems} <= {"E0304"} and {d.span.line for d in problems} == {13}
+
+
+def _entry_step(source_dir: str, entry_point: str) -> str:
+    return ('pipeline P {\n    default_bucket = "b"\n    region = "us-east-1"\n'
+            '    param EntryPoint: String = "train.py"\n    param Dir: String = "s3://b/src.tar.gz"\n'
+            '    step T: training {\n        framework = "pytorch"\n        framework_version = "2.1"\n'
+            '        py_version = "py310"\n' + (f'        source_dir = {source_dir}\n' if source_dir else "")
+            + f'        entry_point = {entry_point}\n        role = "arn:aws:iam::123456789012:role/R"\n'
+            '        instance_type = "ml.m5.xlarge"\n        instance_count = 1\n        output_path = "s3://b/o"\n    }\n}\n')
+
+
+def test_a_source_dir_known_only_at_run_time_is_refused_at_the_value():
+    """SDK 2.257.7 fails building the pipeline (`'ParameterString' object has no attribute
+    'decode'`, in its JumpStart check of `source_dir`): say so before anything runs."""
+    _, found = dsl.analyse(_entry_step("Dir", '"train.py"'))
+    assert [(d.code, d.span.line) for d in found] == [("E0304", 10)] and "`source_dir`" in found[0].message
+
+
+def test_an_entry_point_parameter_needs_a_source_dir():
+    _, found = dsl.analyse(_entry_step("", "EntryPoint"))
+    assert [(d.code, d.span.line) for d in found] == [("E0304", 10)] and "`entry_point`" in found[0].message
+    _, found = dsl.analyse(_entry_step('"s3://b/src.tar.gz"', "EntryPoint"))
+    assert found == []  # the parity case framework-entry-param has the SDK's JSON for it

@@ -136,7 +136,18 @@ def check(step, ctx):
     yield from _check_compiler(step, ctx, name)
     source_dir = _text(step, "source_dir", ctx.literal)
     entry = _text(step, "entry_point", ctx.literal)
-    if source_dir is not None and not is_local(source_dir):
+    given_dir, given_entry = step.attribute("source_dir"), step.attribute("entry_point")
+    if given_dir is not None and not isinstance(source_dir, str):
+        yield error("E0304", "`source_dir` must be known when the pipeline is built: the SDK (2.257.7) fails "
+                    "building a pipeline whose `source_dir` is a parameter", given_dir.value.span,
+                    "known only when it runs", 'write it, e.g. source_dir = "s3://bucket/code/sourcedir.tar.gz"')
+    elif given_entry is not None and not isinstance(entry, str) and source_dir is None:
+        yield error("E0304", "an `entry_point` known only when the pipeline runs needs a `source_dir` that holds "
+                    "the script: nothing can upload a script whose name is a parameter", given_entry.value.span,
+                    "no `source_dir`", "add `source_dir` (a local folder or an S3 tarball)")
+    if given_dir is not None and source_dir is None:
+        pass  # reported above: nothing more can be said of the code
+    elif source_dir is not None and not is_local(source_dir):
         pass  # the script is inside the S3 tarball
     elif source_dir is not None:
         problem = ctx.program.local_problem(source_dir, directory=True)
@@ -428,8 +439,12 @@ def json_hyperparameters(step, ctx, skip=()) -> dict:
     if submit is not None:
         out["sagemaker_submit_directory"] = json.dumps(submit)
     entry = code_paths(step, program)
-    program_name = entry[1] if entry else _text(step, "entry_point", program.literal)
-    out["sagemaker_program"] = json.dumps(program_name)
+    given = step.attribute("entry_point")
+    if given is not None and not isinstance(program.literal(given.value), str):
+        out["sagemaker_program"] = ctx.to_string(given.value)  # a parameter: as the SDK writes it
+    else:
+        program_name = entry[1] if entry else _text(step, "entry_point", program.literal)
+        out["sagemaker_program"] = json.dumps(program_name)
     out["sagemaker_container_log_level"] = "20"
     job_name = _text(step, "job_name", program.literal)
     if job_name is not None:  # a tuning step: the tuner adds the job's name and the class
