@@ -409,6 +409,9 @@ class Program:
         if isinstance(expr, ir.Call) and expr.name == "image":
             uri = self.image_of(expr)[0]
             return uri if uri is not None else default
+        if isinstance(expr, ir.Interpolation):  # text of literal lets and vars: a plain string (§4)
+            text = self.static_text(expr)
+            return text if text is not None else default
         if isinstance(expr, ir.ListExpr):
             values = [self.literal(i, NOT_LITERAL) for i in expr.items]
             return default if any(v is NOT_LITERAL for v in values) else values
