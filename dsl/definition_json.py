@@ -6,12 +6,20 @@ from __future__ import annotations
 
 from typing import Dict, Iterator, Tuple
 
+_BRANCH_KEYS: Dict[int, tuple] = {}  # id(registry) -> (registry, its branch keys)
+
 
 def _branch_keys() -> Dict[str, Tuple[str, ...]]:
-    """Step `Type` -> the keys of its `Arguments` that hold steps."""
+    """Step `Type` -> the keys of its `Arguments` that hold steps (asked for every step of a
+    walk: computed once per registry)."""
     from .plugin_manager import default_registry
 
-    return {kind.type: kind.json_branches for kind in default_registry().kinds.values() if kind.json_branches}
+    registry = default_registry()
+    cached = _BRANCH_KEYS.get(id(registry))
+    if cached is None or cached[0] is not registry:
+        keys = {kind.type: kind.json_branches for kind in registry.kinds.values() if kind.json_branches}
+        cached = _BRANCH_KEYS[id(registry)] = (registry, keys)
+    return cached[1]
 
 
 def all_steps(steps) -> Iterator:

@@ -450,6 +450,7 @@ def _pipe_name(step: dict, kinds: dict) -> str:
 def _mismatched(target: dict, produced: Optional[dict]) -> Dict[str, Optional[dict]]:
     """JSON step name -> the Arguments pipedsl produced for it (None: the step differs beyond
     its Arguments, or was not produced)."""
+    kinds = _kinds_by_type()
     produced_steps = {s["Name"]: s for s in all_steps(produced["Steps"])} if produced else {}
     out: dict = {}
     for step in all_steps(target["Steps"]):
@@ -462,7 +463,7 @@ def _mismatched(target: dict, produced: Optional[dict]) -> Dict[str, Optional[di
         same_envelope = ({k: v for k, v in mine.items() if k != "Arguments"} ==
                          {k: v for k, v in step.items() if k != "Arguments"} and list(mine) == list(step))
         # (a step holding other steps is not patched: they are compared on their own)
-        holds_steps = bool(getattr(_kinds_by_type().get(step["Type"]), "json_branches", ()))
+        holds_steps = bool(getattr(kinds.get(step["Type"]), "json_branches", ()))
         out[step["Name"]] = mine.get("Arguments") if same_envelope and not holds_steps else None
     return out
 
@@ -492,6 +493,8 @@ class _Writer:
         self.raw: set = set()
         self.patches: Dict[str, dict] = {}
         self.name = ""
+        # (each reads the whole definition: once, not once per step that asks)
+        self._bucket, self._region = _default_bucket(data), _region(data, kinds)
 
     # --- what a kind's `read_step` is given (dsl.kinds.StepKind.read_step) ----------------
     def value(self, value) -> str:
@@ -511,10 +514,10 @@ class _Writer:
         return self.json_names[json_name]
 
     def default_bucket(self) -> Optional[str]:
-        return _default_bucket(self.data)
+        return self._bucket
 
     def region(self) -> Optional[str]:
-        return _region(self.data)
+        return self._region
 
     @staticmethod
     def name_text(name: str) -> str:
@@ -529,10 +532,10 @@ class _Writer:
     def write(self, name: str, raw, patches) -> str:
         self.raw, self.patches, self.name = raw, patches, name
         out = [f"pipeline {name} {{"]
-        bucket = _default_bucket(self.data)
+        bucket = self._bucket
         if bucket:
             out.append(f"    default_bucket = {_string(bucket)}")
-        region = _region(self.data)
+        region = self._region
         if region:
             out.append(f"    region = {_string(region)}")
         for param in self.data.get("Parameters", []) or []:
@@ -660,11 +663,10 @@ def _default_pipeline_name(data: dict) -> Optional[str]:
     return found.group(1) if found else None
 
 
-def _region(data: dict) -> Optional[str]:
+def _region(data: dict, kinds: dict) -> Optional[str]:
     """The region of a definition whose steps pick their image by region (quality and clarify
     checks, built-in Debugger rules): read from that image's registry host, so the imported
     file picks the same one."""
-    kinds = _kinds_by_type()
     for step in all_steps(data.get("Steps", [])):
         arguments = step.get("Arguments") if isinstance(step.get("Arguments"), dict) else {}
         images = []

@@ -185,6 +185,15 @@ Cond = Union[Compare, InCond, NotCond, OrCond, AndCond, RawCond]
 # --- declarations ------------------------------------------------------------------------
 
 
+def _required(self, name: str) -> "Attribute":
+    """The attribute called `name`, which the caller knows is set (KeyError if not); the
+    `required` of steps, pipelines and blocks."""
+    attribute = self.attribute(name)
+    if attribute is None:
+        raise KeyError(name)
+    return attribute
+
+
 def _last(attributes, name):
     """The last attribute called `name` (a repeated one is reported by the checks)."""
     for attribute in reversed(attributes):
@@ -220,12 +229,7 @@ class Block:
         """The last attribute called `name`, or None."""
         return _last(self.attributes, name)
 
-    def required(self, name: str) -> Attribute:
-        """The attribute called `name`, which the caller knows is set (KeyError if not)."""
-        attribute = self.attribute(name)
-        if attribute is None:
-            raise KeyError(name)
-        return attribute
+    required = _required
 
 
 @records.frozen(kw_only=True)
@@ -361,12 +365,7 @@ class Step:
             object.__setattr__(self, "_by_name", index)
         return index.get(name)
 
-    def required(self, name: str) -> Attribute:
-        """The attribute called `name`, which the caller knows is set (KeyError if not)."""
-        attribute = self.attribute(name)
-        if attribute is None:
-            raise KeyError(name)
-        return attribute
+    required = _required
 
 
 @records.frozen(kw_only=True)
@@ -387,12 +386,7 @@ class Pipeline:
     def attribute(self, name: str) -> Optional[Attribute]:
         return _last(self.attributes, name)
 
-    def required(self, name: str) -> Attribute:
-        """The attribute called `name`, which the caller knows is set (KeyError if not)."""
-        attribute = self.attribute(name)
-        if attribute is None:
-            raise KeyError(name)
-        return attribute
+    required = _required
 
 
 @records.frozen(kw_only=True)
