@@ -428,7 +428,9 @@ def _import(args, registry, streams: Streams) -> int:
     stem = ("Imported" if args.file == "-" else
             re.sub(r"[^A-Za-z0-9-]+", "-", os.path.splitext(os.path.basename(args.file))[0]).strip("-") or "Imported")
     try:
-        pipe = import_definition(text, name=args.name or remote_name, fallback_name=stem)
+        # local code is looked for where the file goes (the current folder for stdout)
+        folder = os.path.dirname(os.path.abspath(args.output)) if args.output not in (None, "-") else os.getcwd()
+        pipe = import_definition(text, name=args.name or remote_name, fallback_name=stem, folder=folder)
     except ImportError_ as exc:
         streams.err(exc.render(shown))
         streams.err(f"pipedsl: {shown} not imported\n")

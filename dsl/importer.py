@@ -343,10 +343,13 @@ def _writable(name: str) -> bool:
     return bool(_NAME.fullmatch(name)) and name not in ("Execution", "PipelineExperimentConfig")
 
 
-def import_definition(text: str, name: Optional[str] = None, fallback_name: str = "Imported") -> str:
+def import_definition(text: str, name: Optional[str] = None, fallback_name: str = "Imported",
+                      folder: Optional[str] = None) -> str:
     """`.pipe` text for a definition (indented or compact); raise ImportError_ on bad input.
     A definition does not hold the pipeline's name: it is `name`, else the one the SDK's
-    default S3 paths were built with, else `fallback_name`."""
+    default S3 paths were built with, else `fallback_name`. `folder`: where the file will
+    be; a script the definition names by its upload URI is written as the local file there
+    when that file gives the same URI (the local-code form)."""
     from .api import PipeError, transpile
     from .checks import PIPELINE_NAME
     from .formatter import format as format_text
@@ -363,12 +366,15 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
     kinds = _kinds_by_type()
     json_names = {s["Name"]: _pipe_name(s, kinds) for s in steps}
     values = _Values(json_names)
-    writer = _Writer(data, values, json_names, kinds)
+    writer = _Writer(data, values, json_names, kinds, folder)
+    import os
+
+    filename = os.path.join(folder, "imported.pipe") if folder is not None else "<string>"
     target = json.dumps(data)
     source = writer.write(name, raw=set(), patches={})
     for _ in range(6):  # fields, then patches, then raw steps: each round only narrows
         try:
-            produced = json.loads(transpile(source, compact=True), object_pairs_hook=_pairs)
+            produced = json.loads(transpile(source, compact=True, filename=filename), object_pairs_hook=_pairs)
         except PipeError as problem:
             # the steps holding the problems are written as given, the rest kept
             lines = {d.span.line for d in problem.diagnostics}
@@ -485,14 +491,42 @@ def _diff(produced, target) -> dict:
     return patch
 
 
+_CODE_SEARCH = 5000  # directory entries `_Writer.code` looks at, at most
+
+
+def _files_named(folder: str, name: str):
+    """Paths (relative, with `/`) of the regular files called `name` under `folder`, nearest
+    first; links are not followed and hidden folders are skipped."""
+    import os
+
+    seen = 0
+    queue = [""]
+    while queue and seen < _CODE_SEARCH:
+        relative = queue.pop(0)
+        try:
+            entries = sorted(os.scandir(os.path.join(folder, relative) if relative else folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            path = f"{relative}/{entry.name}" if relative else entry.name
+            if entry.name == name and entry.is_file(follow_symlinks=False):
+                yield path
+            elif entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
+                queue.append(path)
+
+
 class _Writer:
     """The `.pipe` text of a definition; `raw` steps and `patches` as the rounds decide."""
 
-    def __init__(self, data: dict, values: _Values, json_names: Dict[str, str], kinds: dict):
+    def __init__(self, data: dict, values: _Values, json_names: Dict[str, str], kinds: dict,
+                 folder: Optional[str] = None):
         self.data, self.values, self.json_names, self.kinds = data, values, json_names, kinds
+        self.folder = folder  # where the .pipe file goes: local code is looked for there
         self.raw: set = set()
         self.patches: Dict[str, dict] = {}
         self.name = ""
+        self.step_json_name = ""  # the definition name of the step being read
         # (each reads the whole definition: once, not once per step that asks)
         self._bucket, self._region = _default_bucket(data), _region(data, kinds)
 
@@ -509,6 +543,29 @@ class _Writer:
 
     def condition(self, condition: dict) -> str:
         return _cond(self.values, condition)
+
+    def code(self, uri) -> str:
+        """A script's S3 URI as `.pipe` text: the local file's path when the URI is where a
+        pipeline session uploads that file (`s3://BUCKET/PIPELINE/code/HASH/NAME`: the hash
+        covers the path as written and the file's bytes), else the URI. The file is looked
+        for under the output's folder: files of that name, links never followed, hidden
+        folders skipped, at most `_CODE_SEARCH` entries looked at."""
+        if self.folder is None or not isinstance(uri, str) or not self._bucket:
+            return self.values.value(uri)
+        import posixpath
+
+        from .localcode import code_uri
+
+        base = posixpath.basename(uri)
+        if not uri.startswith(f"s3://{self._bucket}/{self.name}/code/") or base in ("", ".", ".."):
+            return self.values.value(uri)
+        for relative in _files_named(self.folder, base):
+            try:
+                if code_uri(self._bucket, self.name, [relative], self.folder, base) == uri:
+                    return _string(relative)
+            except OSError:
+                continue
+        return self.values.value(uri)
 
     def step_name(self, json_name: str) -> str:
         return self.json_names[json_name]
@@ -588,6 +645,7 @@ class _Writer:
             return self.raw_step(step)
         from .plugin_manager import KindFailure
 
+        self.step_json_name = step["Name"]
         try:
             members = list(kind.read_step(step, self))
         except (KeyError, TypeError, AttributeError, IndexError, ValueError, KindFailure):

@@ -11,8 +11,9 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 import attrs
 
-from . import ir, records
+from . import ir, layout, records
 from .diagnostics import Diagnostic, did_you_mean
+from .layout import Layout
 
 # Field types: "string", "integer", "number", "boolean", "list", "map" or "any" — the words
 # `ctx.type_of(expr)` answers with ("any" when only known at run time) — plus "step_list",
@@ -39,6 +40,13 @@ class Field:
     default: object = None
     # the least number the service takes (an instance count is at least 1)
     minimum: Optional[int] = None
+    # when a request layout leaves the field out: "absent" (not given), "never" (written
+    # with `default` when not given), "unset" (not given, or a literal false/null/0/empty);
+    # see dsl.layout.OMIT_RULES
+    omit: str = "absent"
+    # the place of an object the field is written only inside of, when an earlier leaf of
+    # the layout wrote it (an output config's KMS key, a checkpoint's local path)
+    within: str = ""
 
     def sdk_keyword(self, name: str) -> str:
         return self.sdk or name
@@ -65,14 +73,7 @@ def sdk_keyword(fields: Dict[str, Field], name: str) -> str:
     return field.sdk_keyword(name) if field is not None else name
 
 
-def put(arguments: dict, place: str, value) -> None:
-    """Set `value` at a field's declared JSON place (`A.B.C`; a number indexes a list) in
-    `arguments`, creating the maps on the way; keys keep the order they are first set in."""
-    keys = place.split(".")
-    target = arguments
-    for key in keys[:-1]:
-        target = target[int(key)] if isinstance(target, list) else target.setdefault(key, {})
-    target[keys[-1]] = value
+put = layout.put  # (kinds that still place values by hand)
 
 
 def placed(fields: Dict[str, Field], places: Dict[str, str]) -> Dict[str, Field]:
@@ -146,6 +147,15 @@ class StepKind:
     # the place in `Arguments` of an image URI the SDK picks by region (a check job's): import
     # reads the region from it
     region_image: str = ""
+    # the request: its `Arguments` as an ordered tuple of field names and `dsl.layout.Slot`s,
+    # in the SDK's key order; `json_arguments` writes it and `read_step` reads it back.
+    # `layouts` holds the layouts of other SDK flavours ("v3"), when they differ.
+    layout: Layout = ()
+    layouts: Dict[str, Layout] = {}
+
+    def request_layout(self, flavour: str = "v2") -> Layout:
+        """The kind's request layout for an SDK flavour (v2's unless it declares another)."""
+        return self.layouts.get(flavour, self.layout)
 
     def read_step(self, step: dict, ctx) -> List[str]:
         """Import: the `.pipe` members of a definition step whose `Type` is this kind's `type`
@@ -155,8 +165,11 @@ class StepKind:
         when it holds the SDK's default), `ctx.blocks(self, arguments)` the blocks with declared
         places, `ctx.condition(json)` a condition, `ctx.step_name(json_name)` a step's `.pipe`
         name. By default: the declared fields and blocks. Raise (KeyError, ValueError, ...) when
-        the step is not the shape this kind writes: it is then imported as a `raw` step."""
+        the step is not the shape this kind writes: it is then imported as a `raw` step.
+        A kind with a `layout` reads it back (`dsl.layout.read`)."""
         arguments = step.get("Arguments", {})
+        if self.layout:
+            return layout.read(self, self.request_layout(), arguments, ctx) + ctx.blocks(self, arguments)
         return ctx.fields(self, arguments) + ctx.blocks(self, arguments)
 
     def json_type(self, step: ir.Step, ctx) -> str:
@@ -231,8 +244,10 @@ class StepKind:
         return [self.json_name(step.name)]
 
     def json_arguments(self, step: ir.Step, ctx) -> dict:
-        """The step's `Arguments`, keys in the SDK's order."""
-        raise NotImplementedError
+        """The step's `Arguments`, keys in the SDK's order: by default its layout, filled."""
+        if not self.layout:
+            raise NotImplementedError(f"kind {self.name!r} declares no layout")
+        return layout.write(self, step, ctx, self.request_layout())
 
     def json_extras(self, step: ir.Step, ctx) -> dict:
         """Top-level step keys after `CacheConfig` (e.g. `PropertyFiles`)."""

@@ -274,3 +274,48 @@ def test_a_top_level_value_no_file_gives_back_is_named():
         dsl.import_definition(json.dumps(given), name="P")
     (problem,) = raised.value.diagnostics
     assert problem.code == "E0608" and "`Metadata`" in problem.message and "report" not in problem.message
+
+
+# --- local code comes back as local code (issue 21) -------------------------------------
+
+def _modelbuild(tmp_path):
+    """The SageMaker Projects seed pipeline copied to tmp_path, and its definition."""
+    import shutil
+
+    shutil.copytree(ROOT / "examples" / "modelbuild", tmp_path / "project")
+    pipe = tmp_path / "project" / "pipeline.pipe"
+    return tmp_path / "project", dsl.transpile(pipe.read_text(), filename=str(pipe))
+
+
+def test_a_script_uploaded_from_the_project_imports_as_that_local_file(tmp_path):
+    project, text = _modelbuild(tmp_path)
+    run = pipedsl("import", "-", "-o", project / "imported.pipe", stdin=text)
+    assert run.returncode == 0, run.stderr
+    pipe = (project / "imported.pipe").read_text()
+    assert 'code           = "code/preprocess.py"' in pipe and 'code           = "code/evaluate.py"' in pipe
+    assert ": raw {" not in pipe and "arguments_patch" not in pipe and "entrypoint" not in pipe
+    assert dsl.transpile(pipe, filename=str(project / "imported.pipe")) == text
+
+
+def test_without_the_file_or_with_other_bytes_the_script_stays_its_s3_uri(tmp_path):
+    project, text = _modelbuild(tmp_path)
+    assert 'code           = "s3://sagemaker-abalone-artifacts/AbalonePipeline/code/' in import_definition(text)
+    (project / "code" / "evaluate.py").write_text("print('changed')\n")
+    pipe = import_definition(text, folder=str(project))
+    assert 'code           = "code/preprocess.py"' in pipe
+    assert 'code           = "s3://sagemaker-abalone-artifacts/AbalonePipeline/code/' in pipe  # evaluate's
+    assert dsl.transpile(pipe, compact=True, filename=str(project / "x.pipe")) == json.dumps(json.loads(text))
+
+
+def test_import_never_follows_a_link_to_find_a_script(tmp_path):
+    """Hostile: a link named like the script, pointing at the real file elsewhere (it would
+    hash the same), is not taken: the file must be the project's own."""
+    project, text = _modelbuild(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    (project / "code").rename(elsewhere)
+    (project / "code").mkdir()
+    (project / "code" / "preprocess.py").symlink_to(elsewhere / "preprocess.py")
+    (project / "linked").symlink_to(elsewhere, target_is_directory=True)
+    pipe = import_definition(text, folder=str(project))
+    assert '"code/preprocess.py"' not in pipe and '"linked/' not in pipe
+    assert 'code           = "s3://sagemaker-abalone-artifacts/AbalonePipeline/code/' in pipe

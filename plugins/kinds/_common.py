@@ -50,3 +50,12 @@ def tags(ctx, expr):
         return [{"Key": e.key, "Value": ctx.value(e.value)} for e in target.entries]
     return ctx.value(expr)
 
+
+
+# `tags` as a request slot (`Slot("Tags", "tags")`): kinds take these as their methods
+def slot_tags(kind, step, ctx):
+    return tags(ctx, step.attribute("tags").value) if step.attribute("tags") is not None else None
+
+
+def read_tags(kind, value, arguments, ctx):
+    return [f"tags = {ctx.value(value)}"] if value is not None else []

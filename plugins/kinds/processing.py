@@ -13,9 +13,10 @@ from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
 from dsl.kinds import INSTANCE_TYPE, Field, Names, SdkStep, StepKind, sdk_keyword
+from dsl.layout import Slot
 from dsl.localcode import Upload, is_local, tarball_members
 
-from ._common import check_map_keys, check_role, tags
+from ._common import check_map_keys, check_role, read_tags, slot_tags
 
 # `framework = ...` on a processing step: "sklearn" without `source_dir` is an
 # SKLearnProcessor (a ScriptProcessor); any framework with `source_dir` (and the others
@@ -136,11 +137,12 @@ class Processing(StepKind):
                                json="ProcessingResources.ClusterConfig.InstanceType"),
         "instance_count": Field("integer", required=True, minimum=1, doc="how many processing instances",
                                 json="ProcessingResources.ClusterConfig.InstanceCount"),
-        "volume_size_in_gb": Field("integer", doc="GB of storage per instance", default=30,
+        "volume_size_in_gb": Field("integer", doc="GB of storage per instance", default=30, omit="never",
                                    json="ProcessingResources.ClusterConfig.VolumeSizeInGB"),
         "volume_kms_key": Field("string", doc="KMS key of the storage volume",
                                 json="ProcessingResources.ClusterConfig.VolumeKmsKeyId"),
-        "output_kms_key": Field("string", doc="KMS key of the outputs", json="ProcessingOutputConfig.KmsKeyId"),
+        "output_kms_key": Field("string", doc="KMS key of the outputs", json="ProcessingOutputConfig.KmsKeyId",
+                                within="ProcessingOutputConfig"),
         "max_runtime_in_seconds": Field("integer", doc="seconds the job may run",
                                         json="StoppingCondition.MaxRuntimeInSeconds"),
         "entrypoint": Field("list", doc="the container's entrypoint", json="AppSpecification.ContainerEntrypoint"),
@@ -458,10 +460,104 @@ class Processing(StepKind):
             if output.type is None and not any(a.name == "destination" for a in output.attributes):
                 yield (f"the `destination` of output `{output.name}`", output.name_span)
 
-    def read_step(self, step, ctx):
-        args = step["Arguments"]
-        members = ctx.fields(self, args)
-        for n, item in enumerate(args.get("ProcessingInputs", []), 1):
+    # CreateProcessingJob as Session._get_process_request builds it
+    layout = (
+        "instance_type", "instance_count", "volume_size_in_gb", "volume_kms_key",
+        Slot("AppSpecification.ImageUri", "image"), "arguments",
+        Slot("AppSpecification.ContainerEntrypoint", "entrypoint"),
+        "role",
+        Slot("ProcessingInputs", "inputs"),
+        Slot("ProcessingOutputConfig.Outputs", "outputs"), "output_kms_key",
+        Slot("Environment", "environment"),
+        Slot("NetworkConfig", "network"),
+        "max_runtime_in_seconds",
+        Slot("Tags", "tags"),
+    )
+    slot_tags, read_tags = slot_tags, read_tags
+
+    # --- the computed slots, written ----------------------------------------------------
+
+    def slot_image(self, step, ctx):
+        return self.image(step, ctx)
+
+    def _code_plan(self, step, ctx):
+        """(code URI, FrameworkProcessor payload, Spark plan) of the step."""
+        code = self.code_uri(step, ctx)
+        payload = self.payload(step, ctx.program) if self.framework_processor(step, ctx.program) else None
+        spark = self.spark_plan(step, ctx.program) if self.is_spark(step, ctx.program) and code is not None else None
+        return code, payload, spark
+
+    def slot_entrypoint(self, step, ctx):
+        code, payload, spark = self._code_plan(step, ctx)
+        if payload is not None:
+            return ["/bin/bash", f"{ENTRYPOINT_DIR}/runproc.sh"]
+        if code is not None:
+            framework = ctx.program.literal(step.required("framework").value) if step.attribute("framework") else None
+            command = spark["command"] if spark else ctx.attr(step, "command", DEFAULT_COMMAND.get(framework or "", ["python3"]))
+            return command + [f"{CODE_DIR}/{posixpath.basename(code)}"]
+        return ctx.attr(step, "entrypoint")
+
+    def slot_inputs(self, step, ctx):
+        code, payload, spark = self._code_plan(step, ctx)
+        inputs = [self.input(item, position, ctx) for position, item in enumerate(step.inputs, 1)]
+        if payload is not None:
+            inputs.append(self.s3_input("code", {"source": payload[0], "destination": CODE_DIR + "/"}))
+            inputs.append(self.s3_input("entrypoint", {"source": payload[2], "destination": ENTRYPOINT_DIR}))
+        elif code is not None:
+            for name, uri, destination in spark["inputs"] if spark else ():
+                inputs.append(self.s3_input(name, {"source": uri, "destination": destination}))
+            inputs.append(self.s3_input("code", {"source": code, "destination": CODE_DIR}))
+        return inputs or None
+
+    def slot_outputs(self, step, ctx):
+        outputs = [self.output(step, o, ctx) for o in step.outputs]
+        spark = self.is_spark(step, ctx.program) and self.code_uri(step, ctx) is not None
+        if spark and step.attribute("spark_event_logs_s3_uri") is not None:  # named as the SDK names it
+            outputs.append({"OutputName": f"output-{len(outputs) + 1}", "AppManaged": False, "S3Output": {
+                "S3Uri": ctx.attr(step, "spark_event_logs_s3_uri"), "LocalPath": SPARK_EVENTS,
+                "S3UploadMode": "Continuous"}})
+        return outputs or None
+
+    def slot_environment(self, step, ctx):
+        if step.attribute("env") is not None:
+            return ctx.attr(step, "env")
+        framework = step.attribute("framework")
+        return {} if framework is not None and ctx.program.literal(framework.value) == "spark" else None  # PySparkProcessor always writes one
+
+    def slot_network(self, step, ctx):
+        return self.network_config(ctx.attr(step, "network_config")) if step.attribute("network_config") else None
+
+    # --- and read back (import) ---------------------------------------------------------
+
+    def read_image(self, value, arguments, ctx):
+        return [f"image_uri = {ctx.value(value)}"]
+
+    @staticmethod
+    def _script(arguments):
+        """(URI, command) when the request runs a script from a `code` input as `code` writes it."""
+        inputs = arguments.get("ProcessingInputs") or []
+        entry = arguments.get("AppSpecification", {}).get("ContainerEntrypoint")
+        last = inputs[-1] if inputs else {}
+        uri = last.get("S3Input", {}).get("S3Uri")
+        if (last.get("InputName") != "code" or not isinstance(uri, str) or not isinstance(entry, list) or not entry
+                or last != Processing.s3_input("code", {"source": uri, "destination": CODE_DIR})
+                or entry[-1] != f"{CODE_DIR}/{posixpath.basename(uri)}"):
+            return None
+        return uri, entry[:-1]
+
+    def read_entrypoint(self, value, arguments, ctx):
+        script = self._script(arguments)
+        if script is not None:
+            uri, command = script
+            return [f"code = {ctx.code(uri)}", f"command = {ctx.value(command)}"]
+        return [f"entrypoint = {ctx.value(value)}"] if value is not None else []
+
+    def read_inputs(self, value, arguments, ctx):
+        members = []
+        items = list(value or [])
+        if self._script(arguments) is not None:
+            items = items[:-1]  # the `code` input
+        for n, item in enumerate(items, 1):
             source = item.get("S3Input", {})
             fields = [f"source = {ctx.value(source.get('S3Uri'))}",
                       f"destination = {ctx.value(source.get('LocalPath'))}"]
@@ -474,89 +570,47 @@ class Processing(StepKind):
             name = item.get("InputName", "")
             head = "input" if name == f"input-{n}" else f"input {ctx.name_text(name)}"
             members.append(f"{head} {{ {', '.join(fields)} }}")
-        for item in args.get("ProcessingOutputConfig", {}).get("Outputs", []):
+        return members
+
+    def read_outputs(self, value, arguments, ctx):
+        members = []
+        for item in value or []:
             out = item.get("S3Output", {})
             fields = [f"source = {ctx.value(out.get('LocalPath'))}"]
             uri = out.get("S3Uri")
             default_uri = {"Std:Join": {"On": "/", "Values": [
                 "s3:/", ctx.default_bucket(), ctx.name, {"Get": "Execution.PipelineExecutionId"},
-                step["Name"], "output", item.get("OutputName")]}}
+                ctx.step_json_name, "output", item.get("OutputName")]}}
             if uri != default_uri:
                 fields.append(f"destination = {ctx.value(uri)}")
             if out.get("S3UploadMode", "EndOfJob") != "EndOfJob":
                 fields.append(f"s3_upload_mode = {ctx.value(out['S3UploadMode'])}")
             members.append(f"output {ctx.name_text(item.get('OutputName'))} {{ {', '.join(fields)} }}")
-        network = args.get("NetworkConfig")
-        if isinstance(network, dict):
-            fields = []
-            for key, field in (("EnableNetworkIsolation", "enable_network_isolation"),
-                               ("EnableInterContainerTrafficEncryption", "encrypt_inter_container_traffic")):
-                if key in network:
-                    fields.append(f"{field}: {ctx.value(network[key])}")
-            vpc = network.get("VpcConfig", {})
-            for key, field in (("SecurityGroupIds", "security_group_ids"), ("Subnets", "subnets")):
-                if key in vpc:
-                    fields.append(f"{field}: {ctx.value(vpc[key])}")
-            members.append("network_config = { " + ", ".join(fields) + " }")
+        return members
+
+    def read_environment(self, value, arguments, ctx):
+        return [f"env = {ctx.value(value)}"] if value is not None else []
+
+    def read_network(self, network, arguments, ctx):
+        if not isinstance(network, dict):
+            return []
+        fields = []
+        for key, field in (("EnableNetworkIsolation", "enable_network_isolation"),
+                           ("EnableInterContainerTrafficEncryption", "encrypt_inter_container_traffic")):
+            if key in network:
+                fields.append(f"{field}: {ctx.value(network[key])}")
+        vpc = network.get("VpcConfig", {})
+        for key, field in (("SecurityGroupIds", "security_group_ids"), ("Subnets", "subnets")):
+            if key in vpc:
+                fields.append(f"{field}: {ctx.value(vpc[key])}")
+        return ["network_config = { " + ", ".join(fields) + " }"]
+
+    def read_step(self, step, ctx):
+        members = super().read_step(step, ctx)
         for file in step.get("PropertyFiles", []):
             members.append(f"property_file {ctx.name_text(file.get('PropertyFileName'))} {{ output_name = "
                            f"{ctx.value(file.get('OutputName'))}, path = {ctx.value(file.get('FilePath'))} }}")
         return members
-
-    def json_arguments(self, step, ctx) -> dict:
-        def attr(name, default=None):
-            return ctx.attr(step, name, default)
-
-        cluster = {"InstanceType": attr("instance_type"), "InstanceCount": attr("instance_count"),
-                   "VolumeSizeInGB": attr("volume_size_in_gb", 30)}
-        if step.attribute("volume_kms_key") is not None:
-            cluster["VolumeKmsKeyId"] = attr("volume_kms_key")
-        app = {"ImageUri": self.image(step, ctx)}
-        if step.attribute("arguments") is not None:
-            app["ContainerArguments"] = attr("arguments")
-        code = self.code_uri(step, ctx)
-        payload = self.payload(step, ctx.program) if self.framework_processor(step, ctx.program) else None
-        spark = self.spark_plan(step, ctx.program) if self.is_spark(step, ctx.program) and code is not None else None
-        if payload is not None:
-            app["ContainerEntrypoint"] = ["/bin/bash", f"{ENTRYPOINT_DIR}/runproc.sh"]
-        elif code is not None:
-            framework = ctx.program.literal(step.required("framework").value) if step.attribute("framework") else None
-            command = spark["command"] if spark else attr("command", DEFAULT_COMMAND.get(framework or "", ["python3"]))
-            app["ContainerEntrypoint"] = command + [f"{CODE_DIR}/{posixpath.basename(code)}"]
-        elif step.attribute("entrypoint") is not None:
-            app["ContainerEntrypoint"] = attr("entrypoint")
-        args = {"ProcessingResources": {"ClusterConfig": cluster}, "AppSpecification": app,
-                "RoleArn": attr("role")}
-        inputs = [self.input(item, position, ctx) for position, item in enumerate(step.inputs, 1)]
-        if payload is not None:
-            inputs.append(self.s3_input("code", {"source": payload[0], "destination": CODE_DIR + "/"}))
-            inputs.append(self.s3_input("entrypoint", {"source": payload[2], "destination": ENTRYPOINT_DIR}))
-        elif code is not None:
-            for name, uri, destination in spark["inputs"] if spark else ():
-                inputs.append(self.s3_input(name, {"source": uri, "destination": destination}))
-            inputs.append(self.s3_input("code", {"source": code, "destination": CODE_DIR}))
-        if inputs:
-            args["ProcessingInputs"] = inputs
-        outputs = [self.output(step, o, ctx) for o in step.outputs]
-        if spark and step.attribute("spark_event_logs_s3_uri") is not None:  # named as the SDK names it
-            outputs.append({"OutputName": f"output-{len(outputs) + 1}", "AppManaged": False, "S3Output": {
-                "S3Uri": attr("spark_event_logs_s3_uri"), "LocalPath": SPARK_EVENTS, "S3UploadMode": "Continuous"}})
-        if outputs:
-            config = {"Outputs": outputs}
-            if step.attribute("output_kms_key") is not None:
-                config["KmsKeyId"] = attr("output_kms_key")
-            args["ProcessingOutputConfig"] = config
-        if step.attribute("env") is not None:
-            args["Environment"] = attr("env")
-        elif ctx.program.literal(step.attribute("framework").value) == "spark" if step.attribute("framework") else False:
-            args["Environment"] = {}  # PySparkProcessor always writes one
-        if step.attribute("network_config") is not None:
-            args["NetworkConfig"] = self.network_config(attr("network_config"))
-        if step.attribute("max_runtime_in_seconds") is not None:
-            args["StoppingCondition"] = {"MaxRuntimeInSeconds": attr("max_runtime_in_seconds")}
-        if step.attribute("tags") is not None:
-            args["Tags"] = tags(ctx, step.attribute("tags").value)
-        return args
 
     @staticmethod
     def network_config(settings: dict) -> dict:

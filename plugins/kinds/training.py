@@ -11,9 +11,10 @@ from dsl import ir
 from dsl.diagnostics import error
 from dsl.hookspecs import hookimpl
 from dsl.kinds import Field, Names, SdkStep, StepKind
+from dsl.layout import Slot
 
 from . import _frameworks, _rules
-from ._common import is_set, tags
+from ._common import read_tags, slot_tags
 from ._estimator import (
     CHANNEL_FIELDS,
     ESTIMATOR_FIELDS,
@@ -31,13 +32,13 @@ from ._estimator import (
 # command, private registries, retries (each where CreateTrainingJob takes it).
 EXTRA_FIELDS = {
     "use_spot_instances": Field("boolean", doc="managed spot training (with `max_wait`)",
-                                json="EnableManagedSpotTraining", default=False),
+                                json="EnableManagedSpotTraining", default=False, omit="unset"),
     "max_wait": Field("integer", doc="seconds to wait for spot capacity and run, at least `max_run`",
                       json="StoppingCondition.MaxWaitTimeInSeconds"),
     "checkpoint_s3_uri": Field("string", doc="S3 URI the job's checkpoints are synced to",
-                               json="CheckpointConfig.S3Uri"),
+                               json="CheckpointConfig.S3Uri", omit="unset"),
     "checkpoint_local_path": Field("string", doc="with `checkpoint_s3_uri`: the path in the container",
-                                   json="CheckpointConfig.LocalPath"),
+                                   json="CheckpointConfig.LocalPath", within="CheckpointConfig"),
     "keep_alive_period_in_seconds": Field("integer", doc="keep the instances warm this long (warm pools)",
                                           json="ResourceConfig.KeepAlivePeriodInSeconds"),
     "container_entry_point": Field("list", items="string", doc="the container's entry point",
@@ -50,9 +51,9 @@ EXTRA_FIELDS = {
     "training_repository_credentials_provider_arn": Field(
         "string", doc="Lambda giving the private registry's credentials",
         json="AlgorithmSpecification.TrainingImageConfig.TrainingRepositoryAuthConfig."
-             "TrainingRepositoryCredentialsProviderArn"),
+             "TrainingRepositoryCredentialsProviderArn", within="AlgorithmSpecification.TrainingImageConfig"),
     "encrypt_inter_container_traffic": Field("boolean", doc="encrypt traffic between the instances",
-                                             json="EnableInterContainerTrafficEncryption", default=False),
+                                             json="EnableInterContainerTrafficEncryption", default=False, omit="unset"),
     "max_retry_attempts": Field("integer", doc="times the service retries the job (1-30)",
                                 json="RetryStrategy.MaximumRetryAttempts"),
     "debugger_hook_config": Field("any", doc="false (no hook), or { s3_output_path, container_local_output_path, "
@@ -197,128 +198,150 @@ class Training(StepKind):
             return []
         return _frameworks.uploads(step, ctx.program)
 
-    def read_step(self, step, ctx):
-        args = step["Arguments"]
-        members = ctx.fields(self, args, skip=("hyperparameters", "output_path", "disable_profiler"))
-        output = args.get("OutputDataConfig", {}).get("S3OutputPath")
-        if output is not None and output != f"s3://{ctx.default_bucket()}/":
-            members.append(f"output_path = {ctx.value(output)}")
-        if args.get("ProfilerConfig") == {"DisableProfiler": True}:
-            members.append("disable_profiler = true")
-        rules = _rules.read(args, ctx.region())
-        if rules:
-            members.append(f"rules = {ctx.value(rules)}")
-        hook = args.get("DebugHookConfig")
+    # CreateTrainingJob as Session._get_train_request builds it
+    layout = (
+        "input_mode", Slot("AlgorithmSpecification.TrainingImage", "image"),
+        "training_repository_access_mode", "training_repository_credentials_provider_arn",
+        "container_entry_point", "container_arguments", "metric_definitions",
+        Slot("AlgorithmSpecification.EnableSageMakerMetricsTimeSeries", "metrics"),
+        Slot("OutputDataConfig.S3OutputPath", "output_path"), "output_kms_key",
+        "max_run", "max_wait",
+        "volume_size", "volume_kms_key", "keep_alive_period_in_seconds", "instance_count", "instance_type",
+        "role",
+        Slot("InputDataConfig", "channels"),
+        Slot("HyperParameters", "hyperparameters"),
+        "environment",
+        Slot("Tags", "tags"),
+        Slot("VpcConfig", "vpc"),
+        "enable_network_isolation", "encrypt_inter_container_traffic", "use_spot_instances",
+        "checkpoint_s3_uri", "checkpoint_local_path",
+        Slot("DebugRuleConfigurations", "debug_rules"),
+        Slot("DebugHookConfig", "debug_hook"),
+        Slot("ProfilerRuleConfigurations", "profiler_rules"),
+        Slot("ProfilerConfig", "profiler"),
+        "max_retry_attempts",
+    )
+
+    # --- the computed slots, written ----------------------------------------------------
+
+    @staticmethod
+    def _framework(step) -> bool:
+        return step.attribute("framework") is not None
+
+    def slot_image(self, step, ctx):
+        if self._framework(step):
+            return _frameworks.image(step, ctx.program)[0]
+        return ctx.attr(step, "image_uri")
+
+    def slot_metrics(self, step, ctx):
+        if step.attribute("enable_sagemaker_metrics") is not None:
+            return ctx.attr(step, "enable_sagemaker_metrics")
+        if self._framework(step) and _frameworks.metrics_time_series(step, ctx.program):
+            return True
+        return None
+
+    def slot_output_path(self, step, ctx):
+        return output_path(step, ctx)
+
+    def slot_channels(self, step, ctx):
+        return channels(step, ctx) if step.inputs else None
+
+    def slot_hyperparameters(self, step, ctx):
+        hyper = _frameworks.json_hyperparameters(step, ctx) if self._framework(step) else hyperparameters(step, ctx)
+        return hyper or None
+
+    slot_tags, read_tags = slot_tags, read_tags
+
+    def slot_vpc(self, step, ctx):
+        if step.attribute("subnets") is None or step.attribute("security_group_ids") is None:
+            return None  # (the SDK drops a VPC config with only one of them; a check says so)
+        return {"Subnets": ctx.attr(step, "subnets"), "SecurityGroupIds": ctx.attr(step, "security_group_ids")}
+
+    def _debugger(self, step, ctx) -> bool:
+        return not (self._framework(step) and _frameworks.debugger_off(step, ctx.program))
+
+    def slot_debug_rules(self, step, ctx):
+        rules = _rules.json_rules(step, ctx)["DebugRuleConfigurations"]
+        return rules if rules and self._debugger(step, ctx) else None
+
+    def slot_debug_hook(self, step, ctx):
+        return self.debug_hook(step, ctx, output_path(step, ctx)) if self._debugger(step, ctx) else None
+
+    def slot_profiler_rules(self, step, ctx):
+        return _rules.json_rules(step, ctx)["ProfilerRuleConfigurations"] or None
+
+    def slot_profiler(self, step, ctx):
+        if ctx.attr(step, "disable_profiler") is True:
+            return {"DisableProfiler": True}
+        profiler = step.attribute("profiler_config")
+        target = ctx.program.follow(profiler.value) if profiler is not None else None
+        given = {e.key: e.value for e in target.entries} if isinstance(target, ir.MapExpr) else {}
+        out = {"S3OutputPath": ctx.value(given["s3_output_path"]) if "s3_output_path" in given
+               else output_path(step, ctx), "DisableProfiler": False}
+        if "system_monitor_interval_millis" in given:
+            out["ProfilingIntervalInMilliseconds"] = ctx.value(given["system_monitor_interval_millis"])
+        return out
+
+    # --- and read back (import) ---------------------------------------------------------
+
+    def read_image(self, value, arguments, ctx):
+        return [f"image_uri = {ctx.value(value)}"] if value is not None else []
+
+    def read_metrics(self, value, arguments, ctx):
+        return [f"enable_sagemaker_metrics = {ctx.value(value)}"] if value is not None else []
+
+    def read_output_path(self, value, arguments, ctx):
+        if value is None or value == f"s3://{ctx.default_bucket()}/":
+            return []
+        return [f"output_path = {ctx.value(value)}"]
+
+    def read_channels(self, value, arguments, ctx):
+        return read_channels(value or [], ctx)
+
+    def read_hyperparameters(self, value, arguments, ctx):
+        return [f"hyperparameters = {ctx.value(value)}"] if value else []
+
+    def read_vpc(self, value, arguments, ctx):
+        if value is None:
+            return []
+        if set(value) != {"Subnets", "SecurityGroupIds"}:
+            raise ValueError("a VpcConfig the SDK does not write")
+        return [f"subnets = {ctx.value(value['Subnets'])}",
+                f"security_group_ids = {ctx.value(value['SecurityGroupIds'])}"]
+
+    def read_debug_rules(self, value, arguments, ctx):
+        rules = _rules.read(arguments, ctx.region())
+        return [f"rules = {ctx.value(rules)}"] if rules else []
+
+    def read_debug_hook(self, hook, arguments, ctx):
+        output = arguments.get("OutputDataConfig", {}).get("S3OutputPath")
         if hook is None:
-            members.append("debugger_hook_config = false")
-        elif hook != {"S3OutputPath": output, "CollectionConfigurations": []}:
-            pairs = {"s3_output_path": hook.get("S3OutputPath")}
-            for key, name in (("LocalPath", "container_local_output_path"), ("HookParameters", "hook_parameters")):
-                if key in hook:
-                    pairs[name] = hook[key]
-            if hook.get("CollectionConfigurations"):
-                pairs["collection_configs"] = [
-                    {"name": c.get("CollectionName"), **({"parameters": c["CollectionParameters"]}
-                                                         if "CollectionParameters" in c else {})}
-                    for c in hook["CollectionConfigurations"]]
-            members.append(f"debugger_hook_config = {ctx.value(pairs)}")
-        profiler = args.get("ProfilerConfig") or {}
+            return ["debugger_hook_config = false"]
+        if hook == {"S3OutputPath": output, "CollectionConfigurations": []}:
+            return []
+        pairs = {"s3_output_path": hook.get("S3OutputPath")}
+        for key, name in (("LocalPath", "container_local_output_path"), ("HookParameters", "hook_parameters")):
+            if key in hook:
+                pairs[name] = hook[key]
+        if hook.get("CollectionConfigurations"):
+            pairs["collection_configs"] = [
+                {"name": c.get("CollectionName"), **({"parameters": c["CollectionParameters"]}
+                                                     if "CollectionParameters" in c else {})}
+                for c in hook["CollectionConfigurations"]]
+        return [f"debugger_hook_config = {ctx.value(pairs)}"]
+
+    def read_profiler(self, profiler, arguments, ctx):
+        output = arguments.get("OutputDataConfig", {}).get("S3OutputPath")
+        if profiler == {"DisableProfiler": True}:
+            return ["disable_profiler = true"]
+        profiler = profiler or {}
         if profiler.get("DisableProfiler") is False and (profiler.get("S3OutputPath") != output or
                                                           "ProfilingIntervalInMilliseconds" in profiler):
             pairs = {"s3_output_path": profiler.get("S3OutputPath")}
             if "ProfilingIntervalInMilliseconds" in profiler:
                 pairs["system_monitor_interval_millis"] = profiler["ProfilingIntervalInMilliseconds"]
-            members.append(f"profiler_config = {ctx.value(pairs)}")
-        if args.get("HyperParameters"):
-            members.append(f"hyperparameters = {ctx.value(args['HyperParameters'])}")
-        return members + read_channels(args.get("InputDataConfig", []), ctx)
-
-    def json_arguments(self, step, ctx) -> dict:
-        def attr(name, default=None):
-            # the SDK default the field declares, unless the caller knows better
-            declared = self.fields[name].default if name in self.fields else None
-            return ctx.attr(step, name, default if default is not None else declared)
-
-        output = output_path(step, ctx)
-        framework = step.attribute("framework") is not None
-        image = _frameworks.image(step, ctx.program)[0] if framework else attr("image_uri")
-        algorithm = {"TrainingInputMode": attr("input_mode"), "TrainingImage": image}
-        access, provider = attr("training_repository_access_mode"), attr("training_repository_credentials_provider_arn")
-        if access is not None:
-            image_config = algorithm["TrainingImageConfig"] = {"TrainingRepositoryAccessMode": access}
-            if provider is not None:
-                image_config["TrainingRepositoryAuthConfig"] = {"TrainingRepositoryCredentialsProviderArn": provider}
-        for name, key in (("container_entry_point", "ContainerEntrypoint"), ("container_arguments", "ContainerArguments")):
-            if step.attribute(name) is not None:
-                algorithm[key] = attr(name)
-        if step.attribute("metric_definitions"):
-            algorithm["MetricDefinitions"] = attr("metric_definitions")
-        if step.attribute("enable_sagemaker_metrics") is not None:
-            algorithm["EnableSageMakerMetricsTimeSeries"] = attr("enable_sagemaker_metrics")
-        elif framework and _frameworks.metrics_time_series(step, ctx.program):
-            algorithm["EnableSageMakerMetricsTimeSeries"] = True
-        output_config = {"S3OutputPath": output}
-        if step.attribute("output_kms_key"):
-            output_config["KmsKeyId"] = attr("output_kms_key")
-        resources = {"VolumeSizeInGB": attr("volume_size")}
-        if step.attribute("volume_kms_key"):
-            resources["VolumeKmsKeyId"] = attr("volume_kms_key")
-        if step.attribute("keep_alive_period_in_seconds") is not None:
-            resources["KeepAlivePeriodInSeconds"] = attr("keep_alive_period_in_seconds")
-        resources["InstanceCount"] = attr("instance_count")
-        resources["InstanceType"] = attr("instance_type")
-        args = {
-            "AlgorithmSpecification": algorithm,
-            "OutputDataConfig": output_config,
-            "StoppingCondition": {"MaxRuntimeInSeconds": attr("max_run"),
-                                  **({"MaxWaitTimeInSeconds": attr("max_wait")} if step.attribute("max_wait") else {})},
-            "ResourceConfig": resources,
-            "RoleArn": attr("role"),
-        }
-        if step.inputs:
-            args["InputDataConfig"] = channels(step, ctx)
-        hyper = _frameworks.json_hyperparameters(step, ctx) if framework else hyperparameters(step, ctx)
-        if hyper:
-            args["HyperParameters"] = hyper
-        if step.attribute("environment") is not None:
-            args["Environment"] = attr("environment")
-        if step.attribute("tags") is not None:
-            args["Tags"] = tags(ctx, step.attribute("tags").value)
-        if step.attribute("subnets") is not None and step.attribute("security_group_ids") is not None:
-            args["VpcConfig"] = {"Subnets": attr("subnets"), "SecurityGroupIds": attr("security_group_ids")}
-        network = step.attribute("enable_network_isolation")
-        if network is not None and is_set(ctx, network.value):
-            args["EnableNetworkIsolation"] = attr("enable_network_isolation")
-        for name, key in (("encrypt_inter_container_traffic", "EnableInterContainerTrafficEncryption"),
-                          ("use_spot_instances", "EnableManagedSpotTraining")):
-            if step.attribute(name) is not None and is_set(ctx, step.attribute(name).value):
-                args[key] = attr(name)
-        if step.attribute("checkpoint_s3_uri") is not None and is_set(ctx, step.attribute("checkpoint_s3_uri").value):
-            checkpoint = args["CheckpointConfig"] = {"S3Uri": attr("checkpoint_s3_uri")}
-            if step.attribute("checkpoint_local_path") is not None:
-                checkpoint["LocalPath"] = attr("checkpoint_local_path")
-        rules = _rules.json_rules(step, ctx)
-        debugger = not (framework and _frameworks.debugger_off(step, ctx.program))
-        if rules["DebugRuleConfigurations"] and debugger:
-            args["DebugRuleConfigurations"] = rules["DebugRuleConfigurations"]
-        hook = self.debug_hook(step, ctx, output) if debugger else None
-        if hook is not None:
-            args["DebugHookConfig"] = hook
-        if rules["ProfilerRuleConfigurations"]:
-            args["ProfilerRuleConfigurations"] = rules["ProfilerRuleConfigurations"]
-        if attr("disable_profiler") is True:
-            args["ProfilerConfig"] = {"DisableProfiler": True}
-        else:
-            profiler = ctx.program.follow(step.attribute("profiler_config").value) if step.attribute(
-                "profiler_config") else None
-            given = {e.key: e.value for e in profiler.entries} if isinstance(profiler, ir.MapExpr) else {}
-            args["ProfilerConfig"] = {"S3OutputPath": ctx.value(given["s3_output_path"]) if "s3_output_path" in given
-                                      else output, "DisableProfiler": False}
-            if "system_monitor_interval_millis" in given:
-                args["ProfilerConfig"]["ProfilingIntervalInMilliseconds"] = ctx.value(given["system_monitor_interval_millis"])
-        if step.attribute("max_retry_attempts") is not None:
-            args["RetryStrategy"] = {"MaximumRetryAttempts": attr("max_retry_attempts")}
-        return args
+            return [f"profiler_config = {ctx.value(pairs)}"]
+        return []
 
     def docs_details(self, step, ctx) -> list:
         return docs_channels(step, ctx)

@@ -6,8 +6,9 @@ from dsl import ir
 from dsl.diagnostics import error
 from dsl.hookspecs import hookimpl
 from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, sdk_keyword
+from dsl.layout import Slot
 
-from ._common import tags
+from ._common import read_tags, slot_tags
 
 TRANSFORMER_FIELDS = ("model_name", "instance_count", "instance_type", "strategy", "assemble_with",
                       "output_path", "output_kms_key", "accept", "max_concurrent_transforms",
@@ -27,7 +28,7 @@ class Transform(StepKind):
     job_step = True
     experiment_run = "the transform job"
     fields = {
-        "model_name": Field("string", required=True, doc="a model's name, e.g. `MakeModel.ModelName`", json="ModelName"),
+        "model_name": Field("string", required=True, doc="a model's name, e.g. `MakeModel.ModelName`", json="ModelName", omit="never"),
         "instance_type": Field("string", required=True, **INSTANCE_TYPE, doc="the instances' type", json="TransformResources.InstanceType"),
         "instance_count": Field("integer", required=True, minimum=1, doc="how many instances", json="TransformResources.InstanceCount"),
         "data": Field("string", required=True, doc="S3 URI of the input", json="TransformInput.DataSource.S3DataSource.S3Uri"),
@@ -40,7 +41,8 @@ class Transform(StepKind):
         "env": Field("map", doc="environment variables of the container", json="Environment"),
         "content_type": Field("string", doc="MIME type of the input", json="TransformInput.ContentType"),
         "split_type": Field("string", doc="None, Line, RecordIO or TFRecord", json="TransformInput.SplitType"),
-        "data_type": Field("string", doc="S3Prefix (default) or ManifestFile", json="TransformInput.DataSource.S3DataSource.S3DataType", default="S3Prefix"),
+        "data_type": Field("string", doc="S3Prefix (default) or ManifestFile", json="TransformInput.DataSource.S3DataSource.S3DataType",
+                           default="S3Prefix", omit="never"),
         "compression_type": Field("string", doc="None or Gzip", json="TransformInput.CompressionType"),
         "input_filter": Field("string", doc="JSONPath", json="DataProcessing.InputFilter"),
         "output_filter": Field("string", doc="JSONPath", json="DataProcessing.OutputFilter"),
@@ -71,44 +73,32 @@ class Transform(StepKind):
     def needs_default_bucket(self, step, ctx):
         return [("`output_path`", step.name_span)] if step.attribute("output_path") is None else []
 
-    def json_arguments(self, step, ctx) -> dict:
-        def attr(name, default=None):
-            return ctx.attr(step, name, default)
+    # CreateTransformJob as Transformer.transform builds it (Session._get_transform_request)
+    layout = (
+        "model_name",
+        "data_type", "data", "content_type", "compression_type", "split_type",
+        Slot("TransformOutput.S3OutputPath", "output_path"), "output_kms_key", "assemble_with", "accept",
+        "instance_count", "instance_type", "volume_kms_key",
+        "strategy", "max_concurrent_transforms", "max_payload", "env",
+        Slot("Tags", "tags"),
+        "input_filter", "output_filter", "join_source",
+    )
+    slot_tags, read_tags = slot_tags, read_tags
 
-        source = {"S3DataSource": {"S3DataType": attr("data_type", "S3Prefix"), "S3Uri": attr("data")}}
-        transform_input = {"DataSource": source}
-        for key, name in (("ContentType", "content_type"), ("CompressionType", "compression_type"),
-                          ("SplitType", "split_type")):
-            if step.attribute(name) is not None:
-                transform_input[key] = attr(name)
-        output_path = attr("output_path")
-        if output_path is None:
-            p = ctx.program
-            output_path = ctx.join("/", ["s3:/", p.default_bucket, p.name,
-                                         {"Get": "Execution.PipelineExecutionId"}, step.name])
-        output = {"S3OutputPath": output_path}
-        for key, name in (("KmsKeyId", "output_kms_key"), ("AssembleWith", "assemble_with"), ("Accept", "accept")):
-            if step.attribute(name) is not None:
-                output[key] = attr(name)
-        resources = {"InstanceCount": attr("instance_count"), "InstanceType": attr("instance_type")}
-        if step.attribute("volume_kms_key") is not None:
-            resources["VolumeKmsKeyId"] = attr("volume_kms_key")
-        args = {"ModelName": attr("model_name"), "TransformInput": transform_input,
-                "TransformOutput": output, "TransformResources": resources}
-        for key, name in (("BatchStrategy", "strategy"), ("MaxConcurrentTransforms", "max_concurrent_transforms"),
-                          ("MaxPayloadInMB", "max_payload"), ("Environment", "env")):
-            if step.attribute(name) is not None:
-                args[key] = attr(name)
-        if step.attribute("tags") is not None:
-            args["Tags"] = tags(ctx, step.attribute("tags").value)
-        processing = {}
-        for key, name in (("InputFilter", "input_filter"), ("OutputFilter", "output_filter"),
-                          ("JoinSource", "join_source")):
-            if step.attribute(name) is not None:
-                processing[key] = attr(name)
-        if processing:
-            args["DataProcessing"] = processing
-        return args
+    @staticmethod
+    def _default_output(step, ctx):
+        p = ctx.program
+        return ctx.join("/", ["s3:/", p.default_bucket, p.name, {"Get": "Execution.PipelineExecutionId"}, step.name])
+
+    def slot_output_path(self, step, ctx):
+        output = ctx.attr(step, "output_path")
+        return self._default_output(step, ctx) if output is None else output
+
+    def read_output_path(self, value, arguments, ctx):
+        if isinstance(value, dict) and value.get("Std:Join", {}).get("Values", [None] * 5)[:4] == [
+                "s3:/", ctx.default_bucket(), ctx.name, {"Get": "Execution.PipelineExecutionId"}]:
+            return []  # the default path (its last part is the step's name)
+        return [f"output_path = {ctx.value(value)}"]
 
     def sdk_step(self, step, ctx) -> SdkStep:
         transformer = ctx.var_for(step.name, "transformer")
