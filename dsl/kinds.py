@@ -168,9 +168,14 @@ class StepKind:
         the step is not the shape this kind writes: it is then imported as a `raw` step.
         A kind with a `layout` reads it back (`dsl.layout.read`)."""
         arguments = step.get("Arguments", {})
+        return self.read_arguments(arguments, ctx) + ctx.blocks(self, arguments)
+
+    def read_arguments(self, arguments: dict, ctx) -> List[str]:
+        """Import: the members its layout's fields and slot readers give for `arguments`
+        (`dsl.layout.read`); without a layout, every field read at its declared place."""
         if self.layout:
-            return layout.read(self, self.request_layout(), arguments, ctx) + ctx.blocks(self, arguments)
-        return ctx.fields(self, arguments) + ctx.blocks(self, arguments)
+            return layout.read(self, self.request_layout(), arguments, ctx)
+        return ctx.fields(self, arguments)
 
     def json_type(self, step: ir.Step, ctx) -> str:
         """The step's JSON `Type` (the kind's `type`; a `raw` step says its own)."""

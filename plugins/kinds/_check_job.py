@@ -8,6 +8,7 @@ from typing import Dict, Tuple
 from dsl import ir
 from dsl.diagnostics import did_you_mean
 from dsl.kinds import INSTANCE_TYPE, Field, StepKind
+from dsl.layout import Slot
 
 JOB_FIELDS = {
     "role": Field("string", required=True, doc="IAM role ARN (CheckJobConfig)", json="RoleArn"),
@@ -15,7 +16,7 @@ JOB_FIELDS = {
                            json="ProcessingResources.ClusterConfig.InstanceType"),
     "instance_count": Field("integer", required=True, minimum=1, doc="how many instances",
                             json="ProcessingResources.ClusterConfig.InstanceCount"),
-    "volume_size_in_gb": Field("integer", doc="GB of storage per instance", default=30,
+    "volume_size_in_gb": Field("integer", doc="GB of storage per instance", default=30, omit="never",
                                json="ProcessingResources.ClusterConfig.VolumeSizeInGB"),
 }
 
@@ -56,11 +57,25 @@ class CheckStepKind(StepKind):
             return (1, f"`{parts[0].name}` is an S3 URI: it has no members", None)
         return None
 
-    @staticmethod
-    def resources(step, ctx) -> dict:
-        return {"ClusterConfig": {"InstanceType": ctx.attr(step, "instance_type"),
-                                  "InstanceCount": ctx.attr(step, "instance_count"),
-                                  "VolumeSizeInGB": ctx.attr(step, "volume_size_in_gb", 30)}}
+    # the baselining job's CreateProcessingJob, as the SDK's check steps write it; the kinds
+    # compute the inputs, outputs and environment from their configs
+    layout = (
+        "instance_type", "instance_count", "volume_size_in_gb",
+        Slot("AppSpecification.ImageUri", "image_uri"),
+        "role",
+        Slot("ProcessingInputs", "inputs"),
+        Slot("ProcessingOutputConfig.Outputs", "outputs"),
+        Slot("Environment", "environment"),
+    )
+
+    def slot_image_uri(self, step, ctx):
+        return self.image(ctx)
+
+    def slot_environment(self, step, ctx):
+        return None
+
+    def image(self, ctx) -> str:
+        raise NotImplementedError
 
     def json_extras(self, step, ctx) -> dict:
         kind = ctx.program.literal(step.attribute("check_type").value)

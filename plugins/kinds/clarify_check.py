@@ -450,7 +450,7 @@ class ClarifyCheck(CheckStepKind):
         The analysis config it reads (label, facets, model, SHAP) is in S3, not in the
         definition: the step keeps it as `analysis_config`, its URI."""
         args = step["Arguments"]
-        members = [self.read_check_type(step, ctx)] + ctx.fields(self, args)
+        members = [self.read_check_type(step, ctx)] + self.read_arguments(args, ctx)
         data = {i["InputName"]: i["S3Input"]["S3Uri"] for i in args["ProcessingInputs"]}
         output = args["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]
         fields = [f"s3_data_input_path = {ctx.value(data['dataset'])}",
@@ -462,33 +462,31 @@ class ClarifyCheck(CheckStepKind):
             members.append(f"model_config {{ model_name = {ctx.value(step['ModelName'])} }}")
         return members + self.read_check_keys(step, ctx)
 
-    def json_arguments(self, step, ctx) -> dict:
-        def attr(name, default=None):
-            return ctx.attr(step, name, default)
+    def slot_inputs(self, step, ctx):
+        data = _required_block(step, "data_config")
+        compression = data.attribute("s3_compression_type")
+        return [
+            {"InputName": "analysis_config", "AppManaged": False, "S3Input": {
+                "S3Uri": ctx.attr(step, "analysis_config") or self.analysis_config_uri(step, ctx.program),
+                "LocalPath": CONFIG_INPUT, "S3DataType": "S3Prefix", "S3InputMode": "File",
+                "S3DataDistributionType": "FullyReplicated", "S3CompressionType": "None"}},
+            {"InputName": "dataset", "AppManaged": False, "S3Input": {
+                "S3Uri": ctx.value(data.required("s3_data_input_path").value), "LocalPath": DATA_INPUT,
+                "S3DataType": "S3Prefix", "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated",
+                "S3CompressionType": ctx.value(compression.value) if compression is not None else "None"}}]
 
+    def read_inputs(self, inputs, arguments, ctx):
+        # the analysis config the SDK wrote is in S3: the step keeps its URI
+        return [f"analysis_config = {ctx.value(inputs[0]['S3Input']['S3Uri'])}"]
+
+    def slot_outputs(self, step, ctx):
         data = _required_block(step, "data_config")
         dataset_type = _given(step, "data_config", ctx.program).get("dataset_type", "text/csv")
-        compression = data.attribute("s3_compression_type")
-        return {
-            "ProcessingResources": self.resources(step, ctx),
-            "AppSpecification": {"ImageUri": self.image(ctx)},
-            "RoleArn": attr("role"),
-            "ProcessingInputs": [
-                {"InputName": "analysis_config", "AppManaged": False, "S3Input": {
-                    "S3Uri": attr("analysis_config") or self.analysis_config_uri(step, ctx.program), "LocalPath": CONFIG_INPUT,
-                    "S3DataType": "S3Prefix", "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated",
-                    "S3CompressionType": "None"}},
-                {"InputName": "dataset", "AppManaged": False, "S3Input": {
-                    "S3Uri": ctx.value(data.required("s3_data_input_path").value), "LocalPath": DATA_INPUT,
-                    "S3DataType": "S3Prefix", "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated",
-                    "S3CompressionType": ctx.value(compression.value) if compression is not None else "None"}}],
-            "ProcessingOutputConfig": {"Outputs": [{"OutputName": "analysis_result", "AppManaged": False, "S3Output": {
-                "S3Uri": ctx.value(data.required("s3_output_path").value), "LocalPath": OUTPUT,
-                "S3UploadMode": "Continuous" if dataset_type == "application/x-image" else "EndOfJob"}}]},
-        }
+        return [{"OutputName": "analysis_result", "AppManaged": False, "S3Output": {
+            "S3Uri": ctx.value(data.required("s3_output_path").value), "LocalPath": OUTPUT,
+            "S3UploadMode": "Continuous" if dataset_type == "application/x-image" else "EndOfJob"}}]
 
-    @staticmethod
-    def image(ctx):
+    def image(self, ctx):
         from dsl.images import retrieve
 
         return retrieve("clarify", ctx.program.region)

@@ -6,6 +6,7 @@ from dsl import ir
 from dsl.diagnostics import error
 from dsl.hookspecs import hookimpl
 from dsl.kinds import Field, SdkStep, StepKind
+from dsl.layout import Slot
 
 STEP_CONFIG_FIELDS = {
     "jar": Field("string", required=True, doc="S3 path of the jar", json="StepConfig.HadoopJarStep.Jar"),
@@ -106,25 +107,11 @@ class Emr(StepKind):
                 jar[key] = ctx.value(fields[name])
         return {"HadoopJarStep": jar}
 
-    def read_step(self, step, ctx):
-        args = step["Arguments"]
-        members = ctx.fields(self, args, skip=("jar", "args", "main_class", "properties"))
-        jar = args.get("StepConfig", {}).get("HadoopJarStep", {})
-        fields = [f"{field} = {ctx.value(jar[key])}" for key, field in
-                  (("Jar", "jar"), ("Args", "args"), ("MainClass", "main_class"), ("Properties", "properties"))
-                  if key in jar]
-        members.append("step_config { " + ", ".join(fields) + " }")
-        return members
+    # EMRStep's arguments; the step_config block's fields have their places (import reads them)
+    layout = (Slot("StepConfig", "step_config"), "cluster_id", "execution_role_arn", "cluster_config")
 
-    def json_arguments(self, step, ctx) -> dict:
-        args = {"StepConfig": self.step_config(step, ctx)}
-        if step.attribute("cluster_id") is not None:
-            args["ClusterId"] = ctx.attr(step, "cluster_id")
-            if step.attribute("execution_role_arn") is not None:
-                args["ExecutionRoleArn"] = ctx.attr(step, "execution_role_arn")
-        else:
-            args["ClusterConfig"] = ctx.attr(step, "cluster_config")
-        return args
+    def slot_step_config(self, step, ctx):
+        return self.step_config(step, ctx)
 
     def sdk_step(self, step, ctx) -> SdkStep:
         fields = {a.name: ctx.py(a.value) for a in _block(step).attributes}

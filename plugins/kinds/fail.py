@@ -15,14 +15,10 @@ class Fail(StepKind):
     cache = False
     property_root = None
     docs_shape = "stop"
-    fields = {"error_message": Field("string", doc="any string expression", json="ErrorMessage", default="")}
+    fields = {"error_message": Field("string", doc="any string expression", json="ErrorMessage", default="",
+                                      omit="never")}
 
-    def read_step(self, step, ctx):
-        message = step["Arguments"].get("ErrorMessage", "")
-        return [f"error_message = {ctx.value(message)}"] if message != "" else []
-
-    def json_arguments(self, step, ctx) -> dict:
-        return {"ErrorMessage": ctx.attr(step, "error_message", "")}
+    layout = ("error_message",)
 
     def sdk_step(self, step, ctx) -> SdkStep:
         message = ctx.attr(step, "error_message")

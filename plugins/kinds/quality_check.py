@@ -137,7 +137,7 @@ class QualityCheck(CheckStepKind):
         SDK writes and the step's own keys."""
         args = step["Arguments"]
         environment = args.get("Environment", {})
-        members = [self.read_check_type(step, ctx)] + ctx.fields(self, args)
+        members = [self.read_check_type(step, ctx)] + self.read_arguments(args, ctx)
         members.append(f"dataset_format = {ctx.value(json.loads(environment['dataset_format']))}")
         for name in ("problem_type", "inference_attribute", "probability_attribute", "ground_truth_attribute",
                      "probability_threshold_attribute"):
@@ -149,40 +149,46 @@ class QualityCheck(CheckStepKind):
                 members.append(f"{name} = {ctx.value(inputs[name + '_input'])}")
         return members + self.read_check_keys(step, ctx)
 
-    def json_arguments(self, step, ctx) -> dict:
-        def attr(name, default=None):
-            return ctx.attr(step, name, default)
-
+    def slot_environment(self, step, ctx):
         kind = ctx.program.literal(step.attribute("check_type").value)
         environment = {"output_path": OUTPUT, "publish_cloudwatch_metrics": "Disabled",
                        "dataset_format": json.dumps(self.dataset_format(step, ctx.program))}
-        scripts: list = []  # (the SDK adds the post-analytics script's input before the preprocessor's)
-        for name in SCRIPTS:
-            uri = ctx.program.literal(step.attribute(name).value) if step.attribute(name) else None
-            if isinstance(uri, str):
-                environment[name] = f"{SCRIPT_INPUT}/{name}_input/{posixpath.basename(uri)}"
-                scripts.insert(0, {"InputName": f"{name}_input", "AppManaged": False, "S3Input": {
-                    "S3Uri": uri, "LocalPath": f"{SCRIPT_INPUT}/{name}_input", "S3DataType": "S3Prefix",
-                    "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated", "S3CompressionType": "None"}})
+        for name, uri in self._scripts(step, ctx):
+            environment[name] = f"{SCRIPT_INPUT}/{name}_input/{posixpath.basename(uri)}"
         environment["dataset_source"] = INPUT
         if kind == "model_quality":
             environment["analysis_type"] = "MODEL_QUALITY"
             for name in MODEL_QUALITY:
                 if step.attribute(name) is not None:
-                    environment[name] = attr(name)
-        return {
-            "ProcessingResources": self.resources(step, ctx),
-            "AppSpecification": {"ImageUri": self.image(ctx)},
-            "RoleArn": attr("role"),
-            "ProcessingInputs": [{"InputName": "baseline_dataset_input", "AppManaged": False, "S3Input": {
-                "S3Uri": attr("baseline_dataset"), "LocalPath": INPUT, "S3DataType": "S3Prefix",
-                "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated", "S3CompressionType": "None"}}]
-                + scripts,
-            "ProcessingOutputConfig": {"Outputs": [{"OutputName": "quality_check_output", "AppManaged": False,
-                                                    "S3Output": {"S3Uri": attr("output_s3_uri"), "LocalPath": OUTPUT,
-                                                                 "S3UploadMode": "EndOfJob"}}]},
-            "Environment": environment,
-        }
+                    environment[name] = ctx.attr(step, name)
+        return environment
+
+    @staticmethod
+    def _scripts(step, ctx):
+        for name in SCRIPTS:
+            uri = ctx.program.literal(step.attribute(name).value) if step.attribute(name) else None
+            if isinstance(uri, str):
+                yield name, uri
+
+    def slot_inputs(self, step, ctx):
+        scripts: list = []  # (the SDK adds the post-analytics script's input before the preprocessor's)
+        for name, uri in self._scripts(step, ctx):
+            scripts.insert(0, {"InputName": f"{name}_input", "AppManaged": False, "S3Input": {
+                "S3Uri": uri, "LocalPath": f"{SCRIPT_INPUT}/{name}_input", "S3DataType": "S3Prefix",
+                "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated", "S3CompressionType": "None"}})
+        return [{"InputName": "baseline_dataset_input", "AppManaged": False, "S3Input": {
+            "S3Uri": ctx.attr(step, "baseline_dataset"), "LocalPath": INPUT, "S3DataType": "S3Prefix",
+            "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated", "S3CompressionType": "None"}}] + scripts
+
+    def read_inputs(self, inputs, arguments, ctx):
+        return [f"baseline_dataset = {ctx.value(inputs[0]['S3Input']['S3Uri'])}"]
+
+    def read_outputs(self, outputs, arguments, ctx):
+        return [f"output_s3_uri = {ctx.value(outputs[0]['S3Output']['S3Uri'])}"]
+
+    def slot_outputs(self, step, ctx):
+        return [{"OutputName": "quality_check_output", "AppManaged": False,
+                 "S3Output": {"S3Uri": ctx.attr(step, "output_s3_uri"), "LocalPath": OUTPUT, "S3UploadMode": "EndOfJob"}}]
 
     def sdk_step(self, step, ctx) -> SdkStep:
         kind = ctx.program.literal(step.attribute("check_type").value)

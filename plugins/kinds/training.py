@@ -23,9 +23,14 @@ from ._estimator import (
     docs_channels,
     hyperparameters,
     output_path,
-    read_channels,
+    read_channels_slot,
+    read_hyperparameters,
+    read_image,
+    read_output_path,
+    read_vpc,
     sdk_estimator,
     sdk_inputs,
+    slot_vpc,
 )
 
 # What real training jobs set beyond the basics: spot, checkpoints, warm pools, the container's
@@ -251,11 +256,8 @@ class Training(StepKind):
         return hyper or None
 
     slot_tags, read_tags = slot_tags, read_tags
-
-    def slot_vpc(self, step, ctx):
-        if step.attribute("subnets") is None or step.attribute("security_group_ids") is None:
-            return None  # (the SDK drops a VPC config with only one of them; a check says so)
-        return {"Subnets": ctx.attr(step, "subnets"), "SecurityGroupIds": ctx.attr(step, "security_group_ids")}
+    slot_vpc, read_vpc, read_image, read_channels = slot_vpc, read_vpc, read_image, read_channels_slot
+    read_output_path, read_hyperparameters = read_output_path, read_hyperparameters
 
     def _debugger(self, step, ctx) -> bool:
         return not (self._framework(step) and _frameworks.debugger_off(step, ctx.program))
@@ -284,30 +286,8 @@ class Training(StepKind):
 
     # --- and read back (import) ---------------------------------------------------------
 
-    def read_image(self, value, arguments, ctx):
-        return [f"image_uri = {ctx.value(value)}"] if value is not None else []
-
     def read_metrics(self, value, arguments, ctx):
         return [f"enable_sagemaker_metrics = {ctx.value(value)}"] if value is not None else []
-
-    def read_output_path(self, value, arguments, ctx):
-        if value is None or value == f"s3://{ctx.default_bucket()}/":
-            return []
-        return [f"output_path = {ctx.value(value)}"]
-
-    def read_channels(self, value, arguments, ctx):
-        return read_channels(value or [], ctx)
-
-    def read_hyperparameters(self, value, arguments, ctx):
-        return [f"hyperparameters = {ctx.value(value)}"] if value else []
-
-    def read_vpc(self, value, arguments, ctx):
-        if value is None:
-            return []
-        if set(value) != {"Subnets", "SecurityGroupIds"}:
-            raise ValueError("a VpcConfig the SDK does not write")
-        return [f"subnets = {ctx.value(value['Subnets'])}",
-                f"security_group_ids = {ctx.value(value['SecurityGroupIds'])}"]
 
     def read_debug_rules(self, value, arguments, ctx):
         rules = _rules.read(arguments, ctx.region())

@@ -10,9 +10,10 @@ from dsl import ir
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
 from dsl.kinds import Field, Names, SdkStep, StepKind, sdk_keyword
+from dsl.layout import Slot
 
 from . import _frameworks
-from ._common import is_set, tags
+from ._common import read_tags, slot_tags
 from ._estimator import (
     CHANNEL_FIELDS,
     ESTIMATOR_FIELDS,
@@ -21,9 +22,13 @@ from ._estimator import (
     docs_channels,
     hyperparameters,
     output_path,
-    read_channels,
+    read_channels_slot,
+    read_image,
+    read_output_path,
+    read_vpc,
     sdk_estimator,
     sdk_inputs,
+    slot_vpc,
 )
 from .training import EXTRA_FIELDS
 
@@ -87,15 +92,16 @@ class Tuning(StepKind):
         "metric_definitions": Field("list", items="map", doc="given to the tuner (the SDK drops an estimator's own)",
                                     json="TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions"),
         "objective_metric_name": Field("string", required=True, doc="the metric the tuner optimizes",
-                                       json=f"{_OBJECTIVE}.MetricName"),
-        "objective_type": Field("string", doc="Maximize or Minimize", json=f"{_OBJECTIVE}.Type", default="Maximize"),
-        "max_jobs": Field("integer", doc="training jobs in all", default=1,
+                                       json=f"{_OBJECTIVE}.MetricName", omit="never"),
+        "objective_type": Field("string", doc="Maximize or Minimize", json=f"{_OBJECTIVE}.Type", default="Maximize",
+                                omit="never"),
+        "max_jobs": Field("integer", doc="training jobs in all", default=1, omit="never",
                           json="HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs"),
-        "max_parallel_jobs": Field("integer", doc="training jobs at once", default=1,
+        "max_parallel_jobs": Field("integer", doc="training jobs at once", default=1, omit="never",
                                    json="HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs"),
-        "strategy": Field("string", doc="Bayesian, Random, Hyperband or Grid", default="Bayesian",
+        "strategy": Field("string", doc="Bayesian, Random, Hyperband or Grid", default="Bayesian", omit="never",
                           json="HyperParameterTuningJobConfig.Strategy"),
-        "early_stopping_type": Field("string", doc="Off or Auto", default="Off",
+        "early_stopping_type": Field("string", doc="Off or Auto", default="Off", omit="never",
                                      json="HyperParameterTuningJobConfig.TrainingJobEarlyStoppingType"),
         "hyperparameter_ranges": Field("custom", required=True,
                                        doc="{ name: continuous(min, max) | integer(min, max) | categorical([...]) }"),
@@ -105,7 +111,8 @@ class Tuning(StepKind):
         "job_name": Field("string", doc="with `framework`: the job name the SDK puts in the static "
                                         "hyperparameters and the code's S3 key (its default holds a timestamp)"),
         # the training extras a tuning job's training jobs take (the tuner drops the others)
-        **{name: attrs.evolve(EXTRA_FIELDS[name], json="TrainingJobDefinition." + EXTRA_FIELDS[name].json)
+        **{name: attrs.evolve(EXTRA_FIELDS[name], json="TrainingJobDefinition." + EXTRA_FIELDS[name].json,
+                              within=EXTRA_FIELDS[name].within and "TrainingJobDefinition." + EXTRA_FIELDS[name].within)
            for name in TUNING_EXTRAS},
     }
 
@@ -211,90 +218,62 @@ class Tuning(StepKind):
                                  "MaxValue": ctx.to_string(args["max_value"]), "ScalingType": scaling})
         return out
 
-    def read_step(self, step, ctx):
-        args = step["Arguments"]
-        definition = args.get("TrainingJobDefinition", {})
-        members = ctx.fields(self, args, skip=("hyperparameters", "output_path"))
-        output = definition.get("OutputDataConfig", {}).get("S3OutputPath")
-        if output is not None and output != f"s3://{ctx.default_bucket()}/":
-            members.append(f"output_path = {ctx.value(output)}")
-        if definition.get("StaticHyperParameters"):
-            members.append(f"hyperparameters = {ctx.value(definition['StaticHyperParameters'])}")
-        ranges = args.get("HyperParameterTuningJobConfig", {}).get("ParameterRanges", {})
+    # CreateHyperParameterTuningJob as HyperparameterTuner builds it (the tuning config, then
+    # the training job definition of `_TuningJob._prepare_training_config`)
+    layout = (
+        "strategy", "max_jobs", "max_parallel_jobs", "early_stopping_type", "objective_type", "objective_metric_name",
+        Slot("HyperParameterTuningJobConfig.ParameterRanges", "ranges"),
+        Slot("TrainingJobDefinition.StaticHyperParameters", "static"),
+        "role",
+        Slot("TrainingJobDefinition.OutputDataConfig.S3OutputPath", "output_path"), "output_kms_key",
+        "max_run", "max_wait",
+        "volume_kms_key", "instance_count", "instance_type", "volume_size",
+        "input_mode", "metric_definitions", Slot("TrainingJobDefinition.AlgorithmSpecification.TrainingImage", "image"),
+        Slot("TrainingJobDefinition.InputDataConfig", "channels"),
+        Slot("TrainingJobDefinition.VpcConfig", "vpc"),
+        "enable_network_isolation", "encrypt_inter_container_traffic", "use_spot_instances",
+        "checkpoint_s3_uri", "checkpoint_local_path", "max_retry_attempts", "environment",
+        Slot("Tags", "tags"),
+    )
+    slot_tags, read_tags, slot_vpc, read_vpc, read_image = slot_tags, read_tags, slot_vpc, read_vpc, read_image
+    read_output_path, read_channels = read_output_path, read_channels_slot
+
+    def slot_ranges(self, step, ctx):
+        return self.ranges(step, ctx)
+
+    def slot_static(self, step, ctx):
+        target = ctx.program.follow(step.attribute("hyperparameter_ranges").value)
+        skip = {e.key for e in target.entries}
+        if step.attribute("framework") is not None:
+            return _frameworks.json_hyperparameters(step, ctx, skip)
+        return hyperparameters(step, ctx, skip=skip)
+
+    def slot_output_path(self, step, ctx):
+        return output_path(step, ctx)
+
+    def slot_image(self, step, ctx):
+        if step.attribute("framework") is not None:
+            return _frameworks.image(step, ctx.program)[0]
+        return ctx.attr(step, "image_uri")
+
+    def slot_channels(self, step, ctx):
+        return channels(step, ctx) if step.inputs else None
+
+    def read_static(self, value, arguments, ctx):
+        return [f"hyperparameters = {ctx.value(value)}"] if value else []
+
+    def read_ranges(self, ranges, arguments, ctx):
         entries = []
         for key, function in (("ContinuousParameterRanges", "continuous"),
                               ("CategoricalParameterRanges", "categorical"), ("IntegerParameterRanges", "integer")):
-            for item in ranges.get(key, []):
+            for item in (ranges or {}).get(key, []):
                 if function == "categorical":
                     entries.append(f"{ctx.key_text(item['Name'])}: categorical({ctx.value(item['Values'])})")
                 else:
                     extra = f", {ctx.value(item['ScalingType'])}" if item.get("ScalingType", "Auto") != "Auto" else ""
                     entries.append(f"{ctx.key_text(item['Name'])}: {function}({_bound_text(item['MinValue'], ctx)}, "
                                    f"{_bound_text(item['MaxValue'], ctx)}{extra})")
-        if entries:
-            members.append("hyperparameter_ranges = { " + ", ".join(entries) + " }")
-        return members + read_channels(definition.get("InputDataConfig", []), ctx)
-
-    def json_arguments(self, step, ctx) -> dict:
-        def attr(name, default=None):
-            return ctx.attr(step, name, default)
-
-        config = {
-            "Strategy": attr("strategy", "Bayesian"),
-            "ResourceLimits": {"MaxNumberOfTrainingJobs": attr("max_jobs", 1),
-                               "MaxParallelTrainingJobs": attr("max_parallel_jobs", 1)},
-            "TrainingJobEarlyStoppingType": attr("early_stopping_type", "Off"),
-            "HyperParameterTuningJobObjective": {"Type": attr("objective_type", "Maximize"),
-                                                 "MetricName": attr("objective_metric_name")},
-            "ParameterRanges": self.ranges(step, ctx),
-        }
-        target = ctx.program.follow(step.attribute("hyperparameter_ranges").value)
-        framework = step.attribute("framework") is not None
-        skip = {e.key for e in target.entries}
-        static = (_frameworks.json_hyperparameters(step, ctx, skip) if framework else
-                  hyperparameters(step, ctx, skip=skip))
-        definition = {"StaticHyperParameters": static, "RoleArn": attr("role")}
-        output = {"S3OutputPath": output_path(step, ctx)}
-        if step.attribute("output_kms_key") is not None:
-            output["KmsKeyId"] = attr("output_kms_key")
-        definition["OutputDataConfig"] = output
-        definition["StoppingCondition"] = {"MaxRuntimeInSeconds": attr("max_run", 86400)}
-        if step.attribute("max_wait") is not None:
-            definition["StoppingCondition"]["MaxWaitTimeInSeconds"] = attr("max_wait")
-        resources = {}
-        if step.attribute("volume_kms_key") is not None:
-            resources["VolumeKmsKeyId"] = attr("volume_kms_key")
-        resources.update({"InstanceCount": attr("instance_count"), "InstanceType": attr("instance_type"),
-                          "VolumeSizeInGB": attr("volume_size", 30)})
-        definition["HyperParameterTuningResourceConfig"] = resources
-        algorithm = {"TrainingInputMode": attr("input_mode", "File")}
-        if step.attribute("metric_definitions") is not None:
-            algorithm["MetricDefinitions"] = attr("metric_definitions")
-        algorithm["TrainingImage"] = _frameworks.image(step, ctx.program)[0] if framework else attr("image_uri")
-        definition["AlgorithmSpecification"] = algorithm
-        if step.inputs:
-            definition["InputDataConfig"] = channels(step, ctx)
-        if step.attribute("subnets") is not None and step.attribute("security_group_ids") is not None:
-            definition["VpcConfig"] = {"Subnets": attr("subnets"), "SecurityGroupIds": attr("security_group_ids")}
-        network = step.attribute("enable_network_isolation")
-        if network is not None and is_set(ctx, network.value):
-            definition["EnableNetworkIsolation"] = attr("enable_network_isolation")
-        for name, key in (("encrypt_inter_container_traffic", "EnableInterContainerTrafficEncryption"),
-                          ("use_spot_instances", "EnableManagedSpotTraining")):
-            if step.attribute(name) is not None and is_set(ctx, step.attribute(name).value):
-                definition[key] = attr(name)
-        if step.attribute("checkpoint_s3_uri") is not None and is_set(ctx, step.attribute("checkpoint_s3_uri").value):
-            definition["CheckpointConfig"] = {"S3Uri": attr("checkpoint_s3_uri")}
-            if step.attribute("checkpoint_local_path") is not None:
-                definition["CheckpointConfig"]["LocalPath"] = attr("checkpoint_local_path")
-        if step.attribute("max_retry_attempts") is not None:
-            definition["RetryStrategy"] = {"MaximumRetryAttempts": attr("max_retry_attempts")}
-        if step.attribute("environment") is not None:
-            definition["Environment"] = attr("environment")
-        args = {"HyperParameterTuningJobConfig": config, "TrainingJobDefinition": definition}
-        if step.attribute("tags") is not None:
-            args["Tags"] = tags(ctx, step.attribute("tags").value)
-        return args
+        return ["hyperparameter_ranges = { " + ", ".join(entries) + " }"] if entries else []
 
     def docs_details(self, step, ctx) -> list:
         out = ["Hyperparameter ranges:", ""]
