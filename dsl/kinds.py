@@ -12,6 +12,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 import attrs
 
 from . import ir, layout, records
+from .contexts import CheckContext, DocsWriter, ImportReader, JsonLowering, Resolved, SdkWriter
 from .diagnostics import Diagnostic, did_you_mean
 from .layout import Layout
 
@@ -157,7 +158,7 @@ class StepKind:
         """The kind's request layout for an SDK flavour (v2's unless it declares another)."""
         return self.layouts.get(flavour, self.layout)
 
-    def read_step(self, step: dict, ctx) -> List[str]:
+    def read_step(self, step: dict, ctx: ImportReader) -> List[str]:
         """Import: the `.pipe` members of a definition step whose `Type` is this kind's `type`
         (the envelope — name, `depends_on`, retries, cache, display name, description — is the
         core's). `ctx` is the importer's reader: `ctx.value(json)` is a value's `.pipe` text,
@@ -170,14 +171,14 @@ class StepKind:
         arguments = step.get("Arguments", {})
         return self.read_arguments(arguments, ctx) + ctx.blocks(self, arguments)
 
-    def read_arguments(self, arguments: dict, ctx) -> List[str]:
+    def read_arguments(self, arguments: dict, ctx: ImportReader) -> List[str]:
         """Import: the members its layout's fields and slot readers give for `arguments`
         (`dsl.layout.read`); without a layout, every field read at its declared place."""
         if self.layout:
             return layout.read(self, self.request_layout(), arguments, ctx)
         return ctx.fields(self, arguments)
 
-    def json_type(self, step: ir.Step, ctx) -> str:
+    def json_type(self, step: ir.Step, ctx: JsonLowering) -> str:
         """The step's JSON `Type` (the kind's `type`; a `raw` step says its own)."""
         return self.type
 
@@ -185,11 +186,11 @@ class StepKind:
         """The step's name in the definition (`ModelStep`s append a suffix)."""
         return name
 
-    def check(self, step: ir.Step, ctx) -> Iterable[Diagnostic]:
+    def check(self, step: ir.Step, ctx: CheckContext) -> Iterable[Diagnostic]:
         """Kind-specific problems of `step` beyond unknown/missing/mistyped fields."""
         return ()
 
-    def property_problem(self, step: ir.Step, parts: Tuple, ctx) -> Optional[Tuple[int, str, Optional[str]]]:
+    def property_problem(self, step: ir.Step, parts: Tuple, ctx: CheckContext) -> Optional[Tuple[int, str, Optional[str]]]:
         """Check a property path into this kind: None if fine, else (index of the bad part,
         message, hint). The default walks `property_root` in the shipped botocore shapes."""
         if self.property_root is None:
@@ -217,28 +218,28 @@ class StepKind:
         `("ProcessingOutputConfig", "Outputs")` -> the step's output names."""
         return {}
 
-    def json_property(self, step: ir.Step, parts: Tuple, ctx):
+    def json_property(self, step: ir.Step, parts: Tuple, ctx: JsonLowering):
         """The JSON of a reference `Step.<parts>`, or None for the usual `{"Get": ...}`
         (an EMR step's `ClusterId` is the literal value, for one)."""
         return None
 
-    def sdk_property(self, step_var: str, parts: Tuple, ctx) -> str:
+    def sdk_property(self, step_var: str, parts: Tuple, ctx: SdkWriter) -> str:
         """Python for a reference `Step.<parts>` in the `sdk` emitter."""
         out = f"{step_var}.properties"
         for part in parts:
             out += f".{part.name}" if isinstance(part, ir.Member) else f"[{part.key!r}]"
         return out
 
-    def needs_default_bucket(self, step: ir.Step, ctx) -> Iterable[Tuple[str, object]]:
+    def needs_default_bucket(self, step: ir.Step, ctx: CheckContext) -> Iterable[Tuple[str, object]]:
         """(field to set, span) for each default S3 path this step needs."""
         return ()
 
-    def uploads(self, step: ir.Step, ctx) -> Iterable:
+    def uploads(self, step: ir.Step, ctx: Resolved) -> Iterable:
         """The local files the step's definition names by their S3 URI (`dsl.localcode.Upload`):
         what `pipedsl deploy` uploads before it creates or updates the pipeline."""
         return ()
 
-    def json_steps_before(self, step: ir.Step, ctx) -> list:
+    def json_steps_before(self, step: ir.Step, ctx: JsonLowering) -> list:
         """Whole step objects the SDK puts before this one, as a step collection does (a model
         step's repack job). They carry the step's `depends_on`; `json_names` lists them too."""
         return []
@@ -248,22 +249,22 @@ class StepKind:
         names, those of `json_steps_before` first."""
         return [self.json_name(step.name)]
 
-    def json_arguments(self, step: ir.Step, ctx) -> dict:
+    def json_arguments(self, step: ir.Step, ctx: JsonLowering) -> dict:
         """The step's `Arguments`, keys in the SDK's order: by default its layout, filled."""
         if not self.layout:
             raise NotImplementedError(f"kind {self.name!r} declares no layout")
         return layout.write(self, step, ctx, self.request_layout())
 
-    def json_extras(self, step: ir.Step, ctx) -> dict:
+    def json_extras(self, step: ir.Step, ctx: JsonLowering) -> dict:
         """Top-level step keys after `CacheConfig` (e.g. `PropertyFiles`)."""
         return {}
 
-    def docs_details(self, step: ir.Step, ctx) -> list:
+    def docs_details(self, step: ir.Step, ctx: DocsWriter) -> list:
         """Markdown lines describing the kind-specific parts of a step (channels, outputs,
         conditions, ...) for the `docs` emitter; fields are listed by the emitter."""
         return []
 
-    def sdk_step(self, step: ir.Step, ctx):
+    def sdk_step(self, step: ir.Step, ctx: SdkWriter) -> "SdkStep":
         """The SDK code of the step, as an `SdkStep` of the `sdk` emitter: the step class, its
         keyword arguments besides `name` and the envelope, and statements to put before it."""
         raise NotImplementedError

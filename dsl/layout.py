@@ -8,7 +8,9 @@ A layout is an ordered tuple of leaves, in the SDK's key order:
 - a `Slot`: a place whose value the kind computes (channels, hyperparameter strings, the
   image a framework picks). The kind's `slot_<name>(step, ctx)` gives it (None: left out),
   and import hands the JSON at that place to `read_<name>(value, arguments, ctx)`, which
-  gives `.pipe` members (a kind without one leaves the slot to its `read_step`).
+  gives `.pipe` members. Without a reader, import reads the fields declared at places
+  inside the slot (a model's `image_uri` in its container), and the kind's `read_step`
+  reads the rest.
 
 The writer creates the objects on the way to a place as it first needs them, so a key's
 position is the position of its first leaf, as the SDK's dict literals and assignments give
@@ -144,7 +146,17 @@ def read(kind: "StepKind", layout: Layout, arguments: dict, ctx) -> List[str]:
             continue
         members.append(f"{leaf} = {ctx.value(value)}")
     for leaf in layout:
-        if isinstance(leaf, Slot) and hasattr(kind, "read_" + leaf.name):
+        if not isinstance(leaf, Slot):
+            continue
+        reader = getattr(kind, "read_" + leaf.name, None)
+        if reader is not None:
             value = at(arguments, leaf.place)
-            members += getattr(kind, "read_" + leaf.name)(None if value is MISSING else value, arguments, ctx)
+            members += reader(None if value is MISSING else value, arguments, ctx)
+            continue
+        # no reader: the fields declared at places inside the slot (a model's container)
+        for name, field in kind.fields.items():
+            if field.json.startswith(leaf.place + ".") and name not in layout:
+                value = at(arguments, field.json)
+                if value is not MISSING and value != field.default:
+                    members.append(f"{name} = {ctx.value(value)}")
     return members

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dsl.diagnostics import did_you_mean, error
 from dsl.hookspecs import hookimpl
-from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, placed, put, sdk_keyword
+from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, placed, sdk_keyword
+from dsl.layout import Slot
 
 from . import _repack
-from ._common import check_map_keys, check_role, is_set
+from ._common import check_map_keys, check_role
 
 MODEL_FIELDS = {
     "image_uri": Field("string", required=True, doc="inference image"),
@@ -18,7 +19,8 @@ MODEL_FIELDS = {
     "env": Field("map", doc="container environment"),
     "name": Field("string", doc="the model's name (not part of the definition: the service names it)"),
     "vpc_config": Field("map", doc="{ Subnets: [...], SecurityGroupIds: [...] }"),
-    "enable_network_isolation": Field("boolean", doc="no network access for the container", default=False),
+    "enable_network_isolation": Field("boolean", doc="no network access for the container", default=False,
+                                      omit="unset"),
     **_repack.FIELDS,
 }
 # where the model's fields land in CreateModel and in CreateModelPackage (the SDK's register
@@ -181,17 +183,14 @@ class CreateModel(_ModelKind):
     request_shape = "CreateModelInput"
     docs_shape = "subroutine"
     fields = {**placed(MODEL_FIELDS, CREATE_PLACES),
-              "role": Field("string", required=True, doc="IAM role ARN", json="ExecutionRoleArn"),
+              "role": Field("string", required=True, doc="IAM role ARN", json="ExecutionRoleArn", omit="never"),
               "instance_type": Field("string", doc="passed to Model.create(); no effect on the definition", **INSTANCE_TYPE)}
 
-    def json_arguments(self, step, ctx) -> dict:
-        args = {"ExecutionRoleArn": ctx.attr(step, "role"), "PrimaryContainer": self.container(step, ctx)}
-        if step.attribute("vpc_config") is not None:
-            args["VpcConfig"] = ctx.attr(step, "vpc_config")
-        isolation = step.attribute("enable_network_isolation")
-        if isolation is not None and is_set(ctx, isolation.value):
-            args["EnableNetworkIsolation"] = ctx.attr(step, "enable_network_isolation")
-        return args
+    # CreateModel as Model.create() builds it
+    layout = ("role", Slot("PrimaryContainer", "container"), "vpc_config", "enable_network_isolation")
+
+    def slot_container(self, step, ctx):
+        return self.container(step, ctx)
 
     def sdk_step(self, step, ctx) -> SdkStep:
         model, build = self.sdk_model(step, ctx)
@@ -219,7 +218,7 @@ class RegisterModel(_ModelKind):
         "sample_payload_url": Field("string", doc="S3 URI of a sample payload", json="SamplePayloadUrl"),
         "source_uri": Field("string", doc="the URI of the model's source", json="SourceUri"),
         "skip_model_validation": Field("string", doc='"All" or "None" (default)', json="SkipModelValidation",
-                                       default="None"),
+                                       default="None", omit="never"),
         "content_types": Field("list", items="string", doc="MIME types the model takes",
                                json="InferenceSpecification.SupportedContentTypes"),
         "response_types": Field("list", items="string", doc="MIME types the model answers with",
@@ -231,7 +230,7 @@ class RegisterModel(_ModelKind):
         "model_package_group_name": Field("string", required=True, doc="the model package group",
                                           json="ModelPackageGroupName"),
         "approval_status": Field("string", doc="PendingManualApproval, Approved or Rejected",
-                                 json="ModelApprovalStatus", default="PendingManualApproval"),
+                                 json="ModelApprovalStatus", default="PendingManualApproval", omit="never"),
         "customer_metadata_properties": Field("map", doc="your own key/value metadata",
                                               json="CustomerMetadataProperties"),
         "validation_specification": Field("map", doc="the ValidationSpecification request, as written",
@@ -248,43 +247,49 @@ class RegisterModel(_ModelKind):
                                           json="InferenceSpecification.Containers.0.ModelInput.DataInputConfig"),
     }
 
-    def json_arguments(self, step, ctx) -> dict:
-        def attr(name, default=None):
-            return ctx.attr(step, name, default)
+    # CreateModelPackage as Model.register() builds it
+    layout = (
+        "model_package_group_name", "package_description",
+        *(Slot(key, block) for block, (key, _, _) in METRICS_BLOCKS.items()),
+        Slot("MetadataProperties", "metadata_properties"),
+        "customer_metadata_properties", "validation_specification", "domain", "sample_payload_url", "task",
+        "source_uri",
+        Slot("InferenceSpecification.Containers", "containers"),
+        "framework", "framework_version", "nearest_model_name", "data_input_configuration", "content_types",
+        "response_types", "inference_instances", "transform_instances",
+        "approval_status", "skip_model_validation",  # (the SDK writes the string "None")
+        Slot("ModelCard", "model_card"),
+        Slot("ModelLifeCycle", "model_life_cycle"),
+    )
 
-        def place(names):  # each set field at its declared place, in the SDK's order
-            for name in names:
-                if step.attribute(name) is not None:
-                    put(args, self.fields[name].json, attr(name))
+    def slot_containers(self, step, ctx):
+        return [self.container(step, ctx)]
 
-        args = {}
-        place(("model_package_group_name", "package_description"))
-        for block in METRICS_BLOCKS:
-            value = self.metrics_json(step, block, ctx)
-            if value:
-                args[METRICS_BLOCKS[block][0]] = value
-        self.place_block(args, step, "metadata_properties", ctx)
-        place(("customer_metadata_properties", "validation_specification", "domain", "sample_payload_url", "task",
-               "source_uri"))
-        args["InferenceSpecification"] = {"Containers": [self.container(step, ctx)]}
-        place(("framework", "framework_version", "nearest_model_name", "data_input_configuration", "content_types",
-               "response_types", "inference_instances",
-               "transform_instances"))
-        args["ModelApprovalStatus"] = attr("approval_status", self.fields["approval_status"].default)
-        args["SkipModelValidation"] = attr("skip_model_validation", "None")  # the SDK writes the string "None"
-        self.place_block(args, step, "model_card", ctx)
-        self.place_block(args, step, "model_life_cycle", ctx)
-        return args
+    def slot_model_metrics(self, step, ctx):
+        return self.metrics_json(step, "model_metrics", ctx) or None
+
+    def slot_drift_check_baselines(self, step, ctx):
+        return self.metrics_json(step, "drift_check_baselines", ctx) or None
+
+    def slot_metadata_properties(self, step, ctx):
+        return self.block_json(step, "metadata_properties", ctx)
+
+    def slot_model_card(self, step, ctx):
+        return self.block_json(step, "model_card", ctx)
+
+    def slot_model_life_cycle(self, step, ctx):
+        return self.block_json(step, "model_life_cycle", ctx)
 
     @staticmethod
-    def place_block(args: dict, step, block: str, ctx) -> None:
-        """A `metadata_properties`/`model_life_cycle`/`model_card` block as the SDK's class writes it."""
+    def block_json(step, block: str, ctx):
+        """A `metadata_properties`/`model_life_cycle`/`model_card` block as the SDK's class
+        writes it, or None."""
         import json
 
         found = next((b for b in step.blocks if b.name == block), None)
         if found is None:
-            return
-        key, _, fields = PLAIN_BLOCKS[block]
+            return None
+        _, _, fields = PLAIN_BLOCKS[block]
         out = {}
         for name, (json_key, kind, _) in fields.items():
             attribute = found.attribute(name)
@@ -292,8 +297,7 @@ class RegisterModel(_ModelKind):
                 continue
             out[json_key] = (json.dumps(ctx.program.literal(attribute.value)) if kind == "map"
                              else ctx.value(attribute.value))
-        if out:
-            args[key] = out
+        return out or None
 
     @staticmethod
     def metrics_json(step, block: str, ctx) -> dict:
