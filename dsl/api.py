@@ -8,6 +8,7 @@ from typing import List, Optional, Sequence, Tuple
 from . import ir, source
 from .checks import check
 from .diagnostics import NO_SPAN, Diagnostic, Span, did_you_mean, error, render_text, sort_key
+from .expand import expand
 from .parser import SyntaxProblem, parse_tree
 from .plugin_manager import KindFailure, Registry, default_registry, third_party
 from .program import Program
@@ -84,7 +85,8 @@ def _analyse(text: str, filename: str, registry: Optional[Registry], vars: Optio
         problems += found
     if not file.pipelines:
         return None, sorted(problems, key=sort_key)
-    program = Program(file, registry.kinds, vars, imported, root=root)
+    program = Program(file, registry.kinds, vars, imported, root=root)  # names bound
+    expand(program)  # templates, loops, `if`s, `${…}` names
     problems += check(program)
     return program, sorted(program.annotate(problems), key=sort_key)
 

@@ -582,50 +582,7 @@ class Checker:
         args = self.bind_args(call)
         if args is None:
             return
-        if call.name == "image":
-            for value in args.values():
-                self.value(value)
-            problem = self.program.image_of(call)[1]
-            if problem is not None:
-                message, span, hint = problem
-                self.add(error("E0210", message, span, "no such image", hint))
-            return
-        if call.name == "join":
-            on, values = args.get("on"), args.get("values")
-            if on is not None:
-                self.expect(on, "string", "`join`'s separator")
-                if self.program.literal(on) is None:
-                    self.add(error("E0304", "`join`'s separator must be a literal string", on.span, "not literal"))
-            if values is None:
-                self.add(error("E0208", "`join` needs a list of values", call.span.start(), "missing values",
-                               'e.g. `join("-", ["a", Execution.PipelineExecutionId])`'))
-            else:
-                self.expect(values, "list", "`join`'s values")
-        else:
-            property_file, s3_uri, path = args.get("property_file"), args.get("s3_uri"), args.get("path")
-            if (property_file is None) == (s3_uri is None):
-                self.add(error("E0208", "`json_get` needs exactly one of a property file or `s3_uri`",
-                               call.name_span, "ambiguous" if property_file else "nothing to read",
-                               'e.g. `json_get(Evaluate.Report, "metrics.accuracy.value")`'))
-            if property_file is not None:
-                if not isinstance(property_file, ir.Ref) or property_file.name not in self.program.steps:
-                    if isinstance(property_file, ir.Ref) and property_file.name not in self.program.names():
-                        self.reference(property_file)
-                    else:
-                        self.add(error("E0207", "`json_get` reads `Step.PropertyFile`", self._span_of(property_file),
-                                       "not a property file"))
-                else:
-                    self.value(property_file, in_json_get=True)
-            if s3_uri is not None:
-                target = self.program.follow(s3_uri)
-                self.value(s3_uri)
-                if not (isinstance(target, ir.Call) and target.name == "join") and not isinstance(target, ir.Interpolation):
-                    self.add(error("E0304", "`s3_uri` must be a `join(...)` (the SDK requires a Join)",
-                                   self._span_of(s3_uri), "not a join"))
-            if path is None:
-                self.add(error("E0208", "`json_get` needs a JSON path", call.span.start(), "missing path"))
-            else:
-                self.expect(path, "string", "the JSON path")
+        FUNCTIONS[call.name].check(args, call, self)
 
     def bind_args(self, call: ir.Call) -> Optional[dict]:
         names = FUNCTIONS[call.name].positional

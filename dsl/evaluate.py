@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import List
 
 from dsl import ir
+from dsl.functions import FUNCTIONS
 from dsl.program import (
     NOT_LITERAL,
     Comparison,
@@ -74,21 +75,7 @@ class JsonContext:
         return {"Get": f"Steps.{p.json_name(ref.name)}{property_path(ref.parts)}"}
 
     def call(self, call: ir.Call):
-        args = call_args(call)
-        if call.name == "image":
-            return self.program.image_of(call)[0]
-        if call.name == "join":
-            on = self.literal(args["on"]) if "on" in args else ""
-            return self.join(on, self.value(args["values"]))
-        out = {}
-        if "property_file" in args:
-            ref = args["property_file"]
-            step = self.program.json_name(ref.name)
-            out["PropertyFile"] = {"Get": f"Steps.{step}.PropertyFiles.{ref.parts[0].name}"}
-        else:
-            out["S3Uri"] = self.value(args["s3_uri"])
-        out["Path"] = self.value(args["path"])
-        return {"Std:JsonGet": out}
+        return FUNCTIONS[call.name].json(call_args(call), call, self)
 
     def to_string(self, expr):
         """What the SDK's `to_string()` makes of a value: `str()` of a literal; String

@@ -639,3 +639,27 @@ class _Substitution:
         if all(isinstance(p, str) for p in merged):
             return ir.Literal(value="".join(merged), span=node.span)
         return attrs.evolve(node, pieces=tuple(merged))
+
+
+def expand(program) -> None:
+    """The expansion pass over a bound `dsl.program.Program`: templates, loops, `if`s,
+    comprehensions and `${…}` names, in its lets and its pipeline; then the program is
+    indexed again. `dsl.api` runs it right after building the program."""
+    import attrs
+
+    imported = [m.file for m in program.modules]
+    expander = Expander(program)
+    expander.add_templates(tuple(t for f in imported for t in f.templates) + program.source_file.templates)
+    file = program.file
+    file_lets = []
+    for let in file.lets:
+        finished = expander.finish(let)
+        if program.lets.get(let.name) is let:
+            program.lets[let.name] = finished
+        file_lets.append(finished)
+    program.pipeline = expander.expand(program.pipeline)
+    program.file = attrs.evolve(file, lets=tuple(file_lets), pipelines=(program.pipeline,) + file.pipelines[1:])
+    for let in program.pipeline.lets:
+        program.lets.setdefault(let.name, let)
+    program.expander = expander
+    program.index()

@@ -158,20 +158,13 @@ class Program:
             self.lets.setdefault(let.name, let)
         self.params: Dict[str, ir.Param] = {p.name: p for p in reversed(self.pipeline.params)}  # (an `if` needs them)
         self._stand_in_for_oversized_lets()
-        # templates, loops, `if`s, comprehensions and `${…}` names (dsl.expand)
-        expander = Expander(self)
-        expander.add_templates(tuple(t for f in imported for t in f.templates) + self.source_file.templates)
-        file_lets = []
-        for let in file.lets:
-            finished = expander.finish(let)
-            if self.lets.get(let.name) is let:
-                self.lets[let.name] = finished
-            file_lets.append(finished)
-        self.pipeline = expander.expand(self.pipeline)
-        self.file = file = attrs.evolve(file, lets=tuple(file_lets), pipelines=(self.pipeline,) + file.pipelines[1:])
-        for let in self.pipeline.lets:
-            self.lets.setdefault(let.name, let)
-        self.expander = expander
+        # templates, loops, `if`s, comprehensions and `${…}` names: the pass `dsl.expand.expand`
+        # runs next (the API calls it); until then the pipeline is as written
+        self.expander = Expander(self)  # (no templates yet: the pass puts its own here)
+        self.index()
+
+    def index(self) -> None:
+        """The pipeline's names and derived facts: run again once expansion has replaced it."""
         self.params = {}
         for param in self.pipeline.params:
             self.params.setdefault(param.name, param)

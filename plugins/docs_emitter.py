@@ -11,6 +11,7 @@ from typing import Dict, List
 from dsl import ir
 from dsl.diagnostics import visible
 from dsl.emitters import Emitter
+from dsl.functions import AS_WRITTEN, FUNCTIONS
 from dsl.hookspecs import hookimpl
 from dsl.program import call_args, interpolation_pieces, property_path
 
@@ -186,22 +187,8 @@ class DocsContext:
         if isinstance(target, ir.Interpolation):
             return "".join(piece if isinstance(piece, str) else self.text(piece)
                            for piece in interpolation_pieces(p, target))
-        if isinstance(target, ir.Call) and target.name not in ("join", "json_get"):
-            shown = ", ".join((f"{a.name}=" if a.name else "") + self.quoted(a.value) for a in target.args)
-            return f"{target.name}({shown})"
         if isinstance(target, ir.Call):
-            args = call_args(target)
-            if target.name == "join":
-                on = p.literal(args["on"]) if "on" in args else ""
-                items = p.follow(args["values"])
-                if isinstance(items, ir.ListExpr):
-                    return str(on).join(self.text(i) for i in items.items)
-                return f"<join of {self.text(items)}>"
-            path = self.text(args["path"])
-            if "property_file" in args:
-                ref = args["property_file"]
-                return f"<{ref.name}.{ref.parts[0].name}: {path}>"
-            return f"<JSON at {self.text(args['s3_uri'])}: {path}>"
+            return FUNCTIONS.get(target.name, AS_WRITTEN).text(call_args(target), target, self)
         if isinstance(target, ir.Ref):
             if target.name in p.params:
                 return f"<parameter {target.name}>"

@@ -18,6 +18,7 @@ from dsl import ir
 from dsl.api import PipeError
 from dsl.diagnostics import error
 from dsl.emitters import Emitter
+from dsl.functions import FUNCTIONS
 from dsl.hookspecs import hookimpl
 from dsl.program import (
     EXECUTION_VARIABLES,
@@ -299,25 +300,7 @@ class SdkContext:
         return p.kind_of(step).sdk_property(self.step_var(ref.name), ref.parts, self)
 
     def call(self, call: ir.Call) -> str:
-        args = call_args(call)
-        if call.name == "image":  # what the SDK user writes; the JSON has the URI it returns
-            pairs = [("framework", self.py(args["framework"])),
-                     ("region", self.py(self.program.pipeline.attribute("region").value))]
-            pairs += [(name, self.py(value)) for name, value in args.items() if name != "framework"]
-            return f"{self.imp('image_uris')}.retrieve({self.call_args(pairs)})"
-        if call.name == "join":
-            on = self.py(args["on"]) if "on" in args else '""'
-            return f"{self.imp('Join')}(on={on}, values={self.py(args['values'])})"
-        path = self.py(args["path"])
-        if "property_file" in args:
-            ref = args["property_file"]
-            step_var = self.step_var(ref.name)
-            if self.program.kind_of(self.program.steps[ref.name]).any_property_file:
-                pf = repr(ref.parts[0].name)  # no PropertyFile object: JsonGet takes the file's name too
-            else:
-                pf = self.property_file_var(ref.name, ref.parts[0].name)
-            return f"{self.imp('JsonGet')}(step_name={step_var}.name, property_file={pf}, json_path={path})"
-        return f"{self.imp('JsonGet')}(s3_uri={self.py(args['s3_uri'])}, json_path={path})"
+        return FUNCTIONS[call.name].python(call_args(call), call, self)
 
     def condition(self, cond) -> str:
         """SDK code of a condition lowered by `dsl.program.lower`."""
