@@ -14,7 +14,8 @@ __version__ = "0.2.0"
 __all__ = ["parse", "transpile", "analyse", "format", "import_definition", "PipeError", "Diagnostic", "Span", "__version__"]
 
 _LAZY = {"parse": "api", "transpile": "api", "analyse": "api", "PipeError": "api",
-         "format": "formatter", "import_definition": "importer", "Diagnostic": "diagnostics", "Span": "diagnostics"}
+         "format": "tools.formatter", "import_definition": "tools.importer", "Diagnostic": "diagnostics",
+         "Span": "diagnostics"}
 
 
 def console() -> None:

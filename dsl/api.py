@@ -5,14 +5,14 @@ import contextlib
 import gc
 from typing import List, Optional, Sequence, Tuple
 
-from . import ir, source
-from .checks import check
-from .diagnostics import NO_SPAN, Diagnostic, Span, did_you_mean, error, render_text, sort_key
-from .expand import expand
-from .parser import SyntaxProblem, parse_tree
-from .plugin_manager import KindFailure, Registry, default_registry, third_party
-from .program import Program
-from .transformer import to_ir
+from dsl.diagnostics import NO_SPAN, Diagnostic, Span, did_you_mean, error, render_text, sort_key
+from dsl.extension.plugin_manager import KindFailure, Registry, default_registry, third_party
+from dsl.semantics.checks import check
+from dsl.semantics.expand import expand
+from dsl.semantics.program import Program
+from dsl.syntax import ir, source
+from dsl.syntax.parser import SyntaxProblem, parse_tree
+from dsl.syntax.transformer import to_ir
 
 
 class PipeError(Exception):
@@ -58,7 +58,7 @@ def _no_cycle_collection():
 def analyse(text: str, filename: str = "<string>", registry: Optional[Registry] = None, vars: Optional[dict] = None,
             root: Optional[str] = None) -> Tuple[Optional[Program], List[Diagnostic]]:
     """Parse and check; return the program (None if it could not be built) and every problem.
-    `vars` gives the `var`s their values (name -> value, or `dsl.variables.Given`); local
+    `vars` gives the `var`s their values (name -> value, or `dsl.semantics.variables.Given`); local
     paths and imports stay inside `root` (default: the folder of `filename`)."""
     with _no_cycle_collection():
         return _analyse(text, filename, registry, vars, root)
@@ -79,7 +79,7 @@ def _analyse(text: str, filename: str, registry: Optional[Registry], vars: Optio
     problems += _one_pipeline(file, text) + source.bidi_warnings(text)
     imported: list = []
     if file.imports:
-        from . import modules
+        from dsl.semantics import modules
 
         imported, found = modules.load(file, filename, root=root)
         problems += found

@@ -11,9 +11,9 @@ import re
 import sys
 from typing import List, Optional
 
-from . import __version__
-from .diagnostics import use_colour
-from .output import OutputError, Streams, write_file
+from dsl import __version__
+from dsl.diagnostics import use_colour
+from dsl.output import OutputError, Streams, write_file
 
 
 class _Parser(argparse.ArgumentParser):
@@ -185,8 +185,8 @@ def _program_options(command):
 def _given_vars(args, streams: Streams):
     """The vars' values from --var, --vars and PIPEDSL_VAR_* (the files read once per
     command); None (after one line) when a file cannot be read (exit 2)."""
-    from .diagnostics import visible
-    from .variables import VarsError, merged
+    from dsl.diagnostics import visible
+    from dsl.semantics.variables import VarsError, merged
 
     try:
         return merged(args.var, args.vars)
@@ -198,8 +198,8 @@ def _given_vars(args, streams: Streams):
 def _refuse_unknown_var(args, program, given, streams: Streams) -> bool:
     """A name given by --var or --vars that the file declares nowhere is a usage error (exit
     2), reported before the file's own problems; True when one was."""
-    from .diagnostics import did_you_mean, visible
-    from .variables import unknown_names
+    from dsl.diagnostics import did_you_mean, visible
+    from dsl.semantics.variables import unknown_names
 
     if program is None or not (args.var or args.vars):
         return False
@@ -234,7 +234,7 @@ class _Unreadable(Exception):
 
 def _read(path: str, stdin_name: Optional[str] = None):
     """(text, shown name) of a file or `-`; raise _Unreadable with a one-line reason."""
-    from .source import SourceError, read_path, read_stream
+    from dsl.syntax.source import SourceError, read_path, read_stream
 
     try:
         if path == "-":
@@ -274,8 +274,8 @@ def _same_file(one: str, other: str) -> bool:
 
 
 def _transpile(args, registry, streams: Streams) -> int:
-    from .api import PipeError, analyse, emit
-    from .diagnostics import did_you_mean, visible
+    from dsl.api import PipeError, analyse, emit
+    from dsl.diagnostics import did_you_mean, visible
 
     try:
         text, name = _read(args.file, args.stdin_filename)
@@ -304,7 +304,7 @@ def _transpile(args, registry, streams: Streams) -> int:
         output = emit(program, problems, text, name, to=args.to, compact=args.compact, registry=registry)
     except PipeError as exc:
         if args.format == "json":
-            from .diagnostics import to_dicts
+            from dsl.diagnostics import to_dicts
 
             streams.out(json.dumps(to_dicts(exc.diagnostics, name), indent=2, ensure_ascii=False) + "\n")
         else:
@@ -316,7 +316,7 @@ def _transpile(args, registry, streams: Streams) -> int:
 
 def _deliver(path: Optional[str], text: str, streams: Streams) -> int:
     """`text` to `path` (written safely, see dsl.output) or to stdout; the exit status."""
-    from .diagnostics import visible
+    from dsl.diagnostics import visible
 
     if path:
         try:
@@ -330,9 +330,9 @@ def _deliver(path: Optional[str], text: str, streams: Streams) -> int:
 
 
 def _check(args, registry, streams: Streams) -> int:
-    from .api import analyse
-    from .diagnostics import render_text, to_dicts, visible
-    from .fmt_command import pipe_files
+    from dsl.api import analyse
+    from dsl.diagnostics import render_text, to_dicts, visible
+    from dsl.tools.fmt_command import pipe_files
 
     given = _given_vars(args, streams)
     if given is None:
@@ -368,14 +368,14 @@ def _check(args, registry, streams: Streams) -> int:
 
 
 def _fmt(args, registry, streams: Streams) -> int:
-    from .fmt_command import run_fmt
+    from dsl.tools.fmt_command import run_fmt
 
     return run_fmt(args, streams, _read, _Unreadable)
 
 
 def _lsp(streams: Streams) -> int:
     try:
-        from .lsp import main as serve
+        from dsl.tools.lsp import main as serve
     except ImportError as exc:
         streams.err(f"pipedsl: error: the language server needs pygls: pip install 'pipedsl-sagemaker[lsp]' ({exc})\n")
         return 2
@@ -394,15 +394,15 @@ def _emitters(registry, streams: Streams) -> int:
 def _import(args, registry, streams: Streams) -> int:
     import os
 
-    from .diagnostics import visible
-    from .importer import ImportError_, import_definition
-    from .parser import MAX_FILE_BYTES
-    from .source import SourceError, read_bytes
+    from dsl.diagnostics import visible
+    from dsl.syntax.parser import MAX_FILE_BYTES
+    from dsl.syntax.source import SourceError, read_bytes
+    from dsl.tools.importer import ImportError_, import_definition
 
     remote_name = None
     try:
         if args.pipeline or args.execution:
-            from .aws import AwsProblem, fetch_definition
+            from dsl.aws.commands import AwsProblem, fetch_definition
 
             try:
                 text, remote_name = fetch_definition(args)
@@ -442,15 +442,15 @@ def _aws(args, registry, streams: Streams) -> int:
     """deploy, diff, run and package: the file checked and transpiled first (any error: nothing
     called), in one snapshot of the local code: each file is read once, and what is hashed
     into the definition is what is uploaded."""
-    from .localcode import snapshot
+    from dsl.semantics.localcode import snapshot
 
     with snapshot():
         return _aws_in_snapshot(args, registry, streams)
 
 
 def _aws_in_snapshot(args, registry, streams: Streams) -> int:
-    from .api import PipeError, analyse, emit
-    from .diagnostics import visible
+    from dsl.api import PipeError, analyse, emit
+    from dsl.diagnostics import visible
 
     try:
         text, name = _read(args.file)
@@ -469,7 +469,7 @@ def _aws_in_snapshot(args, registry, streams: Streams) -> int:
         streams.err(exc.render(colour=use_colour(sys.stderr)))
         streams.err(_summary(exc.diagnostics, name))
         return 1
-    from . import aws
+    from dsl.aws import commands as aws
 
     try:
         if args.command == "deploy":
@@ -512,7 +512,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 2
         if args.command == "lsp":
             return _lsp(streams)
-        from .plugin_manager import build_registry
+        from dsl.extension.plugin_manager import build_registry
 
         registry = build_registry(args.plugin)
         _report_plugin_problems(registry, streams)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Iterable, Optional, Tuple
 
-from . import records
+from dsl.syntax import records
 
 
 @records.frozen
@@ -19,7 +19,7 @@ class Span:
     column: int
     end_line: int
     end_column: int
-    file: Optional[str] = None  # set in the spans of an imported file (dsl.modules); None: the file itself
+    file: Optional[str] = None  # set in the spans of an imported file (dsl.semantics.modules); None: the file itself
 
     @classmethod
     def of(cls, meta_or_token) -> "Span":
@@ -141,7 +141,7 @@ def render_text(diagnostics: Iterable[Diagnostic], text: str, filename: str, col
             found = (sources or {}).get(span.file)
             if found is None:  # an imported file: read again to show its line
                 try:
-                    from .source import read_path
+                    from dsl.syntax.source import read_path
 
                     found = read_path(span.file)
                 except Exception:  # noqa: BLE001 - the location is still shown, without its line

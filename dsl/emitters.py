@@ -1,18 +1,6 @@
-"""What an emitter is: a name, a one-line description and a function from program to text."""
-from __future__ import annotations
+"""The plugin API's stable name for `dsl.extension.emitters`: What an emitter is: `Emitter`.
 
-from typing import Callable
-
-from . import records
-
-
-@records.frozen
-class Emitter:
-    """An output format. `emit(program, options)` returns the text; `options` is a dict
-    (today: `compact`). It may raise `dsl.PipeError` with diagnostics for what it cannot
-    express."""
-
-    name: str
-    description: str
-    emit: Callable
-    plugin: str = ""
+Third-party plugins import `dsl.emitters`; the code lives in `dsl.extension.emitters` (see
+docs/ARCHITECTURE.md for the layers). Everything public there is here.
+"""
+from dsl.extension.emitters import *  # noqa: F401,F403

@@ -8,12 +8,12 @@ import json
 import re
 from typing import Dict, List
 
-from dsl import ir
 from dsl.diagnostics import visible
-from dsl.emitters import Emitter
-from dsl.functions import AS_WRITTEN, FUNCTIONS
-from dsl.hookspecs import hookimpl
-from dsl.program import call_args, interpolation_pieces, property_path
+from dsl.extension.emitters import Emitter
+from dsl.extension.hookspecs import hookimpl
+from dsl.semantics.functions import AS_WRITTEN, FUNCTIONS
+from dsl.semantics.program import call_args, interpolation_pieces, property_path
+from dsl.syntax import ir
 
 EXECUTION_WORDS = {
     "PipelineName": "pipeline name", "PipelineArn": "pipeline ARN",
@@ -252,7 +252,7 @@ def data_flows(program) -> Dict[str, Dict[str, List[str]]]:
 
 class DocsWriter:
     def __init__(self, program):
-        from dsl.evaluate import JsonContext  # the definition, to read facts from
+        from dsl.semantics.evaluate import JsonContext  # the definition, to read facts from
 
         self.program = program
         self.json = JsonContext(program)

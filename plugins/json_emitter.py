@@ -1,15 +1,15 @@
 """The `json` emitter: the pipeline definition exactly as the SDK's `Pipeline.definition()`
 writes it, as text. The definition itself (the pipeline-level shape, the step envelope, values
-lowered to JSON) is built by the core's evaluation layer, `dsl.evaluate.JsonContext`; each
+lowered to JSON) is built by the core's evaluation layer, `dsl.semantics.evaluate.JsonContext`; each
 step kind supplies its `Arguments` and extra keys.
 """
 from __future__ import annotations
 
 import json
 
-from dsl.emitters import Emitter
-from dsl.evaluate import JsonContext  # the lowering of values is the core's (dsl/evaluate.py)
-from dsl.hookspecs import hookimpl
+from dsl.extension.emitters import Emitter
+from dsl.extension.hookspecs import hookimpl
+from dsl.semantics.evaluate import JsonContext  # the lowering of values is the core's (dsl/evaluate.py)
 
 __all__ = ["JsonContext", "emit", "pipedsl_emitters"]  # (JsonContext: where plugins found it before)
 

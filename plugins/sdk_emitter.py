@@ -14,13 +14,12 @@ import re
 import unicodedata
 from typing import Any, Dict, List, Optional, Tuple
 
-from dsl import ir
 from dsl.api import PipeError
 from dsl.diagnostics import error
-from dsl.emitters import Emitter
-from dsl.functions import FUNCTIONS
-from dsl.hookspecs import hookimpl
-from dsl.program import (
+from dsl.extension.emitters import Emitter
+from dsl.extension.hookspecs import hookimpl
+from dsl.semantics.functions import FUNCTIONS
+from dsl.semantics.program import (
     EXECUTION_VARIABLES,
     EXPERIMENT_PROPERTIES,
     Comparison,
@@ -30,7 +29,8 @@ from dsl.program import (
     call_args,
     interpolation_pieces,
 )
-from dsl.source import BIDI_CONTROLS
+from dsl.syntax import ir
+from dsl.syntax.source import BIDI_CONTROLS
 
 # What the module itself may import (module -> names); each step kind adds its own through
 # `StepKind.sdk_imports`. All of them are reserved as Python names, so a `.pipe` name never
@@ -77,7 +77,7 @@ FIXED_NAMES = ("pipeline", "pipeline_session", "sagemaker", "_merge_patch", "_pa
                "_RawProperty", "_RawCondition")
 PARAMETER_CLASSES = {"String": "ParameterString", "Integer": "ParameterInteger",
                      "Float": "ParameterFloat", "Boolean": "ParameterBoolean"}
-# the SDK class of each service comparison (`dsl.program.Comparison.type`)
+# the SDK class of each service comparison (`dsl.semantics.program.Comparison.type`)
 SDK_CONDITIONS = {"Equals": "ConditionEquals", "GreaterThan": "ConditionGreaterThan",
                   "GreaterThanOrEqualTo": "ConditionGreaterThanOrEqualTo", "LessThan": "ConditionLessThan",
                   "LessThanOrEqualTo": "ConditionLessThanOrEqualTo"}
@@ -303,7 +303,7 @@ class SdkContext:
         return FUNCTIONS[call.name].python(call_args(call), call, self)
 
     def condition(self, cond) -> str:
-        """SDK code of a condition lowered by `dsl.program.lower`."""
+        """SDK code of a condition lowered by `dsl.semantics.program.lower`."""
         if isinstance(cond, Comparison):
             cls = self.imp(SDK_CONDITIONS[cond.type])
             return f"{cls}(left={self.py(cond.left)}, right={self.py(cond.right)})"

@@ -3,7 +3,7 @@ import attrs
 import pytest
 
 import dsl
-from dsl import ir
+from dsl.syntax import ir
 
 
 def test_parse_returns_a_frozen_ir_with_spans_and_doc_comments():
@@ -42,7 +42,7 @@ def test_unknown_emitter_is_a_pipe_error():
 
 
 def test_the_parser_is_built_once():
-    from dsl.parser import _parser
+    from dsl.syntax.parser import _parser
 
     assert _parser() is _parser()
 
@@ -50,7 +50,7 @@ def test_the_parser_is_built_once():
 def test_grammar_is_lalr_and_ships_as_package_data():
     from dsl.grammar import grammar_text
 
-    from dsl.parser import _parser
+    from dsl.syntax.parser import _parser
 
     assert "pipeline" in grammar_text()
     assert _parser().options.parser == "lalr"

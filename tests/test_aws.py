@@ -288,7 +288,7 @@ def test_wait_reports_failed_steps_and_times_out_with_stubbed_responses():
     import boto3
     from botocore.stub import Stubber
 
-    from dsl.aws import wait
+    from dsl.aws.commands import wait
 
     sm = boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
     arn = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/P/execution/abc"
@@ -326,7 +326,7 @@ def test_text_from_aws_is_printed_inert():
     import boto3
     from botocore.stub import Stubber
 
-    from dsl.aws import wait
+    from dsl.aws.commands import wait
 
     sm = boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
     arn = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/P/execution/abc"
@@ -362,7 +362,7 @@ def test_resource_not_found_and_access_denied_are_understood():
     import boto3
     from botocore.stub import Stubber
 
-    from dsl.aws import AwsProblem, deployed
+    from dsl.aws.commands import AwsProblem, deployed
 
     sm = boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
     stubber = Stubber(sm)
@@ -381,7 +381,7 @@ def test_wait_on_a_terminal_redraws_a_table_in_place():
     import boto3
     from botocore.stub import Stubber
 
-    from dsl.aws import wait
+    from dsl.aws.commands import wait
 
     sm = boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
     arn = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/P/execution/abc"
@@ -467,8 +467,8 @@ def test_deploy_uploads_the_bytes_it_hashed_and_refuses_a_file_changed_after(aws
     assert aws("deploy", path).returncode == 0
     script.write_text("print('v2')\n")
     before = aws.sm.describe_pipeline(PipelineName="Coded")["PipelineDefinition"]
-    from dsl import aws as deploying
     from dsl import cli
+    from dsl.aws import commands as deploying
 
     def confirm(question):
         script.write_text("print('v3, written while the user was asked')\n")

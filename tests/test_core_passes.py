@@ -6,12 +6,12 @@ import pytest
 from conftest import TESTS
 
 import dsl
-from dsl.expand import expand
-from dsl.functions import FUNCTIONS, Function
-from dsl.parser import parse_tree
-from dsl.plugin_manager import default_registry
-from dsl.program import Program
-from dsl.transformer import to_ir
+from dsl.extension.plugin_manager import default_registry
+from dsl.semantics.expand import expand
+from dsl.semantics.functions import FUNCTIONS, Function
+from dsl.semantics.program import Program
+from dsl.syntax.parser import parse_tree
+from dsl.syntax.transformer import to_ir
 
 LOOPS = TESTS / "parity" / "loops" / "case.pipe"
 

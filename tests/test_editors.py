@@ -64,7 +64,7 @@ def test_the_textmate_grammar_scopes_what_it_should(vscode_tools, tmp_path):
 
 
 def test_the_grammar_covers_every_keyword_of_the_language():
-    from dsl.transformer import KEYWORDS
+    from dsl.syntax.transformer import KEYWORDS
 
     text = (EXTENSION / "syntaxes" / "pipe.tmLanguage.json").read_text()
     assert not [k for k in KEYWORDS if k not in text]

@@ -1,4 +1,4 @@
-"""The fast parser (`dsl.fastparse`: generated tables, no Lark) and Lark's parser with the same
+"""The fast parser (`dsl.syntax.fastparse`: generated tables, no Lark) and Lark's parser with the same
 lexer and IR builder agree on every file: the same IR, the same comments and side records, the
 same builder problems; where one finds a syntax error the other does too."""
 import subprocess
@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_fuzz import SEEDS, TOKENS
 
-from dsl import fastparse, parser
+from dsl.syntax import fastparse, parser
 
 
 def _deep(value):

@@ -5,8 +5,8 @@ import json
 from conftest import ROOT, TESTS
 
 import dsl
-from dsl.field_tables import render
-from dsl.plugin_manager import build_registry
+from dsl.extension.plugin_manager import build_registry
+from dsl.tools.field_tables import render
 
 
 def test_the_reference_page_matches_the_declarations():

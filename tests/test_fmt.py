@@ -11,20 +11,20 @@ from hypothesis import strategies as st
 from test_cli import pipedsl
 
 import dsl
-from dsl.formatter import FormatError
+from dsl.tools.formatter import FormatError
 
 ALL_PIPES = sorted(ROOT.glob("examples/**/*.pipe")) + [c / "case.pipe" for c in PARITY_CASES + CONFORMANCE_CASES]
 
 
 def comments(text):
-    from dsl.formatter import _parse
+    from dsl.tools.formatter import _parse
 
     return [c.text for c in _parse(text, "<string>").comments]
 
 
 def _vars_for(path):
     """The values a file's required vars take in these tests: its folder's dev.toml."""
-    from dsl.variables import from_file
+    from dsl.semantics.variables import from_file
 
     stage = path.parent / "dev.toml"
     return dict(from_file(str(stage))) if stage.exists() else None
@@ -112,7 +112,7 @@ def test_every_member_on_one_line_and_odd_spacing_gives_the_tidy_file():
 def _relayout(text, rng):
     """The same tokens with random spacing and indentation; line breaks kept where they
     separate members or end comments, blank-line runs of any length where there was one."""
-    from dsl.parser import _parser
+    from dsl.syntax.parser import _parser
 
     out, previous = [], None
     for token in _parser().lex(text, dont_ignore=True):
@@ -194,7 +194,7 @@ def test_crlf_files_are_rewritten_with_lf(tmp_path):
 
 
 def test_the_safety_check_leaves_the_file_alone_when_the_printer_loses_something(tmp_path, monkeypatch):
-    from dsl import printer
+    from dsl.tools import printer
 
     real = printer.Printer.print_file
     monkeypatch.setattr(printer.Printer, "print_file", lambda self: real(self).replace("# keep me\n", ""))
@@ -235,7 +235,7 @@ def _commented(text, rng, rate):
     """The same tokens with an end-of-line comment after some of them (every place a comment
     may stand: after `[`, `{`, `(`, between items, after a closing bracket or a one-line
     block, inside a condition or a declaration), trailing blanks after comments and lines."""
-    from dsl.parser import _parser
+    from dsl.syntax.parser import _parser
 
     out, n = [], 0
     for token in _parser().lex(text, dont_ignore=True):

@@ -81,7 +81,7 @@ ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"]
 @given(st.sampled_from(SEEDS), st.sampled_from(ENCODINGS), st.sampled_from(["\n", "\r\n", "\r"]),
        st.binary(max_size=8), st.integers(0, 10_000))
 def test_files_in_any_encoding_and_line_ending(seed, encoding, newline, noise, position):
-    from dsl.source import SourceError, decode
+    from dsl.syntax.source import SourceError, decode
 
     data = seed.replace("\n", newline).encode(encoding, "replace")
     position %= len(data) + 1
@@ -113,10 +113,10 @@ RETURNS = st.one_of(st.none(), st.binary(max_size=4), st.integers(), st.text(max
 def test_plugins_returning_anything(emitted, hooked, raised):
     import types
 
-    from dsl.emitters import Emitter
-    from dsl.hookspecs import hookimpl
-    from dsl.kinds import StepKind
-    from dsl.plugin_manager import build_registry
+    from dsl.extension.emitters import Emitter
+    from dsl.extension.hookspecs import hookimpl
+    from dsl.extension.kinds import StepKind
+    from dsl.extension.plugin_manager import build_registry
 
     def emit(program, options):
         if raised is not None:
@@ -171,7 +171,7 @@ VARS_PIPE = ('var S: String = "s"\nvar I: Integer = 1\nvar F: Float = 1.0\nvar B
     lambda d: __import__("json").dumps(d).encode())), st.sampled_from([".json", ".toml"]),
     st.integers(0, 200))
 def test_any_vars_file_is_values_or_a_vars_error(tmp_path_factory, data, suffix, depth):
-    from dsl.variables import VarsError, from_file
+    from dsl.semantics.variables import VarsError, from_file
 
     path = tmp_path_factory.mktemp("vars") / f"v{suffix}"
     path.write_bytes(data if depth < 100 else b'{"L": ' + b"[" * depth * 20 + b"]" * depth * 20 + b"}")
@@ -189,7 +189,7 @@ def test_any_vars_file_is_values_or_a_vars_error(tmp_path_factory, data, suffix,
 @given(st.one_of(st.text(max_size=300), JSON_VALUES.map(lambda v: __import__("json").dumps(v)),
                  st.integers(1, 3000).map(lambda n: "[" * n + "]" * n)))
 def test_any_deployed_definition_is_read_or_a_one_line_problem(text):
-    from dsl.aws import AwsProblem, definition_diff, deployed_json
+    from dsl.aws.commands import AwsProblem, definition_diff, deployed_json
 
     mine = dsl.transpile('pipeline P {\n    step S: fail { error_message = "x" }\n}\n', compact=True)
     for call in (lambda: deployed_json(text), lambda: definition_diff(text, mine, "deployed", "file")):
@@ -208,7 +208,7 @@ def test_the_language_servers_requests_answer_any_text_at_any_position(seed, at,
     """What an editor sends: any text (half-typed), any position, even past the end."""
     from lsprotocol import types as lsp
 
-    from dsl import lsp as server
+    from dsl.tools import lsp as server
 
     text = seed[:at] + inserted + seed[at:]
     uri = "file:///fuzz/p.pipe"

@@ -14,7 +14,7 @@ import tarfile
 import pytest
 
 import dsl
-from dsl import localcode
+from dsl.semantics import localcode
 
 PROCESSING = '''pipeline P {{
     default_bucket = "b"
@@ -414,7 +414,7 @@ def test_deep_var_values_from_every_source_are_located_errors(tmp_path):
 ], ids=["deep-json", "deeper-than-pipe", "huge-integer", "experiment-list", "parameters-map", "experiment-number",
         "deeper-than-64"])
 def test_hostile_definitions_import_to_located_errors(definition, says):
-    from dsl.importer import ImportError_
+    from dsl.tools.importer import ImportError_
 
     with pytest.raises(ImportError_) as error:
         dsl.import_definition(definition)
@@ -464,7 +464,7 @@ def test_duplicate_keys_in_a_json_vars_file_are_refused(tmp_path):
                                      b"{" + b'"a": 1, ' * 200000 + b'"key": "K"}', b"FIFO"],
                          ids=["list", "deep", "wrong-key", "not-utf8", "bad-pair", "not-list", "huge", "fifo"])
 def test_any_entry_point_cache_is_ignored_and_rebuilt(tmp_path, monkeypatch, content):
-    from dsl import entry_points
+    from dsl.extension import entry_points
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(entry_points, "_key", lambda: "K")
@@ -483,10 +483,10 @@ def test_any_entry_point_cache_is_ignored_and_rebuilt(tmp_path, monkeypatch, con
 
 NOISY_PLUGINS = {
     "pdsl_exit_at_import": "import sys\nsys.exit(3)\n",
-    "pdsl_exit_in_hook": ("import sys\nfrom dsl.hookspecs import hookimpl\n\n@hookimpl\n"
+    "pdsl_exit_in_hook": ("import sys\nfrom dsl.extension.hookspecs import hookimpl\n\n@hookimpl\n"
                           "def pipedsl_emitters():\n    sys.exit(4)\n"),
-    "pdsl_prints": ('print("printed at import")\nfrom dsl.emitters import Emitter\nfrom dsl.hookspecs import hookimpl\n'
-                    "from dsl.kinds import StepKind\n\n"
+    "pdsl_prints": ('print("printed at import")\nfrom dsl.extension.emitters import Emitter\nfrom dsl.extension.hookspecs import hookimpl\n'
+                    "from dsl.extension.kinds import StepKind\n\n"
                     "class Loud(StepKind):\n    name = 'loud'\n    type = 'Fail'\n    fields = {}\n"
                     "    def check(self, step, ctx):\n        print('printed in check')\n        return ()\n"
                     "    def json_arguments(self, step, ctx):\n        print('printed in json')\n"
@@ -565,7 +565,7 @@ def test_a_local_processing_source_or_destination_is_a_located_error_not_a_bad_s
     ("Float", "\uff11.5", False), ("Boolean", "TRUE", True), ("Boolean", "yes", False), ("String", "nan", True),
 ])
 def test_run_param_values_are_what_the_service_takes(kind, value, ok):
-    from dsl.aws import AwsProblem, parameters
+    from dsl.aws.commands import AwsProblem, parameters
 
     default = {"Integer": "1", "Float": "1.0", "Boolean": "true", "String": '"s"'}[kind]
     program, found = dsl.analyse(f'pipeline P {{\n    param X: {kind} = {default}\n'

@@ -6,7 +6,7 @@ import json
 import random
 
 import dsl
-from dsl import images
+from dsl.semantics import images
 
 REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1", "us-gov-west-1", "il-central-1", "sa-east-1"]
 INSTANCES = {"cpu": "ml.m5.xlarge", "gpu": "ml.p3.2xlarge", "inf": "ml.inf1.xlarge", "trn": "ml.trn1.2xlarge"}

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from test_cli import pipedsl
 
 import dsl
-from dsl.importer import ImportError_, import_definition
+from dsl.tools.importer import ImportError_, import_definition
 
 DEFINITIONS = ([(c.name, (c / "expected.json").read_text()) for c in CONFORMANCE_CASES] +
                [(c.name, dsl.transpile((c / "case.pipe").read_text(), filename=str(c / "case.pipe")))
@@ -199,7 +199,7 @@ def test_no_json_step_type_is_named_in_the_core():
 
     from conftest import ROOT
 
-    from dsl.plugin_manager import default_registry
+    from dsl.extension.plugin_manager import default_registry
 
     types = {kind.type for kind in default_registry().kinds.values()} - {"Raw"}
     found = []
@@ -222,8 +222,8 @@ def test_a_third_party_kind_imports_back_through_its_own_declarations(tmp_path):
     import sys
 
     (tmp_path / "pdsl_import_kind.py").write_text(
-        "from dsl.hookspecs import hookimpl\n"
-        "from dsl.kinds import Field, StepKind\n\n"
+        "from dsl.extension.hookspecs import hookimpl\n"
+        "from dsl.extension.kinds import Field, StepKind\n\n"
         "class Notify(StepKind):\n"
         "    name = 'notify'\n"
         "    type = 'Notify'\n"

@@ -2,10 +2,10 @@
 fields and computed slots, written by one writer and read back by one reader."""
 import pytest
 
-from dsl import layout
-from dsl.kinds import Field, StepKind
-from dsl.layout import Slot
-from dsl.plugin_manager import build_registry
+from dsl.extension import layout
+from dsl.extension.kinds import Field, StepKind
+from dsl.extension.layout import Slot
+from dsl.extension.plugin_manager import build_registry
 
 KINDS = build_registry(entry_points=False).kinds
 WITH_LAYOUT = sorted(name for name, kind in KINDS.items() if kind.layout)

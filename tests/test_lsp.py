@@ -8,7 +8,7 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 import dsl
-import dsl.plugin_manager
+import dsl.extension.plugin_manager
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.pipe"))
 
@@ -105,7 +105,7 @@ async def test_a_broken_file_gets_located_diagnostics_and_completion_still_works
 
 @pytest.mark.asyncio
 async def test_field_completion_with_docs_inside_every_kind(client):
-    registry_kinds = sorted(dsl.plugin_manager.default_registry().kinds.items())
+    registry_kinds = sorted(dsl.extension.plugin_manager.default_registry().kinds.items())
     text = "pipeline P {\n" + "".join(f"    step S{i}: {name} {{\n        \n    }}\n"
                                       for i, (name, _) in enumerate(registry_kinds)) + "}\n"
     uri = (ROOT / "kinds.pipe").as_uri()
@@ -234,8 +234,8 @@ async def test_the_multi_stage_example_in_the_editor(client):
 # running, and the server must still answer (it used to analyse on its one thread).
 GATED_KIND = '''
 import os, time
-from dsl.hookspecs import hookimpl
-from dsl.kinds import StepKind
+from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import StepKind
 
 class Gated(StepKind):
     name = "gated"

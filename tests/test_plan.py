@@ -1,8 +1,8 @@
-"""`pipedsl diff`'s plan (dsl.plan): changes named in .pipe words from the kinds' declarations."""
+"""`pipedsl diff`'s plan (dsl.aws.plan): changes named in .pipe words from the kinds' declarations."""
 import json
 
 import dsl
-from dsl.plan import plan
+from dsl.aws.plan import plan
 
 BASE = '''pipeline P {
     default_bucket = "b"

@@ -9,7 +9,7 @@ import pytest
 from test_cli import pipedsl
 
 import dsl
-from dsl.plugin_manager import build_registry
+from dsl.extension.plugin_manager import build_registry
 
 PIPE = 'pipeline P {\n step S: fail { error_message = "x" }\n}\n'
 
@@ -28,8 +28,8 @@ def write_plugin(directory, name, body):
 
 
 STEPCOUNT = """
-    from dsl.emitters import Emitter
-    from dsl.hookspecs import hookimpl
+    from dsl.extension.emitters import Emitter
+    from dsl.extension.hookspecs import hookimpl
 
     def emit(program, options):
         return f"{program.name}: {len(program.pipeline.steps)} steps\\n"
@@ -41,7 +41,7 @@ STEPCOUNT = """
 
 
 def test_built_ins_are_listed_in_the_code_not_in_the_entry_point_group():
-    from dsl.plugin_manager import BUILTIN_PLUGINS
+    from dsl.extension.plugin_manager import BUILTIN_PLUGINS
 
     assert "dsl.plugins.json_emitter" in BUILTIN_PLUGINS
     assert not [ep for ep in entry_points(group="pipedsl") if ep.value.startswith("dsl.plugins")]
@@ -55,7 +55,7 @@ def test_built_ins_are_listed_in_the_code_not_in_the_entry_point_group():
 def test_each_built_in_module_provides_exactly_what_it_declares():
     import importlib
 
-    from dsl.plugin_manager import BUILTIN_PLUGINS
+    from dsl.extension.plugin_manager import BUILTIN_PLUGINS
 
     for module_name, (kinds, emitters) in BUILTIN_PLUGINS.items():
         module = importlib.import_module(module_name)
@@ -76,8 +76,8 @@ def test_a_run_imports_only_the_plugins_it_uses():
 
 def test_a_third_party_kind_cannot_take_a_built_in_name_not_yet_imported(plugin_dir):
     write_plugin(plugin_dir, "pdsl_test_lazy_clash", """
-from dsl.hookspecs import hookimpl
-from dsl.kinds import StepKind
+from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import StepKind
 
 class Tuning(StepKind):
     name = "tuning"
@@ -102,8 +102,8 @@ def test_hook_pipedsl_emitters_adds_an_emitter(plugin_dir):
 
 def test_hook_pipedsl_step_kinds_adds_a_kind(plugin_dir):
     write_plugin(plugin_dir, "pdsl_test_kind", """
-        from dsl.hookspecs import hookimpl
-        from dsl.kinds import Field, StepKind
+        from dsl.extension.hookspecs import hookimpl
+        from dsl.extension.kinds import Field, StepKind
 
         class Note(StepKind):
             name = "note"
@@ -143,22 +143,22 @@ def test_cli_loads_plugins_with_p_and_the_environment(plugin_dir, tmp_path):
 
 def test_broken_plugins_are_named_and_the_rest_keeps_working(plugin_dir):
     write_plugin(plugin_dir, "pdsl_test_raises", """
-        from dsl.hookspecs import hookimpl
+        from dsl.extension.hookspecs import hookimpl
 
         @hookimpl
         def pipedsl_emitters():
             raise RuntimeError("boom")
     """)
     write_plugin(plugin_dir, "pdsl_test_wrong_type", """
-        from dsl.hookspecs import hookimpl
+        from dsl.extension.hookspecs import hookimpl
 
         @hookimpl
         def pipedsl_emitters():
             return ["not an emitter"]
     """)
     write_plugin(plugin_dir, "pdsl_test_duplicate", """
-        from dsl.emitters import Emitter
-        from dsl.hookspecs import hookimpl
+        from dsl.extension.emitters import Emitter
+        from dsl.extension.hookspecs import hookimpl
 
         @hookimpl
         def pipedsl_emitters():
@@ -176,8 +176,8 @@ def test_broken_plugins_are_named_and_the_rest_keeps_working(plugin_dir):
 
 def test_an_emitter_that_crashes_is_reported_with_its_plugin(plugin_dir):
     write_plugin(plugin_dir, "pdsl_test_crash", """
-        from dsl.emitters import Emitter
-        from dsl.hookspecs import hookimpl
+        from dsl.extension.emitters import Emitter
+        from dsl.extension.hookspecs import hookimpl
 
         def emit(program, options):
             return 1 / 0
@@ -204,8 +204,8 @@ def test_cli_warns_about_a_broken_plugin_and_still_works(tmp_path):
 def test_a_third_party_kind_can_branch_without_touching_the_core(plugin_dir):
     """Branches are a capability a kind declares (`branches`), not the `condition` kind's name."""
     write_plugin(plugin_dir, "pdsl_test_gate", """
-        from dsl.hookspecs import hookimpl
-        from dsl.kinds import Field, StepKind
+        from dsl.extension.hookspecs import hookimpl
+        from dsl.extension.kinds import Field, StepKind
 
         class Gate(StepKind):
             name = "gate"

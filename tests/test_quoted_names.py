@@ -3,7 +3,7 @@ a step, a parameter... everywhere a name is declared or used."""
 import json
 
 import dsl
-from dsl.importer import import_definition
+from dsl.tools.importer import import_definition
 
 PIPE = ('pipeline P {\n    param `in`: String = "x"\n\n'
         '    step `step`: processing {\n        image_uri      = "i"\n'

@@ -9,7 +9,7 @@ import json
 from conftest import ROOT
 
 import dsl
-from dsl.localcode import code_hash
+from dsl.semantics.localcode import code_hash
 
 MODELBUILD = ROOT / "examples" / "modelbuild"
 
@@ -43,7 +43,7 @@ def test_no_pipe_file_holds_an_image_or_code_uri_the_sdk_derives():
     """Images of the SDK's own registries are written `image(...)`; code is a local path."""
     import re
 
-    from dsl import images
+    from dsl.semantics import images
 
     accounts = {account for registry in images.table()["registries"] for account in registry.values()}
     found = []

@@ -12,7 +12,7 @@ import pytest
 from test_cli import pipedsl
 
 import dsl
-from dsl.parser import MAX_FILE_BYTES, MAX_NESTING
+from dsl.syntax.parser import MAX_FILE_BYTES, MAX_NESTING
 
 FAIL = 'pipeline P {\n step S: fail { error_message = %s }\n}\n'
 TRAIN = ('pipeline P {\n step S: training { image_uri = "i"\n role = "arn:aws:iam::123456789012:role/R"\n'
@@ -155,8 +155,8 @@ console()
 """
 
 # the modules `pipedsl transpile -` imports after the console script's `from dsl import console`
-START_UP_MOMENTS = ["dsl.cli", "argparse", "dsl.output", "dsl.plugin_manager", "pluggy", "dsl.api",
-                    "dsl.parser", "dsl.fastparse", "dsl.source", "read"]
+START_UP_MOMENTS = ["dsl.cli", "argparse", "dsl.output", "dsl.extension.plugin_manager", "pluggy", "dsl.api",
+                    "dsl.syntax.parser", "dsl.syntax.fastparse", "dsl.syntax.source", "read"]
 
 
 @pytest.mark.parametrize("moment", START_UP_MOMENTS)
@@ -200,7 +200,7 @@ def test_syntax_errors_at_the_end_of_a_big_file_do_not_reparse_it():
     steps = "".join(f' step S{i}: fail {{ error_message = "x{i}" }}\n' for i in range(20000))
     bad = "".join(f' step E{i}: fail {{ error_message = }}\n' for i in range(12))
     text = "pipeline P {\n" + steps + bad + "}\n"
-    from dsl import parser
+    from dsl.syntax import parser
 
     calls = []
     real = parser._parser().parse

@@ -203,12 +203,12 @@ def test_experiment_forms():
 def test_a_kind_without_sdk_code_is_a_diagnostic(tmp_path, monkeypatch):
     import textwrap
 
-    from dsl.plugin_manager import build_registry
+    from dsl.extension.plugin_manager import build_registry
 
     monkeypatch.syspath_prepend(str(tmp_path))
     (tmp_path / "pdsl_test_nosdk.py").write_text(textwrap.dedent("""
-        from dsl.hookspecs import hookimpl
-        from dsl.kinds import StepKind
+        from dsl.extension.hookspecs import hookimpl
+        from dsl.extension.kinds import StepKind
 
         class Bare(StepKind):
             name = "bare"

@@ -13,7 +13,7 @@ from conftest import ROOT
 from test_cli import pipedsl
 
 import dsl
-from dsl.plugin_manager import build_registry
+from dsl.extension.plugin_manager import build_registry
 
 PIPE = 'pipeline P {\n step S: fail { error_message = "x" }\n}\n'
 
@@ -57,7 +57,7 @@ def test_a_pickle_planted_in_the_temp_dir_is_never_loaded(tmp_path):
 
 
 def test_the_parser_loads_from_the_shipped_tables_and_they_are_current():
-    from dsl.parser import _parser
+    from dsl.syntax.parser import _parser
 
     assert _parser().source_path == "<deserialized>"  # from grammar/_tables.py, not built
     check = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_parser_tables.py"), "--check"],
@@ -69,7 +69,7 @@ def test_with_stale_tables_the_parser_is_built_in_memory_without_a_cache(monkeyp
     import lark
     from dsl.grammar import _tables
 
-    from dsl import parser
+    from dsl.syntax import parser
 
     seen = {}
     real_init = lark.Lark.__init__
@@ -165,9 +165,9 @@ def write_plugin(directory, name, body):
 
 def test_a_plugin_cannot_take_a_built_in_emitter_or_kind_name(plugin_dir):
     write_plugin(plugin_dir, "pdsl_sec_usurper", """
-        from dsl.emitters import Emitter
-        from dsl.hookspecs import hookimpl
-        from dsl.kinds import StepKind
+        from dsl.extension.emitters import Emitter
+        from dsl.extension.hookspecs import hookimpl
+        from dsl.extension.kinds import StepKind
 
         class Fake(StepKind):
             name = "fail"
@@ -198,8 +198,8 @@ def test_an_installed_distribution_cannot_take_a_built_in_name(tmp_path):
     dist = tmp_path / "site"
     (dist / "pdsl_sec_dist").mkdir(parents=True)
     (dist / "pdsl_sec_dist" / "__init__.py").write_text(textwrap.dedent("""
-        from dsl.emitters import Emitter
-        from dsl.hookspecs import hookimpl
+        from dsl.extension.emitters import Emitter
+        from dsl.extension.hookspecs import hookimpl
 
         @hookimpl
         def pipedsl_emitters():
@@ -226,8 +226,8 @@ def test_an_installed_distribution_cannot_take_a_built_in_name(tmp_path):
 def test_misbehaving_emitters_are_reported_by_name_and_the_others_work(plugin_dir):
     write_plugin(plugin_dir, "pdsl_sec_emitters", """
         import sys
-        from dsl.emitters import Emitter
-        from dsl.hookspecs import hookimpl
+        from dsl.extension.emitters import Emitter
+        from dsl.extension.hookspecs import hookimpl
 
         @hookimpl
         def pipedsl_emitters():
@@ -249,8 +249,8 @@ def test_misbehaving_emitters_are_reported_by_name_and_the_others_work(plugin_di
 
 
 KIND = """
-    from dsl.hookspecs import hookimpl
-    from dsl.kinds import Field, StepKind
+    from dsl.extension.hookspecs import hookimpl
+    from dsl.extension.kinds import Field, StepKind
 
     class Bad(StepKind):
         name = "{name}"
@@ -295,14 +295,14 @@ def test_a_kind_with_wrong_fields_is_refused_naming_its_plugin(plugin_dir):
     write_plugin(plugin_dir, "pdsl_sec_fields", KIND.format(name="odd", fields='{"x": "not a Field"}', broken=""))
     registry = build_registry(["pdsl_sec_fields"])
     assert "odd" not in registry.kinds
-    assert any(p.startswith("plugin `pdsl_sec_fields`: step kind `odd`: field 'x' is not a dsl.kinds.Field")
+    assert any(p.startswith("plugin `pdsl_sec_fields`: step kind `odd`: field 'x' is not a dsl.extension.kinds.Field")
                for p in registry.problems)
 
 
 def test_plugins_cannot_change_kinds_or_emitters_for_later_calls(plugin_dir):
     write_plugin(plugin_dir, "pdsl_sec_meddler", """
-        from dsl.emitters import Emitter
-        from dsl.hookspecs import hookimpl
+        from dsl.extension.emitters import Emitter
+        from dsl.extension.hookspecs import hookimpl
 
         def emit(program, options):
             errors = []

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dsl
-from dsl.variables import Given, VarsError, merged
+from dsl.semantics.variables import Given, VarsError, merged
 
 PIPE = '''## The stage to build for
 var Stage: String = "dev"

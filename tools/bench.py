@@ -12,7 +12,7 @@
 3. 10,000 steps in <= 11x the 1,000-step time (linear).
 4. The `sdk` emitter on 1,000 steps (target: <= 2 s).
 5. The language server re-checking a 100-line file after an edit (target: < 50 ms), timed in
-   the server's own code path (`dsl.lsp.refresh`), median of many edits.
+   the server's own code path (`dsl.tools.lsp.refresh`), median of many edits.
 
 Run it from a regular install beside the SDK, as users install them (an editable install
 measures the source tree instead; the bench says so):
@@ -29,7 +29,7 @@ dropped for the measured processes), and each process is run once before it is t
 test depends on these numbers; the README quotes them.
 
 The parser's accelerator is its own: files without syntax errors are parsed by
-`dsl.fastparse` (one loop over generated LALR tables, Lark not imported); Lark's parser runs
+`dsl.syntax.fastparse` (one loop over generated LALR tables, Lark not imported); Lark's parser runs
 only to report syntax errors. `--lark` times Lark's parser on every file instead (through
 `PIPEDSL_PARSER=lark`), for comparison. (lark-cython was tried: its parser needs its own
 lexer and token class, which cannot carry pipedsl's lexer, keyword rule and error recovery.)
@@ -84,10 +84,10 @@ def training_chain(n):
 
 
 def lsp_recheck():
-    """Median time of `dsl.lsp.refresh` on a 100-line file (that parses), each time with one
+    """Median time of `dsl.tools.lsp.refresh` on a 100-line file (that parses), each time with one
     value edited; None without the `lsp` extra."""
     try:
-        from dsl import lsp
+        from dsl.tools import lsp
     except ImportError:
         return None
 
@@ -118,7 +118,7 @@ def main():
     editable = Path(dsl.__file__).resolve().is_relative_to(ROOT)
     print(f"pipedsl {dsl.__version__} from {Path(dsl.__file__).parent}"
           f"{' (EDITABLE: the figures are not a regular install)' if editable else ''}; "
-          f"parser: {'Lark LALR (PIPEDSL_PARSER=lark)' if args.lark else 'dsl.fastparse (Lark only for syntax errors)'}")
+          f"parser: {'Lark LALR (PIPEDSL_PARSER=lark)' if args.lark else 'dsl.syntax.fastparse (Lark only for syntax errors)'}")
     if args.lark:
         ENV["PIPEDSL_PARSER"] = "lark"
         os.environ["PIPEDSL_PARSER"] = "lark"

@@ -8,8 +8,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dsl.field_tables import replace_in  # noqa: E402
-from dsl.plugin_manager import build_registry  # noqa: E402
+from dsl.extension.plugin_manager import build_registry  # noqa: E402
+from dsl.tools.field_tables import replace_in  # noqa: E402
 
 page = ROOT / "docs" / "LANGUAGE.md"
 registry = build_registry(entry_points=False)

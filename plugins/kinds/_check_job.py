@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Dict, Tuple
 
-from dsl import ir
 from dsl.diagnostics import did_you_mean
-from dsl.kinds import INSTANCE_TYPE, Field, StepKind
-from dsl.layout import Slot
+from dsl.extension.kinds import INSTANCE_TYPE, Field, StepKind
+from dsl.extension.layout import Slot
+from dsl.syntax import ir
 
 JOB_FIELDS = {
     "role": Field("string", required=True, doc="IAM role ARN (CheckJobConfig)", json="RoleArn"),

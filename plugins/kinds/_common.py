@@ -1,9 +1,9 @@
 """Helpers shared by the built-in job step kinds."""
 from __future__ import annotations
 
-from dsl import ir
 from dsl.diagnostics import did_you_mean, error
-from dsl.program import NOT_LITERAL
+from dsl.semantics.program import NOT_LITERAL
+from dsl.syntax import ir
 
 ROLE_HINT = "give the role's full ARN, e.g. \"arn:aws:iam::123456789012:role/SageMakerRole\""
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from dsl import ir
 from dsl.diagnostics import error
-from dsl.kinds import INSTANCE_TYPE, Field, sdk_keyword
+from dsl.extension.kinds import INSTANCE_TYPE, Field, sdk_keyword
+from dsl.syntax import ir
 
 from ._common import check_role
 
@@ -179,7 +179,7 @@ def read_channels(channels, ctx) -> list:
     return out
 
 
-# --- request slots `training` and `tuning` share (dsl.layout): their methods ---------------
+# --- request slots `training` and `tuning` share (dsl.extension.layout): their methods ---------------
 
 def slot_vpc(kind, step, ctx):
     if step.attribute("subnets") is None or step.attribute("security_group_ids") is None:

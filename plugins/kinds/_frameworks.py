@@ -15,10 +15,10 @@ import os
 import posixpath
 from typing import Dict, List, Optional
 
-from dsl import ir, records
 from dsl.diagnostics import did_you_mean, error, warning
-from dsl.kinds import Field
-from dsl.localcode import Upload, is_local, tarball_members
+from dsl.extension.kinds import Field
+from dsl.semantics.localcode import Upload, is_local, tarball_members
+from dsl.syntax import ir, records
 
 from . import _distribution
 
@@ -193,7 +193,7 @@ def _check_distribution(step, ctx, name, spec):
         yield error("E0304", f"`{name}` estimators take no `distribution`", attribute.name_span, "not for this framework",
                     "PyTorch, TensorFlow, MXNet and HuggingFace do")
         return
-    from dsl.program import NOT_LITERAL
+    from dsl.semantics.program import NOT_LITERAL
 
     program = ctx.program
     value = program.literal(attribute.value, NOT_LITERAL)
@@ -329,7 +329,7 @@ def distribution_hyperparameters(step, ctx) -> dict:
 def _encoded(expr, ctx) -> str:
     """A hyperparameter as `_json_encode_hyperparameters` writes it: a literal JSON-encoded, a
     pipeline variable as its `to_string()`."""
-    from dsl.program import NOT_LITERAL
+    from dsl.semantics.program import NOT_LITERAL
 
     value = ctx.program.literal(expr, NOT_LITERAL)
     return json.dumps(value) if value is not NOT_LITERAL else ctx.to_string(expr)

@@ -23,10 +23,10 @@ import os
 import posixpath
 from typing import Optional
 
-from dsl import ir
 from dsl.diagnostics import error
-from dsl.kinds import Field
-from dsl.localcode import Upload, code_hash, is_local, tarball_members
+from dsl.extension.kinds import Field
+from dsl.semantics.localcode import Upload, code_hash, is_local, tarball_members
+from dsl.syntax import ir
 
 FIELDS = {
     "entry_point": Field("string", doc="the inference script, in `source_dir` (SAGEMAKER_PROGRAM); with "
@@ -167,7 +167,7 @@ def uploads(step, program) -> list:
 
 def json_step(step, ctx, depends_on) -> dict:
     """The repack job as `_RepackModelStep` writes it."""
-    from dsl.images import retrieve
+    from dsl.semantics.images import retrieve
 
     program = ctx.program
     table = settings()

@@ -15,8 +15,8 @@ import json
 import os
 from typing import Dict, List, Optional
 
-from dsl import ir
 from dsl.diagnostics import did_you_mean, error
+from dsl.syntax import ir
 
 # item key -> (type, which rules take it: builtin-debugger "bd", builtin-profiler "bp",
 # custom-debugger "cd", custom-profiler "cp")
@@ -264,7 +264,7 @@ def json_rules(step, ctx) -> Dict[str, list]:
 
 
 def _image(program) -> Optional[str]:
-    from dsl.images import ImageError, retrieve
+    from dsl.semantics.images import ImageError, retrieve
 
     try:
         return retrieve("debugger", program.region)
@@ -334,7 +334,7 @@ def read(arguments: dict, region: Optional[str]) -> List[dict]:
     is written `{ rule: … }`; any other is a custom rule. Their tensor collections stay in the
     hook's `collection_configs`. A rule neither form can write (a custom rule without its
     instance type or volume) leaves them all to `arguments_patch`: the result is []."""
-    from dsl.images import ImageError, retrieve
+    from dsl.semantics.images import ImageError, retrieve
 
     try:
         image = retrieve("debugger", region) if region else None

@@ -3,10 +3,10 @@
 referenced as `Step.OutputParameters["NAME"]`."""
 from __future__ import annotations
 
-from dsl import ir
 from dsl.diagnostics import did_you_mean, error
-from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, SdkStep, StepKind
+from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import Field, SdkStep, StepKind
+from dsl.syntax import ir
 
 OUTPUT_TYPES = ("String", "Integer", "Boolean", "Float")
 

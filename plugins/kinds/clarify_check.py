@@ -19,11 +19,11 @@ from __future__ import annotations
 import json
 from typing import Dict, Optional
 
-from dsl import ir
 from dsl.diagnostics import did_you_mean, error
-from dsl.hookspecs import hookimpl
-from dsl.kinds import INSTANCE_TYPE, Field, SdkStep
-from dsl.localcode import Upload
+from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import INSTANCE_TYPE, Field, SdkStep
+from dsl.semantics.localcode import Upload
+from dsl.syntax import ir
 
 from ._check_job import JOB_FIELDS, CheckStepKind
 from ._common import check_role
@@ -487,7 +487,7 @@ class ClarifyCheck(CheckStepKind):
             "S3UploadMode": "Continuous" if dataset_type == "application/x-image" else "EndOfJob"}}]
 
     def image(self, ctx):
-        from dsl.images import retrieve
+        from dsl.semantics.images import retrieve
 
         return retrieve("clarify", ctx.program.region)
 
@@ -534,7 +534,7 @@ class ClarifyCheck(CheckStepKind):
     def sdk_raw_step(self, step, ctx) -> SdkStep:
         """With a config already in S3: the SDK's ClarifyCheckStep would write and upload its own,
         so the step is the raw step class with the definition's own `Arguments` and keys."""
-        from dsl.evaluate import JsonContext
+        from dsl.semantics.evaluate import JsonContext
 
         from .raw import sdk_raw_step
 

@@ -2,11 +2,11 @@
 `IfSteps`/`ElseSteps` (and only there)."""
 from __future__ import annotations
 
-from dsl import ir
 from dsl.diagnostics import did_you_mean, error
-from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, SdkStep, StepKind
-from dsl.program import when_conditions
+from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import Field, SdkStep, StepKind
+from dsl.semantics.program import when_conditions
+from dsl.syntax import ir
 
 
 class Condition(StepKind):

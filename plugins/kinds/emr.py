@@ -2,11 +2,11 @@
 a cluster the step creates (`cluster_config`)."""
 from __future__ import annotations
 
-from dsl import ir
 from dsl.diagnostics import error
-from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, SdkStep, StepKind
-from dsl.layout import Slot
+from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import Field, SdkStep, StepKind
+from dsl.extension.layout import Slot
+from dsl.syntax import ir
 
 STEP_CONFIG_FIELDS = {
     "jar": Field("string", required=True, doc="S3 path of the jar", json="StepConfig.HadoopJarStep.Jar"),

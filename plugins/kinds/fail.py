@@ -1,8 +1,8 @@
 """`fail`: `FailStep`, Type `Fail`: stops the execution with an error message."""
 from __future__ import annotations
 
-from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, SdkStep, StepKind
+from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import Field, SdkStep, StepKind
 
 
 class Fail(StepKind):

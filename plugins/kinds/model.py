@@ -5,9 +5,9 @@ JSON name `NAME-CreateModel`) and `ModelStep(step_args=Model(...).register(...))
 from __future__ import annotations
 
 from dsl.diagnostics import did_you_mean, error
-from dsl.hookspecs import hookimpl
-from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, placed, sdk_keyword
-from dsl.layout import Slot
+from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, placed, sdk_keyword
+from dsl.extension.layout import Slot
 
 from . import _repack
 from ._common import check_map_keys, check_role

@@ -9,12 +9,12 @@ import json
 import os
 import posixpath
 
-from dsl import ir
 from dsl.diagnostics import did_you_mean, error
-from dsl.hookspecs import hookimpl
-from dsl.kinds import INSTANCE_TYPE, Field, Names, SdkStep, StepKind, sdk_keyword
-from dsl.layout import Slot
-from dsl.localcode import Upload, is_local, tarball_members
+from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import INSTANCE_TYPE, Field, Names, SdkStep, StepKind, sdk_keyword
+from dsl.extension.layout import Slot
+from dsl.semantics.localcode import Upload, is_local, tarball_members
+from dsl.syntax import ir
 
 from ._common import check_map_keys, check_role, read_tags, slot_tags
 
@@ -377,7 +377,7 @@ class Processing(StepKind):
         prefix = prefix[:-1] if prefix.endswith("/") else prefix
         code_hash = None
         if is_local(code):
-            from dsl.localcode import code_hash as hash_of
+            from dsl.semantics.localcode import code_hash as hash_of
 
             code_hash = hash_of(self.hash_paths(step, program), program.folder)
         for field, channel in SPARK_DEPENDENCIES.items():

@@ -15,8 +15,8 @@ import posixpath
 from typing import Any, Dict, Tuple
 
 from dsl.diagnostics import did_you_mean, error
-from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, SdkStep
+from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import Field, SdkStep
 
 from ._check_job import JOB_FIELDS, CheckStepKind
 from ._common import check_role
@@ -128,7 +128,7 @@ class QualityCheck(CheckStepKind):
         return {key: {name: given.get(name, default) for name, default in FORMATS[key][1].items()}}
 
     def image(self, ctx):
-        from dsl.images import retrieve
+        from dsl.semantics.images import retrieve
 
         return retrieve("model-monitor", ctx.program.region)
 

@@ -8,9 +8,9 @@ SDK code: a small `RawStep` class (a `Step` subclass) defined in the generated m
 from __future__ import annotations
 
 from dsl.diagnostics import did_you_mean, error
-from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, SdkStep, StepKind
-from dsl.program import property_shapes
+from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import Field, SdkStep, StepKind
+from dsl.semantics.program import property_shapes
 
 RAW_HELPERS = '''class _RawProperty(PipelineVariable):
     """A property of a raw step: any path below `Steps.NAME`."""

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any, List, Tuple
 
-from dsl import ir
 from dsl.diagnostics import error
-from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, Names, SdkStep, StepKind
-from dsl.layout import Slot
+from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import Field, Names, SdkStep, StepKind
+from dsl.extension.layout import Slot
+from dsl.syntax import ir
 
 from . import _frameworks, _rules
 from ._common import read_tags, slot_tags

@@ -2,11 +2,11 @@
 `Arguments` is the CreateTransformJob request, minus the job name."""
 from __future__ import annotations
 
-from dsl import ir
 from dsl.diagnostics import error
-from dsl.hookspecs import hookimpl
-from dsl.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, sdk_keyword
-from dsl.layout import Slot
+from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, sdk_keyword
+from dsl.extension.layout import Slot
+from dsl.syntax import ir
 
 from ._common import read_tags, slot_tags
 

@@ -6,11 +6,11 @@ from typing import Dict
 
 import attrs
 
-from dsl import ir
 from dsl.diagnostics import did_you_mean, error
-from dsl.hookspecs import hookimpl
-from dsl.kinds import Field, Names, SdkStep, StepKind, sdk_keyword
-from dsl.layout import Slot
+from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import Field, Names, SdkStep, StepKind, sdk_keyword
+from dsl.extension.layout import Slot
+from dsl.syntax import ir
 
 from . import _frameworks
 from ._common import read_tags, slot_tags

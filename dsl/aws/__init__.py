@@ -1,0 +1,1 @@
+"""Talking to AWS and SageMaker: deploy, diff (a plan), run, package, definitions as JSON, image URIs."""

@@ -1,0 +1,271 @@
+"""What a step kind is. A kind owns everything about its steps: the fields it takes, its
+checks, its JSON `Arguments`, and (through the emitters that ask it) its SDK code and docs.
+
+Kinds are registered through the `pipedsl_step_kinds` hook; the core only knows this base
+class. The envelope (`depends_on`, `display_name`, `description`, `cache`, `retry`) is the
+same for every kind and handled by the core and the emitters.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
+
+import attrs
+
+from dsl.diagnostics import Diagnostic, did_you_mean
+from dsl.extension import layout
+from dsl.extension.contexts import CheckContext, DocsWriter, ImportReader, JsonLowering, Resolved, SdkWriter
+from dsl.extension.layout import Layout
+from dsl.syntax import ir, records
+
+# Field types: "string", "integer", "number", "boolean", "list", "map" or "any" — the words
+# `ctx.type_of(expr)` answers with ("any" when only known at run time) — plus "step_list",
+# a list of step names, and "custom", a value the kind checks itself.
+
+
+@records.frozen
+class Field:
+    type: str = "any"
+    required: bool = False
+    doc: str = ""
+    # for lists: the type of each item ("any" when unchecked)
+    items: str = "any"
+    # a regular expression every literal string of the value (or of its items) must match,
+    # with the words that say what is expected when one does not
+    pattern: str = ""
+    pattern_doc: str = ""
+    # the SDK keyword argument this field is ("" when it is the field's own name)
+    sdk: str = ""
+    # where the value lands in the step's JSON `Arguments`, as a dotted path, when the mapping
+    # is direct ("" when the kind computes it: channels, default paths, hyperparameter strings)
+    json: str = ""
+    # the SDK's default when the field is left out (None: no default / nothing written)
+    default: object = None
+    # the least number the service takes (an instance count is at least 1)
+    minimum: Optional[int] = None
+    # when a request layout leaves the field out: "absent" (not given), "never" (written
+    # with `default` when not given), "unset" (not given, or a literal false/null/0/empty);
+    # see dsl.extension.layout.OMIT_RULES
+    omit: str = "absent"
+    # the place of an object the field is written only inside of, when an earlier leaf of
+    # the layout wrote it (an output config's KMS key, a checkpoint's local path)
+    within: str = ""
+
+    def sdk_keyword(self, name: str) -> str:
+        return self.sdk or name
+
+
+# SageMaker instance types: the service's enums are all `ml.*`, and the SDK fails on others.
+INSTANCE_TYPE: Dict[str, Any] = dict(pattern=r"ml\.[a-z0-9-]+\.[a-z0-9-]+", pattern_doc="a SageMaker instance type such as \"ml.m5.xlarge\"")
+
+
+class Names(tuple):
+    """Names a step declares, and the word for one of them (`output`, `channel`)."""
+
+    what: str
+
+    def __new__(cls, names, what: str):
+        self = super().__new__(cls, names)
+        self.what = what
+        return self
+
+
+def sdk_keyword(fields: Dict[str, Field], name: str) -> str:
+    """The SDK keyword argument a field is (its declaration says; its own name by default)."""
+    field = fields.get(name)
+    return field.sdk_keyword(name) if field is not None else name
+
+
+put = layout.put  # (kinds that still place values by hand)
+
+
+def placed(fields: Dict[str, Field], places: Dict[str, str]) -> Dict[str, Field]:
+    """`fields` with the JSON places of another request shape (a kind reusing fields)."""
+    return {name: attrs.evolve(field, json=places.get(name, "")) for name, field in fields.items()}
+
+
+ENVELOPE_FIELDS = {
+    "depends_on": Field("step_list", doc="steps that must finish first"),
+    "display_name": Field("string", doc="the step's display name"),
+    "description": Field("string", doc="the step's description"),
+    "cache": Field("any", doc="true, false or an ISO 8601 duration such as \"P30D\""),
+    "arguments_patch": Field("map", doc="an RFC 7396 merge patch over the step's `Arguments`, for request "
+                                        "fields no field models (`null` removes a key; new keys go last)"),
+}
+
+
+@records.frozen
+class SdkStep:
+    """The SDK code of one step, as a kind writes it for the `sdk` emitter: the step's SDK
+    class, its keyword arguments besides `name` and the envelope (`(keyword, python code)`
+    pairs), and statements to put before it (an estimator, property files)."""
+
+    cls: str
+    kwargs: Tuple[Tuple[str, str], ...]
+    before: Tuple[str, ...] = ()
+    after: Tuple[str, ...] = ()  # statements right after the step's own (they may use its variable)
+
+
+class StepKind:
+    """Base class of step kinds. Subclasses set the class attributes and override the
+    `json_*` methods; `check` adds kind-specific diagnostics."""
+
+    name: str = ""  # as written after `step NAME:`
+    type: str = ""  # the JSON `Type`
+    sdk_class: str = ""  # the SDK class behind it, for docs
+    summary: str = ""  # one line for docs
+    fields: Dict[str, Field] = {}
+    # members besides attributes: "input", "output", "property_file", "when", "block:<name>";
+    # a kind with "property_file" declares property files that `json_get` can read
+    members: FrozenSet[str] = frozenset()
+    # fields that are branches: step-list field -> the word for it ("if", "else"). Steps named
+    # there are written inside this step's JSON, not at the top level, and drawn as branches.
+    branches: Dict[str, str] = {}
+    # the fields of members that hold attributes: "input", "output", "property_file",
+    # "block:<name>" -> their field declarations (docs tables, completion, hover)
+    member_fields: Dict[str, Dict[str, Field]] = {}
+    # botocore shape name of `Step.<...>` references, or None for kinds without properties
+    property_root: Optional[str] = None
+    # botocore shape of the request the step's `Arguments` are (CreateTrainingJobRequest, ...):
+    # fields with a declared JSON place are checked against its enums
+    request_shape: Optional[str] = None
+    retry: bool = True  # takes `retry`
+    # `json_get` may read any property file of its steps (a `raw` step's are in `extra`, not
+    # declared): the SDK code names such a file by its name, a JsonGet's other form
+    any_property_file: bool = False
+    job_step: bool = False  # takes `SageMaker.*` exception types (a SageMaker job)
+    cache: bool = True  # takes `cache`
+    # its JSON may name the step itself (a raw step copying a definition): no edge in the graph
+    verbatim: bool = False
+    # the run this kind adds to the execution's run group (docs), or ""
+    experiment_run: str = ""
+    # how the docs emitter draws it in the flowchart: "step", "decision", "stop", "store",
+    # "subroutine" (a kind with branches is drawn as a decision whatever it says)
+    docs_shape: str = "step"
+    # what the kind's SDK code imports: module -> names (the `sdk` emitter reserves them all)
+    sdk_imports: Dict[str, Tuple[str, ...]] = {}
+    # the keys of its `Arguments` that hold steps (a condition's `IfSteps`, `ElseSteps`): what
+    # a walk of a definition (import, diff) descends into
+    json_branches: Tuple[str, ...] = ()
+    # the place in `Arguments` of an image URI the SDK picks by region (a check job's): import
+    # reads the region from it
+    region_image: str = ""
+    # the request: its `Arguments` as an ordered tuple of field names and `dsl.extension.layout.Slot`s,
+    # in the SDK's key order; `json_arguments` writes it and `read_step` reads it back.
+    # `layouts` holds the layouts of other SDK flavours ("v3"), when they differ.
+    layout: Layout = ()
+    layouts: Dict[str, Layout] = {}
+
+    def request_layout(self, flavour: str = "v2") -> Layout:
+        """The kind's request layout for an SDK flavour (v2's unless it declares another)."""
+        return self.layouts.get(flavour, self.layout)
+
+    def read_step(self, step: dict, ctx: ImportReader) -> List[str]:
+        """Import: the `.pipe` members of a definition step whose `Type` is this kind's `type`
+        (the envelope — name, `depends_on`, retries, cache, display name, description — is the
+        core's). `ctx` is the importer's reader: `ctx.value(json)` is a value's `.pipe` text,
+        `ctx.fields(self, arguments)` reads every field at its declared JSON place (left out
+        when it holds the SDK's default), `ctx.blocks(self, arguments)` the blocks with declared
+        places, `ctx.condition(json)` a condition, `ctx.step_name(json_name)` a step's `.pipe`
+        name. By default: the declared fields and blocks. Raise (KeyError, ValueError, ...) when
+        the step is not the shape this kind writes: it is then imported as a `raw` step.
+        A kind with a `layout` reads it back (`dsl.extension.layout.read`)."""
+        arguments = step.get("Arguments", {})
+        return self.read_arguments(arguments, ctx) + ctx.blocks(self, arguments)
+
+    def read_arguments(self, arguments: dict, ctx: ImportReader) -> List[str]:
+        """Import: the members its layout's fields and slot readers give for `arguments`
+        (`dsl.extension.layout.read`); without a layout, every field read at its declared place."""
+        if self.layout:
+            return layout.read(self, self.request_layout(), arguments, ctx)
+        return ctx.fields(self, arguments)
+
+    def json_type(self, step: ir.Step, ctx: JsonLowering) -> str:
+        """The step's JSON `Type` (the kind's `type`; a `raw` step says its own)."""
+        return self.type
+
+    def json_name(self, name: str) -> str:
+        """The step's name in the definition (`ModelStep`s append a suffix)."""
+        return name
+
+    def check(self, step: ir.Step, ctx: CheckContext) -> Iterable[Diagnostic]:
+        """Kind-specific problems of `step` beyond unknown/missing/mistyped fields."""
+        return ()
+
+    def property_problem(self, step: ir.Step, parts: Tuple, ctx: CheckContext) -> Optional[Tuple[int, str, Optional[str]]]:
+        """Check a property path into this kind: None if fine, else (index of the bad part,
+        message, hint). The default walks `property_root` in the shipped botocore shapes."""
+        if self.property_root is None:
+            return (0, f"a `{self.name}` step has no properties", None)
+        problem = ctx.walk_shape(self.property_root, parts)
+        if problem is not None:
+            return problem
+        # a list indexed by name must name something the step declares (an output, a channel)
+        named, path = self.named_properties(step), []
+        for i, part in enumerate(parts):
+            if isinstance(part, ir.Member):
+                path.append(part.name)
+                continue
+            names = named.get(tuple(path))
+            if names is not None and isinstance(part.key, str) and part.key not in names:
+                what = names.what if hasattr(names, "what") else "entry"
+                return (i, f"`{step.name}` declares no {what} {part.key!r}",
+                        did_you_mean(part.key, names) or
+                        (f"declared: {', '.join(names)}" if names else f"this step declares no {what}s"))
+            path.append("[]")
+        return None
+
+    def named_properties(self, step: ir.Step) -> Dict[Tuple[str, ...], "Names"]:
+        """Property paths that are lists indexed by the names the step declares, e.g.
+        `("ProcessingOutputConfig", "Outputs")` -> the step's output names."""
+        return {}
+
+    def json_property(self, step: ir.Step, parts: Tuple, ctx: JsonLowering):
+        """The JSON of a reference `Step.<parts>`, or None for the usual `{"Get": ...}`
+        (an EMR step's `ClusterId` is the literal value, for one)."""
+        return None
+
+    def sdk_property(self, step_var: str, parts: Tuple, ctx: SdkWriter) -> str:
+        """Python for a reference `Step.<parts>` in the `sdk` emitter."""
+        out = f"{step_var}.properties"
+        for part in parts:
+            out += f".{part.name}" if isinstance(part, ir.Member) else f"[{part.key!r}]"
+        return out
+
+    def needs_default_bucket(self, step: ir.Step, ctx: CheckContext) -> Iterable[Tuple[str, object]]:
+        """(field to set, span) for each default S3 path this step needs."""
+        return ()
+
+    def uploads(self, step: ir.Step, ctx: Resolved) -> Iterable:
+        """The local files the step's definition names by their S3 URI (`dsl.semantics.localcode.Upload`):
+        what `pipedsl deploy` uploads before it creates or updates the pipeline."""
+        return ()
+
+    def json_steps_before(self, step: ir.Step, ctx: JsonLowering) -> list:
+        """Whole step objects the SDK puts before this one, as a step collection does (a model
+        step's repack job). They carry the step's `depends_on`; `json_names` lists them too."""
+        return []
+
+    def json_names(self, step: ir.Step, program) -> list:
+        """Every definition name this step stands for in `depends_on`: a step collection's
+        names, those of `json_steps_before` first."""
+        return [self.json_name(step.name)]
+
+    def json_arguments(self, step: ir.Step, ctx: JsonLowering) -> dict:
+        """The step's `Arguments`, keys in the SDK's order: by default its layout, filled."""
+        if not self.layout:
+            raise NotImplementedError(f"kind {self.name!r} declares no layout")
+        return layout.write(self, step, ctx, self.request_layout())
+
+    def json_extras(self, step: ir.Step, ctx: JsonLowering) -> dict:
+        """Top-level step keys after `CacheConfig` (e.g. `PropertyFiles`)."""
+        return {}
+
+    def docs_details(self, step: ir.Step, ctx: DocsWriter) -> list:
+        """Markdown lines describing the kind-specific parts of a step (channels, outputs,
+        conditions, ...) for the `docs` emitter; fields are listed by the emitter."""
+        return []
+
+    def sdk_step(self, step: ir.Step, ctx: SdkWriter) -> "SdkStep":
+        """The SDK code of the step, as an `SdkStep` of the `sdk` emitter: the step class, its
+        keyword arguments besides `name` and the envelope, and statements to put before it."""
+        raise NotImplementedError

@@ -1,0 +1,1 @@
+"""Text to IR: reading files, tokens, the parser, the IR node classes."""

@@ -1,0 +1,1 @@
+"""The language tools: the printer and formatter, import, the language server, highlighting, generated docs tables."""
