@@ -61,6 +61,10 @@ EXTRA_FIELDS = {
                                              json="EnableInterContainerTrafficEncryption", default=False, omit="unset"),
     "max_retry_attempts": Field("integer", doc="times the service retries the job (1-30)",
                                 json="RetryStrategy.MaximumRetryAttempts"),
+    "enable_remote_debug": Field("boolean", doc="allow remote debugging of the job's containers",
+                                 json="RemoteDebugConfig.EnableRemoteDebug"),
+    "enable_session_tag_chaining": Field("boolean", doc="pass the session tags of the role's session on",
+                                         json="SessionChainingConfig.EnableSessionTagChaining"),
     "debugger_hook_config": Field("any", doc="false (no hook), or { s3_output_path, container_local_output_path, "
                                              "hook_parameters: {…}, collection_configs: [{ name, parameters }] } "
                                              "(a DebuggerHookConfig)"),
@@ -224,6 +228,7 @@ class Training(StepKind):
         Slot("DebugHookConfig", "debug_hook"),
         Slot("ProfilerRuleConfigurations", "profiler_rules"),
         Slot("ProfilerConfig", "profiler"),
+        "enable_remote_debug", "enable_session_tag_chaining",
         "max_retry_attempts",
     )
 
