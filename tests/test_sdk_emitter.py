@@ -73,7 +73,8 @@ def test_hostile_strings_stay_strings(sdk, tmp_path):
 
 
 ALLOWED_CALLS = {"print", "definition", "fit", "run", "transform", "create", "register", "append",
-                 "csv", "json", "sagemaker_capture_json"}  # (DatasetFormat's)
+                 "csv", "json", "sagemaker_capture_json",  # (DatasetFormat's)
+                 "create_endpoint_config", "create_endpoint"}  # (the session's, as EndpointConfigStep takes)
 
 
 def test_generated_code_only_builds_the_pipeline(tmp_path):

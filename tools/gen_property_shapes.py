@@ -13,27 +13,26 @@ reachable from the roots below are kept.
 import json
 import sys
 
+import botocore.model
 import botocore.session
 
-# (service, shape); shapes of other services than sagemaker are stored as "service:Shape".
-ROOTS = [
-    "DescribeTrainingJobResponse",
-    "DescribeProcessingJobResponse",
-    "DescribeTransformJobResponse",
-    "DescribeHyperParameterTuningJobResponse",
-    "ListTrainingJobsForHyperParameterTuningJobResponse",
-    "DescribeModelOutput",
-    "DescribeModelPackageOutput",
-    ("emr", "Step"),
-    # the requests the steps' `Arguments` are: where fields with a declared JSON place are
-    # checked against the service's enums (approval status, instance types, input modes, ...)
-    "CreateTrainingJobRequest",
-    "CreateProcessingJobRequest",
-    "CreateTransformJobRequest",
-    "CreateHyperParameterTuningJobRequest",
-    "CreateModelInput",
-    "CreateModelPackageInput",
-]
+# Each built-in kind declares the shapes it reads: its `property_root` (what `Step.<...>`
+# references walk) and its `request_shape` (whose enums check fields with a JSON place). A
+# shape of another service than sagemaker is written "service:Shape" (an EMR step's).
+EXTRA_ROOTS = ["ListTrainingJobsForHyperParameterTuningJobResponse"]  # a tuning step's second root
+
+
+def roots():
+    from dsl.extension.plugin_manager import build_registry
+
+    kinds = build_registry(entry_points=False).kinds
+    declared = [shape for kind in kinds.values() for shape in (kind.property_root, kind.request_shape) if shape]
+    out = []
+    for shape in declared + EXTRA_ROOTS:
+        root = tuple(shape.split(":")) if ":" in shape else shape
+        if root not in out:
+            out.append(root)
+    return out
 
 
 def main():
@@ -60,10 +59,18 @@ def main():
             shapes[key] = shape.type_name
         return key
 
-    for root in ROOTS:
+    ROOTS = []
+    for root in roots():
         service, name = root if isinstance(root, tuple) else ("sagemaker", root)
         model = session.get_service_model(service)
-        visit(model.shape_for(name), "" if service == "sagemaker" else service + ":")
+        try:
+            shape = model.shape_for(name)
+        except botocore.model.NoShapeFoundError:
+            # a kind that checks its own properties (a condition's `Outcome`, a callout's outputs)
+            print(f"not a {service} shape (the kind checks it itself): {name}", file=sys.stderr)
+            continue
+        ROOTS.append(root)
+        visit(shape, "" if service == "sagemaker" else service + ":")
     meta = {"source": f"botocore {botocore.__version__} service models (sagemaker, emr)",
             "roots": [":".join(r) if isinstance(r, tuple) else r for r in ROOTS]}
     json.dump({"_meta": meta, "shapes": dict(sorted(shapes.items()))}, sys.stdout, indent=0,
