@@ -319,3 +319,30 @@ def test_import_never_follows_a_link_to_find_a_script(tmp_path):
     pipe = import_definition(text, folder=str(project))
     assert '"code/preprocess.py"' not in pipe and '"linked/' not in pipe
     assert 'code           = "s3://sagemaker-abalone-artifacts/AbalonePipeline/code/' in pipe
+
+
+def test_a_framework_estimators_job_imports_as_the_framework_with_its_local_code(tmp_path):
+    """The training jobs of framework estimators come back as `framework = ...` (not their
+    image and sagemaker_* hyperparameters), their code as the project's files where the
+    upload key's hash says they are those files, else as the S3 tarball."""
+    import shutil
+
+    shutil.copytree(ROOT / "tests" / "parity" / "frameworks", tmp_path / "project")
+    case = tmp_path / "project" / "case.pipe"
+    text = dsl.transpile(case.read_text(), filename=str(case))
+    run = pipedsl("import", "-", "-o", tmp_path / "project" / "imported.pipe", stdin=text)
+    assert run.returncode == 0, run.stderr
+    pipe = (tmp_path / "project" / "imported.pipe").read_text()
+    steps = {block.split(":")[0]: block for block in pipe.split("    step ")[1:]}
+    assert 'framework         = "xgboost"' in steps["Boost"] and 'entry_point       = "boost.py"' in steps["Boost"]
+    assert "source_dir" not in steps["Boost"] and "sagemaker_program" not in steps["Boost"]  # the lone script
+    assert 'source_dir        = "src"' in steps["Sk"] and 'framework         = "sklearn"' in steps["Sk"]
+    # PyTorch's tarball also holds `dependencies`, which a definition does not name: its S3 form
+    assert 'framework         = "pytorch"' in steps["Torch"] and 'source_dir  = "s3://fw-bucket/Frameworks/code/' in steps["Torch"]
+    assert "epochs: Epochs" in steps["Torch"] and "optimizer: Optimizer" in steps["Torch"]
+    assert ": raw {" not in pipe and "arguments_patch" not in pipe
+    assert dsl.transpile(pipe, filename=str(tmp_path / "project" / "imported.pipe")) == text
+    # without the files (another folder), the code is the S3 tarball's, and the JSON the same
+    elsewhere = import_definition(text, folder=str(tmp_path))
+    assert 'source_dir        = "src"' not in elsewhere and 'framework         = "sklearn"' in elsewhere
+    assert dsl.transpile(elsewhere, compact=True) == json.dumps(json.loads(text))

@@ -16,7 +16,7 @@ on what its hook's protocol lists, and on nothing else.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Protocol
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Protocol, Tuple
 
 if TYPE_CHECKING:
     from dsl.semantics.program import Program
@@ -112,6 +112,8 @@ class ImportReader(Protocol):
     def condition(self, condition: dict) -> str: ...
 
     def code(self, uri: Any) -> str: ...
+
+    def local_code(self, uri: Any, entry: str) -> Optional[Tuple[Optional[str], str]]: ...
 
     def step_name(self, json_name: str) -> str: ...
 

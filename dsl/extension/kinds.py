@@ -172,6 +172,17 @@ class StepKind:
         arguments = step.get("Arguments", {})
         return self.read_arguments(arguments, ctx) + ctx.blocks(self, arguments)
 
+    def read_forms(self, step: dict, ctx: ImportReader) -> List[List[str]]:
+        """Import: the readings of a step, the most idiomatic first (a framework estimator
+        before its image and hyperparameters as written). The importer uses the first whose
+        round trip gives the step's JSON back; by default the one `read_step` gives."""
+        return [self.read_step(step, ctx)]
+
+    def region_of(self, arguments: dict) -> Optional[str]:
+        """Import: the region a step's `Arguments` say they were built for, when they say
+        (beyond `region_image`): a framework estimator's `sagemaker_region`."""
+        return None
+
     def read_arguments(self, arguments: dict, ctx: ImportReader) -> List[str]:
         """Import: the members its layout's fields and slot readers give for `arguments`
         (`dsl.extension.layout.read`); without a layout, every field read at its declared place."""

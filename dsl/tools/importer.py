@@ -372,7 +372,7 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
     filename = os.path.join(folder, "imported.pipe") if folder is not None else "<string>"
     target = json.dumps(data)
     source = writer.write(name, raw=set(), patches={})
-    for _ in range(6):  # fields, then patches, then raw steps: each round only narrows
+    for _ in range(8):  # forms, fields, then patches, then raw steps: each round only narrows
         try:
             produced = json.loads(transpile(source, compact=True, filename=filename), object_pairs_hook=_pairs)
         except PipeError as problem:
@@ -380,7 +380,11 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
             lines = {d.span.line for d in problem.diagnostics}
             culprits = {json_name for json_name, (first, last) in writer.lines.items()
                         if any(first <= line <= last for line in lines)}
-            writer.raw |= culprits or {s["Name"] for s in steps}
+            # a step read in a less literal form first (a framework estimator) is read in its next
+            # form; any other step is written as given
+            for culprit in culprits or {s["Name"] for s in steps}:
+                if not writer.next_form(culprit):
+                    writer.raw.add(culprit)
             source = writer.write(name, writer.raw, writer.patches)
             continue
         if json.dumps(produced) == target:
@@ -388,6 +392,8 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
         mismatched = _mismatched(data, produced)
         for step in steps:
             if step["Name"] in mismatched:
+                if writer.next_form(step["Name"]):
+                    continue  # its next reading first: patches and raw steps are the last resorts
                 if step["Name"] in writer.patches or produced is None or mismatched[step["Name"]] is None:
                     writer.raw.add(step["Name"])
                 else:
@@ -527,8 +533,20 @@ class _Writer:
         self.patches: Dict[str, dict] = {}
         self.name = ""
         self.step_json_name = ""  # the definition name of the step being read
+        # the reading of each step in use (an index into its kind's `read_forms`), and how many
+        # its kind offered
+        self.forms: Dict[str, int] = {}
+        self.form_counts: Dict[str, int] = {}
         # (each reads the whole definition: once, not once per step that asks)
         self._bucket, self._region = _default_bucket(data), _region(data, kinds)
+
+    def next_form(self, json_name: str) -> bool:
+        """Use the step's next reading, if its kind offered one more."""
+        current = self.forms.get(json_name, 0)
+        if json_name in self.raw or current + 1 >= self.form_counts.get(json_name, 1):
+            return False
+        self.forms[json_name] = current + 1
+        return True
 
     # --- what a kind's `read_step` is given (dsl.extension.kinds.StepKind.read_step) ----------------
     def value(self, value) -> str:
@@ -566,6 +584,35 @@ class _Writer:
             except OSError:
                 continue
         return self.values.value(uri)
+
+    def local_code(self, uri, entry: str):
+        """(source folder or None, entry point) of the local code a framework estimator packed
+        into `uri` (`s3://BUCKET/PIPELINE/code/HASH/sourcedir.tar.gz`), found under the
+        output's folder as `code` finds a script: the lone script, or a folder holding it
+        whose hash is the key's. None when there is none."""
+        if self.folder is None or not self._bucket or not isinstance(uri, str) or not isinstance(entry, str):
+            return None
+        if not (uri.startswith(f"s3://{self._bucket}/{self.name}/code/") and uri.endswith("/sourcedir.tar.gz")):
+            return None
+        import posixpath
+
+        from dsl.semantics.localcode import code_uri
+
+        base = posixpath.basename(entry)
+        for relative in _files_named(self.folder, base):
+            candidates = []
+            if entry == base:
+                candidates.append((None, relative, relative))  # the script alone
+            if relative.endswith("/" + entry):
+                source_dir = relative[: -len(entry) - 1]
+                candidates.append((source_dir, entry, source_dir))  # the folder holding it
+            for source_dir, entry_point, hashed in candidates:
+                try:
+                    if code_uri(self._bucket, self.name, [hashed], self.folder, "sourcedir.tar.gz") == uri:
+                        return source_dir, entry_point
+                except OSError:
+                    continue
+        return None
 
     def step_name(self, json_name: str) -> str:
         return self.json_names[json_name]
@@ -647,9 +694,13 @@ class _Writer:
 
         self.step_json_name = step["Name"]
         try:
-            members = list(kind.read_step(step, self))
+            forms = [list(form) for form in kind.read_forms(step, self)]
         except (KeyError, TypeError, AttributeError, IndexError, ValueError, KindFailure):
             return self.raw_step(step)  # not the shape its kind writes: as given
+        if not forms:
+            return self.raw_step(step)
+        self.form_counts[step["Name"]] = len(forms)
+        members = forms[min(self.forms.get(step["Name"], 0), len(forms) - 1)]
         lines = [f"    step {name}: {kind.name} {{"] + [f"        {m}" for m in members + self.envelope(step)]
         patch = self.patches.get(step["Name"])
         if patch:
@@ -716,8 +767,11 @@ def _lets_for_repeats(text: str) -> str:
 
 
 def _default_pipeline_name(data: dict) -> Optional[str]:
-    """The pipeline name in the SDK's default output paths, when there are some."""
-    found = re.search(r'"Values": \["s3:/", "[^"]+", "([A-Za-z0-9-]+)"', json.dumps(data))
+    """The pipeline name in the SDK's default output paths, or in the keys a pipeline session
+    uploads local code to (`s3://BUCKET/PIPELINE/code/HASH/`), when there are some."""
+    text = json.dumps(data)
+    found = (re.search(r'"Values": \["s3:/", "[^"]+", "([A-Za-z0-9-]+)"', text) or
+             re.search(r's3://[^/"]+/([A-Za-z0-9-]+)/code/[0-9a-f]{64}/', text))
     return found.group(1) if found else None
 
 
@@ -738,6 +792,9 @@ def _region(data: dict, kinds: dict) -> Optional[str]:
             match = re.search(r"\.dkr\.ecr\.([a-z0-9-]+)\.", image)
             if match:
                 return match.group(1)
+        region = kind.region_of(arguments) if kind is not None else None
+        if region:
+            return region
     return None
 
 

@@ -467,3 +467,85 @@ def metrics_time_series(step, program) -> bool:
     spec = ESTIMATORS[framework_name(step, program.literal)]
     version = _text(step, spec.version_field, program.literal)
     return bool(spec.metrics_since and version and _version_tuple(version) >= _version_tuple(spec.metrics_since))
+
+
+# --- import: a training job a framework estimator wrote, read back as `framework = ...` -----
+
+_OWN_HYPERPARAMETERS = ("sagemaker_submit_directory", "sagemaker_program", "sagemaker_container_log_level",
+                        "sagemaker_region")
+
+
+def _image_settings(image: str):
+    """(framework, version, py_version) of a training image the image table gives for a
+    framework estimator, or None."""
+    from dsl.semantics.images import table
+
+    repo_tag = image.split("/", 1)[1] if "/" in image else image
+    for name in ESTIMATORS:
+        if name == "huggingface":
+            continue  # (its versions come in pairs: not read back yet)
+        scope = table()["frameworks"].get(name, {}).get("by_scope", {}).get("training")
+        if not scope:
+            continue
+        for key, (_, written) in scope["entries"].items():
+            if written == repo_tag:
+                version, _, py, _ = key.split("|")
+                shorter = [alias for alias, full in scope.get("aliases", {}).items() if full == version]
+                return name, min(shorter + [version], key=len), py
+    return None
+
+
+def _decoded(value):
+    """A hyperparameter's value before `_encoded`: JSON text decoded; a pipeline variable's
+    `to_string()` (a String parameter's Get, anything else in a one-value Join) unwrapped."""
+    if isinstance(value, str):
+        return json.loads(value)
+    join = value.get("Std:Join") if isinstance(value, dict) else None
+    if isinstance(join, dict) and join.get("On") == "" and len(join.get("Values") or ()) == 1:
+        return join["Values"][0]
+    if isinstance(value, dict) and set(value) == {"Get"}:
+        return value
+    raise ValueError("not a value a framework estimator writes")
+
+
+def read_forms(arguments: dict, ctx) -> list:
+    """Import: the members a framework estimator's training job reads back as, beyond what
+    every training step reads (the image, hyperparameters and metrics flag left out): with its
+    code as the local files the project holds, then with its code as the S3 tarball. [] when
+    the job is not one a framework estimator writes as pipedsl writes it."""
+    hyper = arguments.get("HyperParameters") or {}
+    image = arguments.get("AlgorithmSpecification", {}).get("TrainingImage")
+    if not all(key in hyper for key in _OWN_HYPERPARAMETERS) or not isinstance(image, str):
+        return []
+    settings = _image_settings(image)
+    if settings is None or hyper["sagemaker_container_log_level"] != "20":
+        return []
+    name, version, py = settings
+    spec = ESTIMATORS[name]
+    try:
+        decoded = {key: _decoded(value) for key, value in hyper.items()}
+    except (TypeError, ValueError):
+        return []
+    program, submit = decoded["sagemaker_program"], decoded["sagemaker_submit_directory"]
+    if decoded["sagemaker_region"] != ctx.region() or not isinstance(program, str) or not isinstance(submit, str):
+        return []
+    extra = spec.extra_hyperparameter
+    given = {key: value for key, value in decoded.items()
+             if key not in _OWN_HYPERPARAMETERS and key != extra}
+    if any(key.startswith("sagemaker_") for key in given):
+        return []  # distribution, compiler, tuning: not read back yet
+    members = [f"framework = {ctx.value(name)}", f"{spec.version_field} = {ctx.value(version)}"]
+    if py and py != spec.py_default:
+        members.append(f"py_version = {ctx.value(py)}")
+    if extra and extra in decoded:
+        members.append(f"{extra} = {ctx.value(decoded[extra])}")
+    if given:
+        members.append(f"hyperparameters = {ctx.value(given)}")
+    forms = []
+    local = ctx.local_code(submit, program)
+    if local is not None:
+        source_dir, entry = local
+        forms.append(members + [f"entry_point = {ctx.value(entry)}"] +
+                     ([f"source_dir = {ctx.value(source_dir)}"] if source_dir is not None else []))
+    forms.append(members + [f"entry_point = {ctx.value(program)}", f"source_dir = {ctx.value(submit)}"])
+    return forms
