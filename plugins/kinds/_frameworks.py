@@ -481,18 +481,57 @@ def _image_settings(image: str):
     from dsl.semantics.images import table
 
     repo_tag = image.split("/", 1)[1] if "/" in image else image
-    for name in ESTIMATORS:
-        if name == "huggingface":
-            continue  # (its versions come in pairs: not read back yet)
-        scope = table()["frameworks"].get(name, {}).get("by_scope", {}).get("training")
+    compilers = [("pytorch", "pytorch-training-compiler"), ("huggingface", "huggingface-training-compiler")]
+    for name, table_name in [(n, n) for n in ESTIMATORS] + compilers:
+        scope = table()["frameworks"].get(table_name, {}).get("by_scope", {}).get("training")
         if not scope:
             continue
         for key, (_, written) in scope["entries"].items():
             if written == repo_tag:
-                version, _, py, _ = key.split("|")
-                shorter = [alias for alias, full in scope.get("aliases", {}).items() if full == version]
-                return name, min(shorter + [version], key=len), py
+                version, base, py, _ = key.split("|")
+                return name, version, py, base  # (the tag is the version as written: no alias)
     return None
+
+
+def _distribution_of(found: dict):
+    """(`distribution`, the hyperparameters it accounts for) from the sagemaker_* ones
+    `_distribution.hyperparameters` writes; the round trip checks the guess."""
+    out: dict = {}
+    used = set()
+
+    def take(key):
+        used.add(key)
+        return found[key]
+
+    for key, strategy in (("sagemaker_pytorch_xla_multi_worker_enabled", "pytorchxla"),
+                          ("sagemaker_parameter_server_enabled", "parameter_server"),
+                          ("sagemaker_multi_worker_mirrored_strategy_enabled", "multi_worker_mirrored_strategy"),
+                          ("sagemaker_torch_distributed_enabled", "torch_distributed"),
+                          ("sagemaker_pytorch_ddp_enabled", "pytorchddp")):
+        if key in found:
+            out[strategy] = {"enabled": take(key)}
+    if "sagemaker_mpi_enabled" in found:
+        mpi = out["mpi"] = {"enabled": take("sagemaker_mpi_enabled")}
+        if "sagemaker_mpi_num_of_processes_per_host" in found:
+            mpi["processes_per_host"] = take("sagemaker_mpi_num_of_processes_per_host")
+        if found.get("sagemaker_mpi_custom_mpi_options", "") != "":
+            mpi["custom_mpi_options"] = found["sagemaker_mpi_custom_mpi_options"]
+        used.add("sagemaker_mpi_custom_mpi_options")
+    if "sagemaker_distributed_dataparallel_enabled" in found:
+        smdistributed: dict = {}
+        if "mp_parameters" in found:  # (written only for an enabled model parallelism)
+            smdistributed["modelparallel"] = {"enabled": True, "parameters": take("mp_parameters")}
+        parallel = {"enabled": take("sagemaker_distributed_dataparallel_enabled")}
+        custom = "sagemaker_distributed_dataparallel_custom_mpi_options"
+        if found.get(custom, "") != "":
+            parallel["custom_mpi_options"] = found[custom]
+        used.add(custom)
+        if parallel["enabled"] or not smdistributed:
+            smdistributed["dataparallel"] = parallel
+        out["smdistributed"] = smdistributed
+    if out:
+        used.add("sagemaker_instance_type")
+    return out, used
 
 
 def _decoded(value):
@@ -520,29 +559,39 @@ def read_forms(arguments: dict, ctx) -> list:
     settings = _image_settings(image)
     if settings is None or hyper["sagemaker_container_log_level"] != "20":
         return []
-    name, version, py = settings
+    name, version, py, base = settings
     spec = ESTIMATORS[name]
     try:
         decoded = {key: _decoded(value) for key, value in hyper.items()}
     except (TypeError, ValueError):
         return []
     program, submit = decoded["sagemaker_program"], decoded["sagemaker_submit_directory"]
-    if decoded["sagemaker_region"] != ctx.region() or not isinstance(program, str) or not isinstance(submit, str):
+    if decoded["sagemaker_region"] != ctx.region() or not isinstance(submit, str):
         return []
     extra = spec.extra_hyperparameter
+    distribution, used = _distribution_of(decoded)
+    compiler_keys = ("sagemaker_training_compiler_enabled", "sagemaker_training_compiler_debug_mode")
     given = {key: value for key, value in decoded.items()
-             if key not in _OWN_HYPERPARAMETERS and key != extra}
-    if any(key.startswith("sagemaker_") for key in given):
-        return []  # distribution, compiler, tuning: not read back yet
+             if key not in _OWN_HYPERPARAMETERS and key != extra and key not in used and key not in compiler_keys}
+    if any(key.startswith("sagemaker_") for key in given) or "mp_parameters" in given:
+        return []  # (what no field gives: the round trip would fail)
     members = [f"framework = {ctx.value(name)}", f"{spec.version_field} = {ctx.value(version)}"]
+    for field in spec.base_fields:  # HuggingFace's base framework: "pytorch2.0" -> pytorch_version = "2.0"
+        prefix = field[: -len("_version")]
+        if base.startswith(prefix):
+            members.append(f"{field} = {ctx.value(base[len(prefix):])}")
     if py and py != spec.py_default:
         members.append(f"py_version = {ctx.value(py)}")
     if extra and extra in decoded:
         members.append(f"{extra} = {ctx.value(decoded[extra])}")
     if given:
         members.append(f"hyperparameters = {ctx.value(given)}")
+    if distribution:
+        members.append(f"distribution = {ctx.value(distribution)}")
+    if all(key in decoded for key in compiler_keys):
+        members.append(f"compiler_config = {ctx.value({'enabled': decoded[compiler_keys[0]], 'debug': decoded[compiler_keys[1]]})}")
     forms = []
-    local = ctx.local_code(submit, program)
+    local = ctx.local_code(submit, program) if isinstance(program, str) else None  # (not a parameter)
     if local is not None:
         source_dir, entry = local
         forms.append(members + [f"entry_point = {ctx.value(entry)}"] +
