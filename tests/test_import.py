@@ -346,3 +346,14 @@ def test_a_framework_estimators_job_imports_as_the_framework_with_its_local_code
     elsewhere = import_definition(text, folder=str(tmp_path))
     assert 'source_dir        = "src"' not in elsewhere and 'framework         = "sklearn"' in elsewhere
     assert dsl.transpile(elsewhere, compact=True) == json.dumps(json.loads(text))
+
+
+@pytest.mark.parametrize("case", ["frameworks", "distribution", "training-compiler", "tuning-framework",
+                                  "framework-entry-param", "framework-folded-text"])
+def test_every_framework_job_of_the_parity_cases_imports_as_its_framework(case):
+    path = ROOT / "tests" / "parity" / case / "case.pipe"
+    text = dsl.transpile(path.read_text(), filename=str(path))
+    pipe = import_definition(text, folder=str(path.parent))
+    assert "sagemaker_program" not in pipe and "sagemaker_submit_directory" not in pipe
+    assert ": raw {" not in pipe and "arguments_patch" not in pipe
+    assert dsl.transpile(pipe, compact=True, filename=str(path.parent / "imported.pipe")) == json.dumps(json.loads(text))

@@ -547,13 +547,20 @@ def _decoded(value):
     raise ValueError("not a value a framework estimator writes")
 
 
-def read_forms(arguments: dict, ctx) -> list:
+def read_forms(arguments: dict, ctx, tuning: bool = False) -> list:
     """Import: the members a framework estimator's training job reads back as, beyond what
     every training step reads (the image, hyperparameters and metrics flag left out): with its
     code as the local files the project holds, then with its code as the S3 tarball. [] when
-    the job is not one a framework estimator writes as pipedsl writes it."""
-    hyper = arguments.get("HyperParameters") or {}
-    image = arguments.get("AlgorithmSpecification", {}).get("TrainingImage")
+    the job is not one a framework estimator writes as pipedsl writes it. `tuning`: the
+    training job definition of a tuning job (its static hyperparameters, the job name and
+    the estimator's class the tuner adds)."""
+    if tuning:
+        definition = arguments.get("TrainingJobDefinition") or {}
+        hyper = definition.get("StaticHyperParameters") or {}
+        image = definition.get("AlgorithmSpecification", {}).get("TrainingImage")
+    else:
+        hyper = arguments.get("HyperParameters") or {}
+        image = arguments.get("AlgorithmSpecification", {}).get("TrainingImage")
     if not all(key in hyper for key in _OWN_HYPERPARAMETERS) or not isinstance(image, str):
         return []
     settings = _image_settings(image)
@@ -570,6 +577,13 @@ def read_forms(arguments: dict, ctx) -> list:
         return []
     extra = spec.extra_hyperparameter
     distribution, used = _distribution_of(decoded)
+    job_name = None
+    if tuning:  # what the tuner adds: the job's name (which keys the code), the estimator's class
+        job_name = decoded.get("sagemaker_job_name")
+        if (not isinstance(job_name, str) or decoded.get("sagemaker_estimator_class_name") != spec.sdk_class
+                or decoded.get("sagemaker_estimator_module") != spec.module + ".estimator"):
+            return []
+        used |= {"sagemaker_job_name", "sagemaker_estimator_class_name", "sagemaker_estimator_module"}
     compiler_keys = ("sagemaker_training_compiler_enabled", "sagemaker_training_compiler_debug_mode")
     given = {key: value for key, value in decoded.items()
              if key not in _OWN_HYPERPARAMETERS and key != extra and key not in used and key not in compiler_keys}
@@ -586,12 +600,16 @@ def read_forms(arguments: dict, ctx) -> list:
         members.append(f"{extra} = {ctx.value(decoded[extra])}")
     if given:
         members.append(f"hyperparameters = {ctx.value(given)}")
+    if job_name is not None:
+        members.append(f"job_name = {ctx.value(job_name)}")
     if distribution:
         members.append(f"distribution = {ctx.value(distribution)}")
     if all(key in decoded for key in compiler_keys):
         members.append(f"compiler_config = {ctx.value({'enabled': decoded[compiler_keys[0]], 'debug': decoded[compiler_keys[1]]})}")
     forms = []
-    local = ctx.local_code(submit, program) if isinstance(program, str) else None  # (not a parameter)
+    # (an entry point from a parameter has no file; a tuning job's code key holds no hash that
+    # would tell the project's files are the uploaded ones)
+    local = ctx.local_code(submit, program) if isinstance(program, str) and not tuning else None
     if local is not None:
         source_dir, entry = local
         forms.append(members + [f"entry_point = {ctx.value(entry)}"] +

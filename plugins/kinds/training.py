@@ -296,7 +296,9 @@ class Training(StepKind):
         plain = self.read_step(step, ctx)
         # a framework estimator's job: `framework = ...` instead of its image and hyperparameters
         common = [m for m in plain if not m.startswith(("image_uri =", "hyperparameters =", "enable_sagemaker_metrics ="))]
-        return [common + form for form in _frameworks.read_forms(step["Arguments"], ctx)] + [plain]
+        inputs = [m for m in common if m.startswith("input")]  # (members after the attributes)
+        common = [m for m in common if not m.startswith("input")]
+        return [common + form + inputs for form in _frameworks.read_forms(step["Arguments"], ctx)] + [plain]
 
     def region_of(self, arguments):
         region = (arguments.get("HyperParameters") or {}).get("sagemaker_region")

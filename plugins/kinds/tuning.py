@@ -2,6 +2,7 @@
 `Tuning`. `Arguments` is the CreateHyperParameterTuningJob request, minus the job name."""
 from __future__ import annotations
 
+import json
 from typing import Dict
 
 import attrs
@@ -258,6 +259,23 @@ class Tuning(StepKind):
 
     def slot_channels(self, step, ctx):
         return channels(step, ctx) if step.inputs else None
+
+    def read_forms(self, step, ctx):
+        plain = self.read_step(step, ctx)
+        # a framework estimator's tuning job: `framework = ...` instead of its image and
+        # static hyperparameters (the ranges stay)
+        common = [m for m in plain if not m.startswith(("image_uri =", "hyperparameters ="))]
+        inputs = [m for m in common if m.startswith("input")]  # (members after the attributes)
+        common = [m for m in common if not m.startswith("input")]
+        return [common + form + inputs for form in _frameworks.read_forms(step["Arguments"], ctx, tuning=True)] + [plain]
+
+    def region_of(self, arguments):
+        static = (arguments.get("TrainingJobDefinition") or {}).get("StaticHyperParameters") or {}
+        region = static.get("sagemaker_region")
+        try:
+            return json.loads(region) if isinstance(region, str) else None
+        except ValueError:
+            return None
 
     def read_static(self, value, arguments, ctx):
         return [f"hyperparameters = {ctx.value(value)}"] if value else []
