@@ -12,7 +12,7 @@ from dsl.diagnostics import visible
 from dsl.extension.emitters import Emitter
 from dsl.extension.hookspecs import hookimpl
 from dsl.semantics.functions import AS_WRITTEN, FUNCTIONS
-from dsl.semantics.program import call_args, interpolation_pieces, property_path
+from dsl.semantics.program import cache_setting, call_args, interpolation_pieces, property_path
 from dsl.syntax import ir
 
 EXECUTION_WORDS = {
@@ -497,9 +497,10 @@ class DocsWriter:
         p, out = self.program, []
         cache = step.attribute("cache")
         if cache is not None:
-            setting = p.literal(cache.value)
-            words = {True: "on", False: "off"}.get(setting) if isinstance(setting, bool) else \
-                f"on, results reused for {code(setting)}"
+            enabled, expire_after = cache_setting(p, cache.value)
+            words = "on" if enabled else "off"
+            if expire_after is not None:
+                words += f", results reused for {code(expire_after)}" if enabled else f" (expiry {code(expire_after)} kept)"
             out.append(f"- Cache: {words}")
         for retry in step.retries:
             fields = {a.name: p.literal(a.value) for a in retry.attributes}

@@ -26,6 +26,7 @@ from dsl.semantics.program import (
     Membership,
     Negation,
     Verbatim,
+    cache_setting,
     call_args,
     interpolation_pieces,
 )
@@ -479,11 +480,9 @@ class ModuleWriter:
                 out.append((name, ctx.attr(step, name)))
         cache = step.attribute("cache")
         if cache is not None:
-            setting = p.literal(cache.value)
-            if isinstance(setting, bool):
-                out.append(("cache_config", f"{ctx.imp('CacheConfig')}(enable_caching={setting!r})"))
-            else:
-                out.append(("cache_config", f"{ctx.imp('CacheConfig')}(enable_caching=True, expire_after={setting!r})"))
+            enabled, expire_after = cache_setting(p, cache.value)
+            pairs = [("enable_caching", repr(enabled)), ("expire_after", repr(expire_after) if expire_after else None)]
+            out.append(("cache_config", f"{ctx.imp('CacheConfig')}({ctx.call_args(pairs)})"))
         if step.retries:
             out.append(("retry_policies", "[" + ", ".join(self.retry(r) for r in step.retries) + "]"))
         return out

@@ -300,7 +300,12 @@ def test_check_json_on_an_unreadable_file_still_prints_the_diagnostic(tmp_path):
                                       ('"30d"', True), ('"5y"', True), ('"T16m"', True), ('"30dT5h"', True),
                                       ('"1D"', True), ('"pt12h"', True),
                                       ('"30 days"', False), ('"P"', False), ('"PT"', False), ('"T"', False),
-                                      ('"d30"', False), ('""', False), ('"30"', False)])
+                                      ('"d30"', False), ('""', False), ('"30"', False),
+                                      # the SDK's CacheConfig(enable_caching=…, expire_after=…)
+                                      ('{ enabled: false, expire_after: "30d" }', True), ("{ enabled: false }", True),
+                                      ('{ expire_after: "P1D" }', True), ("{}", False), ('{ enabled: "no" }', False),
+                                      ('{ enabled: false, expire_after: "soon" }', False),
+                                      ("{ enabled: false, expires: 1 }", False)])
 def test_cache_takes_only_iso_8601_durations(value, ok):
     found = diagnostics(TRAIN % ('"ml.m5.xlarge"', f"cache = {value}"))
     assert found == ([] if ok else [("E0316", 7, 10)])

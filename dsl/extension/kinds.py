@@ -87,7 +87,8 @@ ENVELOPE_FIELDS = {
     "depends_on": Field("step_list", doc="steps that must finish first"),
     "display_name": Field("string", doc="the step's display name"),
     "description": Field("string", doc="the step's description"),
-    "cache": Field("any", doc="true, false or an ISO 8601 duration such as \"P30D\""),
+    "cache": Field("any", doc="true, false, an ISO 8601 duration such as \"P30D\", or { enabled: false, "
+                              "expire_after: \"30d\" }"),
     "arguments_patch": Field("map", doc="an RFC 7396 merge patch over the step's `Arguments`, for request "
                                         "fields no field models (`null` removes a key; new keys go last)"),
 }

@@ -694,9 +694,16 @@ class Checker:
             return
         if isinstance(value, str) and ISO_8601_DURATION.fullmatch(value):
             return
+        if isinstance(value, dict) and set(value) <= {"enabled", "expire_after"} and value and \
+                isinstance(value.get("enabled", True), bool) and (
+                "expire_after" not in value or isinstance(value["expire_after"], str)
+                and ISO_8601_DURATION.fullmatch(value["expire_after"])):
+            return
         self.value(attribute.value)
-        self.add(error("E0316", "`cache` is `true`, `false` or an ISO 8601 duration string such as \"P30D\" or \"30d\"",
-                       self._span_of(attribute.value), "not a cache setting"))
+        self.add(error("E0316", "`cache` is `true`, `false`, an ISO 8601 duration string such as \"P30D\" or "
+                       "\"30d\", or { enabled: false, expire_after: \"30d\" }", self._span_of(attribute.value),
+                       "not a cache setting", "a map takes `enabled` (a literal boolean) and `expire_after` (a "
+                       "duration), as the SDK's CacheConfig(enable_caching=…, expire_after=…)"))
 
     def check_retry(self, retry: ir.Retry, kind):
         families = set()

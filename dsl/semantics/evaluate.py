@@ -17,6 +17,7 @@ from dsl.semantics.program import (
     Membership,
     Negation,
     Verbatim,
+    cache_setting,
     call_args,
     interpolation_pieces,
     property_path,
@@ -131,9 +132,8 @@ class JsonContext:
             out["RetryPolicies"] = [self.retry(r) for r in step.retries]
         cache = step.attribute("cache")
         if cache is not None:
-            setting = self.literal(cache.value)
-            out["CacheConfig"] = ({"Enabled": setting} if isinstance(setting, bool)
-                                  else {"Enabled": True, "ExpireAfter": setting})
+            enabled, expire_after = cache_setting(self.program, cache.value)
+            out["CacheConfig"] = {"Enabled": enabled, **({"ExpireAfter": expire_after} if expire_after is not None else {})}
         out.update(kind.json_extras(step, self))
         return out
 

@@ -762,6 +762,19 @@ def _describe(shape, kind) -> str:
 
 
 
+def cache_setting(program: "Program", expr) -> Tuple[Any, Any]:
+    """(enabled, expire_after or None) of a checked `cache` value: `true`/`false`, a duration
+    (caching on, with that expiry) or `{ enabled: …, expire_after: … }` (the SDK's
+    `CacheConfig(enable_caching=…, expire_after=…)`, which may keep an expiry with caching
+    off)."""
+    value = program.literal(expr)
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, dict):
+        return value.get("enabled", True), value.get("expire_after")
+    return True, value
+
+
 def interpolation_pieces(program: Program, interp: ir.Interpolation) -> list:
     """The pieces of `"...${x}..."` as `join("", [...])` takes them: text (with lets bound to
     strings folded in), and expressions; empty text dropped, adjacent text merged."""

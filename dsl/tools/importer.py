@@ -723,8 +723,11 @@ class _Writer:
             out.append("retry " + ", ".join(policy.get("ExceptionType", [])) + " { " + ", ".join(fields) + " }")
         cache = step.get("CacheConfig")
         if cache is not None:
-            out.append("cache = " + (_string(cache["ExpireAfter"]) if "ExpireAfter" in cache else
-                                     ("true" if cache.get("Enabled") else "false")))
+            if "ExpireAfter" in cache and not cache.get("Enabled"):  # an expiry kept with caching off
+                out.append(f"cache = {{ enabled: false, expire_after: {_string(cache['ExpireAfter'])} }}")
+            else:
+                out.append("cache = " + (_string(cache["ExpireAfter"]) if "ExpireAfter" in cache else
+                                         ("true" if cache.get("Enabled") else "false")))
         return out
 
     def raw_step(self, step: dict) -> List[str]:
