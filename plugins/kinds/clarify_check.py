@@ -143,7 +143,8 @@ BLOCK_CLASSES = {"data_config": "DataConfig", "data_bias_config": "BiasConfig", 
                  "model_predicted_label_config": "ModelPredictedLabelConfig", "shap_config": "SHAPConfig",
                  "pdp_config": "PDPConfig"}
 # the block fields that reach the definition and may be pipeline variables
-DEFINITION_FIELDS = {("data_config", "s3_data_input_path"), ("data_config", "s3_output_path")}
+DEFINITION_FIELDS = {("data_config", "s3_data_input_path"), ("data_config", "s3_output_path"),
+                     ("model_config", "model_name")}  # (the step's ModelName; not in analysis_config.json)
 # with `analysis_config` (a config already in S3): the block fields that still mean something
 GIVEN_CONFIG_FIELDS = {"data_config": ("s3_data_input_path", "s3_output_path", "dataset_type"),
                        "model_config": ("model_name",)}
