@@ -349,7 +349,7 @@ def test_a_framework_estimators_job_imports_as_the_framework_with_its_local_code
 
 
 @pytest.mark.parametrize("case", ["frameworks", "distribution", "training-compiler", "tuning-framework",
-                                  "framework-entry-param", "framework-folded-text"])
+                                  "framework-entry-param", "framework-folded-text", "framework-processor"])
 def test_every_framework_job_of_the_parity_cases_imports_as_its_framework(case):
     path = ROOT / "tests" / "parity" / case / "case.pipe"
     text = dsl.transpile(path.read_text(), filename=str(path))
@@ -357,3 +357,17 @@ def test_every_framework_job_of_the_parity_cases_imports_as_its_framework(case):
     assert "sagemaker_program" not in pipe and "sagemaker_submit_directory" not in pipe
     assert ": raw {" not in pipe and "arguments_patch" not in pipe
     assert dsl.transpile(pipe, compact=True, filename=str(path.parent / "imported.pipe")) == json.dumps(json.loads(text))
+
+
+def test_a_framework_processor_imports_with_its_code_only_when_the_project_holds_it(tmp_path):
+    """The definition names a FrameworkProcessor's script only inside runproc.sh (by its
+    hash): with the project's files, `code`, `source_dir` and `command` come back; without
+    them, nothing can name the script and the job stays as written (same JSON)."""
+    path = ROOT / "tests" / "parity" / "framework-processor" / "case.pipe"
+    text = dsl.transpile(path.read_text(), filename=str(path))
+    here = import_definition(text, folder=str(path.parent))
+    assert 'code              = "process.py"' in here and 'source_dir        = "src"' in here
+    assert 'command           = ["python3"]' in here and "runproc" not in here
+    elsewhere = import_definition(text, folder=str(tmp_path))
+    assert "runproc.sh" in elsewhere and "framework " not in elsewhere
+    assert dsl.transpile(elsewhere, compact=True) == json.dumps(json.loads(text))

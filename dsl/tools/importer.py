@@ -500,9 +500,9 @@ def _diff(produced, target) -> dict:
 _CODE_SEARCH = 5000  # directory entries `_Writer.code` looks at, at most
 
 
-def _files_named(folder: str, name: str):
-    """Paths (relative, with `/`) of the regular files called `name` under `folder`, nearest
-    first; links are not followed and hidden folders are skipped."""
+def _files_named(folder: str, name: Optional[str]):
+    """Paths (relative, with `/`) of the regular files called `name` (any name: None) under
+    `folder`, nearest first; links are not followed and hidden folders are skipped."""
     import os
 
     seen = 0
@@ -516,7 +516,7 @@ def _files_named(folder: str, name: str):
         for entry in entries:
             seen += 1
             path = f"{relative}/{entry.name}" if relative else entry.name
-            if entry.name == name and entry.is_file(follow_symlinks=False):
+            if (name is None or entry.name == name) and entry.is_file(follow_symlinks=False):
                 yield path
             elif entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
                 queue.append(path)
@@ -584,6 +584,24 @@ class _Writer:
             except OSError:
                 continue
         return self.values.value(uri)
+
+    def project_files(self):
+        """Paths (relative, with `/`) of the regular files under the output's folder, nearest
+        first: links not followed, hidden folders skipped, at most `_CODE_SEARCH` entries."""
+        return _files_named(self.folder, None) if self.folder is not None else iter(())
+
+    def upload_uri(self, paths, name: str) -> Optional[str]:
+        """Where a pipeline session uploads local code hashed over `paths` (relative to the
+        output's folder) as `name`: `s3://BUCKET/PIPELINE/code/HASH/NAME`; None without a
+        folder or a bucket."""
+        if self.folder is None or not self._bucket:
+            return None
+        from dsl.semantics.localcode import code_uri
+
+        try:
+            return code_uri(self._bucket, self.name, list(paths), self.folder, name)
+        except OSError:
+            return None
 
     def local_code(self, uri, entry: str):
         """(source folder or None, entry point) of the local code a framework estimator packed
@@ -803,11 +821,12 @@ def _region(data: dict, kinds: dict) -> Optional[str]:
 
 def _default_bucket(data: dict) -> Optional[str]:
     """The bucket of the SDK's default paths (`s3://BUCKET/` output paths, `Std:Join` output
-    destinations), when the definition has one."""
+    destinations, the keys local code is uploaded to), when the definition has one."""
     found = re.search(r'"Values": \["s3:/", "([^"]+)"', json.dumps(data))
     if found:
         return found.group(1)
-    found = re.search(r'"S3OutputPath": "s3://([^"/]+)/"', json.dumps(data))
+    found = (re.search(r'"S3OutputPath": "s3://([^"/]+)/"', json.dumps(data)) or
+             re.search(r's3://([^/"]+)/[A-Za-z0-9-]+/code/[0-9a-f]{64}/', json.dumps(data)))  # local code's uploads
     return found.group(1) if found else None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 
 from dsl.diagnostics import did_you_mean, error
 from dsl.extension.hookspecs import hookimpl
@@ -604,6 +605,77 @@ class Processing(StepKind):
             if key in vpc:
                 fields.append(f"{field}: {ctx.value(vpc[key])}")
         return ["network_config = { " + ", ".join(fields) + " }"]
+
+    def region_of(self, arguments):
+        # a FrameworkProcessor's image is picked by region: the import needs it to pick it again
+        app = arguments.get("AppSpecification") or {}
+        if app.get("ContainerEntrypoint") == ["/bin/bash", f"{ENTRYPOINT_DIR}/runproc.sh"]:
+            match = re.search(r"\.dkr\.ecr\.([a-z0-9-]+)\.", str(app.get("ImageUri")))
+            return match.group(1) if match else None
+        return None
+
+    def read_forms(self, step, ctx):
+        plain = self.read_step(step, ctx)
+        framework = self._read_framework_processor(step["Arguments"], plain, ctx)
+        return ([framework] if framework is not None else []) + [plain]
+
+    def _read_framework_processor(self, arguments, plain, ctx):
+        """A FrameworkProcessor's job as `framework = …`, `code`, `source_dir` (and `command`),
+        when the project holds its code: the definition names the script only inside
+        runproc.sh, whose key is the hash of its text, and the folder only by the hash of
+        sourcedir.tar.gz; each candidate is checked against both. None otherwise."""
+        import hashlib
+
+        from ._frameworks import ESTIMATORS, _image_settings
+
+        inputs = arguments.get("ProcessingInputs") or []
+        app = arguments.get("AppSpecification") or {}
+        if app.get("ContainerEntrypoint") != ["/bin/bash", f"{ENTRYPOINT_DIR}/runproc.sh"] or len(inputs) < 2:
+            return None
+        code_input, entry_input = inputs[-2], inputs[-1]
+        sourcedir = code_input.get("S3Input", {}).get("S3Uri")
+        runproc = entry_input.get("S3Input", {}).get("S3Uri")
+        if (not isinstance(sourcedir, str) or not isinstance(runproc, str)
+                or code_input != self.s3_input("code", {"source": sourcedir, "destination": CODE_DIR + "/"})
+                or entry_input != self.s3_input("entrypoint", {"source": runproc, "destination": ENTRYPOINT_DIR})):
+            return None
+        settings = _image_settings(str(app.get("ImageUri")))
+        if settings is None or settings[0] not in FRAMEWORK_PROCESSOR:
+            return None
+        name, version, py, _ = settings
+        found = None
+        for path in ctx.project_files():
+            parts = path.split("/")
+            for cut in range(1, len(parts)):  # the script, relative to one of the folders above it
+                source_dir, script = "/".join(parts[:cut]), "/".join(parts[cut:])
+                for command in (["python"], ["python3"]):
+                    text = RUNPROC.format(command=" ".join(command), script=script)
+                    if not runproc.endswith(f"/{hashlib.sha256(text.encode()).hexdigest()}/runproc.sh"):
+                        continue
+                    if ctx.upload_uri([script, source_dir], "sourcedir.tar.gz") == sourcedir:
+                        found = source_dir, script, command
+                        break
+                if found:
+                    break
+            if found:
+                break
+        if found is None:
+            return None
+        source_dir, script, command = found
+        dropped = ("image_uri =", "entrypoint =", "input code {", "input entrypoint {")
+        members = [m for m in plain if not m.startswith(dropped)]
+        attributes = [m for m in members if not m.startswith(("input", "output", "property_file"))]
+        rest = members[len(attributes):] if members[:len(attributes)] == attributes else None
+        if rest is None:
+            return None
+        default_py = "py3" if name in ("xgboost", "sklearn") else None
+        added = [f"framework = {ctx.value(name)}", f"framework_version = {ctx.value(version)}"]
+        if py and py != default_py and name in ESTIMATORS:
+            added.append(f"py_version = {ctx.value(py)}")
+        added += [f"code = {ctx.value(script)}", f"source_dir = {ctx.value(source_dir)}"]
+        if command != ["python"]:
+            added.append(f"command = {ctx.value(command)}")
+        return attributes + added + rest
 
     def read_step(self, step, ctx):
         members = super().read_step(step, ctx)
