@@ -607,17 +607,74 @@ class Processing(StepKind):
         return ["network_config = { " + ", ".join(fields) + " }"]
 
     def region_of(self, arguments):
-        # a FrameworkProcessor's image is picked by region: the import needs it to pick it again
+        # a FrameworkProcessor's or PySparkProcessor's image is picked by region: the import
+        # needs it to pick it again
         app = arguments.get("AppSpecification") or {}
-        if app.get("ContainerEntrypoint") == ["/bin/bash", f"{ENTRYPOINT_DIR}/runproc.sh"]:
+        entry = app.get("ContainerEntrypoint") or [None]
+        if entry == ["/bin/bash", f"{ENTRYPOINT_DIR}/runproc.sh"] or entry[0] == "smspark-submit":
             match = re.search(r"\.dkr\.ecr\.([a-z0-9-]+)\.", str(app.get("ImageUri")))
             return match.group(1) if match else None
         return None
 
     def read_forms(self, step, ctx):
         plain = self.read_step(step, ctx)
-        framework = self._read_framework_processor(step["Arguments"], plain, ctx)
+        framework = (self._read_framework_processor(step["Arguments"], plain, ctx) or
+                     self._read_spark(step["Arguments"], plain, ctx))
         return ([framework] if framework is not None else []) + [plain]
+
+    def _read_spark(self, arguments, plain, ctx):
+        """A PySparkProcessor's job as `framework = "spark"`, when its dependencies are S3
+        URIs and it has no configuration: local dependencies are named in the definition only
+        by the folder they were uploaded to, and a configuration only by its hash (its
+        content is in S3). None otherwise."""
+        from dsl.semantics.images import table
+
+        app = arguments.get("AppSpecification") or {}
+        entry = app.get("ContainerEntrypoint")
+        script = self._script(arguments)
+        if script is None or not entry or entry[0] != "smspark-submit":
+            return None
+        repo_tag = str(app.get("ImageUri")).split("/", 1)[-1]
+        entries = table()["frameworks"]["spark"]["by_scope"]["processing"]["entries"]
+        version = next((key.split("|")[0] for key, (_, written) in entries.items() if written == repo_tag), None)
+        if version is None:
+            return None
+        options, added = entry[1:-1], []
+        lists = {f"--{channel}": field for field, channel in SPARK_DEPENDENCIES.items()}
+        events = False
+        while options:
+            option = options.pop(0)
+            if option in lists and options:
+                items = options.pop(0).split(",")
+                if any(not item.startswith("s3://") for item in items):
+                    return None  # a local dependency: its name is not in the definition
+                added.append(f"{lists[option]} = {ctx.value(items)}")
+            elif option == "--local-spark-event-logs-dir" and options and options.pop(0) == SPARK_EVENTS:
+                events = True
+            else:
+                return None
+        outputs = (arguments.get("ProcessingOutputConfig") or {}).get("Outputs") or []
+        if events:
+            last = outputs[-1] if outputs else {}
+            uri = last.get("S3Output", {}).get("S3Uri")
+            if last != {"OutputName": f"output-{len(outputs)}", "AppManaged": False, "S3Output": {
+                    "S3Uri": uri, "LocalPath": SPARK_EVENTS, "S3UploadMode": "Continuous"}}:
+                return None
+            added.append(f"spark_event_logs_s3_uri = {ctx.value(uri)}")
+        environment = arguments.get("Environment")
+        if not isinstance(environment, dict):
+            return None
+        dropped = ("image_uri =", "command =", "env =")
+        members = [m for m in plain if not m.startswith(dropped)]
+        if events:
+            members = [m for m in members if not m.startswith(f"output output-{len(outputs)} ")]
+        attributes = [m for m in members if not m.startswith(("input", "output", "property_file"))]
+        if members[:len(attributes)] != attributes:
+            return None
+        framework = ['framework = "spark"', f"framework_version = {ctx.value(version)}"]
+        if environment:
+            framework.append(f"env = {ctx.value(environment)}")
+        return attributes + framework + added + members[len(attributes):]
 
     def _read_framework_processor(self, arguments, plain, ctx):
         """A FrameworkProcessor's job as `framework = …`, `code`, `source_dir` (and `command`),
