@@ -375,13 +375,15 @@ def test_a_framework_processor_imports_with_its_code_only_when_the_project_holds
 
 def test_a_pyspark_job_imports_as_spark_unless_its_inputs_live_only_in_s3(tmp_path):
     """`framework = "spark"` comes back for jobs whose dependencies are S3 URIs; a job with
-    local dependencies or a configuration stays as written: the definition names those only
-    by the S3 folder or hash they were uploaded to (their content is not in it)."""
+    local dependencies stays as written, and a configuration stays the input it is: the
+    definition names those only by the S3 folder or hash they were uploaded to."""
     path = ROOT / "tests" / "parity" / "spark-processor" / "case.pipe"
     text = dsl.transpile(path.read_text(), filename=str(path))
     pipe = import_definition(text, folder=str(path.parent))
     steps = {block.split(":")[0]: block for block in pipe.split("    step ")[1:]}
     assert 'framework         = "spark"' in steps["Spark"] and 'code              = "src/job.py"' in steps["Spark"]
     assert 'env               = { MODE: "fast" }' in steps["SparkEnv"] and "smspark-submit" not in steps["SparkEnv"]
-    assert "smspark-submit" in steps["SparkDeps"] and "smspark-submit" in steps["SparkJars"]
+    assert "smspark-submit" in steps["SparkDeps"]  # local dependencies: as written
+    # S3 jars and a configuration: spark, its configuration the input it is (its content is in S3)
+    assert 'submit_jars       = ["s3://b/a.jar", "s3://b/b.jar"]' in steps["SparkJars"] and "input conf {" in steps["SparkJars"]
     assert dsl.transpile(pipe, filename=str(path.parent / "imported.pipe")) == text

@@ -624,9 +624,9 @@ class Processing(StepKind):
 
     def _read_spark(self, arguments, plain, ctx):
         """A PySparkProcessor's job as `framework = "spark"`, when its dependencies are S3
-        URIs and it has no configuration: local dependencies are named in the definition only
-        by the folder they were uploaded to, and a configuration only by its hash (its
-        content is in S3). None otherwise."""
+        URIs: local dependencies are named in the definition only by the folder they were
+        uploaded to. (A configuration is named only by its hash, its content being in S3: it
+        stays the `input conf` it is.) None otherwise."""
         from dsl.semantics.images import table
 
         app = arguments.get("AppSpecification") or {}
