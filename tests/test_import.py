@@ -387,3 +387,20 @@ def test_a_pyspark_job_imports_as_spark_unless_its_inputs_live_only_in_s3(tmp_pa
     # S3 jars and a configuration: spark, its configuration the input it is (its content is in S3)
     assert 'submit_jars       = ["s3://b/a.jar", "s3://b/b.jar"]' in steps["SparkJars"] and "input conf {" in steps["SparkJars"]
     assert dsl.transpile(pipe, filename=str(path.parent / "imported.pipe")) == text
+
+
+def test_a_model_steps_repack_job_imports_as_the_models_inference_code(tmp_path):
+    """A `ModelStep`'s repack job (a training job before it) is read with the model step as its
+    `entry_point`, `source_dir`, `dependencies` and `repack_output_path`: the file is the one
+    written by hand, and `depends_on` names the model once. The code key's hash checks the
+    project's folder; without the folder, the job stays the training step it is."""
+    path = ROOT / "tests" / "parity" / "model-repack" / "case.pipe"
+    text = dsl.transpile(path.read_text(), filename=str(path))
+    pipe = import_definition(text, folder=str(path.parent))
+    assert "RepackModel" not in pipe and ": raw {" not in pipe
+    assert 'source_dir               = "code"' in pipe and 'dependencies             = ["lib"]' in pipe
+    assert 'name               = "served"' in pipe and "depends_on    = [Create]" in pipe
+    assert dsl.transpile(pipe, filename=str(path.parent / "imported.pipe")) == text
+    elsewhere = import_definition(text, folder=str(tmp_path))
+    assert "step Register-RepackModel-0: training" in elsewhere
+    assert dsl.transpile(elsewhere, compact=True) == json.dumps(json.loads(text))

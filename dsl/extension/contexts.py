@@ -100,6 +100,7 @@ class ImportReader(Protocol):
     """`pipedsl import`: definition JSON back to `.pipe` text, for one step."""
 
     name: str  # the pipeline's name
+    before: Optional[dict]  # the definition step the step being read absorbs (StepKind.absorbs)
     step_json_name: str  # the definition name of the step being read
     data: dict  # the whole definition
 

@@ -179,6 +179,13 @@ class StepKind:
         round trip gives the step's JSON back; by default the one `read_step` gives."""
         return [self.read_step(step, ctx)]
 
+    def absorbs(self, before: dict, step: dict) -> bool:
+        """Import: whether `before`, the definition step right before `step`, is one this kind
+        writes before its own (`json_steps_before`: a step collection's repack job). The
+        importer then offers the two as one step: its first reading gets `ctx.before`, and if
+        that reading does not round-trip, `before` is written on its own."""
+        return False
+
     def region_of(self, arguments: dict) -> Optional[str]:
         """Import: the region a step's `Arguments` say they were built for, when they say
         (beyond `region_image`): a framework estimator's `sagemaker_region`."""

@@ -382,7 +382,7 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
                         if any(first <= line <= last for line in lines)}
             # a step read in a less literal form first (a framework estimator) is read in its next
             # form; any other step is written as given
-            for culprit in culprits or {s["Name"] for s in steps}:
+            for culprit in {writer.absorbed_by.get(c, c) for c in culprits or {s["Name"] for s in steps}}:
                 if not writer.next_form(culprit):
                     writer.raw.add(culprit)
             source = writer.write(name, writer.raw, writer.patches)
@@ -390,9 +390,14 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
         if json.dumps(produced) == target:
             break
         mismatched = _mismatched(data, produced)
+        advanced = set()
+        for name_ in list(mismatched):  # a step read with the one it absorbs: its next reading
+            owner = writer.absorbed_by.get(name_, name_)
+            if owner not in advanced and writer.next_form(owner):
+                advanced.add(owner)
         for step in steps:
             if step["Name"] in mismatched:
-                if writer.next_form(step["Name"]):
+                if writer.absorbed_by.get(step["Name"], step["Name"]) in advanced:
                     continue  # its next reading first: patches and raw steps are the last resorts
                 if step["Name"] in writer.patches or produced is None or mismatched[step["Name"]] is None:
                     writer.raw.add(step["Name"])
@@ -497,6 +502,16 @@ def _diff(produced, target) -> dict:
     return patch
 
 
+def _absorbs(kind, before: dict, step: dict) -> bool:
+    """`kind.absorbs(before, step)`, False for steps not of the shape it writes."""
+    from dsl.extension.plugin_manager import KindFailure
+
+    try:
+        return bool(kind.absorbs(before, step))
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError, KindFailure):
+        return False
+
+
 _CODE_SEARCH = 5000  # directory entries `_Writer.code` looks at, at most
 
 
@@ -537,6 +552,9 @@ class _Writer:
         # its kind offered
         self.forms: Dict[str, int] = {}
         self.form_counts: Dict[str, int] = {}
+        # definition steps read as part of the step after them (StepKind.absorbs) -> that step
+        self.absorbed_by: Dict[str, str] = {}
+        self.before: Optional[dict] = None
         # (each reads the whole definition: once, not once per step that asks)
         self._bucket, self._region = _default_bucket(data), _region(data, kinds)
 
@@ -670,13 +688,28 @@ class _Writer:
                 for which in kind.json_branches:
                     inside_raw.update(s["Name"] for s in all_steps(step["Arguments"].get(which, [])))
         self.values.hidden = {self.json_names[n] for n in inside_raw}
+        self.absorbed_by = {}
+        ordered = list(all_steps(self.data["Steps"]))
+        for before, step in zip(ordered, ordered[1:]):
+            kind = self.kinds.get(step.get("Type"))
+            if (kind is not None and self.forms.get(step["Name"], 0) == 0 and not {before["Name"], step["Name"]} & (
+                    self.raw | inside_raw) and _absorbs(kind, before, step)):
+                self.absorbed_by[before["Name"]] = step["Name"]
+        owners = {owner: name for name, owner in self.absorbed_by.items()}
         self.lines: Dict[str, Tuple[int, int]] = {}
-        for step in all_steps(self.data["Steps"]):
+        for step in ordered:
+            if step["Name"] in self.absorbed_by:
+                continue  # written as part of the next step
+            self.before = next((s for s in ordered if s["Name"] == owners[step["Name"]]), None) \
+                if step["Name"] in owners else None
             if step["Name"] not in inside_raw:  # a raw condition holds its branches as written
                 written = self.step(step)
                 first = len(out) + 2
                 out += ["", *written]
                 self.lines[step["Name"]] = (first, len(out))
+                if self.before is not None:
+                    self.lines[self.before["Name"]] = (first, len(out))
+        self.before = None
         out.append("}")
         return _lets_for_repeats("\n".join(out) + "\n")
 
@@ -714,9 +747,10 @@ class _Writer:
         try:
             forms = [list(form) for form in kind.read_forms(step, self)]
         except (KeyError, TypeError, AttributeError, IndexError, ValueError, KindFailure):
-            return self.raw_step(step)  # not the shape its kind writes: as given
-        if not forms:
-            return self.raw_step(step)
+            forms = []
+        if not forms:  # not the shape its kind writes: as given (and a step it absorbed too)
+            before, self.before = self.before, None
+            return (self.raw_step(before) + [""] if before is not None else []) + self.raw_step(step)
         self.form_counts[step["Name"]] = len(forms)
         members = forms[min(self.forms.get(step["Name"], 0), len(forms) - 1)]
         lines = [f"    step {name}: {kind.name} {{"] + [f"        {m}" for m in members + self.envelope(step)]
@@ -727,8 +761,11 @@ class _Writer:
 
     def envelope(self, step: dict) -> List[str]:
         out = []
-        if step.get("DependsOn"):
-            out.append("depends_on = [" + ", ".join(self.json_names[d] for d in step["DependsOn"]) + "]")
+        depends = step.get("DependsOn") or (self.before.get("DependsOn") if self.before is not None else None)
+        if depends:
+            # a step collection's names stand for it once: its absorbed step goes with its owner
+            names = [d for d in depends if not (d in self.absorbed_by and self.absorbed_by[d] in depends)]
+            out.append("depends_on = [" + ", ".join(self.json_names[d] for d in names) + "]")
         for key, field in (("DisplayName", "display_name"), ("Description", "description")):
             if key in step:
                 out.append(f"{field} = {self.values.value(step[key])}")
@@ -800,6 +837,8 @@ def _region(data: dict, kinds: dict) -> Optional[str]:
     """The region of a definition whose steps pick their image by region (quality and clarify
     checks, built-in Debugger rules): read from that image's registry host, so the imported
     file picks the same one."""
+    from dsl.extension.plugin_manager import KindFailure
+
     for step in all_steps(data.get("Steps", [])):
         arguments = step.get("Arguments") if isinstance(step.get("Arguments"), dict) else {}
         images = []
@@ -813,8 +852,11 @@ def _region(data: dict, kinds: dict) -> Optional[str]:
             match = re.search(r"\.dkr\.ecr\.([a-z0-9-]+)\.", image)
             if match:
                 return match.group(1)
-        region = kind.region_of(arguments) if kind is not None else None
-        if region:
+        try:
+            region = kind.region_of(arguments) if kind is not None else None
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError, KindFailure):
+            region = None  # (not the shape its kind writes: it says nothing)
+        if isinstance(region, str) and region:
             return region
     return None
 
@@ -826,7 +868,8 @@ def _default_bucket(data: dict) -> Optional[str]:
     if found:
         return found.group(1)
     found = (re.search(r'"S3OutputPath": "s3://([^"/]+)/"', json.dumps(data)) or
-             re.search(r's3://([^/"]+)/[A-Za-z0-9-]+/code/[0-9a-f]{64}/', json.dumps(data)))  # local code's uploads
+             re.search(r's3://([^/"]+)/[A-Za-z0-9-]+/code/[0-9a-f]{64}/', json.dumps(data)) or  # local code's uploads
+             re.search(r's3://([^/"]+)/[A-Za-z0-9-]+-[0-9a-f]{64}/source/sourcedir\.tar\.gz', json.dumps(data)))  # a repack's
     return found.group(1) if found else None
 
 

@@ -136,6 +136,57 @@ class _ModelKind(StepKind):
             out["ModelDataUrl"] = ctx.attr(step, "model_data")
         return out
 
+    # --- import: the repack job ModelStep puts before a step with inference code ----------
+
+    # where a kind's container is in its Arguments ("PrimaryContainer", "InferenceSpecification.Containers.0")
+    container_place = ""
+
+    def _container_json(self, step: dict) -> dict:
+        from dsl.extension.layout import MISSING, at
+
+        found = at(step.get("Arguments", {}), self.container_place)
+        return found if isinstance(found, dict) and found is not MISSING else {}
+
+    def absorbs(self, before, step):
+        base = step.get("Name", "")[: -len(self.json_name(""))]
+        return (before.get("Type") == "Training" and str(before.get("Name", "")).startswith(f"{base}-RepackModel-")
+                and self._container_json(step).get("ModelDataUrl") ==
+                {"Get": f"Steps.{before['Name']}.ModelArtifacts.S3ModelArtifacts"})
+
+    def read_forms(self, step, ctx):
+        plain = self.read_step(step, ctx)
+        before = ctx.before
+        if before is None:
+            return [plain]
+        import json as _json
+
+        hyper = (before.get("Arguments") or {}).get("HyperParameters") or {}
+        archive = hyper.get("model_archive")
+        join = archive.get("Std:Join") if isinstance(archive, dict) else None
+        if not (isinstance(join, dict) and join.get("On") == "" and len(join.get("Values") or ()) == 1):
+            return [plain]  # (a literal archive: the SDK repacks no literal model data)
+        data = join["Values"][0]
+        entry, source_dir = _json.loads(hyper["inference_script"]), _json.loads(hyper["source_dir"])
+        dependencies = _json.loads(hyper["dependencies"])
+        output = before["Arguments"]["OutputDataConfig"]["S3OutputPath"]
+        environment = dict(self._container_json(step).get("Environment") or {})
+        for key in ("SAGEMAKER_PROGRAM", "SAGEMAKER_SUBMIT_DIRECTORY", "SAGEMAKER_CONTAINER_LOG_LEVEL", "SAGEMAKER_REGION"):
+            environment.pop(key, None)  # (the script-mode variables the repacking model adds)
+        members = [m for m in plain if not m.startswith(("model_data =", "env ="))]
+        suffix = before["Name"][len(step["Name"]) - len(self.json_name("")) + len("-RepackModel-"):]
+        if suffix != "0" and not any(m.startswith("name =") for m in members):  # the model's name keys the job's
+            members.append(f"name = {ctx.value(suffix)}")
+        if not any(m.startswith("role =") for m in members):  # (a model package has none: its repack job's)
+            members.append(f"role = {ctx.value(before['Arguments']['RoleArn'])}")
+        members.append(f"model_data = {ctx.value(data)}")
+        if environment:
+            members.append(f"env = {ctx.value(environment)}")
+        members += [f"entry_point = {ctx.value(entry)}", f"source_dir = {ctx.value(source_dir)}"]
+        if dependencies:
+            members.append(f"dependencies = {ctx.value(str(dependencies).split(' '))}")
+        members.append(f"repack_output_path = {ctx.value(output)}")
+        return [members, plain]
+
     def json_steps_before(self, step, ctx) -> list:
         if not _repack.repacks(step):
             return []
@@ -188,6 +239,7 @@ class CreateModel(_ModelKind):
 
     # CreateModel as Model.create() builds it
     layout = ("role", Slot("PrimaryContainer", "container"), "vpc_config", "enable_network_isolation")
+    container_place = "PrimaryContainer"
 
     def slot_container(self, step, ctx):
         return self.container(step, ctx)
@@ -246,6 +298,8 @@ class RegisterModel(_ModelKind):
         "data_input_configuration": Field("string", doc="the input's shapes as JSON text (ModelInput.DataInputConfig)",
                                           json="InferenceSpecification.Containers.0.ModelInput.DataInputConfig"),
     }
+
+    container_place = "InferenceSpecification.Containers.0"
 
     # CreateModelPackage as Model.register() builds it
     layout = (
