@@ -337,8 +337,10 @@ def test_a_framework_estimators_job_imports_as_the_framework_with_its_local_code
     assert 'framework         = "xgboost"' in steps["Boost"] and 'entry_point       = "boost.py"' in steps["Boost"]
     assert "source_dir" not in steps["Boost"] and "sagemaker_program" not in steps["Boost"]  # the lone script
     assert 'source_dir        = "src"' in steps["Sk"] and 'framework         = "sklearn"' in steps["Sk"]
-    # PyTorch's tarball also holds `dependencies`, which a definition does not name: its S3 form
-    assert 'framework         = "pytorch"' in steps["Torch"] and 'source_dir  = "s3://fw-bucket/Frameworks/code/' in steps["Torch"]
+    # PyTorch's tarball also holds `dependencies`, which a definition does not name: an entry of
+    # the project's folder tried as the one dependency gives the key's hash
+    assert 'framework         = "pytorch"' in steps["Torch"] and 'dependencies = ["lib"]' in steps["Torch"]
+    assert 'source_dir   = "src"' in steps["Torch"]
     assert "epochs: Epochs" in steps["Torch"] and "optimizer: Optimizer" in steps["Torch"]
     assert ": raw {" not in pipe and "arguments_patch" not in pipe
     assert dsl.transpile(pipe, filename=str(tmp_path / "project" / "imported.pipe")) == text

@@ -513,6 +513,7 @@ def _absorbs(kind, before: dict, step: dict) -> bool:
 
 
 _CODE_SEARCH = 5000  # directory entries `_Writer.code` looks at, at most
+_DEPENDENCY_SEARCH = 50  # entries of the output's folder tried as a framework's one dependency
 
 
 def _files_named(folder: str, name: Optional[str]):
@@ -622,19 +623,27 @@ class _Writer:
             return None
 
     def local_code(self, uri, entry: str):
-        """(source folder or None, entry point) of the local code a framework estimator packed
-        into `uri` (`s3://BUCKET/PIPELINE/code/HASH/sourcedir.tar.gz`), found under the
-        output's folder as `code` finds a script: the lone script, or a folder holding it
-        whose hash is the key's. None when there is none."""
+        """(source folder or None, entry point, dependencies) of the local code a framework
+        estimator packed into `uri` (`s3://BUCKET/PIPELINE/code/HASH/sourcedir.tar.gz`), found
+        under the output's folder as `code` finds a script: the lone script, or a folder holding
+        it, with no dependency or one, whose hash is the key's. None when there is none."""
         if self.folder is None or not self._bucket or not isinstance(uri, str) or not isinstance(entry, str):
             return None
         if not (uri.startswith(f"s3://{self._bucket}/{self.name}/code/") and uri.endswith("/sourcedir.tar.gz")):
             return None
+        import os
         import posixpath
 
         from dsl.semantics.localcode import code_uri
 
         base = posixpath.basename(entry)
+        # a dependency packed beside the code is not named in the definition: one entry of the
+        # output's folder is tried as one (the common `dependencies = ["lib"]`)
+        try:
+            tops = sorted(e.name for e in os.scandir(self.folder) if not e.name.startswith(".")
+                          and not e.is_symlink())[:_DEPENDENCY_SEARCH]
+        except OSError:
+            tops = []
         for relative in _files_named(self.folder, base):
             candidates = []
             if entry == base:
@@ -643,11 +652,13 @@ class _Writer:
                 source_dir = relative[: -len(entry) - 1]
                 candidates.append((source_dir, entry, source_dir))  # the folder holding it
             for source_dir, entry_point, hashed in candidates:
-                try:
-                    if code_uri(self._bucket, self.name, [hashed], self.folder, "sourcedir.tar.gz") == uri:
-                        return source_dir, entry_point
-                except OSError:
-                    continue
+                for dependencies in [[]] + [[top] for top in tops if top != hashed.split("/")[0]]:
+                    try:
+                        if code_uri(self._bucket, self.name, [hashed] + dependencies, self.folder,
+                                    "sourcedir.tar.gz") == uri:
+                            return source_dir, entry_point, dependencies
+                    except OSError:
+                        continue
         return None
 
     def step_name(self, json_name: str) -> str:

@@ -611,8 +611,9 @@ def read_forms(arguments: dict, ctx, tuning: bool = False) -> list:
     # would tell the project's files are the uploaded ones)
     local = ctx.local_code(submit, program) if isinstance(program, str) and not tuning else None
     if local is not None:
-        source_dir, entry = local
+        source_dir, entry, dependencies = local
         forms.append(members + [f"entry_point = {ctx.value(entry)}"] +
-                     ([f"source_dir = {ctx.value(source_dir)}"] if source_dir is not None else []))
+                     ([f"source_dir = {ctx.value(source_dir)}"] if source_dir is not None else []) +
+                     ([f"dependencies = {ctx.value(dependencies)}"] if dependencies else []))
     forms.append(members + [f"entry_point = {ctx.value(program)}", f"source_dir = {ctx.value(submit)}"])
     return forms
