@@ -480,7 +480,8 @@ def _mismatched(target: dict, produced: Optional[dict]) -> Dict[str, Optional[di
         same_envelope = ({k: v for k, v in mine.items() if k != "Arguments"} ==
                          {k: v for k, v in step.items() if k != "Arguments"} and list(mine) == list(step))
         # (a step holding other steps is not patched: they are compared on their own)
-        holds_steps = bool(getattr(kinds.get(step["Type"]), "json_branches", ()))
+        kind = kinds.get(step["Type"])
+        holds_steps = bool(kind.json_branches) if kind is not None else False
         out[step["Name"]] = mine.get("Arguments") if same_envelope and not holds_steps else None
     return out
 
@@ -652,7 +653,8 @@ class _Writer:
                 source_dir = relative[: -len(entry) - 1]
                 candidates.append((source_dir, entry, source_dir))  # the folder holding it
             for source_dir, entry_point, hashed in candidates:
-                for dependencies in [[]] + [[top] for top in tops if top != hashed.split("/")[0]]:
+                choices: List[List[str]] = [[]] + [[top] for top in tops if top != hashed.split("/")[0]]
+                for dependencies in choices:
                     try:
                         if code_uri(self._bucket, self.name, [hashed] + dependencies, self.folder,
                                     "sourcedir.tar.gz") == uri:
