@@ -10,6 +10,8 @@ from dsl.extension.kinds import INSTANCE_TYPE, Field, StepKind
 from dsl.extension.layout import Slot
 from dsl.syntax import ir
 
+from ._common import read_network, read_tags, sdk_network, slot_network, slot_tags
+
 JOB_FIELDS = {
     "role": Field("string", required=True, doc="IAM role ARN (CheckJobConfig)", json="RoleArn"),
     "instance_type": Field("string", required=True, doc="the job's instance type", **INSTANCE_TYPE,
@@ -18,7 +20,21 @@ JOB_FIELDS = {
                             json="ProcessingResources.ClusterConfig.InstanceCount"),
     "volume_size_in_gb": Field("integer", doc="GB of storage per instance", default=30, omit="never",
                                json="ProcessingResources.ClusterConfig.VolumeSizeInGB"),
+    "volume_kms_key": Field("string", doc="KMS key of the storage volume (CheckJobConfig)",
+                            json="ProcessingResources.ClusterConfig.VolumeKmsKeyId"),
+    "output_kms_key": Field("string", doc="KMS key of the output (CheckJobConfig)",
+                            json="ProcessingOutputConfig.KmsKeyId", within="ProcessingOutputConfig"),
+    "max_runtime_in_seconds": Field("integer", doc="seconds the job may run (CheckJobConfig)",
+                                    json="StoppingCondition.MaxRuntimeInSeconds"),
+    "network_config": Field("map", doc="enable_network_isolation, security_group_ids, subnets, "
+                                       "encrypt_inter_container_traffic (CheckJobConfig's NetworkConfig)"),
+    "env": Field("map", doc="environment variables of the job's container (CheckJobConfig), before the "
+                            "check's own"),
+    "tags": Field("any", doc="a map or a list of {Key, Value} (CheckJobConfig)", json="Tags"),
 }
+# CheckJobConfig's keywords, in its signature's order, for the SDK code
+JOB_KEYWORDS = ("role", "instance_count", "instance_type", "volume_size_in_gb", "volume_kms_key", "output_kms_key",
+                "max_runtime_in_seconds", "env", "tags", "network_config")
 
 
 class CheckStepKind(StepKind):
@@ -60,19 +76,30 @@ class CheckStepKind(StepKind):
     # the baselining job's CreateProcessingJob, as the SDK's check steps write it; the kinds
     # compute the inputs, outputs and environment from their configs
     layout = (
-        "instance_type", "instance_count", "volume_size_in_gb",
+        "instance_type", "instance_count", "volume_size_in_gb", "volume_kms_key",
         Slot("AppSpecification.ImageUri", "image_uri"),
         "role",
         Slot("ProcessingInputs", "inputs"),
-        Slot("ProcessingOutputConfig.Outputs", "outputs"),
+        Slot("ProcessingOutputConfig.Outputs", "outputs"), "output_kms_key",
         Slot("Environment", "environment"),
+        Slot("NetworkConfig", "network"),
+        "max_runtime_in_seconds",
+        Slot("Tags", "tags"),
     )
+    slot_tags, read_tags, slot_network, read_network = slot_tags, read_tags, slot_network, read_network
 
     def slot_image_uri(self, step, ctx):
         return self.image(ctx)
 
     def slot_environment(self, step, ctx):
-        return None
+        return ctx.attr(step, "env")  # (a kind adds its own variables after these)
+
+    def read_environment(self, value, arguments, ctx):
+        own = {key: item for key, item in (value or {}).items() if key not in self.environment_keys}
+        return [f"env = {ctx.value(own)}"] if own else []
+
+    # the variables the check writes itself (read back as its settings, not as `env`)
+    environment_keys: frozenset = frozenset()
 
     def image(self, ctx) -> str:
         raise NotImplementedError
@@ -89,8 +116,8 @@ class CheckStepKind(StepKind):
     def sdk_job(step, ctx) -> Tuple[str, str]:
         """(variable, statement) of the step's `CheckJobConfig`."""
         job = ctx.var_for(step.name, "check_job")
-        args = [(name, ctx.attr(step, name)) for name in ("role", "instance_count", "instance_type",
-                                                           "volume_size_in_gb")]
+        args = [(name, sdk_network(step, ctx) if name == "network_config" else ctx.attr(step, name))
+                for name in JOB_KEYWORDS]
         args.append(("sagemaker_session", ctx.session))
         return job, f"{job} = {ctx.imp('CheckJobConfig')}({ctx.call_args(args)})"
 

@@ -59,3 +59,52 @@ def slot_tags(kind, step, ctx):
 
 def read_tags(kind, value, arguments, ctx):
     return [f"tags = {ctx.value(value)}"] if value is not None else []
+
+
+# --- `network_config = { … }`: the SDK's NetworkConfig (processing and check jobs) ---------
+
+NETWORK_KEYS = {"enable_network_isolation": "boolean", "security_group_ids": "list",
+                "subnets": "list", "encrypt_inter_container_traffic": "boolean"}
+
+
+def network_json(settings: dict) -> dict:
+    """`NetworkConfig._to_request_dict()`."""
+    out = {"EnableNetworkIsolation": settings.get("enable_network_isolation", False)}
+    if settings.get("encrypt_inter_container_traffic") is not None:
+        out["EnableInterContainerTrafficEncryption"] = settings["encrypt_inter_container_traffic"]
+    if "security_group_ids" in settings or "subnets" in settings:
+        vpc = out["VpcConfig"] = {}
+        if "security_group_ids" in settings:
+            vpc["SecurityGroupIds"] = settings["security_group_ids"]
+        if "subnets" in settings:
+            vpc["Subnets"] = settings["subnets"]
+    return out
+
+
+def slot_network(kind, step, ctx):
+    return network_json(ctx.attr(step, "network_config")) if step.attribute("network_config") else None
+
+
+def read_network(kind, network, arguments, ctx):
+    if not isinstance(network, dict):
+        return []
+    fields = []
+    for key, field in (("EnableNetworkIsolation", "enable_network_isolation"),
+                       ("EnableInterContainerTrafficEncryption", "encrypt_inter_container_traffic")):
+        if key in network:
+            fields.append(f"{field}: {ctx.value(network[key])}")
+    vpc = network.get("VpcConfig", {})
+    for key, field in (("SecurityGroupIds", "security_group_ids"), ("Subnets", "subnets")):
+        if key in vpc:
+            fields.append(f"{field}: {ctx.value(vpc[key])}")
+    return ["network_config = { " + ", ".join(fields) + " }"]
+
+
+def sdk_network(step, ctx):
+    """`NetworkConfig(...)` of the step's `network_config`, or None."""
+    attribute = step.attribute("network_config")
+    if attribute is None:
+        return None
+    target = ctx.program.follow(attribute.value)
+    settings = ctx.call_args((e.key, ctx.py(e.value)) for e in target.entries)
+    return f"{ctx.imp('NetworkConfig')}({settings})"

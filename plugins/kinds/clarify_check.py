@@ -26,7 +26,7 @@ from dsl.semantics.localcode import Upload
 from dsl.syntax import ir
 
 from ._check_job import JOB_FIELDS, CheckStepKind
-from ._common import check_role
+from ._common import NETWORK_KEYS, check_map_keys, check_role
 
 CONFIG_INPUT = "/opt/ml/processing/input/config"
 DATA_INPUT = "/opt/ml/processing/input/data"
@@ -192,7 +192,7 @@ class ClarifyCheck(CheckStepKind):
     summary = "checks data bias, model bias or explainability with SageMaker Clarify (ClarifyCheckStep)"
     sdk_imports = {"sagemaker.workflow.clarify_check_step": ("ClarifyCheckStep", "DataBiasCheckConfig",
                                                              "ModelBiasCheckConfig", "ModelExplainabilityCheckConfig"),
-                   "sagemaker.workflow.check_job_config": ("CheckJobConfig",),
+                   "sagemaker.workflow.check_job_config": ("CheckJobConfig",), "sagemaker.network": ("NetworkConfig",),
                    "sagemaker.clarify": tuple(BLOCK_CLASSES.values()) + tuple(NESTED.values())}
     experiment_run = "the Clarify processing job"
     step_keys = STEP_KEYS  # (read by `pipedsl import`)
@@ -223,6 +223,7 @@ class ClarifyCheck(CheckStepKind):
     # --- checks ---------------------------------------------------------------------------
     def check(self, step, ctx):
         yield from check_role(step, ctx)
+        yield from check_map_keys(step, ctx, "network_config", NETWORK_KEYS)
         program = ctx.program
         check_type = step.attribute("check_type")
         kind = ctx.literal(check_type.value) if check_type is not None else None

@@ -17,7 +17,17 @@ from dsl.extension.layout import Slot
 from dsl.semantics.localcode import Upload, is_local, tarball_members
 from dsl.syntax import ir
 
-from ._common import check_map_keys, check_role, read_tags, slot_tags
+from ._common import (
+    NETWORK_KEYS,
+    check_map_keys,
+    check_role,
+    network_json,
+    read_network,
+    read_tags,
+    sdk_network,
+    slot_network,
+    slot_tags,
+)
 
 # `framework = ...` on a processing step: "sklearn" without `source_dir` is an
 # SKLearnProcessor (a ScriptProcessor); any framework with `source_dir` (and the others
@@ -92,9 +102,6 @@ SPARK_EVENTS = "/opt/ml/processing/spark-events/"
 SPARK_CLASSIFICATIONS = ("core-site", "hadoop-env", "hadoop-log4j", "hive-env", "hive-log4j", "hive-exec-log4j",
                          "hive-site", "spark-defaults", "spark-env", "spark-log4j", "spark-hive-site",
                          "spark-metrics", "yarn-env", "yarn-site", "export")
-NETWORK_KEYS = {"enable_network_isolation": "boolean", "security_group_ids": "list",
-                "subnets": "list", "encrypt_inter_container_traffic": "boolean"}
-
 
 def _spark_configuration_problem(value) -> str:
     """What `SparkConfigUtils.validate_configuration` refuses (or that it is not literal)."""
@@ -474,7 +481,7 @@ class Processing(StepKind):
         "max_runtime_in_seconds",
         Slot("Tags", "tags"),
     )
-    slot_tags, read_tags = slot_tags, read_tags
+    slot_tags, read_tags, slot_network, read_network = slot_tags, read_tags, slot_network, read_network
 
     # --- the computed slots, written ----------------------------------------------------
 
@@ -525,8 +532,6 @@ class Processing(StepKind):
         framework = step.attribute("framework")
         return {} if framework is not None and ctx.program.literal(framework.value) == "spark" else None  # PySparkProcessor always writes one
 
-    def slot_network(self, step, ctx):
-        return self.network_config(ctx.attr(step, "network_config")) if step.attribute("network_config") else None
 
     # --- and read back (import) ---------------------------------------------------------
 
@@ -591,20 +596,6 @@ class Processing(StepKind):
 
     def read_environment(self, value, arguments, ctx):
         return [f"env = {ctx.value(value)}"] if value is not None else []
-
-    def read_network(self, network, arguments, ctx):
-        if not isinstance(network, dict):
-            return []
-        fields = []
-        for key, field in (("EnableNetworkIsolation", "enable_network_isolation"),
-                           ("EnableInterContainerTrafficEncryption", "encrypt_inter_container_traffic")):
-            if key in network:
-                fields.append(f"{field}: {ctx.value(network[key])}")
-        vpc = network.get("VpcConfig", {})
-        for key, field in (("SecurityGroupIds", "security_group_ids"), ("Subnets", "subnets")):
-            if key in vpc:
-                fields.append(f"{field}: {ctx.value(vpc[key])}")
-        return ["network_config = { " + ", ".join(fields) + " }"]
 
     def region_of(self, arguments):
         # a FrameworkProcessor's or PySparkProcessor's image is picked by region: the import
@@ -741,18 +732,7 @@ class Processing(StepKind):
                            f"{ctx.value(file.get('OutputName'))}, path = {ctx.value(file.get('FilePath'))} }}")
         return members
 
-    @staticmethod
-    def network_config(settings: dict) -> dict:
-        out = {"EnableNetworkIsolation": settings.get("enable_network_isolation", False)}
-        if settings.get("encrypt_inter_container_traffic") is not None:
-            out["EnableInterContainerTrafficEncryption"] = settings["encrypt_inter_container_traffic"]
-        if "security_group_ids" in settings or "subnets" in settings:
-            vpc = out["VpcConfig"] = {}
-            if "security_group_ids" in settings:
-                vpc["SecurityGroupIds"] = settings["security_group_ids"]
-            if "subnets" in settings:
-                vpc["Subnets"] = settings["subnets"]
-        return out
+    network_config = staticmethod(network_json)
 
     def input(self, item: ir.Input, position: int, ctx) -> dict:
         fields = {a.name: ctx.value(a.value) for a in item.attributes}
@@ -834,9 +814,7 @@ class Processing(StepKind):
                     name == "command" and not script):
                 continue
             if name == "network_config" and step.attribute(name) is not None:
-                target = ctx.program.follow(step.attribute(name).value)
-                settings = ctx.call_args((e.key, ctx.py(e.value)) for e in target.entries)
-                args.append((name, f"{ctx.imp('NetworkConfig')}({settings})"))
+                args.append((name, sdk_network(step, ctx)))
                 continue
             args.append((sdk_keyword(self.fields, name), ctx.attr(step, name)))
         args.append(("sagemaker_session", ctx.session))

@@ -19,7 +19,7 @@ from dsl.extension.hookspecs import hookimpl
 from dsl.extension.kinds import Field, SdkStep
 
 from ._check_job import JOB_FIELDS, CheckStepKind
-from ._common import check_role
+from ._common import NETWORK_KEYS, check_map_keys, check_role
 
 INPUT = "/opt/ml/processing/input/baseline_dataset_input"
 OUTPUT = "/opt/ml/processing/output"
@@ -52,7 +52,7 @@ class QualityCheck(CheckStepKind):
     summary = "baselines or checks data or model quality (QualityCheckStep)"
     sdk_imports = {"sagemaker.workflow.quality_check_step": ("QualityCheckStep", "DataQualityCheckConfig",
                                                              "ModelQualityCheckConfig"),
-                   "sagemaker.workflow.check_job_config": ("CheckJobConfig",),
+                   "sagemaker.workflow.check_job_config": ("CheckJobConfig",), "sagemaker.network": ("NetworkConfig",),
                    "sagemaker.model_monitor.dataset_format": ("DatasetFormat",)}
     experiment_run = "the baselining processing job"
     step_keys = STEP_KEYS  # (read by `pipedsl import`)
@@ -88,6 +88,7 @@ class QualityCheck(CheckStepKind):
 
     def check(self, step, ctx):
         yield from check_role(step, ctx)
+        yield from check_map_keys(step, ctx, "network_config", NETWORK_KEYS)
         check_type = step.attribute("check_type")
         kind = ctx.literal(check_type.value) if check_type is not None else None
         if check_type is not None and kind not in CHECK_TYPES:
@@ -149,9 +150,12 @@ class QualityCheck(CheckStepKind):
                 members.append(f"{name} = {ctx.value(inputs[name + '_input'])}")
         return members + self.read_check_keys(step, ctx)
 
+    environment_keys = frozenset({"output_path", "publish_cloudwatch_metrics", "dataset_format", "dataset_source",
+                                  "analysis_type", *MODEL_QUALITY, *SCRIPTS})
+
     def slot_environment(self, step, ctx):
         kind = ctx.program.literal(step.attribute("check_type").value)
-        environment = {"output_path": OUTPUT, "publish_cloudwatch_metrics": "Disabled",
+        environment = {**(ctx.attr(step, "env") or {}), "output_path": OUTPUT, "publish_cloudwatch_metrics": "Disabled",
                        "dataset_format": json.dumps(self.dataset_format(step, ctx.program))}
         for name, uri in self._scripts(step, ctx):
             environment[name] = f"{SCRIPT_INPUT}/{name}_input/{posixpath.basename(uri)}"
