@@ -406,3 +406,24 @@ def test_a_model_steps_repack_job_imports_as_the_models_inference_code(tmp_path)
     elsewhere = import_definition(text, folder=str(tmp_path))
     assert "step Register-RepackModel-0: training" in elsewhere
     assert dsl.transpile(elsewhere, compact=True) == json.dumps(json.loads(text))
+
+
+def test_import_does_not_hash_a_big_folder_as_a_guessed_dependency(tmp_path, monkeypatch):
+    """Hostile: a project folder beside the code that is too big to hash as a guess (a data
+    folder) is not read at all; the job imports with its code as the S3 tarball."""
+    import shutil
+
+    from dsl.tools import importer
+
+    shutil.copytree(ROOT / "tests" / "parity" / "frameworks", tmp_path / "project")
+    path = tmp_path / "project" / "case.pipe"
+    text = dsl.transpile(path.read_text(), filename=str(path))
+    monkeypatch.setattr(importer, "_SMALL_BYTES", 10)  # `lib` (the real dependency) is now "big"
+    read = []
+    real = importer._small
+    monkeypatch.setattr(importer, "_small", lambda p: read.append(p) or real(p))
+    pipe = import_definition(text, folder=str(tmp_path / "project"))
+    steps = {block.split(":")[0]: block for block in pipe.split("    step ")[1:]}
+    assert 'source_dir  = "s3://fw-bucket/Frameworks/code/' in steps["Torch"] and "dependencies" not in steps["Torch"]
+    assert any(p.endswith("lib") for p in read)  # it was looked at, and left alone
+    assert dsl.transpile(pipe, filename=str(tmp_path / "project" / "x.pipe")) == text

@@ -503,6 +503,37 @@ def _diff(produced, target) -> dict:
     return patch
 
 
+_SMALL_BYTES = 32 * 2**20  # a dependency candidate import hashes: at most this much, in at most
+_SMALL_ENTRIES = 2000  # this many directory entries
+
+
+def _small(path: str) -> bool:
+    """Whether a file or folder is small enough to hash as a guess (links not followed)."""
+    import os
+
+    if os.path.islink(path):
+        return False
+    if os.path.isfile(path):
+        return os.path.getsize(path) <= _SMALL_BYTES
+    total, seen, folders = 0, 0, [path]
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:
+            return False
+        for entry in entries:
+            seen += 1
+            if seen > _SMALL_ENTRIES:
+                return False
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                total += entry.stat(follow_symlinks=False).st_size
+                if total > _SMALL_BYTES:
+                    return False
+    return True
+
+
 def _absorbs(kind, before: dict, step: dict) -> bool:
     """`kind.absorbs(before, step)`, False for steps not of the shape it writes."""
     from dsl.extension.plugin_manager import KindFailure
@@ -645,6 +676,8 @@ class _Writer:
                           and not e.is_symlink())[:_DEPENDENCY_SEARCH]
         except OSError:
             tops = []
+        # (each try hashes the candidate: a big data folder is not one, and is not read)
+        tops = [top for top in tops if _small(os.path.join(self.folder, top))]
         for relative in _files_named(self.folder, base):
             candidates = []
             if entry == base:
