@@ -75,7 +75,6 @@ def sdk_keyword(fields: Dict[str, Field], name: str) -> str:
     return field.sdk_keyword(name) if field is not None else name
 
 
-put = layout.put  # (kinds that still place values by hand)
 
 
 def placed(fields: Dict[str, Field], places: Dict[str, str]) -> Dict[str, Field]:

@@ -623,17 +623,12 @@ class _Writer:
             return self.values.value(uri)
         import posixpath
 
-        from dsl.semantics.localcode import code_uri
-
         base = posixpath.basename(uri)
         if not uri.startswith(f"s3://{self._bucket}/{self.name}/code/") or base in ("", ".", ".."):
             return self.values.value(uri)
         for relative in _files_named(self.folder, base):
-            try:
-                if code_uri(self._bucket, self.name, [relative], self.folder, base) == uri:
-                    return _string(relative)
-            except OSError:
-                continue
+            if self.upload_uri([relative], base) == uri:
+                return _string(relative)
         return self.values.value(uri)
 
     def project_files(self):
@@ -666,8 +661,6 @@ class _Writer:
         import os
         import posixpath
 
-        from dsl.semantics.localcode import code_uri
-
         base = posixpath.basename(entry)
         # a dependency packed beside the code is not named in the definition: one entry of the
         # output's folder is tried as one (the common `dependencies = ["lib"]`)
@@ -688,12 +681,8 @@ class _Writer:
             for source_dir, entry_point, hashed in candidates:
                 choices: List[List[str]] = [[]] + [[top] for top in tops if top != hashed.split("/")[0]]
                 for dependencies in choices:
-                    try:
-                        if code_uri(self._bucket, self.name, [hashed] + dependencies, self.folder,
-                                    "sourcedir.tar.gz") == uri:
-                            return source_dir, entry_point, dependencies
-                    except OSError:
-                        continue
+                    if self.upload_uri([hashed] + dependencies, "sourcedir.tar.gz") == uri:
+                        return source_dir, entry_point, dependencies
         return None
 
     def step_name(self, json_name: str) -> str:
@@ -741,13 +730,13 @@ class _Writer:
             if (kind is not None and self.forms.get(step["Name"], 0) == 0 and not {before["Name"], step["Name"]} & (
                     self.raw | inside_raw) and _absorbs(kind, before, step)):
                 self.absorbed_by[before["Name"]] = step["Name"]
-        owners = {owner: name for name, owner in self.absorbed_by.items()}
+        absorbed = {owner: name for name, owner in self.absorbed_by.items()}  # owner -> the step it reads with it
+        by_name = {s["Name"]: s for s in ordered}
         self.lines: Dict[str, Tuple[int, int]] = {}
         for step in ordered:
             if step["Name"] in self.absorbed_by:
                 continue  # written as part of the next step
-            self.before = next((s for s in ordered if s["Name"] == owners[step["Name"]]), None) \
-                if step["Name"] in owners else None
+            self.before = by_name[absorbed[step["Name"]]] if step["Name"] in absorbed else None
             if step["Name"] not in inside_raw:  # a raw condition holds its branches as written
                 written = self.step(step)
                 first = len(out) + 2
@@ -910,12 +899,11 @@ def _region(data: dict, kinds: dict) -> Optional[str]:
 def _default_bucket(data: dict) -> Optional[str]:
     """The bucket of the SDK's default paths (`s3://BUCKET/` output paths, `Std:Join` output
     destinations, the keys local code is uploaded to), when the definition has one."""
-    found = re.search(r'"Values": \["s3:/", "([^"]+)"', json.dumps(data))
-    if found:
-        return found.group(1)
-    found = (re.search(r'"S3OutputPath": "s3://([^"/]+)/"', json.dumps(data)) or
-             re.search(r's3://([^/"]+)/[A-Za-z0-9-]+/code/[0-9a-f]{64}/', json.dumps(data)) or  # local code's uploads
-             re.search(r's3://([^/"]+)/[A-Za-z0-9-]+-[0-9a-f]{64}/source/sourcedir\.tar\.gz', json.dumps(data)))  # a repack's
+    text = json.dumps(data)
+    found = (re.search(r'"Values": \["s3:/", "([^"]+)"', text) or
+             re.search(r'"S3OutputPath": "s3://([^"/]+)/"', text) or
+             re.search(r's3://([^/"]+)/[A-Za-z0-9-]+/code/[0-9a-f]{64}/', text) or  # local code's uploads
+             re.search(r's3://([^/"]+)/[A-Za-z0-9-]+-[0-9a-f]{64}/source/sourcedir\.tar\.gz', text))  # a repack's
     return found.group(1) if found else None
 
 

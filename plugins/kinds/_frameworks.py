@@ -547,6 +547,33 @@ def _decoded(value):
     raise ValueError("not a value a framework estimator writes")
 
 
+def _job_parts(arguments: dict, tuning: bool):
+    """(hyperparameters, training image) of a training job, or of a tuning job's definition."""
+    job = (arguments.get("TrainingJobDefinition") or {}) if tuning else arguments
+    hyper = job.get("StaticHyperParameters" if tuning else "HyperParameters") or {}
+    return hyper, (job.get("AlgorithmSpecification") or {}).get("TrainingImage")
+
+
+def region_of(arguments: dict, tuning: bool = False):
+    """Import: the `sagemaker_region` a framework estimator wrote, or None."""
+    region = _job_parts(arguments, tuning)[0].get("sagemaker_region")
+    try:
+        return json.loads(region) if isinstance(region, str) else None
+    except ValueError:
+        return None
+
+
+def readings(plain: list, arguments: dict, ctx, tuning: bool = False) -> list:
+    """Import: a training or tuning step's readings, its framework forms (`read_forms`) before
+    its plain one: the plain members the framework gives instead (image, hyperparameters,
+    metrics flag) left out, and the inputs after the framework's members."""
+    computed = ("image_uri =", "hyperparameters =", "enable_sagemaker_metrics =")
+    common = [m for m in plain if not m.startswith(computed)]
+    inputs = [m for m in common if m.startswith("input")]
+    common = [m for m in common if not m.startswith("input")]
+    return [common + form + inputs for form in read_forms(arguments, ctx, tuning)] + [plain]
+
+
 def read_forms(arguments: dict, ctx, tuning: bool = False) -> list:
     """Import: the members a framework estimator's training job reads back as, beyond what
     every training step reads (the image, hyperparameters and metrics flag left out): with its
@@ -554,13 +581,7 @@ def read_forms(arguments: dict, ctx, tuning: bool = False) -> list:
     the job is not one a framework estimator writes as pipedsl writes it. `tuning`: the
     training job definition of a tuning job (its static hyperparameters, the job name and
     the estimator's class the tuner adds)."""
-    if tuning:
-        definition = arguments.get("TrainingJobDefinition") or {}
-        hyper = definition.get("StaticHyperParameters") or {}
-        image = definition.get("AlgorithmSpecification", {}).get("TrainingImage")
-    else:
-        hyper = arguments.get("HyperParameters") or {}
-        image = arguments.get("AlgorithmSpecification", {}).get("TrainingImage")
+    hyper, image = _job_parts(arguments, tuning)
     if not all(key in hyper for key in _OWN_HYPERPARAMETERS) or not isinstance(image, str):
         return []
     settings = _image_settings(image)

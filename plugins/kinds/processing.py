@@ -659,13 +659,10 @@ class Processing(StepKind):
         members = [m for m in plain if not m.startswith(dropped)]
         if events:
             members = [m for m in members if not m.startswith(f"output output-{len(outputs)} ")]
-        attributes = [m for m in members if not m.startswith(("input", "output", "property_file"))]
-        if members[:len(attributes)] != attributes:
-            return None
         framework = ['framework = "spark"', f"framework_version = {ctx.value(version)}"]
         if environment:
             framework.append(f"env = {ctx.value(environment)}")
-        return attributes + framework + added + members[len(attributes):]
+        return self._among_attributes(members, framework + added)
 
     def _read_framework_processor(self, arguments, plain, ctx):
         """A FrameworkProcessor's job as `framework = …`, `code`, `source_dir` (and `command`),
@@ -712,10 +709,6 @@ class Processing(StepKind):
         source_dir, script, command = found
         dropped = ("image_uri =", "entrypoint =", "input code {", "input entrypoint {")
         members = [m for m in plain if not m.startswith(dropped)]
-        attributes = [m for m in members if not m.startswith(("input", "output", "property_file"))]
-        rest = members[len(attributes):] if members[:len(attributes)] == attributes else None
-        if rest is None:
-            return None
         default_py = "py3" if name in ("xgboost", "sklearn") else None
         added = [f"framework = {ctx.value(name)}", f"framework_version = {ctx.value(version)}"]
         if py and py != default_py and name in ESTIMATORS:
@@ -723,7 +716,16 @@ class Processing(StepKind):
         added += [f"code = {ctx.value(script)}", f"source_dir = {ctx.value(source_dir)}"]
         if command != ["python"]:
             added.append(f"command = {ctx.value(command)}")
-        return attributes + added + rest
+        return self._among_attributes(members, added)
+
+    @staticmethod
+    def _among_attributes(members, added):
+        """`added` after the attributes of a reading, before its inputs, outputs and property
+        files (None when the reading does not keep them in that order)."""
+        attributes = [m for m in members if not m.startswith(("input", "output", "property_file"))]
+        if members[:len(attributes)] != attributes:
+            return None
+        return attributes + added + members[len(attributes):]
 
     def read_step(self, step, ctx):
         members = super().read_step(step, ctx)

@@ -5,7 +5,6 @@ order of `Session._get_train_request`.
 """
 from __future__ import annotations
 
-import json
 from typing import Any, List, Tuple
 
 from dsl.diagnostics import error
@@ -293,19 +292,11 @@ class Training(StepKind):
     # --- and read back (import) ---------------------------------------------------------
 
     def read_forms(self, step, ctx):
-        plain = self.read_step(step, ctx)
         # a framework estimator's job: `framework = ...` instead of its image and hyperparameters
-        common = [m for m in plain if not m.startswith(("image_uri =", "hyperparameters =", "enable_sagemaker_metrics ="))]
-        inputs = [m for m in common if m.startswith("input")]  # (members after the attributes)
-        common = [m for m in common if not m.startswith("input")]
-        return [common + form + inputs for form in _frameworks.read_forms(step["Arguments"], ctx)] + [plain]
+        return _frameworks.readings(self.read_step(step, ctx), step["Arguments"], ctx)
 
     def region_of(self, arguments):
-        region = (arguments.get("HyperParameters") or {}).get("sagemaker_region")
-        try:
-            return json.loads(region) if isinstance(region, str) else None
-        except ValueError:
-            return None
+        return _frameworks.region_of(arguments)
 
     def read_metrics(self, value, arguments, ctx):
         return [f"enable_sagemaker_metrics = {ctx.value(value)}"] if value is not None else []

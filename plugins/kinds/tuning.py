@@ -2,7 +2,6 @@
 `Tuning`. `Arguments` is the CreateHyperParameterTuningJob request, minus the job name."""
 from __future__ import annotations
 
-import json
 from typing import Dict
 
 import attrs
@@ -261,21 +260,11 @@ class Tuning(StepKind):
         return channels(step, ctx) if step.inputs else None
 
     def read_forms(self, step, ctx):
-        plain = self.read_step(step, ctx)
-        # a framework estimator's tuning job: `framework = ...` instead of its image and
-        # static hyperparameters (the ranges stay)
-        common = [m for m in plain if not m.startswith(("image_uri =", "hyperparameters ="))]
-        inputs = [m for m in common if m.startswith("input")]  # (members after the attributes)
-        common = [m for m in common if not m.startswith("input")]
-        return [common + form + inputs for form in _frameworks.read_forms(step["Arguments"], ctx, tuning=True)] + [plain]
+        # a framework estimator's job: `framework = ...` instead of its image and hyperparameters
+        return _frameworks.readings(self.read_step(step, ctx), step["Arguments"], ctx, tuning=True)
 
     def region_of(self, arguments):
-        static = (arguments.get("TrainingJobDefinition") or {}).get("StaticHyperParameters") or {}
-        region = static.get("sagemaker_region")
-        try:
-            return json.loads(region) if isinstance(region, str) else None
-        except ValueError:
-            return None
+        return _frameworks.region_of(arguments, tuning=True)
 
     def read_static(self, value, arguments, ctx):
         return [f"hyperparameters = {ctx.value(value)}"] if value else []
