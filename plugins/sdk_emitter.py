@@ -223,6 +223,7 @@ class SdkContext:
         self.deferred: set = set()
         self.appended: List[str] = []
         self.helpers: Dict[str, str] = {}  # module-level helper code the steps use
+        self.user_imports: Dict[Tuple[str, str], str] = {}  # (module, name) -> the name used here
 
     # --- names ------------------------------------------------------------------------
     def imp(self, name: str) -> str:
@@ -232,6 +233,15 @@ class SdkContext:
 
     def fresh(self, base: str) -> str:
         return self.namer.fresh(base)
+
+    def import_from(self, module: str, name: str) -> str:
+        """Use a name of the user's own code (`from pipeline_steps.evaluate import evaluate`):
+        records the import and returns the name it is used by here (`evaluate_2` when the
+        module already uses `evaluate` for something else)."""
+        key = (module, name)
+        if key not in self.user_imports:
+            self.user_imports[key] = self.fresh(name)
+        return self.user_imports[key]
 
     def var_for(self, step_name: str, role: str) -> str:
         """A fresh variable for something a step needs, e.g. `train_estimator` (and
@@ -382,7 +392,12 @@ class ModuleWriter:
         aliases = import_aliases(self.program.kinds.values())
         for name, module in self.ctx.used.items():
             by_module.setdefault(module, []).append(aliases.get(name, name))
-        return [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(by_module.items())]
+        lines = [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(by_module.items())]
+        if self.ctx.user_imports:  # the user's functions, after the SDK's (isort's first-party section)
+            lines.append("")
+            lines += [f"from {module} import {name}" + (f" as {used}" if used != name else "")
+                      for (module, name), used in sorted(self.ctx.user_imports.items())]
+        return lines
 
     def parameters(self) -> List[str]:
         out = []
@@ -510,10 +525,12 @@ class ModuleWriter:
                                    step.kind_span, "no SDK code for this kind",
                                    "the kind's plugin does not implement `sdk_step`")],
                             "", p.file.filename) from None
-        args = [f"name={step.name!r}"] + [f"{k}={v}" for k, v in list(written.kwargs) + self.envelope(step, kind)]
+        args = list(written.leading) + [f"name={step.name!r}"] + [
+            f"{k}={v}" for k, v in list(written.kwargs) + self.envelope(step, kind)]
         lines = comment(step.doc) + list(written.before)
         cls = written.cls if written.cls in ctx.helpers else ctx.imp(written.cls)  # a class the module defines
-        lines.append(f"{ctx.step_var(step.name)} = {cls}({', '.join(args)})")
+        applied = "" if written.applied is None else f"({written.applied})"
+        lines.append(f"{ctx.step_var(step.name)} = {cls}({', '.join(args)}){applied}")
         lines += list(written.after)
         patch = step.attribute("arguments_patch")
         if patch is not None:

@@ -105,6 +105,35 @@ def setup_offline(region="us-east-1"):
     # Import what the programs use up front, so each request only builds its pipeline.
     import sagemaker.workflow.pipeline  # noqa: F401
 
+    pin_function_steps()
+
+
+# What the SDK's `@step` takes from the clock and from chance, pinned as pipedsl's `function`
+# kind documents it: the build time (`build_time` of the parity cases) and the generated
+# requirements file's name (pipedsl derives it from the pipeline and step names).
+PINNED_BUILD_TIME = "2025-11-26-12-00-00-123"
+
+
+def pin_function_steps():
+    import tempfile
+
+    import sagemaker.workflow._steps_compiler as compiler
+    from sagemaker.workflow.utilities import load_step_compilation_context
+
+    from dsl.plugins.kinds.function import requirements_file_name
+
+    compiler.sagemaker_timestamp = lambda: PINNED_BUILD_TIME
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp(suffix=None, prefix=None, dir=None, text=False):
+        context = load_step_compilation_context()
+        if prefix == "sagemaker_requirements_" and context is not None:
+            path = os.path.join(tempfile.mkdtemp(), requirements_file_name(context.pipeline_name, context.step_name))
+            return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600), path
+        return real_mkstemp(suffix, prefix, dir, text)
+
+    tempfile.mkstemp = mkstemp
+
 
 UPLOADS = {}
 

@@ -103,6 +103,10 @@ class SdkStep:
     kwargs: Tuple[Tuple[str, str], ...]
     before: Tuple[str, ...] = ()
     after: Tuple[str, ...] = ()  # statements right after the step's own (they may use its variable)
+    # python code of positional arguments before `name=` (the function `step(f, name=...)` wraps)
+    leading: Tuple[str, ...] = ()
+    # the arguments of a call applied to what `cls(...)` returns (`step(f, ...)(x, y=1)`), or None
+    applied: Optional[str] = None
 
 
 class StepKind:
@@ -154,6 +158,12 @@ class StepKind:
     # `layouts` holds the layouts of other SDK flavours ("v3"), when they differ.
     layout: Layout = ()
     layouts: Dict[str, Layout] = {}
+    # a step that reads one of this kind's steps (its result, in any field) depends on it: the
+    # SDK adds it to the reader's `DependsOn` (a function step's `DelayedReturn`)
+    read_means_depends_on: bool = False
+    # its own `DependsOn` lists the steps it reads before its `depends_on` (the SDK's `@step`
+    # collects the `DelayedReturn` arguments first; other steps list `depends_on` first)
+    reads_before_depends_on: bool = False
 
     def request_layout(self, flavour: str = "v2") -> Layout:
         """The kind's request layout for an SDK flavour (v2's unless it declares another)."""
@@ -196,6 +206,11 @@ class StepKind:
         if self.layout:
             return layout.read(self, self.request_layout(), arguments, ctx)
         return ctx.fields(self, arguments)
+
+    def envelope_default(self, name: str, step: ir.Step, ctx: JsonLowering) -> Optional[str]:
+        """The value the SDK writes for an envelope field (`display_name`, `description`) the
+        step does not give, or None (nothing written): a function step's defaults."""
+        return None
 
     def json_type(self, step: ir.Step, ctx: JsonLowering) -> str:
         """The step's JSON `Type` (the kind's `type`; a `raw` step says its own)."""

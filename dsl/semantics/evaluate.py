@@ -122,10 +122,16 @@ class JsonContext:
             arguments = self.merge_patch(arguments, self.program.follow(patch.value))
         out = {"Name": kind.json_name(step.name), "Type": kind.json_type(step, self), "Arguments": arguments}
         depends_on = self.depends_on(step) if depends else []
+        read = self.read_dependencies(kind, arguments)
+        if read:
+            first, then = (read, depends_on) if kind.reads_before_depends_on else (depends_on, read)
+            depends_on = list(dict.fromkeys(first + then))
         if depends_on:
             out["DependsOn"] = depends_on
         for key, name in (("DisplayName", "display_name"), ("Description", "description")):
             value = self.attr(step, name)
+            if value is None:
+                value = kind.envelope_default(name, step, self)
             if value:
                 out[key] = value
         if step.retries:
@@ -136,6 +142,33 @@ class JsonContext:
             out["CacheConfig"] = {"Enabled": enabled, **({"ExpireAfter": expire_after} if expire_after is not None else {})}
         out.update(kind.json_extras(step, self))
         return out
+
+    def read_dependencies(self, kind, arguments) -> list:
+        """The steps of kinds that `read_means_depends_on` whose properties `arguments` read,
+        in the order a walk of the request meets them (as the SDK's compiler walks it); a
+        branch's steps are their own readers."""
+        p = self.program
+        wanted = self.__dict__.get("_read_dependable")
+        if wanted is None:  # (once per definition: a 10,000-step pipeline asks for each step)
+            wanted = self._read_dependable = {
+                p.json_name(s.name): s.name for s in p.pipeline.steps
+                if p.steps.get(s.name) is s and p.kind_of(s) is not None and p.kind_of(s).read_means_depends_on}
+        if not wanted:
+            return []
+        found: List[str] = []
+        stack = [value for key, value in reversed(list(arguments.items())) if key not in kind.json_branches]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, dict):
+                got = value.get("Get")
+                if isinstance(got, str) and got.startswith("Steps.") and len(value) == 1:
+                    name = wanted.get(got[len("Steps."):].split(".", 1)[0].split("[", 1)[0])
+                    if name is not None and name not in found:
+                        found.append(p.json_name(name))
+                stack.extend(reversed(list(value.values())))
+            elif isinstance(value, list):
+                stack.extend(reversed(value))
+        return found
 
     def depends_on(self, step: ir.Step) -> list:
         """The definition names `depends_on` lists (all of a step collection's), or []."""

@@ -19,7 +19,7 @@ import contextlib
 import contextvars
 import os
 import stat
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from dsl.syntax import records
 from dsl.syntax.source import Changed  # noqa: F401 - (raised here; callers catch it from either)
@@ -122,9 +122,13 @@ class Upload:
     # the key is not the code's hash (a tuning job's `JOB/source/`): upload even when there
     overwrite: bool = False
     text: Optional[str] = None  # a file made here (a FrameworkProcessor's runproc.sh)
+    # bytes made only when uploaded (a function step's pickled function): called by `body()`
+    produce: Optional[Callable[[], bytes]] = None
 
     def body(self) -> bytes:
         """What is put at `uri`: the file, or the tarball of `members`."""
+        if self.produce is not None:
+            return self.produce()
         if self.text is not None:
             return self.text.encode("utf-8")
         if not self.members:
