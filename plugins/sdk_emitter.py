@@ -360,6 +360,7 @@ class ModuleWriter:
         # job steps and models need the PipelineSession (a Model without one cannot register)
         has_jobs = any(p.kind_of(s).job_step or getattr(p.kind_of(s), "sdk_session", False) for s in p.pipeline.steps)
         body: List[str] = []
+        config = self.session_config()
         if p.default_bucket is not None or has_jobs or p.region is not None:
             ctx.session = "pipeline_session"
             args = []
@@ -367,6 +368,8 @@ class ModuleWriter:
                 args.append(f"boto_session={ctx.imp('Session')}(region_name={p.region!r})")
             if p.default_bucket is not None:
                 args.append(f"default_bucket={p.default_bucket!r}")
+            if config:
+                args.append(f"sagemaker_config={config!r}")
             body += [f"pipeline_session = {ctx.imp('PipelineSession')}({', '.join(args)})", ""]
         body += self.parameters()
         body += self.constants()
@@ -386,6 +389,16 @@ class ModuleWriter:
 
         # black puts two blank lines after a function at module level
         return format_module(head, (["", ""] if self.ctx.helpers else [""]) + body, foot)
+
+    def session_config(self) -> dict:
+        """The SageMaker config the kinds ask the session for (a nested dict, merged)."""
+        by_kind: Dict[str, list] = {}
+        for step in self.program.pipeline.steps:
+            by_kind.setdefault(self.program.kind_of(step).name, []).append(step)
+        config: dict = {}
+        for name, steps in by_kind.items():
+            _merge(config, self.program.kinds[name].sdk_session_config(steps, self.ctx))
+        return {"SchemaVersion": "1.0", **config} if config else {}
 
     def imports(self) -> List[str]:
         by_module: Dict[str, List[str]] = {}
@@ -526,7 +539,8 @@ class ModuleWriter:
                                    "the kind's plugin does not implement `sdk_step`")],
                             "", p.file.filename) from None
         args = list(written.leading) + [f"name={step.name!r}"] + [
-            f"{k}={v}" for k, v in list(written.kwargs) + self.envelope(step, kind)]
+            f"{k}={v}" for k, v in list(written.kwargs) + self.envelope(step, kind)
+            if k not in written.envelope_written]
         lines = comment(step.doc) + list(written.before)
         cls = written.cls if written.cls in ctx.helpers else ctx.imp(written.cls)  # a class the module defines
         applied = "" if written.applied is None else f"({written.applied})"
@@ -563,6 +577,14 @@ class ModuleWriter:
         lines = comment(p.pipeline.doc)
         lines.append(f"pipeline = {ctx.imp('Pipeline')}(\n" + ",\n".join(args) + ",\n)")
         return lines
+
+
+def _merge(into: dict, more: dict) -> None:
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
 
 
 def emit(program, options) -> str:

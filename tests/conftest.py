@@ -55,6 +55,10 @@ class SdkRunner:
         reply = self.run(**request)
         if not reply["ok"]:
             raise SdkError(reply["error"])
+        if request.get("raw_uploads"):
+            import base64
+
+            return {uri: base64.b64decode(body) for uri, body in reply["raw_uploads"].items()}
         return reply["uploads"]
 
     def close(self):

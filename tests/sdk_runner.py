@@ -150,9 +150,12 @@ def s3_uri(url: str) -> str:
 
 
 def definition_of(request):
-    # a program runs in its own folder (or `cwd`), so that local code paths resolve beside it
+    # a program runs in its own folder (or `cwd`), so that local code paths resolve beside it,
+    # and imports its own modules from there (`@step` functions), as `python sdk.py` would
     before = os.getcwd()
-    os.chdir(request.get("cwd") or (os.path.dirname(request["path"]) if "path" in request else before))
+    folder = request.get("cwd") or (os.path.dirname(request["path"]) if "path" in request else before)
+    os.chdir(folder)
+    sys.path.insert(0, folder)
     try:
         if "path" in request:
             ns = runpy.run_path(request["path"], run_name="__sdk_runner__")
@@ -162,6 +165,11 @@ def definition_of(request):
         return ns["pipeline"].definition()
     finally:
         os.chdir(before)
+        sys.path.remove(folder)
+        # the next program may have a module of the same name in its own folder
+        for name, module in list(sys.modules.items()):
+            if os.path.abspath(getattr(module, "__file__", None) or "/").startswith(os.path.abspath(folder) + os.sep):
+                del sys.modules[name]
 
 
 def _unchunk(body: bytes) -> bytes:
@@ -205,6 +213,10 @@ def serve():
             reply = {"ok": True, "definition": definition_of(request)}
             # what the program uploaded: text as is, anything else by its sha256
             reply["uploads"] = {uri: _upload_text(body) for uri, body in UPLOADS.items()}
+            if request.get("raw_uploads"):  # every body, base64 (zip archives are compared by member)
+                import base64
+
+                reply["raw_uploads"] = {uri: base64.b64encode(body).decode("ascii") for uri, body in UPLOADS.items()}
         except BaseException:  # noqa: BLE001 - report anything the program raised
             reply = {"ok": False, "error": traceback.format_exc()}
         finally:

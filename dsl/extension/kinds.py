@@ -107,6 +107,8 @@ class SdkStep:
     leading: Tuple[str, ...] = ()
     # the arguments of a call applied to what `cls(...)` returns (`step(f, ...)(x, y=1)`), or None
     applied: Optional[str] = None
+    # envelope keywords the kind writes itself (in `after`): `@step` takes no `depends_on`
+    envelope_written: Tuple[str, ...] = ()
 
 
 class StepKind:
@@ -161,6 +163,9 @@ class StepKind:
     # a step that reads one of this kind's steps (its result, in any field) depends on it: the
     # SDK adds it to the reader's `DependsOn` (a function step's `DelayedReturn`)
     read_means_depends_on: bool = False
+    # import: the kind writes only some steps of its `type` (`claims` tells which); the
+    # importer asks it before the kind that writes the others (a function step is a Training job)
+    claims_some: bool = False
     # its own `DependsOn` lists the steps it reads before its `depends_on` (the SDK's `@step`
     # collects the `DelayedReturn` arguments first; other steps list `depends_on` first)
     reads_before_depends_on: bool = False
@@ -182,6 +187,11 @@ class StepKind:
         arguments = step.get("Arguments", {})
         return self.read_arguments(arguments, ctx) + ctx.blocks(self, arguments)
 
+    def claims(self, step: dict) -> bool:
+        """Import, for a kind that `claims_some`: whether the definition step `step` is one of
+        its steps (the others of its `type` go to the kind that writes them all)."""
+        return True
+
     def read_forms(self, step: dict, ctx: ImportReader) -> List[List[str]]:
         """Import: the readings of a step, the most idiomatic first (a framework estimator
         before its image and hyperparameters as written). The importer uses the first whose
@@ -200,6 +210,16 @@ class StepKind:
         (beyond `region_image`): a framework estimator's `sagemaker_region`."""
         return None
 
+    def bucket_of(self, arguments: dict) -> Optional[str]:
+        """Import: the default bucket a step's `Arguments` say they were built with, when they
+        say (a function step's `--s3_base_uri`)."""
+        return None
+
+    def pipeline_name_of(self, arguments: dict) -> Optional[str]:
+        """Import: the pipeline name a step's `Arguments` say they were built for, when they
+        say (a function step's `--s3_base_uri`, `s3://BUCKET/PIPELINE`)."""
+        return None
+
     def read_arguments(self, arguments: dict, ctx: ImportReader) -> List[str]:
         """Import: the members its layout's fields and slot readers give for `arguments`
         (`dsl.extension.layout.read`); without a layout, every field read at its declared place."""
@@ -211,6 +231,12 @@ class StepKind:
         """The value the SDK writes for an envelope field (`display_name`, `description`) the
         step does not give, or None (nothing written): a function step's defaults."""
         return None
+
+    def sdk_session_config(self, steps: List[ir.Step], ctx: SdkWriter) -> dict:
+        """SageMaker config (the `config.yaml` dict) the `sdk` emitter's `PipelineSession` needs
+        for these steps of this kind: a setting the SDK takes only from its config (a function
+        step's `IncludeLocalWorkDir`). Merged over all kinds into `sagemaker_config=`."""
+        return {}
 
     def json_type(self, step: ir.Step, ctx: JsonLowering) -> str:
         """The step's JSON `Type` (the kind's `type`; a `raw` step says its own)."""

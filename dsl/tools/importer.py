@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Tuple
 
 from dsl.aws.definition_json import all_steps, shallow
 from dsl.diagnostics import Diagnostic, Span, error
+from dsl.extension.kinds import StepKind
 from dsl.syntax.parser import MAX_FILE_BYTES
 from dsl.syntax.transformer import KEYWORDS
 from dsl.tools.printer import name as pipe_name
@@ -25,12 +26,36 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _GET = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[(?:\d+|'[^']*')\])*)$")
 
 
-def _kinds_by_type() -> dict:
+class KindsByType(dict):
+    """JSON step `Type` -> the kinds that write it. Where kinds share a `Type` (a `function`
+    step is a `Training` job), a step goes to the first that `claims` it, the kinds that
+    claim only some steps of the type first."""
+
+    def __init__(self, kinds):
+        super().__init__()
+        self.candidates: Dict[str, list] = {}
+        for kind in kinds:
+            self.candidates.setdefault(kind.type, []).append(kind)
+        for type_, found in self.candidates.items():
+            found.sort(key=lambda kind: not kind.claims_some)
+            self[type_] = found[-1]
+
+    def for_step(self, step) -> Optional[StepKind]:
+        type_ = step.get("Type") if isinstance(step, dict) else None
+        if not isinstance(type_, str):
+            return None
+        for kind in self.candidates.get(type_, ()):
+            if not kind.claims_some or kind.claims(step):
+                return kind
+        return None
+
+
+def _kinds_by_type() -> KindsByType:
     """JSON step `Type` -> the kind that writes it (each kind declares its `type`; the `raw`
     kind, which writes any, is the fallback and is not listed)."""
     from dsl.extension.plugin_manager import default_registry
 
-    return {kind.type: kind for name, kind in default_registry().kinds.items() if name != "raw"}
+    return KindsByType(kind for name, kind in default_registry().kinds.items() if name != "raw")
 
 
 class ImportError_(Exception):
@@ -457,7 +482,7 @@ def _pipe_name(step: dict, kinds: dict) -> str:
     """A step's `.pipe` name: its JSON name without the suffix its kind appends
     (`json_name`: a `ModelStep`'s `-CreateModel`)."""
     name = step["Name"]
-    kind = kinds.get(step.get("Type")) if isinstance(step.get("Type"), str) else None
+    kind = kinds.for_step(step)
     suffix = kind.json_name("") if kind is not None else ""
     if suffix and name.endswith(suffix):
         name = name[: -len(suffix)]
@@ -480,7 +505,7 @@ def _mismatched(target: dict, produced: Optional[dict]) -> Dict[str, Optional[di
         same_envelope = ({k: v for k, v in mine.items() if k != "Arguments"} ==
                          {k: v for k, v in step.items() if k != "Arguments"} and list(mine) == list(step))
         # (a step holding other steps is not patched: they are compared on their own)
-        kind = kinds.get(step["Type"])
+        kind = kinds.for_step(step)
         holds_steps = bool(kind.json_branches) if kind is not None else False
         out[step["Name"]] = mine.get("Arguments") if same_envelope and not holds_steps else None
     return out
@@ -589,7 +614,7 @@ class _Writer:
         self.absorbed_by: Dict[str, str] = {}
         self.before: Optional[dict] = None
         # (each reads the whole definition: once, not once per step that asks)
-        self._bucket, self._region = _default_bucket(data), _region(data, kinds)
+        self._bucket, self._region = _default_bucket(data, kinds), _region(data, kinds)
 
     def next_form(self, json_name: str) -> bool:
         """Use the step's next reading, if its kind offered one more."""
@@ -718,7 +743,7 @@ class _Writer:
         out += self.experiment()
         inside_raw: set = set()
         for step in all_steps(self.data["Steps"]):
-            kind = self.kinds.get(step["Type"])
+            kind = self.kinds.for_step(step)
             if kind is not None and (step["Name"] in self.raw or step["Name"] in inside_raw):
                 for which in kind.json_branches:
                     inside_raw.update(s["Name"] for s in all_steps(step["Arguments"].get(which, [])))
@@ -726,7 +751,7 @@ class _Writer:
         self.absorbed_by = {}
         ordered = list(all_steps(self.data["Steps"]))
         for before, step in zip(ordered, ordered[1:]):
-            kind = self.kinds.get(step.get("Type"))
+            kind = self.kinds.for_step(step)
             if (kind is not None and self.forms.get(step["Name"], 0) == 0 and not {before["Name"], step["Name"]} & (
                     self.raw | inside_raw) and _absorbs(kind, before, step)):
                 self.absorbed_by[before["Name"]] = step["Name"]
@@ -773,7 +798,7 @@ class _Writer:
 
     def step(self, step: dict) -> List[str]:
         name = self.json_names[step["Name"]]
-        kind = self.kinds.get(step["Type"])
+        kind = self.kinds.for_step(step)
         if step["Name"] in self.raw or kind is None or not isinstance(step.get("Arguments"), dict):
             return self.raw_step(step)
         from dsl.extension.plugin_manager import KindFailure
@@ -861,11 +886,23 @@ def _lets_for_repeats(text: str) -> str:
 
 def _default_pipeline_name(data: dict) -> Optional[str]:
     """The pipeline name in the SDK's default output paths, or in the keys a pipeline session
-    uploads local code to (`s3://BUCKET/PIPELINE/code/HASH/`), when there are some."""
+    uploads local code to (`s3://BUCKET/PIPELINE/code/HASH/`), when there are some; else the
+    name a step's kind says its request was built for (`StepKind.pipeline_name_of`)."""
     text = json.dumps(data)
     found = (re.search(r'"Values": \["s3:/", "[^"]+", "([A-Za-z0-9-]+)"', text) or
              re.search(r's3://[^/"]+/([A-Za-z0-9-]+)/code/[0-9a-f]{64}/', text))
-    return found.group(1) if found else None
+    if found:
+        return found.group(1)
+    kinds = _kinds_by_type()
+    for step in all_steps(data.get("Steps", [])):
+        kind = kinds.for_step(step)
+        try:
+            name = kind.pipeline_name_of(step.get("Arguments") or {}) if kind is not None else None
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError):
+            name = None
+        if isinstance(name, str) and re.fullmatch(r"[A-Za-z0-9-]+", name):
+            return name
+    return None
 
 
 def _region(data: dict, kinds: dict) -> Optional[str]:
@@ -877,7 +914,7 @@ def _region(data: dict, kinds: dict) -> Optional[str]:
     for step in all_steps(data.get("Steps", [])):
         arguments = step.get("Arguments") if isinstance(step.get("Arguments"), dict) else {}
         images = []
-        kind = kinds.get(step.get("Type")) if isinstance(step.get("Type"), str) else None
+        kind = kinds.for_step(step)
         if kind is not None and kind.region_image:  # (the kind's image is picked by region)
             images.append(str(_at_place(arguments, kind.region_image) or ""))
         for key in ("DebugRuleConfigurations", "ProfilerRuleConfigurations"):
@@ -896,15 +933,26 @@ def _region(data: dict, kinds: dict) -> Optional[str]:
     return None
 
 
-def _default_bucket(data: dict) -> Optional[str]:
+def _default_bucket(data: dict, kinds=None) -> Optional[str]:
     """The bucket of the SDK's default paths (`s3://BUCKET/` output paths, `Std:Join` output
-    destinations, the keys local code is uploaded to), when the definition has one."""
+    destinations, the keys local code is uploaded to), when the definition has one; else the
+    bucket a step's kind says its request was built with (`StepKind.bucket_of`)."""
     text = json.dumps(data)
     found = (re.search(r'"Values": \["s3:/", "([^"]+)"', text) or
              re.search(r'"S3OutputPath": "s3://([^"/]+)/"', text) or
              re.search(r's3://([^/"]+)/[A-Za-z0-9-]+/code/[0-9a-f]{64}/', text) or  # local code's uploads
              re.search(r's3://([^/"]+)/[A-Za-z0-9-]+-[0-9a-f]{64}/source/sourcedir\.tar\.gz', text))  # a repack's
-    return found.group(1) if found else None
+    if found:
+        return found.group(1)
+    for step in all_steps(data.get("Steps", [])) if kinds is not None else ():
+        kind = kinds.for_step(step)
+        try:
+            bucket = kind.bucket_of(step.get("Arguments") or {}) if kind is not None else None
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError):
+            bucket = None
+        if isinstance(bucket, str) and bucket:
+            return bucket
+    return None
 
 
 # --- the kinds, read back ----------------------------------------------------------------------

@@ -145,31 +145,34 @@ def _binding(tree: ast.Module, name: str):
 
 
 def signature_problem(node: ast.FunctionDef, positional: int, keywords: List[str]) -> Optional[Tuple[str, Optional[str]]]:
-    """Why `f(*positional, **keywords)` would be a TypeError for the function `node`, or None."""
-    a = node.args
-    ordered = [p.arg for p in a.posonlyargs + a.args]
-    if positional > len(ordered) and a.vararg is None:
-        return (f"`{node.name}` takes {len(ordered)} positional argument{'s' if len(ordered) != 1 else ''}, "
-                f"{positional} given", None)
-    bound = set(ordered[:positional])
-    by_name = {p.arg for p in a.args + a.kwonlyargs}
-    for key in keywords:
-        if key in bound:
-            return f"`{node.name}` gets `{key}` twice (positionally and by name)", None
-        if key not in by_name and a.kwarg is None:
-            from dsl.diagnostics import did_you_mean
+    """Why the SDK's `@step` would refuse `f(*positional, **keywords)` for the function `node`
+    (`RemoteExecutor._validate_submit_args`, stricter than Python: a `**kwargs` parameter takes
+    no other names), or None."""
+    from dsl.diagnostics import did_you_mean
 
-            return f"`{node.name}` takes no argument `{key}`", did_you_mean(key, sorted(by_name))
-        bound.add(key)
-    with_default = {p.arg for p in a.args[len(a.args) - len(a.defaults):]} if a.defaults else set()
-    with_default |= {p.arg for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None}
-    posonly_defaults = len(a.defaults) - len(a.args)
-    if posonly_defaults > 0:
-        with_default |= {p.arg for p in a.posonlyargs[len(a.posonlyargs) - posonly_defaults:]}
-    missing = [p.arg for p in a.posonlyargs + a.args + a.kwonlyargs if p.arg not in bound and p.arg not in with_default]
+    a = node.args
+    named = [p.arg for p in a.posonlyargs + a.args]  # what inspect.getfullargspec calls `args`
+    kwonly = [p.arg for p in a.kwonlyargs]
+    if positional > len(named) and a.vararg is None:
+        return (f"`{node.name}` takes {len(named)} positional argument{'s' if len(named) != 1 else ''}, "
+                f"{positional} given", None)
+    required = len(named) - len(a.defaults)
+    missing = [name for name in named[positional:required] if name not in keywords]
     if missing:
         return (f"`{node.name}` needs {', '.join(f'`{m}`' for m in missing)}",
                 "give it in `args` (in order) or `kwargs`")
+    for key in keywords:
+        if key in named and named.index(key) < positional:
+            return f"`{node.name}` gets `{key}` twice (positionally and by name)", None
+        if key not in named and key not in kwonly:
+            hint = did_you_mean(key, named + kwonly)
+            if a.kwarg is not None and hint is None:
+                hint = f"the SDK passes only named parameters: `**{a.kwarg.arg}` takes none"
+            return f"`{node.name}` takes no argument `{key}`", hint
+    defaults = {p.arg for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None}
+    missing = [name for name in kwonly if name not in defaults and name not in keywords]
+    if missing:
+        return (f"`{node.name}` needs the keyword {', '.join(f'`{m}`' for m in missing)}", "give it in `kwargs`")
     return None
 
 
@@ -185,8 +188,9 @@ class Function(StepKind):
     cache = False  # `@step` takes no cache config
     read_means_depends_on = True
     reads_before_depends_on = True
+    claims_some = True
     docs_shape = "subroutine"
-    sdk_imports = {"sagemaker.workflow.function_step": ("step",)}
+    sdk_imports = {"sagemaker.workflow.function_step": ("step",), "sagemaker.workflow.step_outputs": ("get_step",)}
     fields = {
         "call": Field("string", required=True, doc="the function, `\"module:function\"` (the module is a file under the "
                       ".pipe file's folder, e.g. \"pipeline_steps/evaluate.py\" for `pipeline_steps.evaluate`)",
@@ -334,7 +338,11 @@ class Function(StepKind):
         channels = [_channel(BOOTSTRAP, f"{base}/{BOOTSTRAP}"),
                     _channel(DEPENDENCIES_CHANNEL, f"{base}/{step.name}/{build}/{DEPENDENCIES_CHANNEL}")]
         if self.text(step, ctx, "include_local_workdir") is True:
-            channels.append(_channel(build, f"{base}/{WORKSPACE}/{build}"))
+            # the step that uploads the workspace names the zip; the later ones its folder (the
+            # SDK's S3Uploader returns the file's URI, and then `s3_path_join` of the folder)
+            first = first_step(ctx.program, lambda s: self.text(s, ctx, "include_local_workdir") is True)
+            uri = f"{base}/{WORKSPACE}/{build}" + ("/workspace.zip" if first is step else "")
+            channels.append(_channel(build, uri))
         return channels
 
     def slot_output(self, step, ctx):
@@ -402,11 +410,15 @@ class Function(StepKind):
 
     def json_property(self, step, parts, ctx):
         """`F.result[...]`: the SDK's `DelayedReturn._to_json_get()`."""
+        if parts[0].name != "result":
+            return None  # (`OutputDataConfig.S3OutputPath`: the usual Get)
         return {"Std:JsonGet": {"S3Uri": ctx.join("/", [{"Get": f"Steps.{step.name}.OutputDataConfig.S3OutputPath"},
                                                          "results.json"]),
                                 "Path": result_path(parts)}}
 
     def property_problem(self, step, parts, ctx):
+        if [getattr(p, "name", None) for p in parts] == ["OutputDataConfig", "S3OutputPath"]:
+            return None  # where its results are: what the SDK's JSON of a result names (a raw step's)
         first = parts[0]
         if not isinstance(first, ir.Member) or first.name != "result":
             shown = first.name if isinstance(first, ir.Member) else ""
@@ -445,8 +457,15 @@ class Function(StepKind):
                             attribute.value.span, "refused by the SDK", "name a requirements.txt or environment.yml")
                 continue
             problem = program.local_problem(value)
-            if problem is not None:
+            from dsl.semantics.localcode import escapes_root
+
+            escapes = escapes_root(value, program.folder, program.root)
+            if problem is not None and (escapes or os.path.lexists(os.path.join(program.folder, value))):
                 yield error("E0304", f"`{name}`: {problem}", attribute.value.span, "not a local file")
+            elif problem is not None:
+                # the definition holds only its name: a file still to be written is for deploy to refuse
+                yield warning("W0006", f"`{name}`: {problem}", attribute.value.span, "not there yet",
+                              "the definition names only the file; `deploy` uploads it")
         for name in ("build_time", "python_version", "sdk_version"):
             attribute = step.attribute(name)
             if attribute is not None and not isinstance(ctx.literal(attribute.value, NOT_LITERAL), str):
@@ -456,6 +475,15 @@ class Function(StepKind):
                         step.kind_span, "no `image_uri`",
                         "the SDK's base-python image exists for Python 3.8 and 3.10: give `image_uri`, or "
                         "`python_version = \"3.10\"` when the function is serialized with Python 3.10")
+        workdir = step.attribute("include_local_workdir")
+        if workdir is not None:
+            others = {self.text(s, ctx, "include_local_workdir") is True for s in program.pipeline.steps
+                      if getattr(program.kind_of(s), "name", None) == self.name}
+            if len(others) > 1:
+                yield error("E0304", "`include_local_workdir` differs between the pipeline's function steps",
+                            workdir.name_span, "not the same on every function step",
+                            "the SDK reads it from its config, once for the whole pipeline: set it the same on "
+                            "every function step (a template does it once)")
         yield from self.check_arguments(step, ctx)
         yield from self.check_callable(step, ctx)
 
@@ -538,19 +566,53 @@ class Function(StepKind):
         used = ctx.import_from(module, function)  # type: ignore[attr-defined]
         kwargs: List[Tuple[str, str]] = []
         for name, field in self.fields.items():
-            if name in ("call", "args", "kwargs", "build_time", "python_version", "sdk_version"):
+            if name in ("call", "args", "kwargs", "build_time", "python_version", "sdk_version", "include_local_workdir"):
                 continue
             value = ctx.attr(step, name)
             if value is not None:
                 kwargs.append((field.sdk_keyword(name), value))
         applied = [ctx.py(item) for keyword, item in self.arguments_of(step) if keyword is None]
         applied += [f"{keyword}={ctx.py(item)}" for keyword, item in self.arguments_of(step) if keyword is not None]
-        return SdkStep(ctx.imp("step"), tuple(kwargs), leading=(used,), applied=", ".join(applied))
+        after: Tuple[str, ...] = ()
+        depends = step.attribute("depends_on")
+        if depends is not None and isinstance(depends.value, ir.ListExpr) and depends.value.items:
+            # `@step` takes no depends_on: the SDK's way is add_depends_on on the step behind the result
+            names = ", ".join(ctx.step_var(getattr(item, "name", "")) for item in depends.value.items)
+            after = (f"{ctx.imp('get_step')}({ctx.step_var(step.name)}).add_depends_on([{names}])",)
+        return SdkStep(ctx.imp("step"), tuple(kwargs), leading=(used,), applied=", ".join(applied), after=after,
+                       envelope_written=("depends_on",))
+
+    def sdk_session_config(self, steps, ctx) -> dict:
+        # `@step` has no include_local_workdir keyword: the SDK reads it from its config only
+        if any(self.text(step, ctx, "include_local_workdir") is True for step in steps):
+            return {"SageMaker": {"PythonSDK": {"Modules": {"RemoteFunction": {"IncludeLocalWorkDir": True}}}}}
+        return {}
 
     def sdk_property(self, step_var, parts, ctx) -> str:
+        if parts[0].name != "result":
+            return f"{ctx.imp('get_step')}({step_var})._properties.OutputDataConfig.S3OutputPath"
         return step_var + "".join(f"[{part.key!r}]" for part in parts[1:])
 
     # --- import -------------------------------------------------------------------------
+    @staticmethod
+    def _container_setting(arguments, flag):
+        args = arguments["AlgorithmSpecification"]["ContainerArguments"]
+        return args[args.index(flag) + 1]
+
+    def region_of(self, arguments):
+        return self._container_setting(arguments, "--region")
+
+    def bucket_of(self, arguments):
+        return self._container_setting(arguments, "--s3_base_uri")[len("s3://"):].split("/", 1)[0]
+
+    def pipeline_name_of(self, arguments):
+        return self._container_setting(arguments, "--s3_base_uri")[len("s3://"):].split("/", 1)[1]
+
+    def claims(self, step):
+        from .function_import import is_function_step
+
+        return is_function_step(step)
+
     def read_step(self, step, ctx):
         from .function_import import read_function_step
 
@@ -559,6 +621,23 @@ class Function(StepKind):
     def docs_details(self, step, ctx) -> list:
         call = self.text(step, ctx, "call")
         return [f"Runs {ctx.code(call)} on SageMaker (a training job started by the SDK's bootstrap scripts).", ""]
+
+
+def build_order(program):
+    """The steps in the order the SDK compiles them: the pipeline's, each condition's branches
+    right after it (what uploads once per build happens at the first step that needs it)."""
+    def walk(steps):
+        for step in steps:
+            yield step
+            for which in program.branches(step):
+                yield from walk(program.branch_steps(step, which))
+    return walk(program.top_level_steps())
+
+
+def first_step(program, wanted):
+    """The first function step, in build order, for which `wanted(step)` holds."""
+    return next((s for s in build_order(program) if getattr(program.kind_of(s), "name", None) == "function"
+                 and wanted(s)), None)
 
 
 def result_path(parts) -> str:

@@ -26,6 +26,8 @@ from typing import List
 from dsl.semantics.localcode import Upload, read_bytes
 from dsl.syntax import ir
 
+from .function import first_step
+
 EXTRA_HINT = "function steps are serialized by the SageMaker SDK: pip install 'pipedsl-sagemaker[functions]'"
 RUNTIME_SCRIPTS = ("bootstrap_runtime_environment.py", "mpi_utils_remote.py", "runtime_environment_manager.py")
 
@@ -51,7 +53,7 @@ def uploads(kind, step: ir.Step, program) -> List[Upload]:
     found = kind.callable_of(step, program)
     source = found.path if found is not None and found.path else program.folder
     out: List[Upload] = []
-    if _first_function_step(program) is step:
+    if first_step(program, lambda s: True) is step:
         out.append(Upload(path="(the SDK's job driver)", uri=f"{base}/sagemaker_remote_function_bootstrap/job_driver.sh",
                           overwrite=True, produce=lambda: _sdk()[0].ENTRYPOINT_SCRIPT.encode("utf-8")))
         for name in RUNTIME_SCRIPTS:
@@ -79,7 +81,7 @@ def uploads(kind, step: ir.Step, program) -> List[Upload]:
                           text="".join(f"{command}\n" for command in commands)))
     elif isinstance(script, str):
         out.append(Upload(path=os.path.join(program.folder, script), uri=f"{folder}/pre_exec.sh", overwrite=True))
-    if kind.text(step, program, "include_local_workdir") is True and _first_workspace(program, kind) is step:
+    if first_step(program, lambda s: kind.text(s, program, "include_local_workdir") is True) is step:
         out.append(Upload(path=program.folder, uri=f"{base}/sm_rf_user_ws/{build}/workspace.zip", overwrite=True,
                           produce=lambda: workspace_zip(program)))
     return out
@@ -89,16 +91,6 @@ def kind_requirement() -> str:
     from .function import SAGEMAKER_REQUIREMENT
 
     return SAGEMAKER_REQUIREMENT + "\n"
-
-
-def _first_function_step(program):
-    return next((s for s in program.pipeline.steps if getattr(program.kind_of(s), "name", None) == "function"), None)
-
-
-def _first_workspace(program, kind):
-    """The first step that uploads the workspace: the SDK uploads it once per build."""
-    return next((s for s in program.pipeline.steps if getattr(program.kind_of(s), "name", None) == "function"
-                 and kind.text(s, program, "include_local_workdir") is True), None)
 
 
 def _runtime_script(name: str) -> bytes:

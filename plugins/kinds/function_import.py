@@ -1,0 +1,124 @@
+"""Import of a `function` step: a definition's `@step` training job read back as the `.pipe`
+step that writes it. The callable comes from the step's `DisplayName` (`module.function`, the
+SDK's default); the arguments from `--property_references` (the run-time values among them:
+literal arguments live only in the pickled payload in S3, so a note says to check them). A
+step that is not the SDK's `@step` shape raises, and is imported as a `raw` step."""
+from __future__ import annotations
+
+import json
+import re
+from typing import List
+
+from dsl.extension import layout
+
+NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+def is_function_step(step: dict) -> bool:
+    spec = step.get("Arguments", {}).get("AlgorithmSpecification", {})
+    return isinstance(spec, dict) and spec.get("ContainerEntrypoint") == \
+        ["/bin/bash", "/opt/ml/input/data/sagemaker_remote_function_bootstrap/job_driver.sh"]
+
+
+def read_function_step(kind, step: dict, ctx) -> List[str]:
+    if not is_function_step(step):
+        raise ValueError("not a function step")
+    display = step.get("DisplayName")
+    if not isinstance(display, str) or not NAME.fullmatch(display):
+        raise ValueError("the callable cannot be named: the DisplayName is not `module.function`")
+    module, function = display.rsplit(".", 1)
+    arguments = step["Arguments"]
+    members = [f"call = {ctx.value(f'{module}:{function}')}"]
+    reader = _Reader(kind, step, ctx)
+    members += layout.read(reader, kind.request_layout(), arguments, ctx)
+    return members
+
+
+class _Reader:
+    """The kind with its slot readers bound to one step (the readers need its name)."""
+
+    def __init__(self, kind, step, ctx):
+        self.kind, self.step, self.ctx = kind, step, ctx
+        self.name = kind.name
+        self.fields = kind.fields
+        self.build = None
+
+    def read_tags(self, value, arguments, ctx):
+        return self.kind.read_tags(value, arguments, ctx)
+
+    def read_channels(self, value, arguments, ctx):
+        if not isinstance(value, list) or len(value) not in (2, 3):
+            raise ValueError("not the @step channels")
+        names = [channel.get("ChannelName") for channel in value]
+        if names[:2] != ["sagemaker_remote_function_bootstrap", "pre_exec_script_and_dependencies"]:
+            raise ValueError("not the @step channels")
+        return ["include_local_workdir = true"] if len(value) == 3 else []
+
+    def read_output(self, value, arguments, ctx):
+        return []  # (written from the bucket, the pipeline and the step: the round trip checks it)
+
+    def read_network_isolation(self, value, arguments, ctx):
+        if value is not False:
+            raise ValueError("@step jobs have no network isolation")
+        return []
+
+    def read_vpc(self, value, arguments, ctx):
+        if value is None:
+            return []
+        return [f"subnets = {ctx.value(value['Subnets'])}",
+                f"security_group_ids = {ctx.value(value['SecurityGroupIds'])}"]
+
+    def read_environment(self, value, arguments, ctx):
+        env = {k: v for k, v in (value or {}).items() if k != "AWS_DEFAULT_REGION"}
+        return [f"environment = {ctx.value(env)}"] if env else []
+
+    def read_algorithm(self, value, arguments, ctx):
+        from .function import SDK_VERSION, base_python_image, default_python_version
+
+        args = value["ContainerArguments"]
+        settings, references, i = {}, [], 0
+        while i < len(args):
+            flag = args[i]
+            if flag == "--property_references":
+                i += 1
+                while i + 1 < len(args) and not (isinstance(args[i], str) and args[i].startswith("--")):
+                    references.append(args[i])
+                    i += 2
+                continue
+            settings[flag] = args[i + 1] if i + 1 < len(args) else None
+            i += 2
+        members: List[str] = []
+        python = settings.get("--client_python_version")
+        if python != default_python_version():
+            members.append(f"python_version = {ctx.value(python)}")
+        if settings.get("--client_sagemaker_pysdk_version") != SDK_VERSION:
+            members.append(f"sdk_version = {ctx.value(settings.get('--client_sagemaker_pysdk_version'))}")
+        members.append(f"build_time = {ctx.value(settings['--func_step_s3_dir'])}")
+        dependency = json.loads(settings.get("--dependency_settings") or "{}").get("dependency_file")
+        if dependency and not dependency.startswith("sagemaker_requirements_"):
+            members.append(f"dependencies = {ctx.value(dependency)}")
+        if "--job_conda_env" in settings:
+            members.append(f"job_conda_env = {ctx.value(settings['--job_conda_env'])}")
+        region = settings.get("--region") or ""
+        if value["TrainingImage"] != base_python_image(region, python or ""):
+            members.append(f"image_uri = {ctx.value(value['TrainingImage'])}")
+        run_time = [_argument(path, ctx) for path in references[1:]]  # (the first is the execution id, always)
+        if run_time:
+            members.append("# pipedsl import: literal arguments are pickled in S3, not in the definition; "
+                           "check `args` against the function")
+            members.append(f"args = [{', '.join(run_time)}]")
+        return members
+
+
+def _argument(path: str, ctx) -> str:
+    """A `--property_references` path as the `.pipe` value that gives it."""
+    if path.startswith("Parameters."):
+        return ctx.name_text(path[len("Parameters."):])
+    if path.startswith("Execution."):
+        return path
+    if path.startswith("Steps.") and path.endswith(".OutputDataConfig.S3OutputPath"):
+        return ctx.step_name(path[len("Steps."):-len(".OutputDataConfig.S3OutputPath")]) + ".result"
+    if path.startswith("Steps."):
+        name, _, rest = path[len("Steps."):].partition(".")
+        return ctx.step_name(name) + "." + rest
+    raise ValueError(f"an argument this kind cannot write: {path}")
