@@ -12,6 +12,7 @@ import sys
 import urllib.request
 
 import pytest
+from conftest import TESTS
 
 import dsl
 
@@ -574,3 +575,34 @@ def test_package_uploads_the_code_and_writes_the_definition_without_a_pipeline(a
     again = aws("package", path, "-o", out)
     assert again.returncode == 0 and out.read_text() == run.stdout and "already uploaded" in again.stderr
     assert aws("package", path, "--to", "nope").returncode == 2
+
+
+def test_deploy_uploads_what_the_sdk_uploads_for_function_steps(aws, tmp_path, sdk):
+    """Issue 23: `deploy` puts the objects the SDK's `Pipeline.definition()` uploads for the
+    same `@step` program (the function and arguments pickled, their metadata, the bootstrap
+    scripts, the dependency file, the workspace) at the same keys, with the same bytes (the
+    workspace zip holds file times: compared by member)."""
+    import shutil
+    import zipfile
+
+    for name, bucket in (("function-condition", "my-bucket"), ("function-dependencies", "deps-bucket")):
+        case = tmp_path / name
+        shutil.copytree(TESTS / "parity" / name, case)
+        theirs = sdk.uploads(path=str(case / "sdk.py"), raw_uploads=True)
+        assert any(uri.endswith("/function/payload.pkl") for uri in theirs)
+        aws.s3.create_bucket(Bucket=bucket)
+        deployed = aws("deploy", case / "case.pipe", "--role", "arn:aws:iam::123456789012:role/SageMakerRole")
+        assert deployed.returncode == 0, deployed.stderr
+        ours = {}
+        for item in aws.s3.list_objects_v2(Bucket=bucket).get("Contents", []):
+            ours[f"s3://{bucket}/{item['Key']}"] = aws.s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+        assert sorted(ours) == sorted(theirs)
+        for uri, body in theirs.items():
+            if uri.endswith(".zip"):
+                with zipfile.ZipFile(io.BytesIO(body)) as a, zipfile.ZipFile(io.BytesIO(ours[uri])) as b:
+                    assert sorted(a.namelist()) == sorted(b.namelist())
+                    assert all(a.read(member) == b.read(member) for member in a.namelist())
+            else:
+                assert ours[uri] == body, uri
+        definition = json.loads(aws.sm.describe_pipeline(PipelineName=name.title().replace("-", ""))["PipelineDefinition"])
+        assert definition == json.loads(sdk.definition(path=str(case / "sdk.py")))

@@ -35,3 +35,14 @@ def test_the_sdk_emitter_does_import_black():
     run = subprocess.run([sys.executable, "-c", code, str(ROOT / "examples" / "churn.pipe")],
                          capture_output=True, text=True, timeout=120)
     assert "black" in json.loads(run.stdout.splitlines()[-1])
+
+
+def test_function_steps_are_checked_without_running_or_importing_anything():
+    """Issue 23: `check` and `transpile` read a function step's module with `ast`: neither the
+    user's module nor the SDK's serializer (sagemaker, cloudpickle) is imported."""
+    case = ROOT / "tests" / "parity" / "function-dependencies"
+    probe = PROBE.replace("%r" % (HEAVY,), "%r" % (HEAVY + ("cloudpickle", "jobs"),))
+    run = subprocess.run([sys.executable, "-c", probe, str(case / "case.pipe")], capture_output=True, text=True,
+                         timeout=120, cwd=case)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.splitlines()[-1]) == []

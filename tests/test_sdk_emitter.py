@@ -1,6 +1,7 @@
 """The `sdk` emitter: the generated module, run with the real SDK v2 offline, gives exactly the
 JSON emitter's output; it is black-formatted, compiles, and carries strings only as literals."""
 import ast
+import re
 
 import black
 import pytest
@@ -74,7 +75,8 @@ def test_hostile_strings_stay_strings(sdk, tmp_path):
 
 ALLOWED_CALLS = {"print", "definition", "fit", "run", "transform", "create", "register", "append",
                  "csv", "json", "sagemaker_capture_json",  # (DatasetFormat's)
-                 "create_endpoint_config", "create_endpoint"}  # (the session's, as EndpointConfigStep takes)
+                 "create_endpoint_config", "create_endpoint",  # (the session's, as EndpointConfigStep takes)
+                 "add_depends_on"}  # (a function step's depends_on: @step takes none)
 
 
 def test_generated_code_only_builds_the_pipeline(tmp_path):
@@ -82,8 +84,11 @@ def test_generated_code_only_builds_the_pipeline(tmp_path):
     every call is an imported SDK class or the estimator/processor methods."""
     text = hostile_pipe(tmp_path / "canary")
     for case in PARITY_CASES:
-        tree = ast.parse(generate((case / "case.pipe").read_text(), str(case / "case.pipe")))
-        check_module(tree)
+        text_of_case = (case / "case.pipe").read_text()
+        tree = ast.parse(generate(text_of_case, str(case / "case.pipe")))
+        # a function step's own function is the one import from outside the SDK
+        user = {tuple(call.split(":")) for call in re.findall(r'call\s*=\s*"([\w.]+:\w+)"', text_of_case)}
+        check_module(tree, user)
     check_module(ast.parse(generate(text)))
 
 
@@ -97,14 +102,16 @@ def _helpers():
             for node in ast.parse(code).body}
 
 
-def check_module(tree):
+def check_module(tree, user_functions=frozenset()):
     imported = set()
     helpers = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
     for node in helpers:
         assert ast.dump(node) in _helpers(), ast.unparse(node)  # only the known helpers, unchanged
     tree = ast.Module(body=[node for node in tree.body if node not in helpers], type_ignores=[])
     for node in tree.body:
-        if isinstance(node, ast.ImportFrom):
+        if isinstance(node, ast.ImportFrom) and {(node.module, a.name) for a in node.names} <= set(user_functions):
+            imported |= {alias.asname or alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
             assert node.module.startswith("sagemaker.") or (  # image(...): `image_uris.retrieve(...)`
                 node.module == "sagemaker" and [a.name for a in node.names] == ["image_uris"]) or (
                 node.module == "boto3" and [a.name for a in node.names] == ["Session"]), node.module  # `region`
@@ -120,6 +127,9 @@ def check_module(tree):
                               ) or isinstance(node, ast.Subscript), ast.dump(node)
         if isinstance(node, ast.Call):
             func = node.func
+            if isinstance(func, ast.Call):  # `step(f, ...)(args)`: the inner call is checked on its own
+                assert ast.unparse(func.func) == "step", ast.unparse(node)
+                continue
             name = func.id if isinstance(func, ast.Name) else func.attr
             if ast.unparse(func) == "image_uris.retrieve":
                 assert "image_uris" in imported

@@ -192,6 +192,11 @@ class StepKind:
         its steps (the others of its `type` go to the kind that writes them all)."""
         return True
 
+    def raw_note(self, step: dict) -> Optional[str]:
+        """Import: a comment put above the `raw` step that keeps `step` when no reading of this
+        kind gives it back (what the user can do about it), or None."""
+        return None
+
     def read_forms(self, step: dict, ctx: ImportReader) -> List[List[str]]:
         """Import: the readings of a step, the most idiomatic first (a framework estimator
         before its image and hyperparameters as written). The importer uses the first whose

@@ -854,7 +854,10 @@ class _Writer:
         extra = {k: v for k, v in step.items() if k not in envelope_keys}
         if extra:
             members.append(f"extra = {self.values.value(extra)}")
-        return [f"    step {name}: raw {{"] + [f"        {m}" for m in members + self.envelope(step)] + ["    }"]
+        kind = self.kinds.for_step(step)
+        note = kind.raw_note(step) if kind is not None and kind.claims_some else None
+        head = [f"    # pipedsl import: {line}" for line in (note or "").splitlines()]
+        return head + [f"    step {name}: raw {{"] + [f"        {m}" for m in members + self.envelope(step)] + ["    }"]
 
 
 _REPEATABLE = re.compile(r'^(\s*)(role|image_uri) = ("(?:[^"\\]|\\.)*")$', re.M)

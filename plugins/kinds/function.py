@@ -618,6 +618,17 @@ class Function(StepKind):
 
         return read_function_step(self, step, ctx)
 
+    def raw_note(self, step):
+        return ("a function step (the SDK's @step) whose function cannot be named: its DisplayName is not\n"
+                "`module.function`. Write it as `function { call = \"module:function\" ... }` to deploy it.")
+
+    def read_forms(self, step, ctx):
+        from .function_import import read_function_step
+
+        # a result passed on, then (when the step that made it is not read as a function step)
+        # the results folder as a property
+        return [read_function_step(self, step, ctx), read_function_step(self, step, ctx, results=False)]
+
     def docs_details(self, step, ctx) -> list:
         call = self.text(step, ctx, "call")
         return [f"Runs {ctx.code(call)} on SageMaker (a training job started by the SDK's bootstrap scripts).", ""]

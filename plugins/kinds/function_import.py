@@ -20,7 +20,9 @@ def is_function_step(step: dict) -> bool:
         ["/bin/bash", "/opt/ml/input/data/sagemaker_remote_function_bootstrap/job_driver.sh"]
 
 
-def read_function_step(kind, step: dict, ctx) -> List[str]:
+def read_function_step(kind, step: dict, ctx, results: bool = True) -> List[str]:
+    """The step's members; `results` False reads another step's results folder as that
+    property, not as its `result` (the upstream step is itself not read as a function step)."""
     if not is_function_step(step):
         raise ValueError("not a function step")
     display = step.get("DisplayName")
@@ -30,6 +32,7 @@ def read_function_step(kind, step: dict, ctx) -> List[str]:
     arguments = step["Arguments"]
     members = [f"call = {ctx.value(f'{module}:{function}')}"]
     reader = _Reader(kind, step, ctx)
+    reader.results = results
     members += layout.read(reader, kind.request_layout(), arguments, ctx)
     return members
 
@@ -41,7 +44,7 @@ class _Reader:
         self.kind, self.step, self.ctx = kind, step, ctx
         self.name = kind.name
         self.fields = kind.fields
-        self.build = None
+        self.results = True
 
     def read_tags(self, value, arguments, ctx):
         return self.kind.read_tags(value, arguments, ctx)
@@ -102,7 +105,7 @@ class _Reader:
         region = settings.get("--region") or ""
         if value["TrainingImage"] != base_python_image(region, python or ""):
             members.append(f"image_uri = {ctx.value(value['TrainingImage'])}")
-        run_time = [_argument(path, ctx) for path in references[1:]]  # (the first is the execution id, always)
+        run_time = [_argument(path, ctx, self.results) for path in references[1:]]  # (the first is the execution id, always)
         if run_time:
             members.append("# pipedsl import: literal arguments are pickled in S3, not in the definition; "
                            "check `args` against the function")
@@ -110,13 +113,13 @@ class _Reader:
         return members
 
 
-def _argument(path: str, ctx) -> str:
+def _argument(path: str, ctx, results: bool = True) -> str:
     """A `--property_references` path as the `.pipe` value that gives it."""
     if path.startswith("Parameters."):
         return ctx.name_text(path[len("Parameters."):])
     if path.startswith("Execution."):
         return path
-    if path.startswith("Steps.") and path.endswith(".OutputDataConfig.S3OutputPath"):
+    if results and path.startswith("Steps.") and path.endswith(".OutputDataConfig.S3OutputPath"):
         return ctx.step_name(path[len("Steps."):-len(".OutputDataConfig.S3OutputPath")]) + ".result"
     if path.startswith("Steps."):
         name, _, rest = path[len("Steps."):].partition(".")
