@@ -118,9 +118,8 @@ def pin_function_steps():
     import tempfile
 
     import sagemaker.workflow._steps_compiler as compiler
-    from sagemaker.workflow.utilities import load_step_compilation_context
-
     from dsl.plugins.kinds.function import requirements_file_name
+    from sagemaker.workflow.utilities import load_step_compilation_context
 
     compiler.sagemaker_timestamp = lambda: PINNED_BUILD_TIME
     real_mkstemp = tempfile.mkstemp

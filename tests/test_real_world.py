@@ -312,3 +312,23 @@ def test_a_repacking_model_step_in_a_condition_branch_brings_its_repack_job(sdk,
     assert [s["Name"] for s in branch] == ["Register-RepackModel-0", "Register-RegisterModel"]
     code = transpile(folder / "case.pipe", to="sdk")
     assert sdk.definition(code=code, cwd=str(folder)) == definition
+
+
+def test_the_functions_example_is_the_sdk_program(sdk, tmp_path):
+    """Issue 23: the example's function steps are the SDK's `@step`s (the SDK's clock pinned by
+    the test runner; the example's own build folder is pipedsl's default, so the comparison
+    pins it the same way); the generated code gives the same bytes."""
+    import shutil
+
+    folder = tmp_path / "functions"
+    shutil.copytree(ROOT / "examples" / "functions", folder)
+    expected = sdk.definition(code=(ROOT / "tests" / "examples" / "functions_sdk.py").read_text(),
+                              name="functions_sdk.py", cwd=str(folder))
+    path = folder / "functions.pipe"
+    path.write_text(path.read_text().replace('    instance_type         = "ml.m5.large"\n',
+                                             '    instance_type         = "ml.m5.large"\n'
+                                             '    build_time            = "2025-11-26-12-00-00-123"\n'))
+    assert transpile(path, compact=True) == expected
+    code = transpile(path, to="sdk")
+    assert sdk.definition(code=code, name="generated.py", cwd=str(folder)) == expected
+    assert "from pipeline_steps.evaluate import evaluate" in code

@@ -478,7 +478,7 @@ def _why_not(source: str, target: str, writer: "_Writer", text: str) -> Diagnost
                  f"({', '.join(wanted)}; a .pipe file gives {', '.join(got)})", Span(1, 1, 1, 2), "cannot be expressed")
 
 
-def _pipe_name(step: dict, kinds: dict) -> str:
+def _pipe_name(step: dict, kinds: KindsByType) -> str:
     """A step's `.pipe` name: its JSON name without the suffix its kind appends
     (`json_name`: a `ModelStep`'s `-CreateModel`)."""
     name = step["Name"]
@@ -598,7 +598,7 @@ def _files_named(folder: str, name: Optional[str]):
 class _Writer:
     """The `.pipe` text of a definition; `raw` steps and `patches` as the rounds decide."""
 
-    def __init__(self, data: dict, values: _Values, json_names: Dict[str, str], kinds: dict,
+    def __init__(self, data: dict, values: _Values, json_names: Dict[str, str], kinds: KindsByType,
                  folder: Optional[str] = None):
         self.data, self.values, self.json_names, self.kinds = data, values, json_names, kinds
         self.folder = folder  # where the .pipe file goes: local code is looked for there
@@ -908,7 +908,7 @@ def _default_pipeline_name(data: dict) -> Optional[str]:
     return None
 
 
-def _region(data: dict, kinds: dict) -> Optional[str]:
+def _region(data: dict, kinds: KindsByType) -> Optional[str]:
     """The region of a definition whose steps pick their image by region (quality and clarify
     checks, built-in Debugger rules): read from that image's registry host, so the imported
     file picks the same one."""
@@ -936,7 +936,7 @@ def _region(data: dict, kinds: dict) -> Optional[str]:
     return None
 
 
-def _default_bucket(data: dict, kinds=None) -> Optional[str]:
+def _default_bucket(data: dict, kinds: Optional[KindsByType] = None) -> Optional[str]:
     """The bucket of the SDK's default paths (`s3://BUCKET/` output paths, `Std:Join` output
     destinations, the keys local code is uploaded to), when the definition has one; else the
     bucket a step's kind says its request was built with (`StepKind.bucket_of`)."""
@@ -945,9 +945,9 @@ def _default_bucket(data: dict, kinds=None) -> Optional[str]:
              re.search(r'"S3OutputPath": "s3://([^"/]+)/"', text) or
              re.search(r's3://([^/"]+)/[A-Za-z0-9-]+/code/[0-9a-f]{64}/', text) or  # local code's uploads
              re.search(r's3://([^/"]+)/[A-Za-z0-9-]+-[0-9a-f]{64}/source/sourcedir\.tar\.gz', text))  # a repack's
-    if found:
-        return found.group(1)
-    for step in all_steps(data.get("Steps", [])) if kinds is not None else ():
+    if found or kinds is None:
+        return found.group(1) if found else None
+    for step in all_steps(data.get("Steps", [])):
         kind = kinds.for_step(step)
         try:
             bucket = kind.bucket_of(step.get("Arguments") or {}) if kind is not None else None

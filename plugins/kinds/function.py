@@ -32,7 +32,7 @@ import json
 import os
 import re
 import sys
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 from dsl.diagnostics import error, warning
 from dsl.extension.hookspecs import hookimpl
@@ -129,7 +129,7 @@ def find_callable(program, text: str) -> Optional[Callable_]:
 
 def _binding(tree: ast.Module, name: str):
     """The top-level statement of a module that binds `name` (the last one, as Python does)."""
-    found = None
+    found: Optional[ast.stmt] = None
     for statement in tree.body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and statement.name == name:
             found = statement
@@ -489,12 +489,10 @@ class Function(StepKind):
 
     def check_arguments(self, step, ctx):
         program = ctx.program
-        for keyword, value in self.arguments_of(step):
+        for _, value in self.arguments_of(step):
             target = program.follow(value)
             if isinstance(target, ir.Ref):
-                if target.name in program.steps and target.name == step.name:
-                    continue  # (a step reading itself is a cycle, reported as such)
-                continue
+                continue  # a parameter, execution variable, property or result (a step reading itself is a cycle)
             if isinstance(target, (ir.Call, ir.Interpolation)) and program.literal(target, NOT_LITERAL) is NOT_LITERAL:
                 yield error("E0304", "a function argument cannot be computed at run time",
                             value.span, "a join, json_get or text built from run-time values",
@@ -547,11 +545,10 @@ class Function(StepKind):
         positional = sum(1 for keyword, _ in arguments if keyword is None)
         problem = signature_problem(node, positional, [k for k, _ in arguments if k is not None])
         if problem is not None:
-            message, hint = problem
+            why, advice = problem
             where = step.attribute("kwargs") or step.attribute("args") or attribute
-            span = where.value.span if where is not attribute else attribute.value.span
-            yield error("E0319", message + f" ({found.shown}, line {node.lineno})", span,
-                        "does not match the function", hint)
+            yield error("E0319", why + f" ({found.shown}, line {node.lineno})", where.value.span,
+                        "does not match the function", advice)
 
     # --- what deploy uploads ------------------------------------------------------------
     def uploads(self, step, ctx):
@@ -563,7 +560,7 @@ class Function(StepKind):
     def sdk_step(self, step, ctx) -> SdkStep:
         call = self.text(step, ctx, "call")
         module, function = call.split(":", 1)
-        used = ctx.import_from(module, function)  # type: ignore[attr-defined]
+        used = ctx.import_from(module, function)
         kwargs: List[Tuple[str, str]] = []
         for name, field in self.fields.items():
             if name in ("call", "args", "kwargs", "build_time", "python_version", "sdk_version", "include_local_workdir"):

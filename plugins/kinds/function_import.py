@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import List
+from typing import Any, List
 
 from dsl.extension import layout
 
@@ -31,7 +31,7 @@ def read_function_step(kind, step: dict, ctx, results: bool = True) -> List[str]
     module, function = display.rsplit(".", 1)
     arguments = step["Arguments"]
     members = [f"call = {ctx.value(f'{module}:{function}')}"]
-    reader = _Reader(kind, step, ctx)
+    reader: Any = _Reader(kind, step, ctx)  # (the kind, its slot readers bound to this step)
     reader.results = results
     members += layout.read(reader, kind.request_layout(), arguments, ctx)
     return members

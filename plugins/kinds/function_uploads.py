@@ -18,6 +18,7 @@ made, from the `functions` extra (`pip install 'pipedsl-sagemaker[functions]'`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import sys
@@ -58,13 +59,13 @@ def uploads(kind, step: ir.Step, program) -> List[Upload]:
                           overwrite=True, produce=lambda: _sdk()[0].ENTRYPOINT_SCRIPT.encode("utf-8")))
         for name in RUNTIME_SCRIPTS:
             out.append(Upload(path=f"(the SDK's {name})", uri=f"{base}/sagemaker_remote_function_bootstrap/{name}",
-                              overwrite=True, produce=lambda name=name: _runtime_script(name)))
+                              overwrite=True, produce=functools.partial(_runtime_script, name)))
     function = _Payloads(kind, step, program)
     for what in ("function", "arguments"):
         out.append(Upload(path=source, uri=f"{at}/{what}/payload.pkl", overwrite=True,
-                          produce=lambda what=what: function.payload(what)))
+                          produce=functools.partial(function.payload, what)))
         out.append(Upload(path=source, uri=f"{at}/{what}/metadata.json", overwrite=True,
-                          produce=lambda what=what: function.metadata(what)))
+                          produce=functools.partial(function.metadata, what)))
     dependencies = kind.text(step, program, "dependencies")
     folder = f"{at}/pre_exec_script_and_dependencies"
     if isinstance(dependencies, str):
@@ -172,9 +173,9 @@ class _Payloads:
                 cls = getattr(pipeline_variables, f"_Parameter{program.params[target.name].type}")
                 return cls(name=target.name)
             if target.name == "Execution":
-                return pipeline_variables._ExecutionVariable(name=target.parts[0].name)
+                return pipeline_variables._ExecutionVariable(name=getattr(target.parts[0], "name", ""))
             if self.kind.is_result(program, target) is not None:
-                path = tuple(("__getitem__", part.key) for part in target.parts[1:])
+                path = tuple(("__getitem__", getattr(part, "key", None)) for part in target.parts[1:])
                 uri = pipeline_variables._Properties(path=f"Steps.{target.name}.OutputDataConfig.S3OutputPath")
                 return pipeline_variables._DelayedReturn(uri=uri, reference_path=path)
             from dsl.semantics.evaluate import JsonContext
