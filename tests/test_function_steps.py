@@ -6,7 +6,9 @@ import json
 import shutil
 
 import pytest
-from conftest import TESTS
+from conftest import TESTS, examples
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import dsl
 from dsl.api import analyse
@@ -176,3 +178,31 @@ def test_deploy_without_the_functions_extra_says_what_to_install(tmp_path, monke
     monkeypatch.setitem(sys.modules, "sagemaker.remote_function", None)
     with pytest.raises(OSError, match=r"pip install 'pipedsl-sagemaker\[functions\]'"):
         upload.body()
+
+
+SOURCES = ["def f(a, b=1, *, c=2):\n    return a\n", "def f(*args, **kw):\n    pass\n", "async def f():\n    pass\n",
+           "f = 1\n", "from x import f\n", "def f(:\n", "class f:\n    pass\n", "def f(a, /, b, *, c):\n    pass\n",
+           "\x00\xff", "def f(a=1, /):\n    pass\n", ""]
+VALUES = ["1", "N", "Execution.PipelineName", "S.result", 'S.result["k"]', "T.result[0]", '"x"', "[1, N]",
+          'join("", [N])', "{ a: 1 }", "T.result.x", "T.ModelArtifacts", "null"]
+
+
+@given(source=st.sampled_from(SOURCES), args=st.lists(st.sampled_from(VALUES), max_size=4),
+       kwargs=st.dictionaries(st.sampled_from(["a", "b", "c", "d", "args"]), st.sampled_from(VALUES), max_size=3),
+       workdir=st.booleans())
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_function_and_any_arguments_give_diagnostics_or_the_same_json_twice(tmp_path, source, args, kwargs,
+                                                                                workdir):
+    (tmp_path / "mod.py").write_bytes(source.encode("utf-8", "surrogatepass"))
+    members = (f"args = [{', '.join(args)}]\n" + "kwargs = {" + ", ".join(f"{k}: {v}" for k, v in kwargs.items())
+               + "}\n" + f"include_local_workdir = {'true' if workdir else 'false'}")
+    more = STEP.replace("step S:", "step T:").replace('"mod:f"', '"mod:f"') % "args = [1]\ndescription = \"t\""
+    path = tmp_path / "fn.pipe"
+    path.write_text(HEAD + STEP % members + more + "}\n")
+    try:
+        first = dsl.transpile(path.read_text(), filename=str(path))
+    except dsl.PipeError as problem:
+        assert problem.diagnostics and not [d for d in problem.diagnostics if d.code in ("E0402", "E0405")]
+        return
+    assert dsl.transpile(path.read_text(), filename=str(path)) == first
+    dsl.transpile(path.read_text(), filename=str(path), to="sdk")

@@ -23,7 +23,8 @@ TOKENS = ["pipeline", "step", "param", "let", "experiment", "none", "input", "ou
           "image", '"xgboost"', "version", "region", "framework", '"pytorch"', "quality_check", "model_metrics",
           "clarify_check", "check_type", "\"model_bias\"", "data_config", "data_bias_config", "shap_config",
           "compiler_config", "repack_output_path", "submit_py_files", "configuration", "distribution", "torch_distributed", "rules", "\"VanishingGradient\"", "rule_parameters",
-          "code", '"code/x.py"', "source_dir", "entry_point"]
+          "code", '"code/x.py"', "source_dir", "entry_point", "function", "call", '"mod:f"', "result",
+          "args", "kwargs", "build_time"]
 
 
 def outcome(text: str):
