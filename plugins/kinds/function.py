@@ -189,7 +189,7 @@ class Function(StepKind):
     read_means_depends_on = True
     reads_before_depends_on = True
     claims_some = True
-    docs_shape = "subroutine"
+    experiment_run = "the training job that runs the function"
     sdk_imports = {"sagemaker.workflow.function_step": ("step",), "sagemaker.workflow.step_outputs": ("get_step",)}
     fields = {
         "call": Field("string", required=True, doc="the function, `\"module:function\"` (the module is a file under the "
