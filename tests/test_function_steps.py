@@ -206,3 +206,23 @@ def test_any_function_and_any_arguments_give_diagnostics_or_the_same_json_twice(
         return
     assert dsl.transpile(path.read_text(), filename=str(path)) == first
     dsl.transpile(path.read_text(), filename=str(path), to="sdk")
+
+
+@pytest.mark.parametrize("arguments", [
+    {"AlgorithmSpecification": {"ContainerEntrypoint": [
+        "/bin/bash", "/opt/ml/input/data/sagemaker_remote_function_bootstrap/job_driver.sh"]}},
+    {"AlgorithmSpecification": {"ContainerEntrypoint": [
+        "/bin/bash", "/opt/ml/input/data/sagemaker_remote_function_bootstrap/job_driver.sh"],
+        "ContainerArguments": ["--s3_base_uri", 7, "--region"]}},
+    {"AlgorithmSpecification": []},
+])
+def test_a_broken_function_step_imports_as_raw_without_a_traceback(arguments):
+    """Hostile input: the shape of a function step, broken; import keeps it exactly, as raw."""
+    from dsl.tools.importer import import_definition
+
+    definition = {"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "PipelineExperimentConfig": None,
+                  "Steps": [{"Name": "A", "Type": "Training", "Arguments": arguments,
+                             "DisplayName": "mod.f", "Description": "d"}]}
+    text = import_definition(json.dumps(definition))
+    assert "step A: raw {" in text
+    assert dsl.transpile(text, compact=True) == json.dumps(definition)

@@ -45,8 +45,13 @@ class KindsByType(dict):
         if not isinstance(type_, str):
             return None
         for kind in self.candidates.get(type_, ()):
-            if not kind.claims_some or kind.claims(step):
+            if not kind.claims_some:
                 return kind
+            try:
+                if kind.claims(step):
+                    return kind
+            except Exception:  # noqa: BLE001 - a step of no shape it knows: not its step
+                continue
         return None
 
 
@@ -896,12 +901,14 @@ def _default_pipeline_name(data: dict) -> Optional[str]:
              re.search(r's3://[^/"]+/([A-Za-z0-9-]+)/code/[0-9a-f]{64}/', text))
     if found:
         return found.group(1)
+    from dsl.extension.plugin_manager import KindFailure
+
     kinds = _kinds_by_type()
     for step in all_steps(data.get("Steps", [])):
         kind = kinds.for_step(step)
         try:
             name = kind.pipeline_name_of(step.get("Arguments") or {}) if kind is not None else None
-        except (KeyError, TypeError, AttributeError, IndexError, ValueError):
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError, KindFailure):
             name = None
         if isinstance(name, str) and re.fullmatch(r"[A-Za-z0-9-]+", name):
             return name
@@ -947,11 +954,13 @@ def _default_bucket(data: dict, kinds: Optional[KindsByType] = None) -> Optional
              re.search(r's3://([^/"]+)/[A-Za-z0-9-]+-[0-9a-f]{64}/source/sourcedir\.tar\.gz', text))  # a repack's
     if found or kinds is None:
         return found.group(1) if found else None
+    from dsl.extension.plugin_manager import KindFailure
+
     for step in all_steps(data.get("Steps", [])):
         kind = kinds.for_step(step)
         try:
             bucket = kind.bucket_of(step.get("Arguments") or {}) if kind is not None else None
-        except (KeyError, TypeError, AttributeError, IndexError, ValueError):
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError, KindFailure):
             bucket = None
         if isinstance(bucket, str) and bucket:
             return bucket

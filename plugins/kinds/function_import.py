@@ -15,7 +15,8 @@ NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
 def is_function_step(step: dict) -> bool:
-    spec = step.get("Arguments", {}).get("AlgorithmSpecification", {})
+    arguments = step.get("Arguments")
+    spec = arguments.get("AlgorithmSpecification") if isinstance(arguments, dict) else None
     return isinstance(spec, dict) and spec.get("ContainerEntrypoint") == \
         ["/bin/bash", "/opt/ml/input/data/sagemaker_remote_function_bootstrap/job_driver.sh"]
 
