@@ -713,7 +713,7 @@ def _without_spans(node, program, depth: int = 0):
     if attrs.has(type(node)):
         return (type(node).__name__,) + tuple(
             _without_spans(getattr(node, f.name), program, depth + 1) for f in attrs.fields(type(node))
-            if not (f.name.endswith("span") or f.name in ("raw", "doc", "comments")))
+            if f.eq and not (f.name.endswith("span") or f.name in ("doc", "comments")))
     if isinstance(node, (tuple, list)):
         return tuple(_without_spans(item, program, depth + 1) for item in node)
     return node
