@@ -139,6 +139,14 @@ def _parser(only: Optional[str] = None) -> argparse.ArgumentParser:
         run_cmd.add_argument("--wait", action="store_true", help="follow the execution to its end (exit 0 Succeeded)")
         run_cmd.add_argument("--timeout", type=float, metavar="S", help="with --wait: give up after S seconds")
         run_cmd.add_argument("--allow-drift", action="store_true", help="run even if the deployed definition differs")
+        run_cmd.add_argument("--only", action="append", default=[], metavar="STEP",
+                             help="selective execution: run only STEP (repeatable, or STEP,STEP); the other steps' "
+                                  "outputs are reused from an earlier execution")
+        run_cmd.add_argument("--from", dest="from_step", metavar="STEP",
+                             help="selective execution: run STEP and every step after it, reusing the rest")
+        run_cmd.add_argument("--reuse", metavar="EXECUTION",
+                             help="with --only/--from: the execution (ARN or ID) whose outputs are reused "
+                                  "(default: the pipeline's latest execution that is not running)")
         run_cmd.add_argument("--studio-domain", metavar="ID",
                              help="the SageMaker Studio domain (d-...) whose link to the execution is printed "
                                   "(default: the account's only domain)")

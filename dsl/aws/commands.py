@@ -425,6 +425,10 @@ def parameters(program, given: List[Tuple[str, str]]) -> Dict[str, str]:
 
 def run(args, program, definition: str, streams, confirm) -> int:
     values = parameters(program, args.param)
+    selected = selected_steps(program, getattr(args, "only", []) or [], getattr(args, "from_step", None))
+    if getattr(args, "reuse", None) and selected is None:
+        raise AwsProblem("--reuse names the execution whose outputs a selective execution reuses: "
+                         "give --only or --from too", 2)
     sm = client(args)
     check_region(sm, program)
     current = deployed(sm, program.name)
@@ -433,10 +437,18 @@ def run(args, program, definition: str, streams, confirm) -> int:
     if deployed_json(current.get("PipelineDefinition") or "{}") != json.loads(definition) and not args.allow_drift:
         raise AwsProblem(f"the deployed {program.name!r} differs from the file: deploy it, see `pipedsl diff`, "
                          "or pass --allow-drift", 1)
-    response = call(sm.start_pipeline_execution, PipelineName=program.name,
-                    PipelineParameters=[{"Name": k, "Value": v} for k, v in values.items()])
+    request: Dict[str, object] = {"PipelineName": program.name,
+                                  "PipelineParameters": [{"Name": k, "Value": v} for k, v in values.items()]}
+    if selected is not None:
+        source = reused_execution(sm, program, getattr(args, "reuse", None), current["PipelineArn"])
+        request["SelectiveExecutionConfig"] = {"SourcePipelineExecutionArn": source,
+                                               "SelectedSteps": [{"StepName": name} for name in selected]}
+    response = call(sm.start_pipeline_execution, **request)
     arn = response["PipelineExecutionArn"]
     streams.out(f"started {shown(arn)}\n")
+    if selected is not None:
+        streams.out(f"selective: {shown(', '.join(selected))}; the other steps' outputs come from "
+                    f"{shown(request['SelectiveExecutionConfig']['SourcePipelineExecutionArn'])}\n")
     url = studio_url(sm, arn, getattr(args, "studio_domain", None))
     if url:
         streams.out(f"console: {shown(url)}\n")
@@ -449,6 +461,57 @@ def run(args, program, definition: str, streams, confirm) -> int:
         return 0
     live = bool(sys.stdout and sys.stdout.isatty())
     return wait(sm, arn, streams, args.timeout, confirm, live=live)
+
+
+def selected_steps(program, only: List[str], from_step: Optional[str]) -> Optional[List[str]]:
+    """The definition names of the steps a selective execution runs (`--only`, `--from`: that
+    step and every step after it in the step graph), in the definition's order; None when
+    neither is given. Unknown names are an error before any call."""
+    from dsl.diagnostics import did_you_mean
+
+    names = [name.strip() for item in only for name in item.split(",") if name.strip()]
+    if from_step is not None:
+        names.append(from_step)
+    if not names:
+        return None
+    for name in names:
+        if name not in program.steps:
+            hint = did_you_mean(name, program.steps)
+            raise AwsProblem(f"{program.source_file.filename} has no step {name!r}" + (f" ({hint})" if hint else ""), 2)
+    chosen = set(names)
+    if from_step is not None:
+        after: Dict[str, List[str]] = {}
+        for step, upstream in program.before().items():
+            for name in upstream:
+                after.setdefault(name, []).append(step)
+        stack = [from_step]
+        while stack:
+            for name in after.get(stack.pop(), []):
+                if name not in chosen:
+                    chosen.add(name)
+                    stack.append(name)
+    out: List[str] = []
+    for step in program.pipeline.steps:
+        if step.name in chosen and program.steps.get(step.name) is step:
+            out += program.kind_of(step).json_names(step, program)
+    return out
+
+
+def reused_execution(sm, program, given: Optional[str], pipeline_arn: str) -> str:
+    """The ARN of the execution a selective execution reuses: `--reuse` (an ARN, or an
+    execution ID of this pipeline), else the latest execution that is not running."""
+    if given:
+        if given.startswith("arn:"):
+            return given
+        if not re.fullmatch(r"[a-z0-9]{1,64}", given):
+            raise AwsProblem(f"--reuse {given!r} is neither an execution ARN nor an execution ID", 2)
+        return f"{pipeline_arn}/execution/{given}"
+    summaries = call(sm.list_pipeline_executions, PipelineName=program.name, SortBy="CreationTime",
+                     SortOrder="Descending").get("PipelineExecutionSummaries", [])
+    for summary in summaries:
+        if summary.get("PipelineExecutionStatus") not in ("Executing", "Stopping"):
+            return summary["PipelineExecutionArn"]
+    raise AwsProblem(f"no finished execution of {program.name!r} to reuse: run it whole once, or pass --reuse", 1)
 
 
 def studio_url(sm, arn: str, domain: Optional[str] = None) -> Optional[str]:
