@@ -439,6 +439,7 @@ def run(args, program, definition: str, streams, confirm) -> int:
                          "or pass --allow-drift", 1)
     request: Dict[str, object] = {"PipelineName": program.name,
                                   "PipelineParameters": [{"Name": k, "Value": v} for k, v in values.items()]}
+    source = ""
     if selected is not None:
         source = reused_execution(sm, program, getattr(args, "reuse", None), current["PipelineArn"])
         request["SelectiveExecutionConfig"] = {"SourcePipelineExecutionArn": source,
@@ -448,7 +449,7 @@ def run(args, program, definition: str, streams, confirm) -> int:
     streams.out(f"started {shown(arn)}\n")
     if selected is not None:
         streams.out(f"selective: {shown(', '.join(selected))}; the other steps' outputs come from "
-                    f"{shown(request['SelectiveExecutionConfig']['SourcePipelineExecutionArn'])}\n")
+                    f"{shown(source)}\n")
     url = studio_url(sm, arn, getattr(args, "studio_domain", None))
     if url:
         streams.out(f"console: {shown(url)}\n")
