@@ -190,3 +190,28 @@ def test_an_entry_point_parameter_needs_a_source_dir():
     assert [(d.code, d.span.line) for d in found] == [("E0304", 10)] and "`entry_point`" in found[0].message
     _, found = dsl.analyse(_entry_step('"s3://b/src.tar.gz"', "EntryPoint"))
     assert found == []  # the parity case framework-entry-param has the SDK's JSON for it
+
+
+PROFILED = '''pipeline P {
+    step T: training {
+        image_uri = "i", role = "arn:aws:iam::123456789012:role/R", instance_count = 1, instance_type = "ml.m5.large"
+        output_path = "s3://b/o"
+        profiler_config = { framework_profile_params: %s }
+    }
+}
+'''
+
+
+@pytest.mark.parametrize("params,words", [
+    ("{ start_step: 1, duration: 60 }", "a step range and a time range are exclusive"),
+    ("{ num_steps: 0 }", "`num_steps` must be an integer above 0"),
+    ("{ python_profiling_config: { cprofile_timer: \"wall\" } }", "`cprofile_timer` is one of"),
+    ("{ detailed_profiling_config: { metrics_regex: \"x\" } }", "unknown key `metrics_regex` in `detailed_profiling_config`"),
+    ("{ start_stepp: 1 }", "unknown key `start_stepp` in `framework_profile_params`"),
+    ("{ file_max_size: -1 }", "`file_max_size` must be a positive integer"),
+    ("[1]", "is a map"),
+])
+def test_framework_profile_params_the_sdk_refuses_are_errors_at_their_place(params, words):
+    """Issue 22: FrameworkProfile's own asserts, before anything reaches the SDK or AWS."""
+    _, problems = dsl.analyse(PROFILED % params)
+    assert any(words in p.message for p in problems), [p.message for p in problems]

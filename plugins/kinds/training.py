@@ -13,7 +13,7 @@ from dsl.extension.kinds import Field, Names, SdkStep, StepKind
 from dsl.extension.layout import Slot
 from dsl.syntax import ir
 
-from . import _frameworks, _rules
+from . import _frameworks, _profiling, _rules
 from ._common import read_tags, slot_tags
 from ._estimator import (
     CHANNEL_FIELDS,
@@ -68,7 +68,8 @@ EXTRA_FIELDS = {
     "debugger_hook_config": Field("any", doc="false (no hook), or { s3_output_path, container_local_output_path, "
                                              "hook_parameters: {…}, collection_configs: [{ name, parameters }] } "
                                              "(a DebuggerHookConfig)"),
-    "profiler_config": Field("map", doc="{ s3_output_path, system_monitor_interval_millis } (a ProfilerConfig)"),
+    "profiler_config": Field("map", doc="{ s3_output_path, system_monitor_interval_millis, framework_profile_params } "
+                                        "(a ProfilerConfig; framework_profile_params: a FrameworkProfile's settings)"),
     "rules": Field("list", doc='Debugger and Profiler rules: built-in `{ rule: "VanishingGradient" }` (with '
                               "`rule_parameters`, `collections_to_save`, …) or custom `{ name, image_uri, "
                               "instance_type, volume_size_in_gb, source, rule_to_invoke, … }` (`profiler: true` "
@@ -77,7 +78,8 @@ EXTRA_FIELDS = {
 # (DebuggerHookConfig keyword, JSON key) and ProfilerConfig's, in the order the SDK writes them
 HOOK_KEYS = (("s3_output_path", "S3OutputPath"), ("container_local_output_path", "LocalPath"),
              ("hook_parameters", "HookParameters"))
-PROFILER_KEYS = {"s3_output_path": "string", "system_monitor_interval_millis": "integer"}
+PROFILER_KEYS = {"s3_output_path": "string", "system_monitor_interval_millis": "integer",
+                 "framework_profile_params": "map"}
 HOOK_FIELDS = {"s3_output_path": "string", "container_local_output_path": "string", "hook_parameters": "map",
                "collection_configs": "list"}
 
@@ -110,7 +112,7 @@ class Training(StepKind):
         imports = {"sagemaker.estimator": ("Estimator",), "sagemaker.inputs": ("TrainingInput",),
                    "sagemaker.workflow.steps": ("TrainingStep",),
                    "sagemaker.debugger": ("CollectionConfig", "DebuggerHookConfig", "ProfilerConfig", "Rule",
-                                          "ProfilerRule", "rule_configs")}
+                                          "ProfilerRule", "rule_configs") + _profiling.SDK_IMPORTS}
         for spec in _frameworks.ESTIMATORS.values():
             imports[spec.module] = (spec.sdk_class,)
         imports.update(_frameworks.COMPILER_IMPORTS)
@@ -148,6 +150,10 @@ class Training(StepKind):
                 yield from check_map_keys(step, ctx, "debugger_hook_config", HOOK_FIELDS)
         if step.attribute("profiler_config") is not None:
             yield from check_map_keys(step, ctx, "profiler_config", PROFILER_KEYS)
+            target = ctx.program.follow(step.attribute("profiler_config").value)
+            for entry in getattr(target, "entries", ()):
+                if entry.key == "framework_profile_params":
+                    yield from _profiling.check(entry.value, ctx.program, entry.key_span)
         yield from _rules.check(step, ctx)
 
     def debug_hook(self, step, ctx, output):
@@ -196,7 +202,8 @@ class Training(StepKind):
         profiler = step.attribute("profiler_config")
         if profiler is not None:
             target = ctx.program.follow(profiler.value)
-            pairs = [(e.key, ctx.py(e.value)) for e in target.entries]
+            pairs = [(e.key, _profiling.sdk_code(e.value, ctx.program, ctx) if e.key == "framework_profile_params"
+                      else ctx.py(e.value)) for e in target.entries]
             out.append(("profiler_config", f"{ctx.imp('ProfilerConfig')}({ctx.call_args(pairs)})"))
         if step.attribute("rules") is not None:
             out.append(("rules", _rules.sdk_rules(step, ctx)))
@@ -287,6 +294,9 @@ class Training(StepKind):
                else output_path(step, ctx), "DisableProfiler": False}
         if "system_monitor_interval_millis" in given:
             out["ProfilingIntervalInMilliseconds"] = ctx.value(given["system_monitor_interval_millis"])
+        if "framework_profile_params" in given:
+            out["ProfilingParameters"] = _profiling.profiling_parameters(
+                ctx.program.literal(given["framework_profile_params"]) or {})
         return out
 
     # --- and read back (import) ---------------------------------------------------------
@@ -328,10 +338,16 @@ class Training(StepKind):
             return ["disable_profiler = true"]
         profiler = profiler or {}
         if profiler.get("DisableProfiler") is False and (profiler.get("S3OutputPath") != output or
-                                                          "ProfilingIntervalInMilliseconds" in profiler):
+                                                          "ProfilingIntervalInMilliseconds" in profiler or
+                                                          "ProfilingParameters" in profiler):
             pairs = {"s3_output_path": profiler.get("S3OutputPath")}
             if "ProfilingIntervalInMilliseconds" in profiler:
                 pairs["system_monitor_interval_millis"] = profiler["ProfilingIntervalInMilliseconds"]
+            if "ProfilingParameters" in profiler:
+                params = _profiling.read(profiler["ProfilingParameters"])
+                if params is None:
+                    raise ValueError("ProfilingParameters that FrameworkProfile does not write")
+                pairs["framework_profile_params"] = params
             return [f"profiler_config = {ctx.value(pairs)}"]
         return []
 
