@@ -155,7 +155,8 @@ def test_every_upload_is_where_the_sdk_puts_it_and_made_text_is_the_sdks(sdk):
     (besides the SDK's uuid-keyed model-monitor copies, which nothing in the definition names),
     and a file pipedsl makes itself (runproc.sh, analysis_config.json) has the SDK's bytes."""
     cases = list(_parity_cases_with_uploads())
-    assert {"clarify-check", "framework-processor", "frameworks", "spark-processor"} <= set(cases)
+    assert {"clarify-check", "framework-processor", "frameworks", "spark-processor", "spark-jar",
+            "function-condition", "function-dependencies"} <= set(cases)
     for name in cases:
         case = ROOT / "tests" / "parity" / name
         program, _ = dsl.analyse((case / "case.pipe").read_text(), str(case / "case.pipe"))

@@ -85,7 +85,11 @@ PROPERTY_FILE_FIELDS = {
 }
 # PySparkProcessor's own (`framework = "spark"`): run() keywords, then constructor ones
 SPARK_DEPENDENCIES = {"submit_py_files": "py-files", "submit_jars": "jars", "submit_files": "files"}
+JAVA_CLASS = r"[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*"
 SPARK_FIELDS = {
+    "submit_class": Field("string", doc="spark: the main class of a jar application: the step is then a "
+                                        "SparkJarProcessor's, `code` its jar (`--class`)",
+                          pattern=JAVA_CLASS, pattern_doc="a Java class name such as \"com.example.Main\""),
     "submit_py_files": Field("list", items="string", doc="spark: .py/.zip/.egg files for `--py-files` (S3 URIs, or "
                                                          "local paths uploaded beside the code)"),
     "submit_jars": Field("list", items="string", doc="spark: jars for `--jars` (S3 URIs or local paths)"),
@@ -96,7 +100,7 @@ SPARK_FIELDS = {
     "configuration_location": Field("string", doc="spark: S3 prefix for the configuration (default: the bucket)"),
     "dependency_location": Field("string", doc="spark: S3 prefix for local dependencies (default: the bucket)"),
 }
-SPARK_RUN = ("submit_py_files", "submit_jars", "submit_files", "configuration", "spark_event_logs_s3_uri")
+SPARK_RUN = ("submit_class", "submit_py_files", "submit_jars", "submit_files", "configuration", "spark_event_logs_s3_uri")
 SPARK_CONF_INPUT = "/opt/ml/processing/input/"
 SPARK_EVENTS = "/opt/ml/processing/spark-events/"
 SPARK_CLASSIFICATIONS = ("core-site", "hadoop-env", "hadoop-log4j", "hive-env", "hive-log4j", "hive-exec-log4j",
@@ -128,7 +132,7 @@ class Processing(StepKind):
                    "sagemaker.processing": ("FrameworkProcessor", "ProcessingInput", "ProcessingOutput", "Processor",
                                             "ScriptProcessor"),
                    "sagemaker.sklearn.processing": ("SKLearnProcessor",),
-                   "sagemaker.spark.processing": ("PySparkProcessor",),
+                   "sagemaker.spark.processing": ("PySparkProcessor", "SparkJarProcessor"),
                    "sagemaker.workflow.properties": ("PropertyFile",),
                    "sagemaker.workflow.steps": ("ProcessingStep",)}
     request_shape = "CreateProcessingJobRequest"
@@ -186,7 +190,7 @@ class Processing(StepKind):
         if not self.is_spark(step, ctx.program):
             for name in SPARK_FIELDS:
                 if step.attribute(name) is not None:
-                    yield error("E0304", f"`{name}` is PySparkProcessor's: it needs `framework = \"spark\"`",
+                    yield error("E0304", f"`{name}` is a Spark processor's: it needs `framework = \"spark\"`",
                                 step.attribute(name).name_span, "not a spark step")
         if framework is not None:
             yield from self.check_framework(step, ctx, framework)
@@ -294,6 +298,10 @@ class Processing(StepKind):
 
     def check_spark(self, step, ctx):
         program = ctx.program
+        if step.attribute("submit_class") is not None and step.attribute("submit_py_files") is not None:
+            yield error("E0304", "`submit_py_files` is PySparkProcessor's: a jar application (`submit_class`) "
+                        "takes `submit_jars` and `submit_files`", step.attribute("submit_py_files").name_span,
+                        "not with submit_class", "a SparkJarProcessor has no --py-files")
         code = program.literal(step.attribute("code").value) if step.attribute("code") else None
         for field in SPARK_DEPENDENCIES:
             attribute = step.attribute(field)
@@ -369,7 +377,10 @@ class Processing(StepKind):
         S3 URIs too, as `get_code_hash` lists them."""
         code = program.literal(step.attribute("code").value)
         lists = self._spark_lists(step, program) if self.is_spark(step, program) else {}
-        return [code] + [d for field in SPARK_DEPENDENCIES for d in lists.get(field, ())]
+        # (the SDK hashes a jar application's class name as if it were a path: it is one more string)
+        main = [program.literal(step.attribute("submit_class").value)] if step.attribute("submit_class") else []
+        return [code] + list(lists.get("submit_py_files", ())) + main + [
+            d for field in ("submit_jars", "submit_files") for d in lists.get(field, ())]
 
     def spark_plan(self, step, program) -> dict:
         """PySparkProcessor's extras: the `smspark-submit` options, the inputs (name, S3 URI,
@@ -380,6 +391,8 @@ class Processing(StepKind):
         code = literal("code")
         bucket = f"s3://{program.default_bucket}"
         command, inputs, uploads = ["smspark-submit"], [], []
+        if literal("submit_class") is not None:  # a SparkJarProcessor: `--class` first
+            command += ["--class", literal("submit_class")]
         lists = self._spark_lists(step, program)
         prefix = str(literal("dependency_location") or bucket)
         prefix = prefix[:-1] if prefix.endswith("/") else prefix
@@ -631,6 +644,9 @@ class Processing(StepKind):
         if version is None:
             return None
         options, added = entry[1:-1], []
+        if options[:1] == ["--class"] and len(options) > 1:  # a SparkJarProcessor's job
+            added.append(f"submit_class = {ctx.value(options[1])}")
+            options = options[2:]
         lists = {f"--{channel}": field for field, channel in SPARK_DEPENDENCIES.items()}
         events = False
         while options:
@@ -820,8 +836,9 @@ class Processing(StepKind):
                 continue
             args.append((sdk_keyword(self.fields, name), ctx.attr(step, name)))
         args.append(("sagemaker_session", ctx.session))
-        cls = ctx.imp("FrameworkProcessor" if framework_processor else PROCESSORS[framework] if framework else
-                      "ScriptProcessor" if script else "Processor")
+        cls = ctx.imp("FrameworkProcessor" if framework_processor else
+                      "SparkJarProcessor" if framework == "spark" and step.attribute("submit_class") is not None else
+                      PROCESSORS[framework] if framework else "ScriptProcessor" if script else "Processor")
         before = []
         inputs = []
         for item in step.inputs:
