@@ -1,10 +1,14 @@
-"""`endpoint_config` and `endpoint`: deploying a model at the end of a pipeline.
+"""`endpoint_config`, `endpoint` and `inference_component`: deploying a model at the end of a
+pipeline.
 
 `EndpointConfigStep(step_args=session.create_endpoint_config(...))`, Type `EndpointConfig`:
 its `Arguments` are the CreateEndpointConfig request with one production variant, as
 `Session.create_endpoint_config` builds it (`production_variant(...)`: variant `AllTraffic`,
 weight 1). `EndpointStep(step_args=session.create_endpoint(...))`, Type `Endpoint`: the
 CreateEndpoint request (the service creates or updates the endpoint).
+`InferenceComponentStep(step_args=session.create_inference_component(...))`, Type
+`InferenceComponent`: the CreateInferenceComponent request (`RuntimeConfig` `{"CopyCount": 1}`
+unless given).
 """
 from __future__ import annotations
 
@@ -21,6 +25,11 @@ TAGS_FIELD = Field("any", doc="a map or a list of {Key, Value}", json="Tags")
 def _tags_or_empty(kind, step, ctx):
     # the SDK always writes `Tags`, `[]` when none are given
     return tags(ctx, step.attribute("tags").value) if step.attribute("tags") is not None else []
+
+
+def _tags_if_given(kind, step, ctx):
+    # `create_inference_component` writes `Tags` only when there are some
+    return tags(ctx, step.attribute("tags").value) if step.attribute("tags") is not None else None
 
 
 def _read_tags(kind, value, arguments, ctx):
@@ -114,6 +123,39 @@ class Endpoint(StepKind):
         return SdkStep("EndpointStep", (("step_args", _sdk_call(self, step, ctx, "create_endpoint")),))
 
 
+class InferenceComponent(StepKind):
+    name = "inference_component"
+    type = "InferenceComponent"
+    sdk_class = "InferenceComponentStep"
+    summary = "deploys a model onto an endpoint as an inference component (Session.create_inference_component)"
+    sdk_imports = {"sagemaker.workflow.inference_component_step": ("InferenceComponentStep",)}
+    property_root = "DescribeInferenceComponentOutput"
+    request_shape = "CreateInferenceComponentInput"
+    retry = False  # a plain Step: no retry policies
+    cache = False  # and no cache config
+    fields = {
+        "inference_component_name": Field("string", required=True, json="InferenceComponentName",
+                                          doc="the inference component's name"),
+        "endpoint_name": Field("string", required=True, json="EndpointName",
+                               doc="the endpoint it is deployed to, by name (e.g. the `endpoint_name` of an `endpoint` step)"),
+        "variant_name": Field("string", required=True, json="VariantName",
+                              doc="the endpoint's production variant, e.g. \"AllTraffic\""),
+        "specification": Field("map", required=True, json="Specification",
+                               doc="the InferenceComponentSpecification, as written (ModelName, Container, "
+                                   "ComputeResourceRequirements, StartupParameters, ...)"),
+        "runtime_config": Field("map", json="RuntimeConfig", default={"CopyCount": 1}, omit="never",
+                                doc="the InferenceComponentRuntimeConfig (default: { CopyCount: 1 })"),
+        "tags": Field("any", doc="a map or a list of {Key, Value}", json="Tags"),
+    }
+    layout = ("inference_component_name", "endpoint_name", "variant_name", "specification", "runtime_config",
+              Slot("Tags", "tags"))
+    slot_tags, read_tags = _tags_if_given, _read_tags
+
+    def sdk_step(self, step, ctx) -> SdkStep:
+        return SdkStep("InferenceComponentStep",
+                       (("step_args", _sdk_call(self, step, ctx, "create_inference_component")),))
+
+
 @hookimpl
 def pipedsl_step_kinds():
-    return [EndpointConfig(), Endpoint()]
+    return [EndpointConfig(), Endpoint(), InferenceComponent()]
