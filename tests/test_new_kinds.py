@@ -1,0 +1,61 @@
+"""Issue 22's new step kinds beyond their parity cases: `lineage` and `inference_component`
+refuse, at the member, what the SDK or the service refuses."""
+import pytest
+
+import dsl
+
+LINEAGE = '''pipeline P {
+    step L: lineage {
+        artifacts = [{ artifact_name: "data", source_uri: "s3://b/d", artifact_type: "DataSet" }]
+%s
+    }
+%s
+}
+'''
+
+
+def messages(text):
+    _, problems = dsl.analyse(text)
+    return [(p.code, p.message) for p in problems]
+
+
+@pytest.mark.parametrize("members,more,code,words", [
+    ('associations = [{ source: { name: "dta", type: "Artifact" }, destination: { arn: "arn:x" } }]', "",
+     "E0304", "names Artifact 'dta', which this step does not create"),
+    ('associations = [{ source: { name: "data", type: "Artifact", arn: "arn:x" }, destination: { arn: "a" } }]', "",
+     "E0304", "either `arn`, or `name` and `type`"),
+    ('associations = [{ source: { name: "data", type: "Dataset" }, destination: { arn: "a" } }]', "",
+     "E0304", "an entity's `type` is one of"),
+    ('associations = [{ source: { arn: "a" } }]', "", "E0303", "an association needs `destination`"),
+    ('actions = [{ action_name: "a", source_uri: "s3://b/x", action_typ: "Approval" }]', "", "E0302",
+     "unknown key `action_typ`"),
+    ('actions = [{ action_name: "a", source_uri: "s3://b/x", tags: { team: "ml" } }]', "", "E0304",
+     "lineage `tags` are a list"),
+    ('contexts = [{ source_uri: "s3://b/x" }]', "", "E0303", "needs `context_name`"),
+    ("", '    step F: fail { error_message = L.ArtifactArns["dta"] }', "E0205", "creates no artifact 'dta'"),
+    ("", '    step F: fail { error_message = L.ActionArn }', "E0205", "properties are ActionArns"),
+])
+def test_lineage_problems_are_located(members, more, code, words):
+    found = messages(LINEAGE % (members, more))
+    assert any(c == code and words in m for c, m in found), found
+
+
+def test_a_lineage_step_that_creates_nothing_is_refused():
+    found = messages('pipeline P {\n    step L: lineage {}\n}\n')
+    assert any("creates at least one entity or association" in m for _, m in found), found
+
+
+def test_lineage_arns_are_properties_other_steps_read():
+    text = LINEAGE % ("", '    step F: fail { error_message = L.ArtifactArns["data"] }')
+    import json
+
+    definition = json.loads(dsl.transpile(text))
+    assert definition["Steps"][1]["Arguments"]["ErrorMessage"] == {"Get": "Steps.L.ArtifactArns['data']"}
+
+
+def test_inference_component_takes_neither_retry_nor_cache():
+    text = ('pipeline P {\n    step I: inference_component {\n        inference_component_name = "i"\n'
+            '        endpoint_name = "e"\n        variant_name = "AllTraffic"\n'
+            '        specification = { ModelName: "m" }\n        cache = true\n    }\n}\n')
+    found = messages(text)
+    assert [c for c, _ in found] == ["E0317"] and "takes no `cache`" in found[0][1], found
