@@ -135,7 +135,7 @@ def test_pyspark_extras_are_checked_where_they_are_written(tmp_path):
         ("E0304", 12, "`submit_jars` may not be empty"),
         ("E0304", 13, "unknown classification 'spark-default'"),
         ("E0304", 14, "`spark_event_logs_s3_uri` is an S3 URI"),
-        ("E0304", 21, "`submit_jars` is PySparkProcessor's"),
+        ("E0304", 21, "`submit_jars` is a Spark processor's"),
     ]
 
 

@@ -75,7 +75,7 @@ def test_hostile_strings_stay_strings(sdk, tmp_path):
 
 ALLOWED_CALLS = {"print", "definition", "fit", "run", "transform", "create", "register", "append",
                  "csv", "json", "sagemaker_capture_json",  # (DatasetFormat's)
-                 "create_endpoint_config", "create_endpoint",  # (the session's, as EndpointConfigStep takes)
+                 "create_endpoint_config", "create_endpoint", "create_inference_component",  # (the session's)
                  "add_depends_on"}  # (a function step's depends_on: @step takes none)
 
 
