@@ -223,6 +223,7 @@ class SdkContext:
         self.deferred: set = set()
         self.appended: List[str] = []
         self.helpers: Dict[str, str] = {}  # module-level helper code the steps use
+        self.step_objects: Dict[Tuple[str, str], str] = {}  # (step, role) -> its variable (`var_for`)
         self.user_imports: Dict[Tuple[str, str], str] = {}  # (module, name) -> the name used here
 
     # --- names ------------------------------------------------------------------------
@@ -244,10 +245,14 @@ class SdkContext:
         return self.user_imports[key]
 
     def var_for(self, step_name: str, role: str) -> str:
-        """A fresh variable for something a step needs, e.g. `train_estimator` (and
-        `create_model`, not `create_model_model`, for a step called CreateModel)."""
-        base = snake(step_name)
-        return self.fresh(base if base == role or base.endswith("_" + role) else f"{base}_{role}")
+        """The variable of something a step needs, e.g. `train_estimator` (and `create_model`,
+        not `create_model_model`, for a step called CreateModel): fresh the first time, the same
+        after (a legacy RegisterModel names the estimator of the training step it registers)."""
+        key = (step_name, role)
+        if key not in self.step_objects:
+            base = snake(step_name)
+            self.step_objects[key] = self.fresh(base if base == role or base.endswith("_" + role) else f"{base}_{role}")
+        return self.step_objects[key]
 
     @staticmethod
     def call_args(pairs) -> str:
@@ -328,6 +333,22 @@ class SdkContext:
             self.helpers["_RawCondition"] = RAW_CONDITION_HELPER
             return f"_RawCondition({self.py(cond.value)})"
         return f"{self.imp('ConditionOr')}(conditions=[{', '.join(self.condition(c) for c in cond.conditions)}])"
+
+    def retry_policies(self, step: ir.Step) -> str:
+        """The SDK code of a step's `retry` blocks: a list of retry policies."""
+        return "[" + ", ".join(self.retry(r) for r in step.retries) + "]"
+
+    def retry(self, retry: ir.Retry) -> str:
+        enums = [RETRY_ENUMS[e.name] for e in retry.exception_types]
+        job = enums and enums[0][0] == "SageMakerJobExceptionTypeEnum"
+        cls = self.imp("SageMakerJobStepRetryPolicy" if job else "StepRetryPolicy")
+        types = ", ".join(f"{self.imp(enum)}.{member}" for enum, member in enums)
+        args = [f"exception_types=[{types}]"]
+        names = {"backoff_rate": "backoff_rate", "interval_seconds": "interval_seconds",
+                 "max_attempts": "max_attempts", "expire_after_min": "expire_after_mins"}
+        for attribute in retry.attributes:
+            args.append(f"{names[attribute.name]}={self.program.literal(attribute.value)!r}")
+        return f"{cls}({', '.join(args)})"
 
     def negate(self, code: str) -> str:
         return f"{self.imp('ConditionNot')}(expression={code})"
@@ -512,21 +533,8 @@ class ModuleWriter:
             pairs = [("enable_caching", repr(enabled)), ("expire_after", repr(expire_after) if expire_after else None)]
             out.append(("cache_config", f"{ctx.imp('CacheConfig')}({ctx.call_args(pairs)})"))
         if step.retries:
-            out.append(("retry_policies", "[" + ", ".join(self.retry(r) for r in step.retries) + "]"))
+            out.append(("retry_policies", ctx.retry_policies(step)))
         return out
-
-    def retry(self, retry: ir.Retry) -> str:
-        ctx = self.ctx
-        enums = [RETRY_ENUMS[e.name] for e in retry.exception_types]
-        job = enums and enums[0][0] == "SageMakerJobExceptionTypeEnum"
-        cls = ctx.imp("SageMakerJobStepRetryPolicy" if job else "StepRetryPolicy")
-        types = ", ".join(f"{ctx.imp(enum)}.{member}" for enum, member in enums)
-        args = [f"exception_types=[{types}]"]
-        names = {"backoff_rate": "backoff_rate", "interval_seconds": "interval_seconds",
-                 "max_attempts": "max_attempts", "expire_after_min": "expire_after_mins"}
-        for attribute in retry.attributes:
-            args.append(f"{names[attribute.name]}={self.program.literal(attribute.value)!r}")
-        return f"{cls}({', '.join(args)})"
 
     def step(self, step: ir.Step) -> List[str]:
         p, ctx = self.program, self.ctx

@@ -59,3 +59,37 @@ def test_inference_component_takes_neither_retry_nor_cache():
             '        specification = { ModelName: "m" }\n        cache = true\n    }\n}\n')
     found = messages(text)
     assert [c for c, _ in found] == ["E0317"] and "takes no `cache`" in found[0][1], found
+
+
+REGISTER = '''pipeline P {
+    step Train: training {
+        image_uri = "img:1", role = "arn:aws:iam::123456789012:role/R", instance_count = 1
+        instance_type = "ml.m5.large", output_path = "s3://b/o"
+%s
+    }
+    step Register: register_model {
+        model_data = Train.ModelArtifacts.S3ModelArtifacts
+        model_package_group_name = "G"
+%s
+    }
+%s
+}
+'''
+
+
+@pytest.mark.parametrize("train,register,more,words", [
+    ("", "tags = { team: \"ml\" }\nimage_uri = \"i\"", "", "`tags` needs `estimator`"),
+    ("", "", "", "needs `image_uri` (or `estimator`)"),
+    ("", "estimator = Other", '    step Other: fail {}', "`estimator` names a `training` step"),
+    ("", "estimator = Train\nenv = { A: \"1\" }", "", "`env` is ModelStep's"),
+    ("", "estimator = Train\npackage_description = \"p\"", "", "`package_description` is ModelStep's"),
+    ('framework = "sklearn"\nframework_version = "1.2-1"\nentry_point = "s3://b/t.py"', "estimator = Train", "",
+     "inference image is not its training image"),
+])
+def test_the_legacy_register_model_refuses_what_it_has_no_place_for(train, register, more, words):
+    """Issue 22: RegisterModel(estimator=...) is `register_model` with `estimator`."""
+    text = REGISTER % (train.replace("image_uri = \"img:1\", ", "") if train else "", register, more)
+    if train:
+        text = text.replace('image_uri = "img:1", ', "")
+    found = messages(text)
+    assert any(words in m for _, m in found), found

@@ -87,6 +87,10 @@ class SdkWriter(Resolved, Protocol):
 
     def property_file_var(self, step_name: str, file_name: str) -> str: ...
 
+    def retry_policies(self, step: "ir.Step") -> str: ...
+
+    def import_from(self, module: str, name: str) -> str: ...
+
 
 class DocsWriter(Resolved, Protocol):
     """The `docs` emitter: IR values as readable text."""

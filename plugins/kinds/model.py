@@ -4,10 +4,13 @@ JSON name `NAME-CreateModel`) and `ModelStep(step_args=Model(...).register(...))
 [NAME]` resolve to the JSON name, as the SDK resolves them."""
 from __future__ import annotations
 
+import attrs
+
 from dsl.diagnostics import did_you_mean, error
 from dsl.extension.hookspecs import hookimpl
 from dsl.extension.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, placed, sdk_keyword
 from dsl.extension.layout import Slot
+from dsl.syntax import ir
 
 from . import _repack
 from ._common import check_map_keys, check_role
@@ -38,6 +41,7 @@ REGISTER_FIELDS = ("content_types", "response_types", "inference_instances", "tr
                    "skip_model_validation", "framework", "framework_version", "nearest_model_name",
                    "data_input_configuration")
 IMPORTS = {"sagemaker.model": ("Model",), "sagemaker.workflow.model_step": ("ModelStep",),
+           "sagemaker.workflow.step_collections": ("RegisterModel",),
            "sagemaker.metadata_properties": ("MetadataProperties",),
            "sagemaker.model_life_cycle": ("ModelLifeCycle",), "sagemaker.model_card": ("ModelPackageModelCard",),
            "sagemaker.model_metrics": ("MetricsSource", "ModelMetrics", "FileSource"),
@@ -297,13 +301,19 @@ class RegisterModel(_ModelKind):
                                     json="InferenceSpecification.Containers.0.NearestModelName"),
         "data_input_configuration": Field("string", doc="the input's shapes as JSON text (ModelInput.DataInputConfig)",
                                           json="InferenceSpecification.Containers.0.ModelInput.DataInputConfig"),
+        "estimator": Field("custom", doc="the legacy step collection `RegisterModel(estimator=...)`: the `training` "
+                                         "step whose estimator is registered (its image unless `image_uri` is given; "
+                                         "no container Environment; `description` is the package's too)"),
+        "tags": Field("any", doc="with `estimator`: the model package's tags, a map or a list of {Key, Value}"),
     }
+    fields["image_uri"] = attrs.evolve(fields["image_uri"], required=False,
+                                       doc="inference image (required unless `estimator` gives it)")
 
     container_place = "InferenceSpecification.Containers.0"
 
     # CreateModelPackage as Model.register() builds it
     layout = (
-        "model_package_group_name", "package_description",
+        "model_package_group_name", Slot("ModelPackageDescription", "package_description"), Slot("Tags", "tags"),
         *(Slot(key, block) for block, (key, _, _) in METRICS_BLOCKS.items()),
         Slot("MetadataProperties", "metadata_properties"),
         "customer_metadata_properties", "validation_specification", "domain", "sample_payload_url", "task",
@@ -317,7 +327,36 @@ class RegisterModel(_ModelKind):
     )
 
     def slot_containers(self, step, ctx):
+        if step.attribute("estimator") is not None:  # RegisterModel: {Image, ModelDataUrl}, no Environment
+            out = {"Image": self.legacy_image(step, ctx)}
+            if step.attribute("model_data") is not None:
+                out["ModelDataUrl"] = ctx.attr(step, "model_data")
+            return [out]
         return [self.container(step, ctx)]
+
+    @staticmethod
+    def legacy_image(step, ctx):
+        """`image_uri`, else the image of the estimator (`estimator.create_model()`'s: a generic
+        Estimator's training image)."""
+        if step.attribute("image_uri") is not None:
+            return ctx.attr(step, "image_uri")
+        train = ctx.program.steps.get(getattr(ctx.program.follow(step.attribute("estimator").value), "name", ""))
+        return ctx.attr(train, "image_uri") if train is not None else None
+
+    def slot_package_description(self, step, ctx):
+        name = "description" if step.attribute("estimator") is not None else "package_description"
+        return ctx.attr(step, name)
+
+    def read_package_description(self, value, arguments, ctx):
+        return [f"package_description = {ctx.value(value)}"] if value is not None else []
+
+    def slot_tags(self, step, ctx):
+        from ._common import tags
+
+        return tags(ctx, step.attribute("tags").value) if step.attribute("tags") is not None else None
+
+    def read_tags(self, value, arguments, ctx):
+        return [f"tags = {ctx.value(value)}"] if value is not None else []
 
     def slot_model_metrics(self, step, ctx):
         return self.metrics_json(step, "model_metrics", ctx) or None
@@ -375,6 +414,7 @@ class RegisterModel(_ModelKind):
 
     def check(self, step, ctx):
         yield from super().check(step, ctx)
+        yield from self.check_legacy(step, ctx)
         for block in step.blocks:
             if block.name in PLAIN_BLOCKS:
                 ctx.attributes(block.attributes, self.member_fields[f"block:{block.name}"], f"`{block.name}`",
@@ -410,6 +450,73 @@ class RegisterModel(_ModelKind):
                                     f"`{key}` missing", f"e.g. {attribute.name} = {{ s3_uri: ..., content_type: "
                                     '"application/json" }')
 
+    # the ModelStep-only fields the legacy RegisterModel has no place for
+    NOT_LEGACY = ("env", "role", "name", "vpc_config", "enable_network_isolation", "package_description",
+                  "entry_point", "source_dir", "dependencies", "repack_output_path")
+
+    def check_legacy(self, step, ctx):
+        estimator = step.attribute("estimator")
+        if estimator is None:
+            if step.attribute("image_uri") is None:
+                yield error("E0303", f"`register_model` step `{step.name}` needs `image_uri` (or `estimator`)",
+                            step.name_span, "`image_uri` missing", "add `image_uri = ...`, or `estimator = Train` "
+                            "for the legacy RegisterModel of a training step")
+            if step.attribute("tags") is not None:
+                yield error("E0304", "`tags` needs `estimator`: Model.register() takes no tags",
+                            step.attribute("tags").name_span, "not with ModelStep",
+                            "the legacy RegisterModel(estimator=...) tags the package: add `estimator = Train`")
+            return
+        target = ctx.program.follow(estimator.value)
+        train = ctx.program.steps.get(target.name) if isinstance(target, ir.Ref) and not target.parts else None
+        kind = ctx.program.kind_of(train) if train is not None else None
+        if kind is None or kind.name != "training":
+            yield error("E0304", "`estimator` names a `training` step", estimator.value.span, "not a training step",
+                        "e.g. `estimator = Train`: its estimator is the one RegisterModel registers")
+            return
+        if train.attribute("framework") is not None and step.attribute("image_uri") is None:
+            yield error("E0303", "a framework estimator's inference image is not its training image: give `image_uri`",
+                        estimator.value.span, "no inference image", 'e.g. image_uri = image("sklearn", ...)')
+        for name in self.NOT_LEGACY:
+            if step.attribute(name) is not None:
+                yield error("E0304", f"`{name}` is ModelStep's: RegisterModel(estimator=...) takes none",
+                            step.attribute(name).name_span, "not with `estimator`",
+                            "`description` is the package's description too" if name == "package_description"
+                            else "leave `estimator` out for ModelStep(step_args=Model(...).register(...))")
+
+    def read_forms(self, step, ctx):
+        forms = super().read_forms(step, ctx)
+        container = self._container_json(step)
+        data = container.get("ModelDataUrl")
+        if "Environment" in container or not isinstance(data, dict) or not isinstance(data.get("Get"), str):
+            return forms
+        # RegisterModel(estimator=...) writes no Environment: the estimator is the training step
+        # whose model it registers (its image is written as it is: the round trip checks it)
+        path = data["Get"]
+        if not (path.startswith("Steps.") and path.endswith(".ModelArtifacts.S3ModelArtifacts")):
+            return forms
+        train = ctx.step_name(path[len("Steps."):-len(".ModelArtifacts.S3ModelArtifacts")])
+        legacy = [m for m in forms[-1] if not m.startswith("package_description =")] + [f"estimator = {train}"]
+        return [legacy] + forms
+
+    def sdk_legacy(self, step, ctx) -> SdkStep:
+        """`RegisterModel(name=..., estimator=..., ...)`, the legacy step collection."""
+        train = ctx.program.follow(step.attribute("estimator").value).name
+        pairs = [("estimator", ctx.var_for(train, "estimator")), ("model_data", ctx.attr(step, "model_data")),
+                 ("image_uri", ctx.attr(step, "image_uri"))]
+        pairs += [(sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in REGISTER_FIELDS
+                  if name != "package_description"]
+        pairs += [(block, self.sdk_metrics(step, block, ctx)) for block in METRICS_BLOCKS]
+        for block, (_, cls, _) in PLAIN_BLOCKS.items():
+            found = next((b for b in step.blocks if b.name == block), None)
+            if found is not None:
+                fields = ctx.call_args((a.name, ctx.py(a.value)) for a in found.attributes)
+                pairs.append((block, f"{ctx.imp(cls)}({fields})"))
+        pairs.append(("tags", ctx.attr(step, "tags")))
+        if step.retries:  # (RegisterModel names its step's policies so)
+            pairs.append(("register_model_step_retry_policies", ctx.retry_policies(step)))
+        return SdkStep("RegisterModel", tuple((k, v) for k, v in pairs if v is not None),
+                       envelope_written=("retry_policies",))
+
     def sdk_metrics(self, step, block: str, ctx):
         found = next((b for b in step.blocks if b.name == block), None)
         if found is None:
@@ -424,6 +531,8 @@ class RegisterModel(_ModelKind):
         return f"{ctx.imp(METRICS_BLOCKS[block][1])}({ctx.call_args(args)})"
 
     def sdk_step(self, step, ctx) -> SdkStep:
+        if step.attribute("estimator") is not None:
+            return self.sdk_legacy(step, ctx)
         model, build = self.sdk_model(step, ctx)
         pairs = [(sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in REGISTER_FIELDS]
         pairs += [(block, self.sdk_metrics(step, block, ctx)) for block in METRICS_BLOCKS]
