@@ -469,7 +469,7 @@ class RegisterModel(_ModelKind):
         target = ctx.program.follow(estimator.value)
         train = ctx.program.steps.get(target.name) if isinstance(target, ir.Ref) and not target.parts else None
         kind = ctx.program.kind_of(train) if train is not None else None
-        if kind is None or kind.name != "training":
+        if train is None or kind is None or kind.name != "training":
             yield error("E0304", "`estimator` names a `training` step", estimator.value.span, "not a training step",
                         "e.g. `estimator = Train`: its estimator is the one RegisterModel registers")
             return
