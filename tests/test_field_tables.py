@@ -41,7 +41,7 @@ def test_declared_json_places_are_where_the_values_land():
             if step.attribute("arguments_patch") is not None:
                 continue  # the patch changes what the fields wrote, on purpose
             kind = registry.kinds[step.kind]
-            arguments = steps[kind.json_name(step.name)]["Arguments"]
+            arguments = steps[kind.json_name_of(step)]["Arguments"]
             for name, field in kind.fields.items():
                 if not field.json:
                     continue

@@ -251,6 +251,11 @@ class StepKind:
         """The step's name in the definition (`ModelStep`s append a suffix)."""
         return name
 
+    def json_name_of(self, step: ir.Step) -> str:
+        """The name of this very step in the definition: `json_name` unless a field of the step
+        decides it (a legacy `CreateModelStep` keeps the name as written)."""
+        return self.json_name(step.name)
+
     def check(self, step: ir.Step, ctx: CheckContext) -> Iterable[Diagnostic]:
         """Kind-specific problems of `step` beyond unknown/missing/mistyped fields."""
         return ()
@@ -312,7 +317,7 @@ class StepKind:
     def json_names(self, step: ir.Step, program) -> list:
         """Every definition name this step stands for in `depends_on`: a step collection's
         names, those of `json_steps_before` first."""
-        return [self.json_name(step.name)]
+        return [self.json_name_of(step)]
 
     def json_arguments(self, step: ir.Step, ctx: JsonLowering) -> dict:
         """The step's `Arguments`, keys in the SDK's order: by default its layout, filled."""

@@ -42,6 +42,7 @@ REGISTER_FIELDS = ("content_types", "response_types", "inference_instances", "tr
                    "data_input_configuration")
 IMPORTS = {"sagemaker.model": ("Model",), "sagemaker.workflow.model_step": ("ModelStep",),
            "sagemaker.workflow.step_collections": ("RegisterModel",),
+           "sagemaker.workflow.steps": ("CreateModelStep",), "sagemaker.inputs": ("CreateModelInput",),
            "sagemaker.metadata_properties": ("MetadataProperties",),
            "sagemaker.model_life_cycle": ("ModelLifeCycle",), "sagemaker.model_card": ("ModelPackageModelCard",),
            "sagemaker.model_metrics": ("MetricsSource", "ModelMetrics", "FileSource"),
@@ -198,7 +199,7 @@ class _ModelKind(StepKind):
 
     def json_names(self, step, program) -> list:
         before = [_repack.step_name(step, program)] if _repack.repacks(step) else []
-        return before + [self.json_name(step.name)]
+        return before + [self.json_name_of(step)]
 
     def docs_details(self, step, ctx) -> list:
         if not _repack.repacks(step):
@@ -239,7 +240,9 @@ class CreateModel(_ModelKind):
     docs_shape = "subroutine"
     fields = {**placed(MODEL_FIELDS, CREATE_PLACES),
               "role": Field("string", required=True, doc="IAM role ARN", json="ExecutionRoleArn", omit="never"),
-              "instance_type": Field("string", doc="passed to Model.create(); no effect on the definition", **INSTANCE_TYPE)}
+              "instance_type": Field("string", doc="passed to Model.create(); no effect on the definition", **INSTANCE_TYPE),
+              "legacy": Field("boolean", default=False, doc="the older `CreateModelStep(model=..., inputs="
+                              "CreateModelInput(...))`: the step keeps its name (no `-CreateModel`)")}
 
     # CreateModel as Model.create() builds it
     layout = ("role", Slot("PrimaryContainer", "container"), "vpc_config", "enable_network_isolation")
@@ -248,8 +251,36 @@ class CreateModel(_ModelKind):
     def slot_container(self, step, ctx):
         return self.container(step, ctx)
 
+    @staticmethod
+    def is_legacy(step) -> bool:
+        attribute = step.attribute("legacy")
+        return attribute is not None and isinstance(attribute.value, ir.Literal) and attribute.value.value is True
+
+    def json_name_of(self, step) -> str:
+        return step.name if self.is_legacy(step) else self.json_name(step.name)
+
+    def check(self, step, ctx):
+        yield from super().check(step, ctx)
+        legacy = step.attribute("legacy")
+        if legacy is not None and not isinstance(legacy.value, ir.Literal):
+            yield error("E0304", "`legacy` is a literal true or false", legacy.value.span, "not a literal",
+                        "it decides the step's name in the definition")
+        if self.is_legacy(step) and _repack.repacks(step):
+            yield error("E0304", "a legacy CreateModelStep has no repack job: inference code needs the ModelStep "
+                        "form", step.attribute("legacy").name_span, "not with entry_point", "leave `legacy` out")
+
+    def read_forms(self, step, ctx):
+        forms = super().read_forms(step, ctx)
+        if not str(step.get("Name", "")).endswith(self.json_name("")):
+            return [forms[-1] + ["legacy = true"]] + forms  # CreateModelStep: the name as written
+        return forms
+
     def sdk_step(self, step, ctx) -> SdkStep:
         model, build = self.sdk_model(step, ctx)
+        if self.is_legacy(step):
+            inputs = ctx.call_args([("instance_type", ctx.attr(step, "instance_type"))])
+            return SdkStep("CreateModelStep", (("model", model), ("inputs", f"{ctx.imp('CreateModelInput')}({inputs})")),
+                           (build,))
         create = ctx.call_args([("instance_type", ctx.attr(step, "instance_type"))])
         settings, after = self.sdk_repack(step, ctx)
         return SdkStep("ModelStep", (("step_args", f"{model}.create({create})"),) + settings, (build,), after)
