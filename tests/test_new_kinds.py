@@ -93,3 +93,32 @@ def test_the_legacy_register_model_refuses_what_it_has_no_place_for(train, regis
         text = text.replace('image_uri = "img:1", ', "")
     found = messages(text)
     assert any(words in m for _, m in found), found
+
+
+AUTOML = '''pipeline P {
+    default_bucket = "b"
+    param D: String = "s3://b/d"
+    step A: automl {
+        role = "arn:aws:iam::123456789012:role/R"
+%s
+    }
+}
+'''
+
+
+@pytest.mark.parametrize("members,words", [
+    ('data = "s3://b/d"\ntarget_attribute_name = "y"\nmode = "AUTO"', "runs in `mode = \"ENSEMBLING\"`"),
+    ('mode = "ENSEMBLING"', "takes `data` or `inputs`"),
+    ('data = D\ntarget_attribute_name = "y"\nmode = "ENSEMBLING"', "known when the pipeline is built"),
+    ('data = "s3://b/d"\nmode = "ENSEMBLING"', "`data` needs `target_attribute_name`"),
+    ('inputs = [{ data: D, channel: "training" }]\nmode = "ENSEMBLING"', "unknown key `channel`"),
+    ('inputs = [{ data: D }]\nmode = "ENSEMBLING"', "needs `target_attribute_name`"),
+    ('inputs = [{ data: D, target_attribute_name: "y" }]\ncontent_type = "text/csv"\nmode = "ENSEMBLING"',
+     "`content_type` is for `data`"),
+    ('data = "s3://b/d"\ntarget_attribute_name = "y"\nmode = "ENSEMBLING"\nproblem_type = "Regression"',
+     "`problem_type` and `job_objective` go together"),
+])
+def test_automl_problems_are_located(members, words):
+    """Issue 22: what AutoML, AutoMLInput and AutoMLStep refuse, before the SDK or AWS."""
+    found = messages(AUTOML % members)
+    assert any(words in m for _, m in found), found
