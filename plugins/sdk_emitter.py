@@ -48,6 +48,7 @@ IMPORTS = {
     "sagemaker.workflow.parameters": ["ParameterBoolean", "ParameterFloat", "ParameterInteger",
                                       "ParameterString"],
     "sagemaker.workflow.pipeline": ["Pipeline"],
+    "sagemaker.workflow.pipeline_definition_config": ["PipelineDefinitionConfig"],
     "sagemaker.workflow.pipeline_context": ["PipelineSession"],
     "sagemaker.workflow.pipeline_experiment_config": ["PipelineExperimentConfig",
                                                       "PipelineExperimentConfigProperties"],
@@ -580,6 +581,8 @@ class ModuleWriter:
             if exp.doc:  # a comment line inside the call, right above the argument it documents
                 args[-1] = "\n".join(comment(exp.doc)) + "\n" + args[-1]
         args.append("steps=[" + ", ".join(ctx.step_var(s.name) for s in p.top_level_steps()) + "]")
+        if p.use_custom_job_prefix:
+            args.append(f"pipeline_definition_config={ctx.imp('PipelineDefinitionConfig')}(use_custom_job_prefix=True)")
         if ctx.session:
             args.append(f"sagemaker_session={ctx.session}")
         lines = comment(p.pipeline.doc)

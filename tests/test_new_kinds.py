@@ -122,3 +122,28 @@ def test_automl_problems_are_located(members, words):
     """Issue 22: what AutoML, AutoMLInput and AutoMLStep refuse, before the SDK or AWS."""
     found = messages(AUTOML % members)
     assert any(words in m for _, m in found), found
+
+
+@pytest.mark.parametrize("text,words", [
+    ('pipeline P {\n    use_custom_job_prefix = "yes"\n}\n', "`use_custom_job_prefix` is true or false"),
+    ('pipeline P {\n    use_custom_job_prefix = true\n    step M: model { image_uri = "i", '
+     'role = "arn:aws:iam::123456789012:role/R" }\n}\n', "a `model` step needs `name`"),
+    ('pipeline P {\n    use_custom_job_prefix = true\n    step T: transform { model_name = "m", data = "s3://b/d", '
+     'output_path = "s3://b/o", instance_count = 1, instance_type = "ml.m5.large" }\n}\n',
+     "needs `base_transform_job_name`"),
+])
+def test_use_custom_job_prefix_asks_for_what_the_sdk_needs(text, words):
+    """Issue 22: with PipelineDefinitionConfig(use_custom_job_prefix=True) the SDK keeps job
+    names; where it would need a name it has not got (or a service call), the file says so."""
+    found = messages(text)
+    assert any(words in m for _, m in found), found
+
+
+def test_use_custom_job_prefix_is_refused_where_it_is_not_built():
+    from conftest import TESTS
+
+    text = (TESTS / "parity" / "check-job-extras" / "case.pipe").read_text()
+    start = text.index("pipeline ")
+    text = text[:start] + text[start:].replace("{\n", "{\n    use_custom_job_prefix = true\n", 1)
+    found = messages(text)
+    assert any("`use_custom_job_prefix` is not built for" in m for _, m in found), found

@@ -163,6 +163,9 @@ class StepKind:
     # a step that reads one of this kind's steps (its result, in any field) depends on it: the
     # SDK adds it to the reader's `DependsOn` (a function step's `DelayedReturn`)
     read_means_depends_on: bool = False
+    # the request key of the job's name, which the SDK keeps only with `use_custom_job_prefix`
+    # (`TrainingJobName`): import sets the pipeline's flag when a definition has it
+    job_name_key: str = ""
     # import: the kind writes only some steps of its `type` (`claims` tells which); the
     # importer asks it before the kind that writes the others (a function step is a Training job)
     claims_some: bool = False

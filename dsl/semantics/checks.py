@@ -22,7 +22,7 @@ STEP_OR_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 EXPERIMENT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}")
 # the pipeline's own attributes; `role` is the IAM role `pipedsl deploy` gives the pipeline
 PIPELINE_ATTRIBUTES = {"description": "string", "default_bucket": "string", "role": "string", "name": "string",
-                       "region": "string"}
+                       "region": "string", "use_custom_job_prefix": "boolean"}
 EXPERIMENT_ATTRIBUTES = ("name", "trial")
 STEP_EXCEPTIONS = ("Step.SERVICE_FAULT", "Step.THROTTLING")
 JOB_EXCEPTIONS = ("SageMaker.JOB_INTERNAL_ERROR", "SageMaker.CAPACITY_ERROR", "SageMaker.RESOURCE_LIMIT")
@@ -280,6 +280,11 @@ class Checker:
                     self.add(error("E0103", f"`{name}` is not a valid pipeline name", self._span_of(attribute.value),
                                    "breaks the service's name rule",
                                    "pipeline names are 1-256 letters, digits and single hyphens"))
+                continue
+            if wanted == "boolean":  # (PipelineDefinitionConfig's flag)
+                if not isinstance(self.program.literal(attribute.value), bool):
+                    self.add(error("E0304", f"`{attribute.name}` is true or false", self._span_of(attribute.value),
+                                   "not a literal boolean"))
                 continue
             text = self.program.static_text(attribute.value)
             if text is None:

@@ -507,6 +507,13 @@ class Program:
                           self.pipeline.required("region").value.span, problem.hint)
 
     @property
+    def use_custom_job_prefix(self) -> bool:
+        """`use_custom_job_prefix = true`: PipelineDefinitionConfig(use_custom_job_prefix=True),
+        the job names kept in the requests (each job kind writes its own)."""
+        attribute = self.pipeline.attribute("use_custom_job_prefix")
+        return attribute is not None and self.literal(attribute.value) is True
+
+    @property
     def region(self) -> Optional[str]:
         """The pipeline's `region = "..."`: where `image(...)` looks images up, and the region
         `deploy`/`run` check against."""

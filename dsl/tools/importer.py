@@ -620,6 +620,9 @@ class _Writer:
         self.before: Optional[dict] = None
         # (each reads the whole definition: once, not once per step that asks)
         self._bucket, self._region = _default_bucket(data, kinds), _region(data, kinds)
+        # a job name kept in a request: the pipeline was built with use_custom_job_prefix
+        self._job_names = any(kind is not None and kind.job_name_key and kind.job_name_key in (s.get("Arguments") or {})
+                              for s in all_steps(data.get("Steps", [])) for kind in (kinds.for_step(s),))
 
     def next_form(self, json_name: str) -> bool:
         """Use the step's next reading, if its kind offered one more."""
@@ -743,6 +746,8 @@ class _Writer:
         region = self._region
         if region:
             out.append(f"    region = {_string(region)}")
+        if self._job_names:
+            out.append("    use_custom_job_prefix = true")
         for param in self.data.get("Parameters", []) or []:
             out.append("    " + self.param(param))
         out += self.experiment()

@@ -42,6 +42,15 @@ class CheckStepKind(StepKind):
     (the definition's CheckType, the config class), `step_keys` the check's own top-level keys
     (field -> JSON key, `check_type` first), `properties` its S3-URI properties."""
 
+    def check_job_prefix(self, step, ctx):
+        """The job name a check job keeps with `use_custom_job_prefix` is not written yet: said, not guessed."""
+        if ctx.program.use_custom_job_prefix:
+            from dsl.diagnostics import error
+
+            yield error("E0304", f"`use_custom_job_prefix` is not built for `{self.name}` steps yet", step.kind_span,
+                        "its ProcessingJobName is not written", "leave `use_custom_job_prefix` out, or write this "
+                        "check as a `raw` step")
+
     check_types: Dict[str, Tuple] = {}
     step_keys: Dict[str, str] = {}
     properties: Tuple[str, ...] = ()

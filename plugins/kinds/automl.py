@@ -36,6 +36,7 @@ class AutoML(StepKind):
     request_shape = "CreateAutoMLJobRequest"
     job_step = True
     experiment_run = "the training jobs of its candidates"
+    job_name_key = "AutoMLJobName"
     sdk_imports = {"sagemaker.automl.automl": ("AutoML", "AutoMLInput"),
                    "sagemaker.workflow.automl_step": ("AutoMLStep",)}
     fields = {
@@ -84,6 +85,7 @@ class AutoML(StepKind):
     CHANNEL_DEFAULTS = ("target_attribute_name", "compression_type", "content_type", "s3_data_type",
                         "sample_weight_attribute_name")
     layout = (
+        Slot("AutoMLJobName", "job_name"),
         Slot("InputDataConfig", "channels"),
         Slot("OutputDataConfig.S3OutputPath", "output_path"), "output_kms_key",
         Slot("AutoMLJobConfig.CompletionCriteria", "completion"),
@@ -147,6 +149,18 @@ class AutoML(StepKind):
                 entry["SampleWeightAttributeName"] = ctx.value(given["sample_weight_attribute_name"])
             out.append(entry)
         return out
+
+    def slot_job_name(self, step, ctx):
+        """With `use_custom_job_prefix`: AutoML._prepare_for_auto_ml_job's name (32 characters)."""
+        if not ctx.program.use_custom_job_prefix:
+            return None
+        from . import _job_names
+
+        base = _job_names.literal_text(step, "base_job_name", ctx.program) or "automl"
+        return _job_names.job_name(base, max_length=32)
+
+    def read_job_name(self, value, arguments, ctx):
+        return [f"base_job_name = {ctx.value(value)}"] if value is not None else []
 
     def slot_output_path(self, step, ctx):
         if step.attribute("output_path") is not None:

@@ -189,6 +189,7 @@ class Function(StepKind):
     read_means_depends_on = True
     reads_before_depends_on = True
     claims_some = True
+    job_name_key = "TrainingJobName"
     experiment_run = "the training job that runs the function"
     sdk_imports = {"sagemaker.workflow.function_step": ("step",), "sagemaker.workflow.step_outputs": ("get_step",)}
     fields = {
@@ -247,6 +248,7 @@ class Function(StepKind):
                              sdk="(the installed SDK)"),
     }
     layout = (
+        Slot("TrainingJobName", "job_name"),
         "role", "max_runtime_in_seconds", "max_wait_time_in_seconds", "max_retry_attempts",
         Slot("Tags", "tags"),
         Slot("InputDataConfig", "channels"),
@@ -393,6 +395,22 @@ class Function(StepKind):
         if isinstance(lowered, dict) and isinstance(lowered.get("Get"), str):
             return [lowered["Get"], ctx.to_string(target)]
         return []
+
+    def slot_job_name(self, step, ctx):
+        """With `use_custom_job_prefix`: `job_name_prefix`, else the function's name with its
+        special characters made `-` (`_Job._get_job_name`)."""
+        if not ctx.program.use_custom_job_prefix:
+            return None
+        from . import _job_names
+
+        prefix = self.text(step, ctx, "job_name_prefix")
+        if not isinstance(prefix, str) or not prefix:
+            call = self.text(step, ctx, "call")
+            prefix = re.sub(r"[^a-zA-Z0-9-]", "-", re.sub(r"^[^a-zA-Z0-9]+", "", str(call).split(":")[-1]))
+        return _job_names.base_from_name(prefix)
+
+    def read_job_name(self, value, arguments, ctx):
+        return [f"job_name_prefix = {ctx.value(value)}"] if value is not None else []
 
     def slot_network_isolation(self, step, ctx):
         return False  # `_JobSettings` always sets it

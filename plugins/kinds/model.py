@@ -235,6 +235,7 @@ class CreateModel(_ModelKind):
     type = "Model"
     suffix = "CreateModel"
     summary = "creates a SageMaker model (Model.create)"
+    job_name_key = "ModelName"
     property_root = "DescribeModelOutput"
     request_shape = "CreateModelInput"
     docs_shape = "subroutine"
@@ -245,11 +246,23 @@ class CreateModel(_ModelKind):
                               "CreateModelInput(...))`: the step keeps its name (no `-CreateModel`)")}
 
     # CreateModel as Model.create() builds it
-    layout = ("role", Slot("PrimaryContainer", "container"), "vpc_config", "enable_network_isolation")
+    layout = (Slot("ModelName", "model_name"), "role", Slot("PrimaryContainer", "container"), "vpc_config",
+              "enable_network_isolation")
     container_place = "PrimaryContainer"
 
     def slot_container(self, step, ctx):
         return self.container(step, ctx)
+
+    def slot_model_name(self, step, ctx):
+        """With `use_custom_job_prefix`: the model's `name` (the SDK refuses a model without one)."""
+        if not ctx.program.use_custom_job_prefix:
+            return None
+        from . import _job_names
+
+        return _job_names.base_from_name(_job_names.literal_text(step, "name", ctx.program) or "")
+
+    def read_model_name(self, value, arguments, ctx):
+        return [f"name = {ctx.value(value)}"] if value is not None else []
 
     @staticmethod
     def is_legacy(step) -> bool:
@@ -265,6 +278,10 @@ class CreateModel(_ModelKind):
         if legacy is not None and not isinstance(legacy.value, ir.Literal):
             yield error("E0304", "`legacy` is a literal true or false", legacy.value.span, "not a literal",
                         "it decides the step's name in the definition")
+        if ctx.program.use_custom_job_prefix and step.attribute("name") is None:
+            yield error("E0303", "with `use_custom_job_prefix`, a `model` step needs `name`", step.name_span,
+                        "no model name", "the SDK keeps the model's name in the definition, and refuses a model "
+                        "without one")
         if self.is_legacy(step) and _repack.repacks(step):
             yield error("E0304", "a legacy CreateModelStep has no repack job: inference code needs the ModelStep "
                         "form", step.attribute("legacy").name_span, "not with entry_point", "leave `legacy` out")

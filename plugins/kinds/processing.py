@@ -139,6 +139,7 @@ class Processing(StepKind):
     property_root = "DescribeProcessingJobResponse"
     job_step = True
     experiment_run = "the processing job"
+    job_name_key = "ProcessingJobName"
     members = frozenset({"input", "output", "property_file"})
     member_fields = {"input": INPUT_FIELDS, "output": OUTPUT_FIELDS, "property_file": PROPERTY_FILE_FIELDS}
     fields = {
@@ -483,6 +484,7 @@ class Processing(StepKind):
 
     # CreateProcessingJob as Session._get_process_request builds it
     layout = (
+        Slot("ProcessingJobName", "job_name"),
         "instance_type", "instance_count", "volume_size_in_gb", "volume_kms_key",
         Slot("AppSpecification.ImageUri", "image"), "arguments",
         Slot("AppSpecification.ContainerEntrypoint", "entrypoint"),
@@ -816,6 +818,19 @@ class Processing(StepKind):
                 out.append(f"- {ctx.code(pf.name)}: {path} in output {source}")
             out.append("")
         return out
+
+    def slot_job_name(self, step, ctx):
+        """With `use_custom_job_prefix`: Processor._generate_current_job_name's base."""
+        if not ctx.program.use_custom_job_prefix:
+            return None
+        from . import _job_names
+
+        base = _job_names.literal_text(step, "base_job_name", ctx.program) or _job_names.base_name_from_image(
+            self.image(step, ctx), ctx.program, "processing-job")
+        return _job_names.job_name(base)
+
+    def read_job_name(self, value, arguments, ctx):
+        return [f"base_job_name = {ctx.value(value)}"] if value is not None else []
 
     def sdk_step(self, step, ctx) -> SdkStep:
         processor = ctx.var_for(step.name, "processor")

@@ -13,7 +13,7 @@ from dsl.extension.kinds import Field, Names, SdkStep, StepKind
 from dsl.extension.layout import Slot
 from dsl.syntax import ir
 
-from . import _frameworks, _profiling, _rules
+from . import _frameworks, _job_names, _profiling, _rules
 from ._common import read_tags, slot_tags
 from ._estimator import (
     CHANNEL_FIELDS,
@@ -93,6 +93,7 @@ class Training(StepKind):
     property_root = "DescribeTrainingJobResponse"
     job_step = True
     experiment_run = "the training job"
+    job_name_key = "TrainingJobName"
     members = frozenset({"input"})
     fields = {**ESTIMATOR_FIELDS,
               "image_uri": Field("string", doc="training image (required unless `framework` picks it)",
@@ -221,6 +222,7 @@ class Training(StepKind):
         "container_entry_point", "container_arguments", "metric_definitions",
         Slot("AlgorithmSpecification.EnableSageMakerMetricsTimeSeries", "metrics"),
         Slot("OutputDataConfig.S3OutputPath", "output_path"), "output_kms_key",
+        Slot("TrainingJobName", "job_name"),
         "max_run", "max_wait",
         "volume_size", "volume_kms_key", "keep_alive_period_in_seconds", "instance_count", "instance_type",
         "role",
@@ -249,6 +251,17 @@ class Training(StepKind):
         if self._framework(step):
             return _frameworks.image(step, ctx.program)[0]
         return ctx.attr(step, "image_uri")
+
+    def slot_job_name(self, step, ctx):
+        """With `use_custom_job_prefix`: the estimator's base job name (EstimatorBase._ensure_base_job_name)."""
+        if not ctx.program.use_custom_job_prefix:
+            return None
+        base = _job_names.literal_text(step, "base_job_name", ctx.program) or _job_names.base_name_from_image(
+            self.slot_image(step, ctx), ctx.program, "training-job")
+        return _job_names.job_name(base)
+
+    def read_job_name(self, value, arguments, ctx):
+        return [f"base_job_name = {ctx.value(value)}"] if value is not None else []
 
     def slot_metrics(self, step, ctx):
         if step.attribute("enable_sagemaker_metrics") is not None:

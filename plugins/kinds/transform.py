@@ -27,6 +27,7 @@ class Transform(StepKind):
     property_root = "DescribeTransformJobResponse"
     job_step = True
     experiment_run = "the transform job"
+    job_name_key = "TransformJobName"
     fields = {
         "model_name": Field("string", required=True, doc="a model's name, e.g. `MakeModel.ModelName`", json="ModelName", omit="never"),
         "instance_type": Field("string", required=True, **INSTANCE_TYPE, doc="the instances' type", json="TransformResources.InstanceType"),
@@ -53,7 +54,27 @@ class Transform(StepKind):
         "base_transform_job_name": Field("string", doc="job name prefix (not part of the definition)"),
     }
 
+    def slot_job_name(self, step, ctx):
+        """With `use_custom_job_prefix`: `base_transform_job_name`, or "transform-job" for a
+        model the pipeline makes (a literal model name needs DescribeModel: the check asks for
+        the base instead)."""
+        if not ctx.program.use_custom_job_prefix:
+            return None
+        from . import _job_names
+
+        base = _job_names.literal_text(step, "base_transform_job_name", ctx.program) or "transform-job"
+        return _job_names.job_name(base)
+
+    def read_job_name(self, value, arguments, ctx):
+        return [f"base_transform_job_name = {ctx.value(value)}"] if value is not None else []
+
     def check(self, step, ctx):
+        if ctx.program.use_custom_job_prefix and step.attribute("base_transform_job_name") is None and \
+                isinstance(ctx.program.follow(step.attribute("model_name").value) if step.attribute("model_name")
+                           else None, ir.Literal):
+            yield error("E0303", "with `use_custom_job_prefix`, a transform of a model named literally needs "
+                        "`base_transform_job_name`", step.name_span, "no job name",
+                        "the SDK would derive it from the model's image through DescribeModel")
         data = step.attribute("data")
         value = ctx.literal(data.value) if data is not None else None
         if isinstance(value, str) and not value.startswith("s3://"):
@@ -75,6 +96,7 @@ class Transform(StepKind):
 
     # CreateTransformJob as Transformer.transform builds it (Session._get_transform_request)
     layout = (
+        Slot("TransformJobName", "job_name"),
         "model_name",
         "data_type", "data", "content_type", "compression_type", "split_type",
         Slot("TransformOutput.S3OutputPath", "output_path"), "output_kms_key", "assemble_with", "accept",

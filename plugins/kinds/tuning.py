@@ -40,7 +40,7 @@ RANGES = {  # function -> (SDK class, JSON list, argument names)
 JSON_ORDER = ("ContinuousParameterRanges", "CategoricalParameterRanges", "IntegerParameterRanges")
 SCALING_TYPES = ("Auto", "Linear", "Logarithmic", "ReverseLogarithmic")
 TUNER_FIELDS = ("objective_metric_name", "hyperparameter_ranges", "metric_definitions", "strategy",
-                "objective_type", "max_jobs", "max_parallel_jobs", "early_stopping_type")
+                "objective_type", "max_jobs", "max_parallel_jobs", "early_stopping_type", "base_tuning_job_name")
 SECOND_ROOT = "ListTrainingJobsForHyperParameterTuningJobResponse"
 
 
@@ -83,6 +83,7 @@ class Tuning(StepKind):
     property_root = "DescribeHyperParameterTuningJobResponse"
     job_step = True
     experiment_run = "one run per training job of the tuning job"
+    job_name_key = "HyperParameterTuningJobName"
     members = frozenset({"input"})
     member_fields = {"input": CHANNEL_FIELDS}
     fields = {
@@ -108,6 +109,8 @@ class Tuning(StepKind):
         "image_uri": Field("string", doc="training image (required unless `framework` picks it)",
                            json="TrainingJobDefinition.AlgorithmSpecification.TrainingImage"),
         **{name: field for name, field in _frameworks.FRAMEWORK_FIELDS.items()},
+        "base_tuning_job_name": Field("string", doc="the tuning job's name prefix (in the definition only with the "
+                                                    "pipeline's `use_custom_job_prefix`)"),
         "job_name": Field("string", doc="with `framework`: the job name the SDK puts in the static "
                                         "hyperparameters and the code's S3 key (its default holds a timestamp)"),
         # the training extras a tuning job's training jobs take (the tuner drops the others)
@@ -221,6 +224,7 @@ class Tuning(StepKind):
     # CreateHyperParameterTuningJob as HyperparameterTuner builds it (the tuning config, then
     # the training job definition of `_TuningJob._prepare_training_config`)
     layout = (
+        Slot("HyperParameterTuningJobName", "job_name"),
         "strategy", "max_jobs", "max_parallel_jobs", "early_stopping_type", "objective_type", "objective_metric_name",
         Slot("HyperParameterTuningJobConfig.ParameterRanges", "ranges"),
         Slot("TrainingJobDefinition.StaticHyperParameters", "static"),
@@ -250,6 +254,22 @@ class Tuning(StepKind):
 
     def slot_output_path(self, step, ctx):
         return output_path(step, ctx)
+
+    def slot_job_name(self, step, ctx):
+        """With `use_custom_job_prefix`: HyperparameterTuner._prepare_job_name_for_tuning's name."""
+        if not ctx.program.use_custom_job_prefix:
+            return None
+        from . import _job_names
+
+        given = _job_names.literal_text(step, "job_name", ctx.program)
+        if given is not None:
+            return _job_names.base_from_name(given)
+        base = _job_names.literal_text(step, "base_tuning_job_name", ctx.program) or \
+            _job_names.base_name_from_image(self.slot_image(step, ctx), ctx.program, "training-job")
+        return _job_names.job_name(base, max_length=32, short=True)
+
+    def read_job_name(self, value, arguments, ctx):
+        return [f"base_tuning_job_name = {ctx.value(value)}"] if value is not None else []
 
     def slot_image(self, step, ctx):
         if step.attribute("framework") is not None:
