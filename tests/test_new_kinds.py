@@ -79,7 +79,7 @@ REGISTER = '''pipeline P {
 
 @pytest.mark.parametrize("train,register,more,words", [
     ("", "tags = { team: \"ml\" }\nimage_uri = \"i\"", "", "`tags` needs `estimator`"),
-    ("", "", "", "needs `image_uri` (or `estimator`)"),
+    ("", "", "", "needs `image_uri` (or `containers`, or `estimator`)"),
     ("", "estimator = Other", '    step Other: fail {}', "`estimator` names a `training` step"),
     ("", "estimator = Train\nenv = { A: \"1\" }", "", "`env` is ModelStep's"),
     ("", "estimator = Train\npackage_description = \"p\"", "", "`package_description` is ModelStep's"),
@@ -147,3 +147,18 @@ def test_use_custom_job_prefix_is_refused_where_it_is_not_built():
     text = text[:start] + text[start:].replace("{\n", "{\n    use_custom_job_prefix = true\n", 1)
     found = messages(text)
     assert any("`use_custom_job_prefix` is not built for" in m for _, m in found), found
+
+
+@pytest.mark.parametrize("members,words", [
+    ('containers = [{ image_uri: "a" }]\nimage_uri = "b"', "`image_uri` and `containers` exclude each other"),
+    ('containers = []', "lists the PipelineModel's models"),
+    ('containers = [{ model_data: "s3://b/m" }]', "a container needs `image_uri`"),
+    ('containers = [{ image_uri: "a", environment: {} }]', "unknown key `environment` in a container"),
+    ('role = "arn:aws:iam::123456789012:role/R"', "needs `image_uri` (or `containers`)"),
+])
+def test_pipeline_model_containers_are_checked(members, words):
+    """Issue 22: a PipelineModel is `containers` on `model` and `register_model`."""
+    found = messages('pipeline P {\n    step M: model {\n        role = "arn:aws:iam::123456789012:role/R"\n'
+                     + "\n".join("        " + line for line in members.splitlines() if not line.startswith("role"))
+                     + '\n    }\n}\n')
+    assert any(words in m for _, m in found), found

@@ -16,7 +16,9 @@ from . import _repack
 from ._common import check_map_keys, check_role
 
 MODEL_FIELDS = {
-    "image_uri": Field("string", required=True, doc="inference image"),
+    "image_uri": Field("string", doc="inference image (required unless `containers` gives them)"),
+    "containers": Field("list", items="map", doc="a PipelineModel's models, in order: [{ image_uri, model_data, env }] "
+                        "(instead of `image_uri`, `model_data`, `env`)"),
     "model_data": Field("string", doc="S3 URI of the model artifacts, e.g. `Train.ModelArtifacts.S3ModelArtifacts`"),
     "role": Field("string", doc="IAM role ARN"),
     "env": Field("map", doc="container environment"),
@@ -41,6 +43,7 @@ REGISTER_FIELDS = ("content_types", "response_types", "inference_instances", "tr
                    "skip_model_validation", "framework", "framework_version", "nearest_model_name",
                    "data_input_configuration")
 IMPORTS = {"sagemaker.model": ("Model",), "sagemaker.workflow.model_step": ("ModelStep",),
+           "sagemaker.pipeline": ("PipelineModel",),
            "sagemaker.workflow.step_collections": ("RegisterModel",),
            "sagemaker.workflow.steps": ("CreateModelStep",), "sagemaker.inputs": ("CreateModelInput",),
            "sagemaker.metadata_properties": ("MetadataProperties",),
@@ -131,6 +134,70 @@ class _ModelKind(StepKind):
         yield from check_role(step, ctx)
         yield from check_map_keys(step, ctx, "vpc_config", VPC_KEYS)
         yield from _repack.check(step, ctx)
+        yield from self.check_containers(step, ctx)
+
+    CONTAINER_KEYS = {"image_uri": "string", "model_data": "string", "env": "map"}
+
+    def check_containers(self, step, ctx):
+        containers = step.attribute("containers")
+        if containers is None:
+            if step.attribute("image_uri") is None and step.attribute("estimator") is None:
+                yield error("E0303", f"`{self.name}` step `{step.name}` needs `image_uri` (or `containers`"
+                            + (", or `estimator`" if self.name == "register_model" else "") + ")",
+                            step.name_span, "`image_uri` missing", "add `image_uri = ...`")
+            return
+        for name in ("image_uri", "model_data", "env", "entry_point", "source_dir", "dependencies", "estimator"):
+            if step.attribute(name) is not None:
+                yield error("E0304", f"`{name}` and `containers` exclude each other (each container has its own)",
+                            step.attribute(name).name_span, "not with containers",
+                            "a PipelineModel's models are the `containers` entries")
+        target = ctx.program.follow(containers.value)
+        items = target.items if isinstance(target, ir.ListExpr) else ()
+        if not items:
+            yield error("E0304", "`containers` lists the PipelineModel's models", containers.value.span, "empty",
+                        "e.g. [{ image_uri: preprocess, model_data: ... }, { image_uri: xgboost, model_data: ... }]")
+        for item in items:
+            entry = ctx.program.follow(item)
+            if not isinstance(entry, ir.MapExpr):
+                yield error("E0304", "a container is { image_uri, model_data, env }", item.span, "not a map")
+                continue
+            keys = {e.key for e in entry.entries}
+            for e in entry.entries:
+                if e.key not in self.CONTAINER_KEYS:
+                    yield error("E0302", f"unknown key `{e.key}` in a container", e.key_span, "unknown key",
+                                did_you_mean(e.key, self.CONTAINER_KEYS) or "keys: image_uri, model_data, env")
+                else:
+                    ctx.expect(e.value, self.CONTAINER_KEYS[e.key], f"`{e.key}`")
+            if "image_uri" not in keys:
+                yield error("E0303", "a container needs `image_uri`", entry.span, "no image")
+
+    def pipeline_containers(self, step, ctx):
+        """A PipelineModel's containers: each its Model's `prepare_container_def()`."""
+        attribute = step.attribute("containers")
+        if attribute is None:
+            return None
+        out = []
+        for item in ctx.program.follow(attribute.value).items:
+            given = {e.key: e.value for e in ctx.program.follow(item).entries}
+            container = {"Image": ctx.value(given["image_uri"]),
+                         "Environment": ctx.value(given["env"]) if "env" in given else {}}
+            if "model_data" in given:
+                container["ModelDataUrl"] = ctx.value(given["model_data"])
+            out.append(container)
+        return out
+
+    def read_pipeline_containers(self, containers: list, ctx) -> str:
+        out = []
+        for container in containers:
+            if set(container) - {"Image", "Environment", "ModelDataUrl"} or "Environment" not in container:
+                raise ValueError("not a container a PipelineModel writes")
+            entry = {"image_uri": container["Image"]}
+            if "ModelDataUrl" in container:
+                entry["model_data"] = container["ModelDataUrl"]
+            if container["Environment"]:
+                entry["env"] = container["Environment"]
+            out.append(entry)
+        return f"containers = {ctx.value(out)}"
 
     def container(self, step, ctx) -> dict:
         out = {"Image": ctx.attr(step, "image_uri"),
@@ -214,8 +281,17 @@ class _ModelKind(StepKind):
 
     def sdk_model(self, step, ctx):
         model = ctx.var_for(step.name, "model")
+        if step.attribute("containers") is not None:  # PipelineModel(models=[Model(...), ...], ...)
+            models = []
+            for item in ctx.program.follow(step.attribute("containers").value).items:
+                pairs = [(e.key, ctx.py(e.value)) for e in ctx.program.follow(item).entries]
+                models.append(f"{ctx.imp('Model')}({ctx.call_args(pairs + [('sagemaker_session', ctx.session)])})")
+            args = [("models", "[" + ", ".join(models) + "]")] + [
+                (name, ctx.attr(step, name)) for name in ("role", "name", "vpc_config", "enable_network_isolation")]
+            args.append(("sagemaker_session", ctx.session))
+            return model, f"{model} = {ctx.imp('PipelineModel')}({ctx.call_args(args)})"
         args = [(sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in MODEL_FIELDS
-                if name != "repack_output_path"]
+                if name not in ("repack_output_path", "containers")]
         args.append(("sagemaker_session", ctx.session))
         return model, f"{model} = {ctx.imp('Model')}({ctx.call_args(args)})"
 
@@ -246,12 +322,18 @@ class CreateModel(_ModelKind):
                               "CreateModelInput(...))`: the step keeps its name (no `-CreateModel`)")}
 
     # CreateModel as Model.create() builds it
-    layout = (Slot("ModelName", "model_name"), "role", Slot("PrimaryContainer", "container"), "vpc_config",
-              "enable_network_isolation")
+    layout = (Slot("ModelName", "model_name"), "role", Slot("PrimaryContainer", "container"),
+              Slot("Containers", "containers"), "vpc_config", "enable_network_isolation")
     container_place = "PrimaryContainer"
 
     def slot_container(self, step, ctx):
-        return self.container(step, ctx)
+        return None if step.attribute("containers") is not None else self.container(step, ctx)
+
+    def slot_containers(self, step, ctx):
+        return self.pipeline_containers(step, ctx)
+
+    def read_containers(self, value, arguments, ctx):
+        return [self.read_pipeline_containers(value, ctx)] if value is not None else []
 
     def slot_model_name(self, step, ctx):
         """With `use_custom_job_prefix`: the model's `name` (the SDK refuses a model without one)."""
@@ -375,6 +457,8 @@ class RegisterModel(_ModelKind):
     )
 
     def slot_containers(self, step, ctx):
+        if step.attribute("containers") is not None:  # a PipelineModel's
+            return self.pipeline_containers(step, ctx)
         if step.attribute("estimator") is not None:  # RegisterModel: {Image, ModelDataUrl}, no Environment
             out = {"Image": self.legacy_image(step, ctx)}
             if step.attribute("model_data") is not None:
@@ -505,10 +589,6 @@ class RegisterModel(_ModelKind):
     def check_legacy(self, step, ctx):
         estimator = step.attribute("estimator")
         if estimator is None:
-            if step.attribute("image_uri") is None:
-                yield error("E0303", f"`register_model` step `{step.name}` needs `image_uri` (or `estimator`)",
-                            step.name_span, "`image_uri` missing", "add `image_uri = ...`, or `estimator = Train` "
-                            "for the legacy RegisterModel of a training step")
             if step.attribute("tags") is not None:
                 yield error("E0304", "`tags` needs `estimator`: Model.register() takes no tags",
                             step.attribute("tags").name_span, "not with ModelStep",
@@ -533,6 +613,13 @@ class RegisterModel(_ModelKind):
 
     def read_forms(self, step, ctx):
         forms = super().read_forms(step, ctx)
+        from dsl.extension.layout import at
+
+        containers = at(step.get("Arguments", {}), "InferenceSpecification.Containers")
+        if isinstance(containers, list) and len(containers) > 1:  # a PipelineModel's
+            inside = ("image_uri =", "model_data =", "env =")
+            return [[m for m in forms[-1] if not m.startswith(inside)] +
+                    [self.read_pipeline_containers(containers, ctx)]] + forms
         container = self._container_json(step)
         data = container.get("ModelDataUrl")
         if "Environment" in container or not isinstance(data, dict) or not isinstance(data.get("Get"), str):
