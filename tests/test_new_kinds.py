@@ -162,3 +162,24 @@ def test_pipeline_model_containers_are_checked(members, words):
                      + "\n".join("        " + line for line in members.splitlines() if not line.startswith("role"))
                      + '\n    }\n}\n')
     assert any(words in m for _, m in found), found
+
+
+@pytest.mark.parametrize("members,words", [
+    ('best_model_of = Other', "`best_model_of` names an `automl` step"),
+    ('best_model_of = A\nimage_uri = "i"', "`image_uri` and `best_model_of` exclude each other"),
+])
+def test_best_model_of_names_an_automl_step(members, words):
+    """Issue 22: get_best_auto_ml_model is `best_model_of = AutoPilot` on model steps."""
+    text = ('pipeline P {\n    default_bucket = "b"\n    step A: automl { role = "arn:aws:iam::123456789012:role/R", '
+            'data = "s3://b/d", target_attribute_name = "y", mode = "ENSEMBLING" }\n    step Other: fail {}\n'
+            '    step M: model {\n        role = "arn:aws:iam::123456789012:role/R"\n'
+            + "\n".join("        " + line for line in members.splitlines()) + "\n    }\n}\n")
+    found = messages(text)
+    assert any(words in m for _, m in found), found
+
+
+def test_a_created_best_model_needs_a_role():
+    text = ('pipeline P {\n    default_bucket = "b"\n    step A: automl { role = "arn:aws:iam::123456789012:role/R", '
+            'data = "s3://b/d", target_attribute_name = "y", mode = "ENSEMBLING" }\n'
+            '    step M: model { best_model_of = A }\n}\n')
+    assert any("`best_model_of` needs `role`" in m for _, m in messages(text))

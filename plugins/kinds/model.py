@@ -19,6 +19,8 @@ MODEL_FIELDS = {
     "image_uri": Field("string", doc="inference image (required unless `containers` gives them)"),
     "containers": Field("list", items="map", doc="a PipelineModel's models, in order: [{ image_uri, model_data, env }] "
                         "(instead of `image_uri`, `model_data`, `env`)"),
+    "best_model_of": Field("custom", doc="an `automl` step: its best candidate's model (AutoMLStep."
+                           "get_best_auto_ml_model), instead of `image_uri`, `model_data`, `env`"),
     "model_data": Field("string", doc="S3 URI of the model artifacts, e.g. `Train.ModelArtifacts.S3ModelArtifacts`"),
     "role": Field("string", doc="IAM role ARN"),
     "env": Field("map", doc="container environment"),
@@ -135,13 +137,15 @@ class _ModelKind(StepKind):
         yield from check_map_keys(step, ctx, "vpc_config", VPC_KEYS)
         yield from _repack.check(step, ctx)
         yield from self.check_containers(step, ctx)
+        yield from self.check_best(step, ctx)
 
     CONTAINER_KEYS = {"image_uri": "string", "model_data": "string", "env": "map"}
 
     def check_containers(self, step, ctx):
         containers = step.attribute("containers")
         if containers is None:
-            if step.attribute("image_uri") is None and step.attribute("estimator") is None:
+            if step.attribute("image_uri") is None and step.attribute("estimator") is None and \
+                    step.attribute("best_model_of") is None:
                 yield error("E0303", f"`{self.name}` step `{step.name}` needs `image_uri` (or `containers`"
                             + (", or `estimator`" if self.name == "register_model" else "") + ")",
                             step.name_span, "`image_uri` missing", "add `image_uri = ...`")
@@ -199,7 +203,44 @@ class _ModelKind(StepKind):
             out.append(entry)
         return f"containers = {ctx.value(out)}"
 
+    # the environment get_best_auto_ml_model() copies from the best candidate, in its order
+    BEST_ENVIRONMENT = ("MODEL_NAME", "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT", "SAGEMAKER_SUBMIT_DIRECTORY",
+                        "SAGEMAKER_INFERENCE_SUPPORTED", "SAGEMAKER_INFERENCE_OUTPUT", "SAGEMAKER_PROGRAM")
+
+    @staticmethod
+    def best_of(step, program):
+        attribute = step.attribute("best_model_of")
+        target = program.follow(attribute.value) if attribute is not None else None
+        return target.name if isinstance(target, ir.Ref) and not target.parts else None
+
+    def best_container(self, automl: str, ctx) -> dict:
+        base = f"Steps.{ctx.program.json_name(automl)}.BestCandidate.InferenceContainers[0]"
+        return {"Image": {"Get": f"{base}.Image"},
+                "Environment": {key: {"Get": f"{base}.Environment['{key}']"} for key in self.BEST_ENVIRONMENT},
+                "ModelDataUrl": {"Get": f"{base}.ModelDataUrl"}}
+
+    def check_best(self, step, ctx):
+        attribute = step.attribute("best_model_of")
+        if attribute is None:
+            return
+        name = self.best_of(step, ctx.program)
+        source = ctx.program.steps.get(name) if name else None
+        kind = ctx.program.kind_of(source) if source is not None else None
+        if kind is None or kind.name != "automl":
+            yield error("E0304", "`best_model_of` names an `automl` step", attribute.value.span, "not an automl step",
+                        "e.g. `best_model_of = AutoPilot`")
+        for other in ("image_uri", "model_data", "env", "containers", "entry_point", "estimator"):
+            if step.attribute(other) is not None:
+                yield error("E0304", f"`{other}` and `best_model_of` exclude each other (the best candidate gives "
+                            "the container)", step.attribute(other).name_span, "not with best_model_of")
+        if step.attribute("role") is None and self.name == "model":
+            yield error("E0303", "`best_model_of` needs `role`", attribute.name_span, "no role",
+                        "the model's ExecutionRoleArn (get_best_auto_ml_model(role) takes it)")
+
     def container(self, step, ctx) -> dict:
+        best = self.best_of(step, ctx.program)
+        if best is not None:
+            return self.best_container(best, ctx)
         out = {"Image": ctx.attr(step, "image_uri"),
                "Environment": {**ctx.attr(step, "env", {}), **_repack.environment(step, ctx.program)}}
         if _repack.repacks(step):
@@ -225,8 +266,22 @@ class _ModelKind(StepKind):
                 and self._container_json(step).get("ModelDataUrl") ==
                 {"Get": f"Steps.{before['Name']}.ModelArtifacts.S3ModelArtifacts"})
 
+    def read_best(self, step, plain, ctx):
+        """The reading `best_model_of = X` of a container that is X's best candidate's, or None."""
+        image = self._container_json(step).get("Image")
+        got = image.get("Get", "") if isinstance(image, dict) else ""
+        suffix = ".BestCandidate.InferenceContainers[0].Image"
+        if not (isinstance(got, str) and got.startswith("Steps.") and got.endswith(suffix)):
+            return None
+        automl = ctx.step_name(got[len("Steps."):-len(suffix)])
+        inside = ("image_uri =", "model_data =", "env =")
+        return [m for m in plain if not m.startswith(inside)] + [f"best_model_of = {automl}"]
+
     def read_forms(self, step, ctx):
         plain = self.read_step(step, ctx)
+        best = self.read_best(step, plain, ctx)
+        if best is not None:
+            return [best, plain]
         before = ctx.before
         if before is None:
             return [plain]
@@ -281,6 +336,10 @@ class _ModelKind(StepKind):
 
     def sdk_model(self, step, ctx):
         model = ctx.var_for(step.name, "model")
+        best = self.best_of(step, ctx.program)
+        if best is not None:  # AutoMLStep.get_best_auto_ml_model(role, sagemaker_session=...)
+            return model, (f"{model} = {ctx.step_var(best)}.get_best_auto_ml_model("
+                           f"{ctx.attr(step, 'role') or 'None'}, sagemaker_session={ctx.session})")
         if step.attribute("containers") is not None:  # PipelineModel(models=[Model(...), ...], ...)
             models = []
             for item in ctx.program.follow(step.attribute("containers").value).items:
