@@ -139,16 +139,6 @@ def test_use_custom_job_prefix_asks_for_what_the_sdk_needs(text, words):
     assert any(words in m for _, m in found), found
 
 
-def test_use_custom_job_prefix_is_refused_where_it_is_not_built():
-    from conftest import TESTS
-
-    text = (TESTS / "parity" / "check-job-extras" / "case.pipe").read_text()
-    start = text.index("pipeline ")
-    text = text[:start] + text[start:].replace("{\n", "{\n    use_custom_job_prefix = true\n", 1)
-    found = messages(text)
-    assert any("`use_custom_job_prefix` is not built for" in m for _, m in found), found
-
-
 @pytest.mark.parametrize("members,words", [
     ('containers = [{ image_uri: "a" }]\nimage_uri = "b"', "`image_uri` and `containers` exclude each other"),
     ('containers = []', "lists the PipelineModel's models"),

@@ -42,14 +42,7 @@ class CheckStepKind(StepKind):
     (the definition's CheckType, the config class), `step_keys` the check's own top-level keys
     (field -> JSON key, `check_type` first), `properties` its S3-URI properties."""
 
-    def check_job_prefix(self, step, ctx):
-        """The job name a check job keeps with `use_custom_job_prefix` is not written yet: said, not guessed."""
-        if ctx.program.use_custom_job_prefix:
-            from dsl.diagnostics import error
-
-            yield error("E0304", f"`use_custom_job_prefix` is not built for `{self.name}` steps yet", step.kind_span,
-                        "its ProcessingJobName is not written", "leave `use_custom_job_prefix` out, or write this "
-                        "check as a `raw` step")
+    job_name_key = "ProcessingJobName"
 
     check_types: Dict[str, Tuple] = {}
     step_keys: Dict[str, str] = {}
@@ -85,6 +78,7 @@ class CheckStepKind(StepKind):
     # the baselining job's CreateProcessingJob, as the SDK's check steps write it; the kinds
     # compute the inputs, outputs and environment from their configs
     layout = (
+        Slot("ProcessingJobName", "job_name"),
         "instance_type", "instance_count", "volume_size_in_gb", "volume_kms_key",
         Slot("AppSpecification.ImageUri", "image_uri"),
         "role",
@@ -99,6 +93,18 @@ class CheckStepKind(StepKind):
 
     def slot_image_uri(self, step, ctx):
         return self.image(ctx)
+
+    def slot_job_name(self, step, ctx):
+        """With `use_custom_job_prefix`: the check job's base, its image's repository name
+        (`sagemaker-model-monitor-analyzer`, `sagemaker-clarify-processing`)."""
+        if not ctx.program.use_custom_job_prefix:
+            return None
+        from . import _job_names
+
+        return _job_names.job_name(_job_names.base_name_from_image(self.image(ctx), ctx.program, "processing-job"))
+
+    def read_job_name(self, value, arguments, ctx):
+        return []  # (derived from the image: the pipeline's flag gives it back)
 
     def slot_environment(self, step, ctx):
         return ctx.attr(step, "env")  # (a kind adds its own variables after these)

@@ -89,7 +89,6 @@ class QualityCheck(CheckStepKind):
     def check(self, step, ctx):
         yield from check_role(step, ctx)
         yield from check_map_keys(step, ctx, "network_config", NETWORK_KEYS)
-        yield from self.check_job_prefix(step, ctx)
         check_type = step.attribute("check_type")
         kind = ctx.literal(check_type.value) if check_type is not None else None
         if check_type is not None and kind not in CHECK_TYPES:
