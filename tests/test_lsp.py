@@ -93,6 +93,19 @@ async def test_property_completion_walks_the_shapes_and_execution_variables(clie
 
 
 @pytest.mark.asyncio
+async def test_a_function_steps_property_is_its_result(client):
+    """Issue 23: after `Evaluate.` the editor offers `result` (not a botocore shape)."""
+    uri = (ROOT / "function_props.pipe").as_uri()
+    text = ('pipeline P {\n    default_bucket = "b"\n    region = "us-east-1"\n    step Evaluate: function {\n'
+            '        call = "steps:evaluate"\n        description = "d"\n        instance_type = "ml.m5.large"\n'
+            '        role = "arn:aws:iam::123456789012:role/R"\n        image_uri = "i"\n    }\n'
+            '    step F: fail { error_message = Evaluate.result }\n}\n')
+    await open_document(client, uri, text)
+    items = await complete(client, uri, position_of(text, "Evaluate.result", len("Evaluate.")))
+    assert set(items) == {"result"}
+
+
+@pytest.mark.asyncio
 async def test_a_broken_file_gets_located_diagnostics_and_completion_still_works(client):
     uri = (ROOT / "unfinished.pipe").as_uri()
     assert list(await open_document(client, uri, "pipeline P {\n    param InstanceCount: Integer = 1\n}\n")) == []

@@ -286,6 +286,11 @@ class StepKind:
             path.append("[]")
         return None
 
+    def property_names(self, step: ir.Step, path: List[str]) -> Optional[List[str]]:
+        """Editors: the members after `Step.<path>.` when the kind's properties are not a botocore
+        shape (a function step's `result`), or None to walk `property_root`'s shape."""
+        return None
+
     def named_properties(self, step: ir.Step) -> Dict[Tuple[str, ...], "Names"]:
         """Property paths that are lists indexed by the names the step declares, e.g.
         `("ProcessingOutputConfig", "Outputs")` -> the step's output names."""

@@ -434,6 +434,9 @@ class Function(StepKind):
                                                          "results.json"]),
                                 "Path": result_path(parts)}}
 
+    def property_names(self, step, path):
+        return ["result"] if not path else []
+
     def property_problem(self, step, parts, ctx):
         if [getattr(p, "name", None) for p in parts] == ["OutputDataConfig", "S3OutputPath"]:
             return None  # where its results are: what the SDK's JSON of a result names (a raw step's)

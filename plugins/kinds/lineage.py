@@ -233,6 +233,9 @@ class Lineage(StepKind):
                         did_you_mean(name, [n for n, t in created.items() if t == kind]) or
                         "give the `arn` of an entity created elsewhere")
 
+    def property_names(self, step, path):
+        return sorted(list(PROPERTY_LISTS) + ["Associations"]) if not path else []
+
     def property_problem(self, step, parts, ctx):
         first = parts[0]
         roots = list(PROPERTY_LISTS) + ["Associations"]
