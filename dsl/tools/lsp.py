@@ -330,7 +330,7 @@ def _properties(document: Document, step_name: str, path: List[str]) -> List[str
     kind = program.kind_of(step) if program is not None and step is not None else None
     if kind is None or not kind.property_root:
         return []
-    own = kind.property_names(step, path)
+    own = kind.property_names(step, path) if step is not None else None
     if own is not None:  # (a kind whose properties are not a botocore shape: a function's `result`)
         return own
     shapes = property_shapes()
