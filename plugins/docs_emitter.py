@@ -366,8 +366,10 @@ class DocsWriter:
             for name in p.depends_on(step):
                 out.append(f"    {self.ids[name]} --> {self.ids[step.name]}")
             for upstream, reads in self.flows.get(step.name, {}).items():
-                label = mermaid_text(", ".join(dict.fromkeys(flow_label(r) for r in reads)))
-                out.append(f'    {self.ids[upstream]} -->|"{label}"| {self.ids[step.name]}')
+                label = mermaid_text(", ".join(text for text in dict.fromkeys(flow_label(r) for r in reads) if text))
+                # (a bare step name, `best_model_of = AutoPilot`, reads the step, not a property: no label)
+                out.append(f'    {self.ids[upstream]} -->|"{label}"| {self.ids[step.name]}' if label else
+                           f"    {self.ids[upstream]} --> {self.ids[step.name]}")
             for which, word in p.branches(step).items():
                 for branch in p.branch_steps(step, which):
                     out.append(f"    {self.ids[step.name]} -->|{word}| {self.ids[branch.name]}")

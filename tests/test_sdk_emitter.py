@@ -76,7 +76,8 @@ def test_hostile_strings_stay_strings(sdk, tmp_path):
 ALLOWED_CALLS = {"print", "definition", "fit", "run", "transform", "create", "register", "append",
                  "csv", "json", "sagemaker_capture_json",  # (DatasetFormat's)
                  "create_endpoint_config", "create_endpoint", "create_inference_component",  # (the session's)
-                 "add_depends_on"}  # (a function step's depends_on: @step takes none)
+                 "add_depends_on",  # (a function step's depends_on: @step takes none)
+                 "get_best_auto_ml_model"}  # (AutoMLStep's, for best_model_of)
 
 
 def test_generated_code_only_builds_the_pipeline(tmp_path):
