@@ -906,17 +906,23 @@ def _default_pipeline_name(data: dict) -> Optional[str]:
              re.search(r's3://[^/"]+/([A-Za-z0-9-]+)/code/[0-9a-f]{64}/', text))
     if found:
         return found.group(1)
+    return _said_by_a_kind(data, _kinds_by_type(), "pipeline_name_of",
+                           lambda name: bool(re.fullmatch(r"[A-Za-z0-9-]+", name)))
+
+
+def _said_by_a_kind(data: dict, kinds: KindsByType, hook: str, acceptable) -> Optional[str]:
+    """The first text a step's kind says of its `Arguments` through `hook` (`bucket_of`,
+    `pipeline_name_of`) that is `acceptable`; a hook that fails on a step says nothing."""
     from dsl.extension.plugin_manager import KindFailure
 
-    kinds = _kinds_by_type()
     for step in all_steps(data.get("Steps", [])):
         kind = kinds.for_step(step)
         try:
-            name = kind.pipeline_name_of(step.get("Arguments") or {}) if kind is not None else None
+            said = getattr(kind, hook)(step.get("Arguments") or {}) if kind is not None else None
         except (KeyError, TypeError, AttributeError, IndexError, ValueError, KindFailure):
-            name = None
-        if isinstance(name, str) and re.fullmatch(r"[A-Za-z0-9-]+", name):
-            return name
+            said = None
+        if isinstance(said, str) and said and acceptable(said):
+            return said
     return None
 
 
@@ -959,17 +965,7 @@ def _default_bucket(data: dict, kinds: Optional[KindsByType] = None) -> Optional
              re.search(r's3://([^/"]+)/[A-Za-z0-9-]+-[0-9a-f]{64}/source/sourcedir\.tar\.gz', text))  # a repack's
     if found or kinds is None:
         return found.group(1) if found else None
-    from dsl.extension.plugin_manager import KindFailure
-
-    for step in all_steps(data.get("Steps", [])):
-        kind = kinds.for_step(step)
-        try:
-            bucket = kind.bucket_of(step.get("Arguments") or {}) if kind is not None else None
-        except (KeyError, TypeError, AttributeError, IndexError, ValueError, KindFailure):
-            bucket = None
-        if isinstance(bucket, str) and bucket:
-            return bucket
-    return None
+    return _said_by_a_kind(data, kinds, "bucket_of", lambda bucket: True)
 
 
 # --- the kinds, read back ----------------------------------------------------------------------

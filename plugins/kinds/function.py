@@ -80,7 +80,7 @@ def _parse(path: str, mtime_ns: int, size: int):
         return exc
 
 
-class Callable_:
+class FoundCallable:
     """What `call` names, as far as the module's source says: the module's file, the
     function's definition (None when the module binds the name otherwise: an import, an
     assignment) and its raw docstring."""
@@ -95,7 +95,7 @@ class Callable_:
         return None
 
 
-def find_callable(program, text: str) -> Optional[Callable_]:
+def find_callable(program, text: str) -> Optional[FoundCallable]:
     """`call = "pkg.module:function"` looked up in the project: `pkg/module.py` or
     `pkg/module/__init__.py` under the `.pipe` file's folder. None when `text` is not of that form."""
     match = CALL.fullmatch(text)
@@ -123,7 +123,7 @@ def find_callable(program, text: str) -> Optional[Callable_]:
             node = _binding(tree, name)
             if node is None:
                 problem = f"{shown} defines no `{name}`"
-    found = cache[text] = Callable_(module, name, path, shown, node, problem)
+    found = cache[text] = FoundCallable(module, name, path, shown, node, problem)
     return found
 
 
@@ -272,7 +272,7 @@ class Function(StepKind):
             return default
         return ctx.program.literal(attribute.value, default)
 
-    def callable_of(self, step, ctx) -> Optional[Callable_]:
+    def callable_of(self, step, ctx) -> Optional[FoundCallable]:
         call = self.text(step, ctx, "call")
         return find_callable(ctx.program, call) if isinstance(call, str) else None
 

@@ -697,19 +697,24 @@ class RegisterModel(_ModelKind):
         train = ctx.program.follow(step.attribute("estimator").value).name
         pairs = [("estimator", ctx.var_for(train, "estimator")), ("model_data", ctx.attr(step, "model_data")),
                  ("image_uri", ctx.attr(step, "image_uri"))]
-        pairs += [(sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in REGISTER_FIELDS
-                  if name != "package_description"]
+        pairs += self.sdk_register_pairs(step, ctx, skip=("package_description",))
+        pairs.append(("tags", ctx.attr(step, "tags")))
+        if step.retries:  # (RegisterModel names its step's policies so)
+            pairs.append(("register_model_step_retry_policies", ctx.retry_policies(step)))
+        return SdkStep("RegisterModel", tuple((k, v) for k, v in pairs if v is not None),
+                       envelope_written=("retry_policies",))
+
+    def sdk_register_pairs(self, step, ctx, skip=()) -> list:
+        """The registration's keyword arguments (Model.register's and RegisterModel's share
+        them): the fields, then the metrics and plain blocks as their SDK classes."""
+        pairs = [(sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in REGISTER_FIELDS if name not in skip]
         pairs += [(block, self.sdk_metrics(step, block, ctx)) for block in METRICS_BLOCKS]
         for block, (_, cls, _) in PLAIN_BLOCKS.items():
             found = next((b for b in step.blocks if b.name == block), None)
             if found is not None:
                 fields = ctx.call_args((a.name, ctx.py(a.value)) for a in found.attributes)
                 pairs.append((block, f"{ctx.imp(cls)}({fields})"))
-        pairs.append(("tags", ctx.attr(step, "tags")))
-        if step.retries:  # (RegisterModel names its step's policies so)
-            pairs.append(("register_model_step_retry_policies", ctx.retry_policies(step)))
-        return SdkStep("RegisterModel", tuple((k, v) for k, v in pairs if v is not None),
-                       envelope_written=("retry_policies",))
+        return pairs
 
     def sdk_metrics(self, step, block: str, ctx):
         found = next((b for b in step.blocks if b.name == block), None)
@@ -728,14 +733,7 @@ class RegisterModel(_ModelKind):
         if step.attribute("estimator") is not None:
             return self.sdk_legacy(step, ctx)
         model, build = self.sdk_model(step, ctx)
-        pairs = [(sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in REGISTER_FIELDS]
-        pairs += [(block, self.sdk_metrics(step, block, ctx)) for block in METRICS_BLOCKS]
-        for block, (_, cls, _) in PLAIN_BLOCKS.items():
-            found = next((b for b in step.blocks if b.name == block), None)
-            if found is not None:
-                fields = ctx.call_args((a.name, ctx.py(a.value)) for a in found.attributes)
-                pairs.append((block, f"{ctx.imp(cls)}({fields})"))
-        register = ctx.call_args(pairs)
+        register = ctx.call_args(self.sdk_register_pairs(step, ctx))
         settings, after = self.sdk_repack(step, ctx)
         return SdkStep("ModelStep", (("step_args", f"{model}.register({register})"),) + settings, (build,), after)
 
