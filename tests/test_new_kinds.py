@@ -88,8 +88,8 @@ REGISTER = '''pipeline P {
 ])
 def test_the_legacy_register_model_refuses_what_it_has_no_place_for(train, register, more, words):
     """Issue 22: RegisterModel(estimator=...) is `register_model` with `estimator`."""
-    text = REGISTER % (train.replace("image_uri = \"img:1\", ", "") if train else "", register, more)
-    if train:
+    text = REGISTER % (train, register, more)
+    if train:  # a framework estimator: no image of its own
         text = text.replace('image_uri = "img:1", ', "")
     found = messages(text)
     assert any(words in m for _, m in found), found

@@ -33,9 +33,9 @@ def base_name_from_image(image, program, default: str) -> str:
 
 def job_name(base: str, max_length: int = 63, short: bool = False) -> str:
     """What `trim_request_dict` keeps of `name_from_base(base, max_length, short)`: the base,
-    cut to leave room for the timestamp (`base_from_name` then drops the timestamp)."""
-    trimmed = base[: max_length - (SHORT_TIMESTAMP if short else TIMESTAMP) - 1]
-    return base_from_name(f"{trimmed}-{'000000-0000' if short else '0000-00-00-00-00-00-000'}")
+    cut to leave room for the timestamp (`base_from_name` then drops exactly that timestamp,
+    the last one in the name)."""
+    return base[: max_length - (SHORT_TIMESTAMP if short else TIMESTAMP) - 1]
 
 
 def base_from_name(name: str) -> str:

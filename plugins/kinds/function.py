@@ -322,14 +322,14 @@ class Function(StepKind):
 
     # --- JSON ---------------------------------------------------------------------------
     def envelope_default(self, name, step, ctx):
-        found = self.callable_of(step, ctx)
         call = self.text(step, ctx, "call")
         if not isinstance(call, str) or ":" not in call:
             return None
         module, function = call.split(":", 1)
         if name == "display_name":
             return f"{module}.{function}"  # f"{func.__module__}.{func.__name__}"
-        if name == "description" and found is not None:
+        found = self.callable_of(step, ctx) if name == "description" else None
+        if found is not None:
             # the docstring, else the file the function's code is in (`__code__.co_filename`)
             return found.docstring or (os.path.abspath(found.path) if found.path else None)
         return None

@@ -4,8 +4,6 @@ JSON name `NAME-CreateModel`) and `ModelStep(step_args=Model(...).register(...))
 [NAME]` resolve to the JSON name, as the SDK resolves them."""
 from __future__ import annotations
 
-import attrs
-
 from dsl.diagnostics import did_you_mean, error
 from dsl.extension.hookspecs import hookimpl
 from dsl.extension.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, placed, sdk_keyword
@@ -16,7 +14,8 @@ from . import _repack
 from ._common import check_map_keys, check_role
 
 MODEL_FIELDS = {
-    "image_uri": Field("string", doc="inference image (required unless `containers` gives them)"),
+    "image_uri": Field("string", doc="inference image (required unless `containers`, `best_model_of` or, for "
+                                     "`register_model`, `estimator` give it)"),
     "containers": Field("list", items="map", doc="a PipelineModel's models, in order: [{ image_uri, model_data, env }] "
                         "(instead of `image_uri`, `model_data`, `env`)"),
     "best_model_of": Field("custom", doc="an `automl` step: its best candidate's model (AutoMLStep."
@@ -495,8 +494,6 @@ class RegisterModel(_ModelKind):
                                          "no container Environment; `description` is the package's too)"),
         "tags": Field("any", doc="with `estimator`: the model package's tags, a map or a list of {Key, Value}"),
     }
-    fields["image_uri"] = attrs.evolve(fields["image_uri"], required=False,
-                                       doc="inference image (required unless `estimator` gives it)")
 
     container_place = "InferenceSpecification.Containers.0"
 

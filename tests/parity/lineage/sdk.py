@@ -27,4 +27,8 @@ lineage = LineageStep(
             destination=LineageEntityReference(name="churn-project", type="Context")),
     ],
 )
-pipeline = Pipeline(name="Lineage", parameters=[data], steps=[lineage], sagemaker_session=session)
+# a later step reads the ARN of an artifact the lineage step created
+from sagemaker.workflow.fail_step import FailStep  # noqa: E402
+
+report = FailStep(name="ReportArtifact", error_message=lineage.properties.ArtifactArns["training-data"])
+pipeline = Pipeline(name="Lineage", parameters=[data], steps=[lineage, report], sagemaker_session=session)
