@@ -85,6 +85,9 @@ REGISTER = '''pipeline P {
     ("", "estimator = Train\npackage_description = \"p\"", "", "`package_description` is ModelStep's"),
     ('framework = "sklearn"\nframework_version = "1.2-1"\nentry_point = "s3://b/t.py"', "estimator = Train", "",
      "inference image is not its training image"),
+    ("", 'estimator = Train\nentry_point = "inference.py"\nsource_dir = "code"\nrepack_output_path = "s3://b/r"', "",
+     "`repack_output_path` is ModelStep's"),
+    ("", 'estimator = Train\nentry_point = "inference.py"', "", "`entry_point` needs `source_dir`"),
 ])
 def test_the_legacy_register_model_refuses_what_it_has_no_place_for(train, register, more, words):
     """Issue 22: RegisterModel(estimator=...) is `register_model` with `estimator`."""
@@ -173,3 +176,39 @@ def test_a_created_best_model_needs_a_role():
             'data = "s3://b/d", target_attribute_name = "y", mode = "ENSEMBLING" }\n'
             '    step M: model { best_model_of = A }\n}\n')
     assert any("`best_model_of` needs `role`" in m for _, m in messages(text))
+
+
+def test_a_legacy_repack_imported_without_its_code_is_still_exact(tmp_path):
+    """Issue 22: without the inference code beside the output, the legacy RegisterModel's repack
+    job cannot be read back as `entry_point`: it comes back as the training step it is, and the
+    package as a legacy registration over it, exact; beside the code, natively."""
+    import json
+    import pathlib
+
+    from dsl.tools.importer import import_definition
+
+    case = pathlib.Path(__file__).parent / "parity" / "register-model-legacy-repack"
+    definition = dsl.transpile((case / "case.pipe").read_text(), filename=str(case / "case.pipe"))
+    text = import_definition(definition, name="LegacyRepack", folder=str(tmp_path))
+    members = {" ".join(line.split()) for line in text.splitlines()}
+    assert {"step RegisterAbaloneModel-RepackModel: training {", "estimator = RegisterAbaloneModel-RepackModel"} <= members
+    assert json.loads(dsl.transpile(text, filename=str(tmp_path / "x.pipe"))) == json.loads(definition)
+    native = import_definition(definition, name="LegacyRepack", folder=str(case))
+    members = {" ".join(line.split()) for line in native.splitlines()}
+    assert {"estimator = Train", 'source_dir = "code"', 'dependencies = ["lib"]'} <= members and "raw" not in native
+
+
+def test_a_suffixed_step_imported_raw_keeps_its_json_name():
+    """A step whose kind appends a suffix (`-CreateModel`) but that only a `raw` step gives back
+    is named as in the JSON, and references to it follow (it was E0608)."""
+    import json
+
+    from dsl.tools.importer import import_definition
+
+    definition = json.loads(dsl.transpile('pipeline P {\n    step M: model { image_uri = "i", role = '
+                                          '"arn:aws:iam::123456789012:role/R" }\n'
+                                          '    step F: fail { error_message = M.ModelName }\n}\n'))
+    definition["Steps"][0]["Foo"] = 1  # (no kind writes it)
+    text = import_definition(json.dumps(definition))
+    assert "step M-CreateModel: raw {" in text and "error_message = M-CreateModel.ModelName" in text
+    assert json.loads(dsl.transpile(text)) == definition

@@ -617,6 +617,9 @@ class _Writer:
         self.form_counts: Dict[str, int] = {}
         # definition steps read as part of the step after them (StepKind.absorbs) -> that step
         self.absorbed_by: Dict[str, str] = {}
+        # steps that absorbed one in their first reading: their later readings, without it,
+        # are the kind's readings of the step alone, from the first (StepKind.absorbs)
+        self.absorbing: set = set()
         self.before: Optional[dict] = None
         # (each reads the whole definition: once, not once per step that asks)
         self._bucket, self._region = _default_bucket(data, kinds), _region(data, kinds)
@@ -739,6 +742,8 @@ class _Writer:
 
     def write(self, name: str, raw, patches) -> str:
         self.raw, self.patches, self.name = raw, patches, name
+        for json_name in raw:  # a raw step is named as in the JSON: no kind appends a suffix to it
+            self.json_names[json_name] = pipe_name(json_name)
         out = [f"pipeline {name} {{"]
         bucket = self._bucket
         if bucket:
@@ -765,6 +770,7 @@ class _Writer:
             if (kind is not None and self.forms.get(step["Name"], 0) == 0 and not {before["Name"], step["Name"]} & (
                     self.raw | inside_raw) and _absorbs(kind, before, step)):
                 self.absorbed_by[before["Name"]] = step["Name"]
+                self.absorbing.add(step["Name"])
         absorbed = {owner: name for name, owner in self.absorbed_by.items()}  # owner -> the step it reads with it
         by_name = {s["Name"]: s for s in ordered}
         self.lines: Dict[str, Tuple[int, int]] = {}
@@ -821,8 +827,10 @@ class _Writer:
         if not forms:  # not the shape its kind writes: as given (and a step it absorbed too)
             before, self.before = self.before, None
             return (self.raw_step(before) + [""] if before is not None else []) + self.raw_step(step)
-        self.form_counts[step["Name"]] = len(forms)
-        members = forms[min(self.forms.get(step["Name"], 0), len(forms) - 1)]
+        # (the reading with the absorbed step was the first one: the step alone's come after it)
+        offset = 1 if step["Name"] in self.absorbing and self.before is None else 0
+        self.form_counts[step["Name"]] = len(forms) + offset
+        members = forms[min(self.forms.get(step["Name"], 0) - offset, len(forms) - 1)]
         lines = [f"    step {name}: {kind.name} {{"] + [f"        {m}" for m in members + self.envelope(step)]
         patch = self.patches.get(step["Name"])
         if patch:

@@ -71,6 +71,20 @@ def repacks(step) -> bool:
     return step.attribute("entry_point") is not None and step.attribute("source_dir") is not None
 
 
+def legacy(step) -> bool:
+    """The legacy `RegisterModel(estimator=..., entry_point=...)`: its repack job is
+    `NAME-RepackModel`, runs with the estimator's role and VPC, writes to the bucket's root,
+    and carries the step's tags, display name and description."""
+    return step.attribute("estimator") is not None
+
+
+def estimator_step(step, program):
+    """The `training` step a legacy step's `estimator` names, or None."""
+    attribute = step.attribute("estimator")
+    target = program.follow(attribute.value) if attribute is not None else None
+    return program.steps.get(target.name) if isinstance(target, ir.Ref) and not target.parts else None
+
+
 def check(step, ctx):
     program = ctx.program
     entry, source_dir = step.attribute("entry_point"), step.attribute("source_dir")
@@ -108,6 +122,8 @@ def check(step, ctx):
         yield error("E0304", "with `entry_point`, `model_data` is another step's output (e.g. "
                     "Train.ModelArtifacts.S3ModelArtifacts): for a model already in S3 the SDK downloads and "
                     "repacks it while it builds the pipeline", where, "not a step's output")
+    if legacy(step):
+        return  # (its output, role and VPC are the estimator's: model.py checks the rest)
     if step.attribute("repack_output_path") is None:
         yield error("E0303", "a model step that repacks its model needs `repack_output_path`: the SDK's default "
                     "holds a timestamp", entry.name_span, "`repack_output_path` missing",
@@ -132,7 +148,9 @@ def environment(step, program) -> dict:
 
 
 def step_name(step, program) -> str:
-    """`{ModelStep name}-RepackModel-{model name or 0}`."""
+    """`{ModelStep name}-RepackModel-{model name or 0}`; the legacy RegisterModel's has no suffix."""
+    if legacy(step):
+        return f"{step.name}-RepackModel"
     return f"{step.name}-RepackModel-{_text(step, 'name', program) or 0}"
 
 
@@ -171,7 +189,9 @@ def json_step(step, ctx, depends_on) -> dict:
 
     program = ctx.program
     table = settings()
-    output = ctx.attr(step, "repack_output_path")
+    train = estimator_step(step, program) if legacy(step) else None
+    # (the legacy job's estimator gets no output_path: the SDK's default is the bucket's root)
+    output = f"s3://{program.default_bucket}/" if train is not None else ctx.attr(step, "repack_output_path")
     data = step.attribute("model_data").value
     dependencies = [d for d in _dependencies(step, program) if isinstance(d, str)]
     image = retrieve("sklearn", program.region, version=table["framework_version"], py_version="py3",
@@ -181,7 +201,7 @@ def json_step(step, ctx, depends_on) -> dict:
         "OutputDataConfig": {"S3OutputPath": output},
         "StoppingCondition": {"MaxRuntimeInSeconds": 86400},
         "ResourceConfig": {"VolumeSizeInGB": 30, "InstanceCount": 1, "InstanceType": table["instance_type"]},
-        "RoleArn": ctx.attr(step, "role"),
+        "RoleArn": ctx.attr(train if train is not None else step, "role"),
         "InputDataConfig": [{"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": ctx.value(data),
                                                              "S3DataDistributionType": "FullyReplicated"}},
                              "ChannelName": "training"}],
@@ -196,7 +216,14 @@ def json_step(step, ctx, depends_on) -> dict:
             "sagemaker_region": json.dumps(program.region),
         },
     }
-    vpc = ctx.attr(step, "vpc_config")
+    if train is not None:
+        from ._common import tags
+
+        if step.attribute("tags") is not None:
+            arguments["Tags"] = tags(ctx, step.attribute("tags").value)
+        vpc = {"Subnets": ctx.attr(train, "subnets"), "SecurityGroupIds": ctx.attr(train, "security_group_ids")}
+    else:
+        vpc = ctx.attr(step, "vpc_config")
     if isinstance(vpc, dict) and vpc.get("Subnets") and vpc.get("SecurityGroupIds"):
         arguments["VpcConfig"] = {"Subnets": vpc["Subnets"], "SecurityGroupIds": vpc["SecurityGroupIds"]}
     arguments["DebugHookConfig"] = {"S3OutputPath": output, "CollectionConfigurations": []}
@@ -204,5 +231,11 @@ def json_step(step, ctx, depends_on) -> dict:
     out = {"Name": step_name(step, program), "Type": "Training", "Arguments": arguments}
     if depends_on:
         out["DependsOn"] = depends_on
-    out["Description"] = DESCRIPTION
+    if train is None:
+        out["Description"] = DESCRIPTION
+        return out
+    # RegisterModel hands the step collection's display name and description to its repack job
+    for key, name in (("DisplayName", "display_name"), ("Description", "description")):
+        if step.attribute(name) is not None:
+            out[key] = ctx.attr(step, name)
     return out

@@ -261,7 +261,9 @@ class _ModelKind(StepKind):
 
     def absorbs(self, before, step):
         base = step.get("Name", "")[: -len(self.json_name(""))]
-        return (before.get("Type") == "Training" and str(before.get("Name", "")).startswith(f"{base}-RepackModel-")
+        name = str(before.get("Name", ""))  # (the legacy RegisterModel's has no suffix)
+        return (before.get("Type") == "Training" and (name.startswith(f"{base}-RepackModel-")
+                                                      or name == f"{base}-RepackModel")
                 and self._container_json(step).get("ModelDataUrl") ==
                 {"Get": f"Steps.{before['Name']}.ModelArtifacts.S3ModelArtifacts"})
 
@@ -299,10 +301,11 @@ class _ModelKind(StepKind):
         for key in ("SAGEMAKER_PROGRAM", "SAGEMAKER_SUBMIT_DIRECTORY", "SAGEMAKER_CONTAINER_LOG_LEVEL", "SAGEMAKER_REGION"):
             environment.pop(key, None)  # (the script-mode variables the repacking model adds)
         members = [m for m in plain if not m.startswith(("model_data =", "env ="))]
+        legacy = before["Name"].endswith("-RepackModel")  # RegisterModel(estimator=...)'s: the estimator's role
         suffix = before["Name"][len(step["Name"]) - len(self.json_name("")) + len("-RepackModel-"):]
-        if suffix != "0" and not any(m.startswith("name =") for m in members):  # the model's name keys the job's
-            members.append(f"name = {ctx.value(suffix)}")
-        if not any(m.startswith("role =") for m in members):  # (a model package has none: its repack job's)
+        if not legacy and suffix != "0" and not any(m.startswith("name =") for m in members):
+            members.append(f"name = {ctx.value(suffix)}")  # (the model's name keys the job's)
+        if not legacy and not any(m.startswith("role =") for m in members):  # (a package has none: the job's)
             members.append(f"role = {ctx.value(before['Arguments']['RoleArn'])}")
         members.append(f"model_data = {ctx.value(data)}")
         if environment:
@@ -310,7 +313,8 @@ class _ModelKind(StepKind):
         members += [f"entry_point = {ctx.value(entry)}", f"source_dir = {ctx.value(source_dir)}"]
         if dependencies:
             members.append(f"dependencies = {ctx.value(str(dependencies).split(' '))}")
-        members.append(f"repack_output_path = {ctx.value(output)}")
+        if not legacy:
+            members.append(f"repack_output_path = {ctx.value(output)}")
         return [members, plain]
 
     def json_steps_before(self, step, ctx) -> list:
@@ -517,7 +521,10 @@ class RegisterModel(_ModelKind):
             return self.pipeline_containers(step, ctx)
         if step.attribute("estimator") is not None:  # RegisterModel: {Image, ModelDataUrl}, no Environment
             out = {"Image": self.legacy_image(step, ctx)}
-            if step.attribute("model_data") is not None:
+            if _repack.repacks(step):
+                out["ModelDataUrl"] = {"Get": f"Steps.{_repack.step_name(step, ctx.program)}.ModelArtifacts."
+                                              "S3ModelArtifacts"}
+            elif step.attribute("model_data") is not None:
                 out["ModelDataUrl"] = ctx.attr(step, "model_data")
             return [out]
         return [self.container(step, ctx)]
@@ -640,7 +647,7 @@ class RegisterModel(_ModelKind):
 
     # the ModelStep-only fields the legacy RegisterModel has no place for
     NOT_LEGACY = ("env", "role", "name", "vpc_config", "enable_network_isolation", "package_description",
-                  "entry_point", "source_dir", "dependencies", "repack_output_path")
+                  "repack_output_path")
 
     def check_legacy(self, step, ctx):
         estimator = step.attribute("estimator")
@@ -665,7 +672,8 @@ class RegisterModel(_ModelKind):
                 yield error("E0304", f"`{name}` is ModelStep's: RegisterModel(estimator=...) takes none",
                             step.attribute(name).name_span, "not with `estimator`",
                             "`description` is the package's description too" if name == "package_description"
-                            else "leave `estimator` out for ModelStep(step_args=Model(...).register(...))")
+                            else "its repack job writes to the bucket's root (the estimator's default output)"
+                            if name == "repack_output_path" else "leave `estimator` out for ModelStep(step_args=Model(...).register(...))")
 
     def read_forms(self, step, ctx):
         forms = super().read_forms(step, ctx)
@@ -682,11 +690,20 @@ class RegisterModel(_ModelKind):
             return forms
         # RegisterModel(estimator=...) writes no Environment: the estimator is the training step
         # whose model it registers (its image is written as it is: the round trip checks it)
-        path = data["Get"]
+        path, reading = data["Get"], forms[-1]
+        before = ctx.before
+        if before is not None and path == f"Steps.{before.get('Name')}.ModelArtifacts.S3ModelArtifacts":
+            # the legacy repack job's: the estimator is the step whose model it repacks
+            archive = ((before.get("Arguments") or {}).get("HyperParameters") or {}).get("model_archive")
+            values = archive.get("Std:Join", {}).get("Values") if isinstance(archive, dict) else None
+            inner = values[0] if isinstance(values, list) and len(values) == 1 else None
+            if not (isinstance(inner, dict) and isinstance(inner.get("Get"), str)) or len(forms) < 2:
+                return forms
+            path, reading = inner["Get"], forms[0]
         if not (path.startswith("Steps.") and path.endswith(".ModelArtifacts.S3ModelArtifacts")):
             return forms
         train = ctx.step_name(path[len("Steps."):-len(".ModelArtifacts.S3ModelArtifacts")])
-        legacy = [m for m in forms[-1] if not m.startswith("package_description =")] + [f"estimator = {train}"]
+        legacy = [m for m in reading if not m.startswith("package_description =")] + [f"estimator = {train}"]
         return [legacy] + forms
 
     def sdk_legacy(self, step, ctx) -> SdkStep:
@@ -696,9 +713,11 @@ class RegisterModel(_ModelKind):
                  ("image_uri", ctx.attr(step, "image_uri"))]
         pairs += self.sdk_register_pairs(step, ctx, skip=("package_description",))
         pairs.append(("tags", ctx.attr(step, "tags")))
+        pairs += [(name, ctx.attr(step, name)) for name in ("entry_point", "source_dir", "dependencies")]
         if step.retries:  # (RegisterModel names its step's policies so)
             pairs.append(("register_model_step_retry_policies", ctx.retry_policies(step)))
-        return SdkStep("RegisterModel", tuple((k, v) for k, v in pairs if v is not None),
+        _, after = self.sdk_repack(step, ctx)
+        return SdkStep("RegisterModel", tuple((k, v) for k, v in pairs if v is not None), after=after,
                        envelope_written=("retry_policies",))
 
     def sdk_register_pairs(self, step, ctx, skip=()) -> list:
