@@ -212,3 +212,35 @@ def test_a_suffixed_step_imported_raw_keeps_its_json_name():
     text = import_definition(json.dumps(definition))
     assert "step M-CreateModel: raw {" in text and "error_message = M-CreateModel.ModelName" in text
     assert json.loads(dsl.transpile(text)) == definition
+
+
+SCRIPT = '''pipeline P {
+%s
+    step M: model {
+        image_uri   = "i"
+        role        = "arn:aws:iam::123456789012:role/R"
+        model_data  = "s3://b/model.tar.gz"
+        entry_point = "predict.py"
+%s
+    }
+}
+'''
+
+
+@pytest.mark.parametrize("pipeline,members,code,words", [
+    ('region = "us-east-1"\ndefault_bucket = "b"', "", "E0303", "needs `name`: the SDK uploads the code under"),
+    ('region = "us-east-1"\ndefault_bucket = "b"', 'name = "m"\nrepack_output_path = "s3://b/r"', "E0304",
+     "a lone script is uploaded, not repacked"),
+    ('region = "us-east-1"\ndefault_bucket = "b"\nparam N: String = "m"', "name = N", "E0304",
+     "`name` is a literal here"),
+    ('default_bucket = "b"', 'name = "m"', "E0210", "needs the pipeline's `region`"),
+    ('region = "us-east-1"', 'name = "m"', "E0307", "needs a default S3 path for the upload of the inference code"),
+    ('region = "us-east-1"\ndefault_bucket = "b"', 'name = "m"\ndependencies = ["nope"]', "E0212", "local code"),
+])
+def test_a_lone_inference_script_is_checked(tmp_path, pipeline, members, code, words):
+    """Issue 22: `entry_point` without `source_dir` (the SDK's SKLearnModel/XGBoostModel form)."""
+    (tmp_path / "predict.py").write_text("def model_fn(d):\n    return d\n")
+    _, problems = dsl.analyse(SCRIPT % (pipeline, members), str(tmp_path / "p.pipe"))
+    found = [(p.code, p.message) for p in problems]
+    assert any(c == code and words in m for c, m in found), found
+    assert len(found) == 1, found

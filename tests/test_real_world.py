@@ -4,7 +4,9 @@ included; local code's S3 URIs, uploads and errors."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import tarfile
 
 from conftest import ROOT
 
@@ -295,7 +297,11 @@ def test_repack_mistakes_are_at_their_values():
         ("E0304", 20, "with `entry_point`, `model_data` is another step's output (e.g. "
                       "Train.ModelArtifacts.S3ModelArtifacts)"),
         ("E0303", 22, "a model step that repacks its model needs `repack_output_path`"),
-        ("E0303", 38, "`entry_point` needs `source_dir`"),
+        # without `source_dir`, `Create` is a lone script (the SKLearnModel form): the file is
+        # looked for beside the .pipe file, and nothing is repacked
+        ("E0212", 38, "local code `inference.py` does not exist (" + str(REPACK / "inference.py") + "; paths are "
+                      "relative to the .pipe file's folder)"),
+        ("E0304", 39, "a lone script is uploaded, not repacked"),
     ]
 
 
@@ -333,3 +339,26 @@ def test_the_functions_example_is_the_sdk_program(sdk, tmp_path):
     # (the generated code of function steps runs through the SDK in the parity suite)
     code = transpile(path, to="sdk")
     assert "from pipeline_steps.evaluate import evaluate" in code and "IncludeLocalWorkDir" in code
+
+
+def test_a_lone_inference_script_is_uploaded_as_the_sdk_packs_it(sdk):
+    """Issue 22: a model whose code is a lone `entry_point` (SKLearnModel, XGBoostModel without
+    `source_dir`) is not repacked: its tarball (the script at the root, each dependency under its
+    own name) goes to s3://BUCKET/NAME/sourcedir.tar.gz, the same members as the SDK's upload."""
+    case = ROOT / "tests" / "parity" / "model-script"
+    program, problems = dsl.analyse((case / "case.pipe").read_text(), str(case / "case.pipe"))
+    assert not problems
+    ours = {u.uri: u for u in program.uploads()}
+    theirs = sdk.uploads(path=str(case / "sdk.py"), raw_uploads=True)
+    assert set(ours) == set(theirs) == {"s3://script-bucket/churn-sklearn/sourcedir.tar.gz",
+                                        "s3://script-bucket/churn-xgboost/sourcedir.tar.gz"}
+    for uri, upload in ours.items():
+        mine = tarfile.open(fileobj=io.BytesIO(upload.body()), mode="r:gz")
+        sdks = tarfile.open(fileobj=io.BytesIO(theirs[uri]), mode="r:gz")
+        # (the SDK's tarfile also lists folders; what unpacks is the same files)
+        assert sorted(mine.getnames()) == sorted(m.name for m in sdks.getmembers() if m.isfile()), uri
+        for member in mine.getmembers():
+            assert mine.extractfile(member).read() == sdks.extractfile(member.name).read(), (uri, member.name)
+    names = tarfile.open(fileobj=io.BytesIO(ours["s3://script-bucket/churn-sklearn/sourcedir.tar.gz"].body()),
+                         mode="r:gz").getnames()
+    assert sorted(names) == ["lib/helpers.py", "predict.py"]

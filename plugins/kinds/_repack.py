@@ -29,9 +29,9 @@ from dsl.semantics.localcode import Upload, code_hash, is_local, tarball_members
 from dsl.syntax import ir
 
 FIELDS = {
-    "entry_point": Field("string", doc="the inference script, in `source_dir` (SAGEMAKER_PROGRAM); with "
-                                       "`model_data` from another step, the SDK's repack job adds the code to "
-                                       "the model"),
+    "entry_point": Field("string", doc="the inference script (SAGEMAKER_PROGRAM): in `source_dir`, whose code "
+                                       "the SDK's repack job adds to `model_data` from another step; alone, a "
+                                       "script uploaded to s3://BUCKET/NAME/sourcedir.tar.gz (`name` required)"),
     "source_dir": Field("string", doc="with `entry_point`: the local folder of the inference code"),
     "dependencies": Field("list", items="string", doc="with `entry_point`: local folders packed beside the code"),
     "repack_output_path": Field("string", doc="where the repack job writes the repacked model (required when "
@@ -71,6 +71,19 @@ def repacks(step) -> bool:
     return step.attribute("entry_point") is not None and step.attribute("source_dir") is not None
 
 
+def uploads_script(step) -> bool:
+    """A model whose inference code is a lone script (`entry_point` without `source_dir`): the
+    SDK's `Model`/`SKLearnModel`/`XGBoostModel` do not repack it but upload it as
+    `s3://BUCKET/NAME/sourcedir.tar.gz` (NAME: the model's `name`, else a timestamped one) and
+    point SAGEMAKER_SUBMIT_DIRECTORY there."""
+    return step.attribute("entry_point") is not None and step.attribute("source_dir") is None and not legacy(step)
+
+
+def script_key(step, program) -> str:
+    """Where a lone script's tarball goes (its checks require a literal `name`)."""
+    return f"s3://{program.default_bucket}/{_text(step, 'name', program)}/sourcedir.tar.gz"
+
+
 def legacy(step) -> bool:
     """The legacy `RegisterModel(estimator=..., entry_point=...)`: its repack job is
     `NAME-RepackModel`, runs with the estimator's role and VPC, writes to the bucket's root,
@@ -94,10 +107,13 @@ def check(step, ctx):
                         "no `entry_point`")
     if entry is None:
         return
-    if source_dir is None:
-        yield error("E0303", "`entry_point` needs `source_dir`: without it the SDK uploads the script under a "
-                    "timestamped key", entry.name_span, "`source_dir` missing",
+    if source_dir is None and legacy(step):
+        yield error("E0303", "with `estimator`, `entry_point` needs `source_dir`: the legacy repack job of a lone "
+                    "script is keyed by the time", entry.name_span, "`source_dir` missing",
                     'put the script in a folder: source_dir = "code", entry_point = "inference.py"')
+        return
+    if source_dir is None:
+        yield from _check_script(step, entry, program)
         return
     directory = _text(step, "source_dir", program)
     if not is_local(directory):
@@ -138,12 +154,54 @@ def check(step, ctx):
                     entry.name_span, "no region", 'add `region = "us-east-1"` to the pipeline')
 
 
+def _check_script(step, entry, program):
+    """A lone inference script: a literal file under the root, keyed by a literal `name`."""
+    script = _text(step, "entry_point", program)
+    if not isinstance(script, str) or not is_local(script):
+        yield error("E0304", "`entry_point` is a local script here (the SDK uploads it)", entry.value.span,
+                    "not a local file")
+        return
+    problem = program.local_problem(script)
+    if problem:
+        yield error("E0212", f"local code {problem}", entry.value.span, "no such file")
+    for item in _dependencies(step, program):
+        problem = program.local_problem(item, directory=None) if isinstance(item, str) else None
+        if problem:
+            yield error("E0212", f"local code {problem}", step.attribute("dependencies").value.span, "not found")
+    if step.attribute("repack_output_path") is not None:
+        yield error("E0304", "a lone script is uploaded, not repacked: `repack_output_path` goes with `source_dir`",
+                    step.attribute("repack_output_path").name_span, "no repack job")
+    name = step.attribute("name")
+    if name is None:
+        yield error("E0303", "a model whose code is a lone `entry_point` needs `name`: the SDK uploads the code "
+                    "under the model's name, else under a timestamped one", entry.name_span, "`name` missing",
+                    'e.g. name = "churn-model" (the code goes to s3://BUCKET/churn-model/sourcedir.tar.gz), or '
+                    'put the script in a `source_dir` folder')
+    elif not isinstance(_text(step, "name", program), str):
+        yield error("E0304", "`name` is a literal here: it keys the model's code in S3", name.value.span,
+                    "not a literal")
+    if program.region is None:
+        yield error("E0210", "a model with inference code needs the pipeline's `region` (SAGEMAKER_REGION)",
+                    entry.name_span, "no region", 'add `region = "us-east-1"` to the pipeline')
+
+
+def script_uploads(step, program) -> list:
+    script = str(_text(step, "entry_point", program))
+    members = tarball_members(program.folder, None, script, _dependencies(step, program))
+    return [Upload(os.path.join(program.folder, script), script_key(step, program), tuple(members), overwrite=True)]
+
+
 def environment(step, program) -> dict:
-    """`Model._script_mode_env_vars()` of a repacked model."""
-    if not repacks(step):
+    """`Model._script_mode_env_vars()` of a model with inference code: the repacked archive's
+    code folder, or a lone script's uploaded tarball."""
+    if uploads_script(step):
+        directory = script_key(step, program)
+    elif repacks(step):
+        directory = "/opt/ml/model/code"
+    else:
         return {}
     return {"SAGEMAKER_PROGRAM": posixpath.basename(str(_text(step, "entry_point", program))),
-            "SAGEMAKER_SUBMIT_DIRECTORY": "/opt/ml/model/code", "SAGEMAKER_CONTAINER_LOG_LEVEL": "20",
+            "SAGEMAKER_SUBMIT_DIRECTORY": directory, "SAGEMAKER_CONTAINER_LOG_LEVEL": "20",
             "SAGEMAKER_REGION": program.region}
 
 

@@ -4,6 +4,8 @@ JSON name `NAME-CreateModel`) and `ModelStep(step_args=Model(...).register(...))
 [NAME]` resolve to the JSON name, as the SDK resolves them."""
 from __future__ import annotations
 
+import re
+
 from dsl.diagnostics import did_you_mean, error
 from dsl.extension.hookspecs import hookimpl
 from dsl.extension.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, placed, sdk_keyword
@@ -278,6 +280,49 @@ class _ModelKind(StepKind):
         inside = ("image_uri =", "model_data =", "env =")
         return [m for m in plain if not m.startswith(inside)] + [f"best_model_of = {automl}"]
 
+    def _script_mode(self, arguments) -> dict:
+        """The container's Environment when it holds the script-mode variables, else {}."""
+        from dsl.extension.layout import at
+
+        environment = at(arguments, self.container_place + ".Environment")
+        return environment if isinstance(environment, dict) and "SAGEMAKER_PROGRAM" in environment else {}
+
+    def region_of(self, arguments):
+        region = self._script_mode(arguments).get("SAGEMAKER_REGION")
+        return region if isinstance(region, str) else None
+
+    def bucket_of(self, arguments):
+        """A lone script's upload names the default bucket: `s3://BUCKET/NAME/sourcedir.tar.gz`."""
+        directory = self._script_mode(arguments).get("SAGEMAKER_SUBMIT_DIRECTORY")
+        match = re.fullmatch(r"s3://([^/]+)/[^/]+/sourcedir\.tar\.gz", directory) if isinstance(directory, str) else None
+        return match.group(1) if match else None
+
+    def read_script(self, step, plain, ctx):
+        """The reading `entry_point = ..., name = ...` of a container whose code is a lone script
+        uploaded under the model's name (its script-mode variables last, as the SDK adds them),
+        when a file of that name is under the output's folder (the nearest one); else None."""
+        import posixpath
+
+        environment = dict(self._container_json(step).get("Environment") or {})
+        keys = ["SAGEMAKER_PROGRAM", "SAGEMAKER_SUBMIT_DIRECTORY", "SAGEMAKER_CONTAINER_LOG_LEVEL", "SAGEMAKER_REGION"]
+        if list(environment)[-4:] != keys or environment["SAGEMAKER_CONTAINER_LOG_LEVEL"] != "20":
+            return None
+        program, directory = environment["SAGEMAKER_PROGRAM"], environment["SAGEMAKER_SUBMIT_DIRECTORY"]
+        bucket = ctx.default_bucket()
+        prefix, suffix = f"s3://{bucket}/", "/sourcedir.tar.gz"
+        name = directory[len(prefix):-len(suffix)] if isinstance(directory, str) else ""
+        if not (bucket and directory.startswith(prefix) and directory.endswith(suffix)) or "/" in name \
+                or not isinstance(program, str):
+            return None
+        script = next((path for path in ctx.project_files() if posixpath.basename(path) == program), None)
+        if script is None or any(m.startswith("name =") for m in plain):
+            return None
+        rest = {k: v for k, v in environment.items() if k not in keys}
+        members = [m for m in plain if not m.startswith("env =")]
+        if rest:
+            members.append(f"env = {ctx.value(rest)}")
+        return members + [f"name = {ctx.value(name)}", f"entry_point = {ctx.value(script)}"]
+
     def read_forms(self, step, ctx):
         plain = self.read_step(step, ctx)
         best = self.read_best(step, plain, ctx)
@@ -285,7 +330,8 @@ class _ModelKind(StepKind):
             return [best, plain]
         before = ctx.before
         if before is None:
-            return [plain]
+            script = self.read_script(step, plain, ctx)
+            return [script, plain] if script is not None else [plain]
         import json as _json
 
         hyper = (before.get("Arguments") or {}).get("HyperParameters") or {}
@@ -335,7 +381,13 @@ class _ModelKind(StepKind):
                 "model reads the repacked archive.", ""]
 
     def uploads(self, step, ctx):
+        if _repack.uploads_script(step):
+            return _repack.script_uploads(step, ctx.program)
         return _repack.uploads(step, ctx.program) if _repack.repacks(step) else []
+
+    def needs_default_bucket(self, step, ctx):
+        if step.attribute("entry_point") is not None:
+            yield ("the upload of the inference code", step.attribute("entry_point").name_span)
 
     def sdk_model(self, step, ctx):
         model = ctx.var_for(step.name, "model")
