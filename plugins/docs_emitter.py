@@ -269,7 +269,8 @@ class DocsWriter:
         for doc in (p.file.doc, p.pipeline.doc):
             if doc:
                 out += [cell(doc), ""]
-        out += self.summary() + self.variables() + self.parameters() + self.experiment() + self.flowchart() + self.steps()
+        out += (self.summary() + self.variables() + self.parameters() + self.experiment() + self.schedules()
+                + self.flowchart() + self.steps())
         return "\n".join(out).rstrip("\n") + "\n"
 
     def summary(self) -> List[str]:
@@ -315,6 +316,24 @@ class DocsWriter:
             allowed = "any" if param.enum is None else ", ".join(
                 code(f'"{v}"', True) for v in (self.program.literal(param.enum) or []))
             out.append(f"| {code(param.name, True)} | {param.type} | {default} | {allowed} | {cell(param.doc or '')} |")
+        return out + [""]
+
+    def schedules(self) -> List[str]:
+        """The `schedule` members (EventBridge Scheduler), when there are any."""
+        from dsl.semantics.schedules import resolved
+
+        p = self.program
+        found = resolved(p)
+        if not found:
+            return []
+        out = ["## Schedules", "", "`pipedsl deploy` keeps these EventBridge Scheduler schedules in step with the "
+               "file; each starts an execution with the parameters' defaults.", "",
+               "| Name | Expression | State | Starts | Role | Description |", "|---|---|---|---|---|---|"]
+        for node, schedule in zip(p.pipeline.schedules, found):
+            start = code(schedule.start_date.isoformat(), True) if schedule.start_date else "at once"
+            role = code(schedule.role, True) if schedule.role else "the pipeline's"
+            out.append(f"| {code(schedule.name, True)} | {code(schedule.expression, True)} | "
+                       f"{'enabled' if schedule.enabled else 'disabled'} | {start} | {role} | {cell(node.doc or '')} |")
         return out + [""]
 
     def experiment(self) -> List[str]:

@@ -55,6 +55,8 @@ IMPORTS = {
     "sagemaker.workflow.retry": ["SageMakerJobExceptionTypeEnum", "SageMakerJobStepRetryPolicy",
                                  "StepExceptionTypeEnum", "StepRetryPolicy"],
     "sagemaker.workflow.steps": ["CacheConfig"],
+    "sagemaker.workflow.triggers": ["PipelineSchedule"],
+    "datetime": ["datetime"],
 }
 
 
@@ -587,7 +589,49 @@ class ModuleWriter:
             args.append(f"sagemaker_session={ctx.session}")
         lines = comment(p.pipeline.doc)
         lines.append(f"pipeline = {ctx.imp('Pipeline')}(\n" + ",\n".join(args) + ",\n)")
+        return lines + self.schedules()
+
+    def schedules(self) -> List[str]:
+        """`put_schedules(role_arn)`: the `schedule` members as the SDK's PipelineSchedule
+        triggers, put with `Pipeline.put_triggers` (one call per role), after an upsert."""
+        from dsl.semantics.schedules import resolved
+
+        found = resolved(self.program)
+        if not found:
+            return []
+        ctx = self.ctx
+        by_role: dict = {}
+        for schedule in found:
+            by_role.setdefault(schedule.role, []).append(schedule)
+        default = f"={self.program.role!r}" if self.program.role else ""
+        lines = ["", "", f"def put_schedules(role_arn{default}):",
+                 '    """Create or update the pipeline\'s schedules (EventBridge Scheduler), as `pipedsl deploy`',
+                 '    does; call it after pipeline.upsert()."""']
+        for role, schedules in by_role.items():
+            triggers = []
+            for schedule in schedules:
+                pairs = [("name", repr(schedule.name))]
+                if schedule.cron is not None:
+                    pairs.append(("cron", repr(schedule.cron)))
+                elif schedule.rate is not None:
+                    pairs.append(("rate", repr(schedule.rate)))
+                elif schedule.at is not None:
+                    pairs.append(("at", self.when(schedule.at)))
+                if not schedule.enabled:
+                    pairs.append(("enabled", "False"))
+                if schedule.start_date is not None:
+                    pairs.append(("start_date", self.when(schedule.start_date)))
+                triggers.append(f"{ctx.imp('PipelineSchedule')}({ctx.call_args(pairs)})")
+            lines.append(f"    pipeline.put_triggers([{', '.join(triggers)}], role_arn="
+                         f"{'role_arn' if role is None else repr(role)})")
         return lines
+
+    def when(self, moment) -> str:
+        """A naive UTC datetime as code (the SDK takes one without a zone as UTC)."""
+        parts = [moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second]
+        while len(parts) > 3 and parts[-1] == 0:
+            parts.pop()
+        return f"{self.ctx.imp('datetime')}({', '.join(map(str, parts))})"
 
 
 def _merge(into: dict, more: dict) -> None:

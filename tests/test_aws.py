@@ -667,3 +667,108 @@ def test_selective_execution_runs_the_steps_asked_for_and_reuses_an_earlier_exec
                  "--endpoint-url", moto_url]) == 0
     assert sent[-1]["SelectiveExecutionConfig"] == {
         "SourcePipelineExecutionArn": first_arn, "SelectedSteps": [{"StepName": "Extract"}, {"StepName": "Report"}]}
+
+
+SCHEDULED = f'''pipeline Scheduled {{
+    role = "{ROLE}"
+    param Threshold: Float = 0.5
+    schedule Nightly {{
+        cron       = "0 2 * * ? *"
+        start_date = "2026-12-24T08:00:00"
+    }}
+    schedule {{
+        rate    = "12 hours"
+        enabled = false
+        role    = "arn:aws:iam::123456789012:role/SchedulerRole"
+    }}
+    step Stop: fail {{ error_message = "below ${{Threshold}}" }}
+}}
+'''
+
+
+def test_deploy_creates_updates_and_removes_the_files_schedules(aws, tmp_path):
+    """Issue 22: `schedule` members are the SDK's PipelineSchedule triggers: `deploy` creates
+    them with the pipeline (the requests `put_triggers` makes), updates them when the file
+    changes, removes those the file dropped, and leaves a schedule it did not make alone."""
+    import boto3
+
+    scheduler = boto3.client("scheduler", endpoint_url=aws.url, region_name="us-east-1")
+    path = write(tmp_path, SCHEDULED)
+    first = aws("deploy", path)
+    assert first.returncode == 0, first.stderr
+    arn = aws.sm.describe_pipeline(PipelineName="Scheduled")["PipelineArn"]
+    assert "created schedule arn:aws:scheduler:us-east-1:123456789012:schedule/default/Nightly\n" in first.stdout
+    nightly = scheduler.get_schedule(Name="Nightly")
+    assert nightly["ScheduleExpression"] == "cron(0 2 * * ? *)" and nightly["State"] == "ENABLED"
+    assert nightly["FlexibleTimeWindow"] == {"Mode": "OFF"}
+    target = {k: v for k, v in nightly["Target"].items() if k != "RetryPolicy"}  # (the service's default)
+    assert target == {"Arn": arn, "RoleArn": ROLE, "SageMakerPipelineParameters": {}}
+    assert nightly["StartDate"].isoformat().startswith("2026-12-24T08:00:00")
+    default = scheduler.get_schedule(Name="Scheduled")  # unnamed: the pipeline's name, as the SDK names it
+    assert default["ScheduleExpression"] == "rate(12 hours)" and default["State"] == "DISABLED"
+    assert default["Target"]["RoleArn"] == "arn:aws:iam::123456789012:role/SchedulerRole"
+    # someone else's schedule of the same pipeline
+    scheduler.create_schedule(Name="ByHand", ScheduleExpression="rate(1 day)", FlexibleTimeWindow={"Mode": "OFF"},
+                              Target={"Arn": arn, "RoleArn": ROLE})
+
+    again = aws("deploy", path)
+    assert again.returncode == 0 and again.stdout.startswith("unchanged arn:"), again.stdout
+
+    write(tmp_path, SCHEDULED.replace('"0 2 * * ? *"', '"30 3 * * ? *"').replace(
+        '''    schedule {
+        rate    = "12 hours"
+        enabled = false
+        role    = "arn:aws:iam::123456789012:role/SchedulerRole"
+    }
+''', ""))
+    planned = aws("diff", path)
+    assert planned.returncode == 1
+    assert planned.stdout == ("Scheduled: definition unchanged\n"
+                              "  schedule Nightly: updated (cron(0 2 * * ? *) -> cron(30 3 * * ? *))\n"
+                              "  schedule Scheduled: removed (rate(12 hours))\n"), planned.stdout
+    updated = aws("deploy", path, "--yes")
+    assert updated.returncode == 0, updated.stderr
+    assert updated.stdout.startswith("Scheduled: schedules would change\n") and "updated arn:" not in updated.stdout
+    assert scheduler.get_schedule(Name="Nightly")["ScheduleExpression"] == "cron(30 3 * * ? *)"
+    names = {s["Name"] for s in scheduler.list_schedules()["Schedules"]}
+    assert names == {"Nightly", "ByHand"}  # the one pipedsl did not make is left alone
+    assert aws("diff", path).returncode == 0
+
+
+def test_schedules_are_checked_before_anything_reaches_aws(aws, tmp_path):
+    path = write(tmp_path, SCHEDULED.replace("param Threshold: Float = 0.5", "param Threshold: Float"))
+    refused = aws("deploy", path)
+    assert refused.returncode == 1 and "E0303" in refused.stderr and "needs a default" in refused.stderr
+    assert aws.sm.list_pipelines()["PipelineSummaries"] == []
+
+
+def test_the_generated_put_schedules_makes_the_schedules_deploy_makes(aws, tmp_path):
+    """The generated SDK code's `put_schedules()` (Pipeline.put_triggers, run by the SDK against
+    the same server) and `deploy` make the same schedules; the SDK's own StartDate is the time
+    of the call where the file gives none, and pipedsl marks its schedules in the description."""
+    import boto3
+
+    scheduler = boto3.client("scheduler", endpoint_url=aws.url, region_name="us-east-1")
+    path = write(tmp_path, SCHEDULED)
+
+    def made():
+        out = {}
+        for summary in scheduler.list_schedules()["Schedules"]:
+            got = scheduler.get_schedule(Name=summary["Name"])
+            out[got["Name"]] = (got["ScheduleExpression"], got["State"], got["Target"]["Arn"],
+                                got["Target"]["RoleArn"], got["Target"].get("SageMakerPipelineParameters"),
+                                got["StartDate"].isoformat()[:19] if got["Name"] == "Nightly" else None)
+        return out
+
+    assert aws("deploy", path).returncode == 0
+    ours = made()
+    urllib.request.urlopen(urllib.request.Request(f"{aws.url}/moto-api/reset", method="POST"), timeout=30)
+    (tmp_path / "generated.py").write_text(dsl.transpile(path.read_text(), to="sdk", filename=str(path)))
+    script = "import generated\ngenerated.pipeline.upsert(role_arn=%r)\ngenerated.put_schedules()\n" % ROLE
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(FAKE, AWS_ENDPOINT_URL=aws.url, SAGEMAKER_SUPPRESS_V2_WARNING="1")
+    ran = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert made() == ours
+    assert ours["Nightly"][0] == "cron(0 2 * * ? *)" and ours["Scheduled"][1] == "DISABLED"

@@ -24,7 +24,8 @@ TOKENS = ["pipeline", "step", "param", "let", "experiment", "none", "input", "ou
           "clarify_check", "check_type", "\"model_bias\"", "data_config", "data_bias_config", "shap_config",
           "compiler_config", "repack_output_path", "submit_py_files", "configuration", "distribution", "torch_distributed", "rules", "\"VanishingGradient\"", "rule_parameters",
           "code", '"code/x.py"', "source_dir", "entry_point", "function", "call", '"mod:f"', "result",
-          "args", "kwargs", "build_time"]
+          "args", "kwargs", "build_time", "schedule", "cron", "rate", "at", "start_date", '"0 2 * * ? *"',
+          '"12 hours"', '"2026-12-24T08:00:00"', "enabled"]
 
 
 def outcome(text: str):

@@ -298,11 +298,16 @@ def deploy(args, program, definition: str, streams, confirm) -> int:
         if args.dry_run:
             ready = preflight(args, program, role, streams)
             streams.out(f"would create {shown(name)}\n")
+            for schedule in program.pipeline.schedules:
+                streams.out(f"would create schedule {shown(schedule.name or name)}\n")
             return 0 if ready else 1
         _upload(args, upload, definition)
         tags = [{"Key": k, "Value": v} for k, v in args.tag]
         response = call(sm.create_pipeline, **request, **({"Tags": tags} if tags else {}))
         streams.out(f"created {shown(response['PipelineArn'])}\n")
+        schedules = _schedule_changes(args, program, role, response["PipelineArn"])
+        if schedules is not None:
+            _apply_schedules(schedules, streams)
         return 0
     have = {"definition": deployed_json(current.get("PipelineDefinition") or "{}"), "role": current.get("RoleArn"),
             "description": current.get("PipelineDescription") or None,
@@ -311,6 +316,9 @@ def deploy(args, program, definition: str, streams, confirm) -> int:
         have["parallelism"] = None
     changes = [key for key in wanted if wanted[key] != have[key]]
     arn = current["PipelineArn"]
+    schedules = _schedule_changes(args, program, role, arn)
+    if schedules is not None and schedules[2]:
+        changes.append("schedules")
     if not changes:
         upload_code(args, program, streams)  # (the code may have been removed from S3 since)
         streams.out(f"unchanged {shown(arn)}\n")
@@ -320,6 +328,10 @@ def deploy(args, program, definition: str, streams, confirm) -> int:
         from dsl.aws.plan import plan
 
         summary += plan(have["definition"], wanted["definition"], program)
+    if "schedules" in changes:
+        from dsl.aws.schedules import plan_lines
+
+        summary += plan_lines(schedules[2])
     streams.out(shown_lines("\n".join(summary) + "\n"))
     if args.dry_run:
         upload_code(args, program, streams)
@@ -336,9 +348,36 @@ def deploy(args, program, definition: str, streams, confirm) -> int:
             return 1
     upload_code(args, program, streams)
     _upload(args, upload, definition)
-    response = call(sm.update_pipeline, **request)
-    streams.out(f"updated {shown(response.get('PipelineArn', arn))}\n")
+    if any(key != "schedules" for key in changes):
+        response = call(sm.update_pipeline, **request)
+        streams.out(f"updated {shown(response.get('PipelineArn', arn))}\n")
+    if schedules is not None:
+        _apply_schedules(schedules, streams)
     return 0
+
+
+def _schedule_changes(args, program, role: str, arn: str):
+    """(scheduler client, requests, changes) for the file's `schedule` members against what
+    starts `arn` (dsl.aws.schedules); None when the file declares none and the schedules
+    cannot be read (a role without EventBridge Scheduler rights, for a pipeline that never
+    had pipedsl schedules)."""
+    from dsl.aws import schedules
+
+    try:
+        scheduler = schedules.scheduler_client(args)
+        wanted = schedules.requests(program, role, arn)
+        return scheduler, wanted, schedules.plan(wanted, schedules.deployed(scheduler, arn))
+    except AwsProblem:
+        if program.pipeline.schedules:
+            raise
+        return None
+
+
+def _apply_schedules(found, streams) -> None:
+    from dsl.aws.schedules import apply
+
+    scheduler, wanted, changes = found
+    apply(scheduler, wanted, changes, streams)
 
 
 def _upload(args, upload, definition: str):
@@ -369,6 +408,12 @@ def diff(args, program, definition: str, streams) -> int:
         streams.out(shown_lines("\n".join([f"{program.name}: {first}"] + rest) + "\n"))
         return 1
     lines = plan(deployed_json(other.get("PipelineDefinition") or "{}"), wanted, program)
+    if not args.execution and other.get("PipelineArn"):
+        schedules = _schedule_changes(args, program, program.role or other.get("RoleArn") or "", other["PipelineArn"])
+        if schedules is not None and schedules[2]:
+            from dsl.aws.schedules import plan_lines
+
+            lines = (lines or ["definition unchanged"]) + plan_lines(schedules[2])
     if not lines:
         streams.out("No changes.\n")
         return 0

@@ -189,6 +189,11 @@ class Checker:
         for param in p.pipeline.params:
             self.check_param(param)
         self.check_experiment()
+        if p.pipeline.schedules:
+            from dsl.semantics.schedules import check as check_schedules
+
+            for problem in check_schedules(self):
+                self.add(problem)
         for step in p.pipeline.steps:
             self._current_step = step.name
             try:
@@ -209,6 +214,7 @@ class Checker:
         p = self.program
         values = [a.value for a in p.pipeline.attributes] + [let.value for let in p.lets.values()]
         values += [a.value for e in p.pipeline.experiments for a in e.attributes]
+        values += [a.value for s in p.pipeline.schedules for a in s.attributes]
         for step in p.pipeline.steps:
             values.extend(ir.step_values(step))
         used = {node.name for value in values for node in ir.walk(value) if isinstance(node, ir.Ref)}

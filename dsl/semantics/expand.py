@@ -429,6 +429,7 @@ class Expander:
         for member in node.members:
             if not isinstance(member, LOOP_MEMBERS):
                 what = {ir.Attribute: "a pipeline attribute", ir.Experiment: "`experiment`", ir.Var: "a var",
+                        ir.Schedule: "a `schedule`",
                         ir.Template: "a template"}.get(type(member), "this")
                 self.problems.append(error("E0168", f"{what} cannot be repeated by a loop", member.span.start(),
                                            "not allowed in a loop", "a loop repeats lets, parameters and steps"))

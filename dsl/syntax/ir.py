@@ -286,6 +286,23 @@ class Experiment:
 
 
 @records.frozen(kw_only=True)
+class Schedule:
+    """`schedule [NAME] { cron|rate|at = ..., enabled, start_date, role }`: the SDK's
+    `PipelineSchedule`, an EventBridge Scheduler schedule that `deploy` keeps in step with the
+    file. Not part of the definition. Without NAME it is named after the pipeline, as the SDK
+    names it."""
+
+    name: Optional[str]
+    name_span: Optional[Span]
+    attributes: Tuple[Attribute, ...]
+    doc: Optional[str]
+    span: Span
+
+    def attribute(self, name: str) -> Optional[Attribute]:
+        return _last(self.attributes, name)
+
+
+@records.frozen(kw_only=True)
 class Input:
     name: Optional[str]
     name_span: Optional[Span]
@@ -382,6 +399,7 @@ class Pipeline:
     span: Span
     members: tuple = ()  # attributes, lets, vars, params, experiments and steps in the order written
     vars: Tuple["Var", ...] = ()
+    schedules: Tuple[Schedule, ...] = ()
 
     def attribute(self, name: str) -> Optional[Attribute]:
         return _last(self.attributes, name)
@@ -474,6 +492,7 @@ def pipeline_groups(members) -> dict:
         experiment=experiments[0] if experiments else None,
         experiments=experiments,
         steps=tuple(m for m in members if isinstance(m, Step)),
+        schedules=tuple(m for m in members if isinstance(m, Schedule)),
         members=tuple(members),
     )
 

@@ -85,11 +85,11 @@ _AFTER_BLANKS = re.compile("(?:" + _PATTERNS[0][1] + ")?(?:" + "|".join(f"(?P<{n
 _PUNCTUATION = {"{": "LBRACE", "}": "RBRACE", "[": "LSQB", "]": "RSQB", "(": "LPAR", ")": "RPAR",
                 ",": "COMMA", ":": "COLON", ".": "_DOT", "=": "EQUAL"}
 KEYWORD_TYPES = {word: word.upper() for word in (
-    "pipeline", "let", "var", "param", "step", "experiment", "none", "input", "output", "property_file",
+    "pipeline", "let", "var", "param", "step", "experiment", "schedule", "none", "input", "output", "property_file",
     "retry", "when", "and", "or", "not", "in", "true", "false", "null", "template", "for", "if", "else",
     "import")}
 # Keywords that start a declaration: what the parser resynchronises on after an error.
-DECLARATION_KEYWORDS = {"step", "param", "let", "var", "pipeline", "experiment", "template", "import"}
+DECLARATION_KEYWORDS = {"step", "param", "let", "var", "pipeline", "experiment", "schedule", "template", "import"}
 
 
 def _indent(text: str, line_start: int) -> int:

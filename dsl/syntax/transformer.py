@@ -14,7 +14,7 @@ from dsl.syntax import ir
 from dsl.syntax.lexer import Token
 
 KEYWORDS = frozenset(
-    "pipeline let var param step experiment none input output property_file retry when "
+    "pipeline let var param step experiment schedule none input output property_file retry when "
     "and or not in true false null template for if else import".split()
 )
 
@@ -493,6 +493,12 @@ class _Builder:
     def experiment_block(self, children):
         return ir.Experiment(none=False, attributes=_nodes(children, ir.Attribute), doc=None, span=_over(children))
 
+    def schedule(self, children):
+        name = next((c for c in children[1:2] if isinstance(c, Token) and c.type == "NAME"), None)
+        return ir.Schedule(name=self._name(name, "schedule") if name is not None else None,
+                           name_span=_span(name) if name is not None else None,
+                           attributes=_nodes(children, ir.Attribute), doc=None, span=_over(children))
+
     def block(self, children):
         name = children[0]
         return ir.Block(name=str(name), name_span=_span(name), attributes=_nodes(children, ir.Attribute),
@@ -545,7 +551,7 @@ class _Builder:
                         span=Span(*_start(children[0]), *_end(end)))
 
     _MEMBERS = (ir.Attribute, ir.Block, ir.Input, ir.Output, ir.PropertyFile, ir.Retry, ir.When, ir.If)
-    _PIPELINE_MEMBERS = (ir.Attribute, ir.Let, ir.Var, ir.Param, ir.Experiment, ir.Step, ir.Template,
+    _PIPELINE_MEMBERS = (ir.Attribute, ir.Let, ir.Var, ir.Param, ir.Experiment, ir.Schedule, ir.Step, ir.Template,
                          ir.ForLoop, ir.If)
 
     def step(self, children):
@@ -677,7 +683,7 @@ class _DocComments:
 
     def attach(self, node):
         doc = self.above(node.span.line)
-        documented = (ir.Let, ir.Var, ir.Param, ir.Step, ir.Experiment, ir.Template, ir.ForLoop, ir.If)
+        documented = (ir.Let, ir.Var, ir.Param, ir.Step, ir.Experiment, ir.Schedule, ir.Template, ir.ForLoop, ir.If)
         if isinstance(node, ir.Pipeline):
             members = tuple(self.attach(m) if isinstance(m, documented) else m for m in node.members)
             node = attrs.evolve(node, **ir.pipeline_groups(members))

@@ -499,6 +499,7 @@ def _references(program: Program, name: str) -> List[Span]:
     spans = []
     values = [a.value for a in program.pipeline.attributes] + [let.value for let in program.file.lets + program.pipeline.lets]
     values += [a.value for e in program.pipeline.experiments for a in e.attributes]
+    values += [a.value for s in program.pipeline.schedules for a in s.attributes]
     for step in program.pipeline.steps:
         values.extend(ir.step_values(step))
     for value in values:

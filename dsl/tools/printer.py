@@ -208,6 +208,10 @@ class Printer:
             return [indent + "experiment none"]
         return self.small_block("experiment", node.attributes, node.span, indent)
 
+    def print_schedule(self, node: ir.Schedule, indent: str) -> List[str]:
+        head = "schedule" + (f" {name(node.name)}" if node.name is not None else "")
+        return self.small_block(head, node.attributes, node.span, indent)
+
     def print_pipeline(self, node: ir.Pipeline, indent: str) -> List[str]:
         return self.big_block(f"pipeline {name(node.name)}", node.members, node.span, indent)
 
