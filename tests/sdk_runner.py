@@ -106,6 +106,7 @@ def setup_offline(region="us-east-1"):
     import sagemaker.workflow.pipeline  # noqa: F401
 
     pin_function_steps()
+    pin_notebook_jobs()
 
 
 # What the SDK's `@step` takes from the clock and from chance, pinned as pipedsl's `function`
@@ -132,6 +133,15 @@ def pin_function_steps():
         return real_mkstemp(suffix, prefix, dir, text)
 
     tempfile.mkstemp = mkstemp
+
+
+def pin_notebook_jobs():
+    """NotebookJobStep's two names from the clock (a derived notebook job name and the staged
+    input folder, `input-TIME`), pinned to the parity cases' `build_time`, as pipedsl's
+    `notebook_job` kind documents it."""
+    import sagemaker.workflow.notebook_job_step as notebook
+
+    notebook.name_from_base = lambda base: f"{base}-{PINNED_BUILD_TIME}"
 
 
 UPLOADS = {}

@@ -147,7 +147,7 @@ def test_a_doc_comment_opening_the_file_documents_the_file_not_the_first_let():
     ("training", "retry_policies", "write each policy as a member: `retry Step.THROTTLING { max_attempts = 3 }`"),
     ("condition", "conditions", "write each condition as a member: `when Evaluate.Accuracy >= Threshold`"),
     ("training", "step_args", "write the estimator's or processor's arguments as the step's own fields"),
-    ("model", "tags", "`tags` is a field of `automl`, `clarify_check`, `endpoint`, `endpoint_config`, `function`, `inference_component`, `processing`, `quality_check`, `register_model`, `training`, `transform`, `tuning` steps, not of `model` steps"),
+    ("model", "tags", "`tags` is a field of `automl`, `clarify_check`, `endpoint`, `endpoint_config`, `function`, `inference_component`, `notebook_job`, `processing`, `quality_check`, `register_model`, `training`, `transform`, `tuning` steps, not of `model` steps"),
 ])
 def test_sdk_keywords_get_their_pipe_form(kind, field, hint):
     _, problems = dsl.analyse(f"pipeline P {{\n step S: {kind} {{ {field} = 1 }}\n}}\n")

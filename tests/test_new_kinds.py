@@ -244,3 +244,70 @@ def test_a_lone_inference_script_is_checked(tmp_path, pipeline, members, code, w
     found = [(p.code, p.message) for p in problems]
     assert any(c == code and words in m for c, m in found), found
     assert len(found) == 1, found
+
+
+NOTEBOOK = '''pipeline P {
+%s
+    step N: notebook_job {
+        notebook    = "report.ipynb"
+        image_uri   = "885854791233.dkr.ecr.us-east-1.amazonaws.com/sagemaker-distribution-prod:1-cpu"
+        kernel_name = "python3"
+        role        = "arn:aws:iam::123456789012:role/R"
+%s
+    }
+%s
+}
+'''
+
+
+@pytest.mark.parametrize("pipeline,members,more,code,words", [
+    ('region = "us-west-2"\ndefault_bucket = "b"', "", "", "E0304", "the image is not in the pipeline's region"),
+    ('default_bucket = "b"', "", "", "E0210", "needs the pipeline's `region`"),
+    ('region = "us-east-1"', "", "", "E0307", "`s3_root_uri` (where the notebook is staged)"),
+    ('region = "us-east-1"\ndefault_bucket = "b"', 'initialization_script = "nope.sh"', "", "E0212", "local file"),
+    ('region = "us-east-1"\ndefault_bucket = "b"', 'additional_dependencies = ["/etc"]', "", "E0212",
+     "is an absolute path"),
+    ('region = "us-east-1"\ndefault_bucket = "b"', 'additional_dependencies = ["s3://b/x"]', "", "E0304",
+     "is a local path"),
+    ('region = "us-east-1"\ndefault_bucket = "b"', 's3_root_uri = "b/x"', "", "E0304", "is an S3 URI"),
+    ('region = "us-east-1"\ndefault_bucket = "b"', 'notebook_job_name = "9lives"', "", "E0304", ""),
+    ('region = "us-east-1"\ndefault_bucket = "b"', 'subnets = ["s"]', "", "E0303", "go together"),
+    ('region = "us-east-1"\ndefault_bucket = "b"', "", '    step F: fail { error_message = N.OutputNotebook }',
+     "E0206", "has no property `OutputNotebook`"),
+    ('region = "us-east-1"\ndefault_bucket = "b"', "cache = true", "", "E0317", "takes no `cache`"),
+])
+def test_notebook_job_problems_are_located(tmp_path, pipeline, members, more, code, words):
+    """Issue 22: NotebookJobStep's own validation (and the service's) at the member."""
+    (tmp_path / "report.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    _, found = dsl.analyse(NOTEBOOK % (pipeline, members, more), str(tmp_path / "p.pipe"))
+    found = [(p.code, p.message) for p in found]
+    assert any(c == code and words in m for c, m in found), found
+
+
+def test_a_notebook_name_that_gives_no_job_name_asks_for_one(tmp_path):
+    (tmp_path / "1.ipynb").write_text("{}")
+    text = (NOTEBOOK % ('region = "us-east-1"\ndefault_bucket = "b"', "", "")).replace("report.ipynb", "1.ipynb")
+    _, found = dsl.analyse(text.replace('kernel_name = "python3"', 'kernel_name = "python3"\nbuild_time = "_x"'),
+                           str(tmp_path / "p.pipe"))
+    assert any(p.code == "E0303" and "give `notebook_job_name`" in p.message for p in found), found
+
+
+def test_a_notebook_jobs_input_folder_moves_with_its_files_and_is_pinned_by_build_time(tmp_path):
+    """The staged input folder (the SDK's `input-TIME`) is a digest of the step and its files by
+    default: the same files give the same definition, an edit a new folder; `build_time` pins it."""
+    import json
+
+    notebook = tmp_path / "report.ipynb"
+    notebook.write_text('{"cells": []}')
+    text = NOTEBOOK % ('region = "us-east-1"\ndefault_bucket = "b"', "", "")
+
+    def folder(source):
+        step = json.loads(dsl.transpile(source, filename=str(tmp_path / "p.pipe")))["Steps"][0]["Arguments"]
+        return step["InputDataConfig"][0]["DataSource"]["S3DataSource"]["S3Uri"]
+
+    first = folder(text)
+    assert first.startswith("s3://b/P/N/input-") and folder(text) == first
+    notebook.write_text('{"cells": [1]}')
+    assert folder(text) != first
+    pinned = text.replace('kernel_name = "python3"', 'kernel_name = "python3"\nbuild_time = "2025-11-26-12-00-00-123"')
+    assert folder(pinned) == "s3://b/P/N/input-2025-11-26-12-00-00-123"
