@@ -493,6 +493,8 @@ class DocsWriter:
 
     def defaults(self, step, kind) -> list:
         """(field, value) for each field left out whose SDK default lands in the definition."""
+        if not any(field.json for field in kind.fields.values()):
+            return []  # (a kind that places no field: a step collection written by its parts' kinds)
         arguments = kind.json_arguments(step, self.json)
         patch = step.attribute("arguments_patch")
         if patch is not None and isinstance(self.program.follow(patch.value), ir.MapExpr):

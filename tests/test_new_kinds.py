@@ -311,3 +311,50 @@ def test_a_notebook_jobs_input_folder_moves_with_its_files_and_is_pinned_by_buil
     assert folder(text) != first
     pinned = text.replace('kernel_name = "python3"', 'kernel_name = "python3"\nbuild_time = "2025-11-26-12-00-00-123"')
     assert folder(pinned) == "s3://b/P/N/input-2025-11-26-12-00-00-123"
+
+
+MONITOR = '''pipeline P {
+    region = "us-east-1"
+    default_bucket = "b"
+    step M: monitor_batch_transform {
+%s
+        transform {
+            model_name = "m", base_transform_job_name = "batch", instance_type = "ml.m5.xlarge"
+            instance_count = 1, data = "s3://b/in"
+%s
+        }
+        monitor {
+            check_type = "%s", role = "arn:aws:iam::123456789012:role/R", instance_type = "ml.m5.xlarge"
+            instance_count = 1, baseline_dataset = "s3://b/in", dataset_format = { csv: { header: false } }
+            output_s3_uri = "s3://b/m"
+%s
+        }
+    }
+%s
+}
+'''
+
+
+@pytest.mark.parametrize("members,transform,check,monitor,more,code,words", [
+    ("", "", "model_explainability", "", "", "E0304", "a model_explainability monitor is a Clarify check"),
+    ("", "", "data_quality", "skip_check = true", "", "E0304", "`skip_check` is not a `monitor` setting"),
+    ("", "", "data_quality", "fail_on_violation = false", "", "E0304", "`fail_on_violation` is not a `monitor`"),
+    ("monitor_before_transform = true", "", "model_quality", 'problem_type = "Regression"\ninference_attribute = "a"',
+     "", "E0304", "only a data_quality monitor runs before the transform"),
+    ("", "instance_typ = \"x\"", "data_quality", "", "", "E0302", "unknown field `instance_typ` in `transform`"),
+    ("", "", "data_quality", "rol = \"x\"", "", "E0302", "unknown field `rol` in `monitor`"),
+    ("depends_on = [F]", "", "data_quality", "", "    step F: fail {}", "E0317", "takes no `depends_on`"),
+    ("cache = true", "", "data_quality", "", "", "E0317", "takes no `cache`"),
+    ("", "", "data_quality", "", "    step F: fail { error_message = M.CalculatedBaselineStatistic }", "E0206",
+     "is neither a transform job's property nor the check's"),
+])
+def test_monitor_batch_transform_problems_are_located(members, transform, check, monitor, more, code, words):
+    """Issue 22: MonitorBatchTransformStep's parts are checked as their kinds check them, and
+    what the SDK's class refuses is refused at the member."""
+    found = messages(MONITOR % (members, transform, check, monitor, more))
+    assert any(c == code and words in m for c, m in found), found
+
+
+def test_a_monitor_batch_transform_needs_both_blocks():
+    text = 'pipeline P {\n    step M: monitor_batch_transform {\n        transform { model_name = "m" }\n    }\n}\n'
+    assert any("needs a `monitor { }` block" in m for _, m in messages(text))

@@ -322,6 +322,12 @@ class StepKind:
         step's repack job). They carry the step's `depends_on`; `json_names` lists them too."""
         return []
 
+    def json_steps(self, step: ir.Step, ctx: JsonLowering) -> Optional[list]:
+        """The whole step objects of a step collection that is made of other kinds' steps
+        (MonitorBatchTransformStep: a transform and a check), each written by its kind through
+        `ctx.step`; None (the default) for a step written the usual way."""
+        return None
+
     def json_names(self, step: ir.Step, program) -> list:
         """Every definition name this step stands for in `depends_on`: a step collection's
         names, those of `json_steps_before` first."""

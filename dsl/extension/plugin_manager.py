@@ -49,6 +49,7 @@ BUILTIN_PLUGINS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {  # modul
     "dsl.plugins.kinds.lineage": (("lineage",), ()),
     "dsl.plugins.kinds.automl": (("automl",), ()),
     "dsl.plugins.kinds.notebook_job": (("notebook_job",), ()),
+    "dsl.plugins.kinds.monitor_batch_transform": (("monitor_batch_transform",), ()),
     "dsl.plugins.kinds.raw": (("raw",), ()),
     "dsl.plugins.json_emitter": ((), ("json",)),
     "dsl.plugins.sdk_emitter": ((), ("sdk",)),

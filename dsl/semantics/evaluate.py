@@ -186,7 +186,11 @@ class JsonContext:
     def steps(self, step: ir.Step) -> list:
         """The step's objects in the definition: any its kind puts before it (they carry the
         step's `depends_on`, as a step collection's first steps do), then its own."""
-        before = list(self.program.kind_of(step).json_steps_before(step, self))
+        kind = self.program.kind_of(step)
+        whole = kind.json_steps(step, self)
+        if whole is not None:
+            return list(whole)
+        before = list(kind.json_steps_before(step, self))
         return before + [self.step(step, depends=not before)]
 
     def merge_patch(self, target, patch: ir.MapExpr):
