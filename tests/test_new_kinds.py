@@ -358,3 +358,44 @@ def test_monitor_batch_transform_problems_are_located(members, transform, check,
 def test_a_monitor_batch_transform_needs_both_blocks():
     text = 'pipeline P {\n    step M: monitor_batch_transform {\n        transform { model_name = "m" }\n    }\n}\n'
     assert any("needs a `monitor { }` block" in m for _, m in messages(text))
+
+
+PLAIN = '''pipeline P {
+    region = "us-east-1"
+    default_bucket = "b"
+    step S: %s {
+        role = "arn:aws:iam::123456789012:role/R"
+        instance_type = "ml.m5.xlarge"
+        instance_count = 1
+%s
+    }
+}
+'''
+
+
+@pytest.mark.parametrize("kind,members,code,words", [
+    ("processing", 'plain_session = true\nimage_uri = "i"\ncode = "prep.py"', "E0303", "give `job_name`"),
+    ("processing", 'job_name = "j"\nimage_uri = "i"\ncode = "prep.py"', "E0304",
+     "`job_name` goes with `plain_session = true`"),
+    ("processing", 'plain_session = true\njob_name = "j"\nframework = "pytorch"\nframework_version = "2.1"\n'
+                   'py_version = "py310"\ncode = "prep.py"\nsource_dir = "src"', "E0304",
+     "not of a FrameworkProcessor or a Spark processor"),
+    ("processing", 'plain_session = true\njob_name = "no_underscores"\nimage_uri = "i"\ncode = "prep.py"', "E0304",
+     ""),
+    ("training", 'plain_session = true\nframework = "sklearn"\nframework_version = "1.2-1"\nentry_point = "prep.py"',
+     "E0303", "give `job_name`"),
+    ("training", 'image_uri = "i"\ncode_location = "s3://b/c"', "E0304", "`code_location` goes with"),
+    ("training", 'plain_session = true\nimage_uri = "i"\ncode_location = "s3://b/c"', "E0304",
+     "this step has none"),
+    ("training", 'plain_session = true\njob_name = "j"\nframework = "sklearn"\nframework_version = "1.2-1"\n'
+                 'entry_point = "prep.py"\ncode_location = "b/c"', "E0304", "`code_location` is an S3 URI"),
+])
+def test_plain_session_steps_are_checked(tmp_path, kind, members, code, words):
+    """Issue 22: the legacy step forms with a plain Session put local code under the job name,
+    which must then be given (the SDK's holds a timestamp)."""
+    (tmp_path / "prep.py").write_text("print(1)\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "prep.py").write_text("print(1)\n")
+    _, found = dsl.analyse(PLAIN % (kind, members), str(tmp_path / "p.pipe"))
+    found = [(p.code, p.message) for p in found]
+    assert any(c == code and words in m for c, m in found), found

@@ -122,12 +122,12 @@ def hyperparameters(step, ctx, skip=()) -> dict:
     return {e.key: ctx.to_string(e.value) for e in target.entries if e.key not in skip}
 
 
-def sdk_estimator(step, ctx, fields, cls: str = "Estimator", extra=()) -> tuple:
+def sdk_estimator(step, ctx, fields, cls: str = "Estimator", extra=(), session=None) -> tuple:
     """(variable, statement) building the step's `Estimator` (or framework estimator `cls`);
-    `extra` are keyword arguments the kind writes itself."""
+    `extra` are keyword arguments the kind writes itself; `session` another session's variable."""
     estimator = ctx.var_for(step.name, "estimator")
     args = [(sdk_keyword(fields, name), ctx.attr(step, name)) for name in fields] + list(extra)
-    args.append(("sagemaker_session", ctx.session))
+    args.append(("sagemaker_session", session or ctx.session))
     return estimator, f"{estimator} = {ctx.imp(cls)}({ctx.call_args(args)})"
 
 

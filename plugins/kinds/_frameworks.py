@@ -397,8 +397,9 @@ def submit_directory(step, program) -> Optional[str]:
     if not paths:
         return None
     job_name = _text(step, "job_name", program.literal)
-    if job_name is not None:
-        return f"s3://{program.default_bucket}/{job_name}/source/sourcedir.tar.gz"
+    if job_name is not None:  # a tuning step's, or a plain Session's training step's (its code_location)
+        location = (_text(step, "code_location", program.literal) or f"s3://{program.default_bucket}").rstrip("/")
+        return f"{location}/{job_name}/source/sourcedir.tar.gz"
     return program.code_uri(paths[0], "sourcedir.tar.gz")
 
 
@@ -416,6 +417,11 @@ def uploads(step, program) -> list:
         return []
     return [Upload(os.path.join(folder, source_dir or paths[0][0]), target,
                    members, overwrite=_text(step, "job_name", program.literal) is not None)]
+
+
+def _is_tuning(step, program) -> bool:
+    kind = program.kind_of(step)
+    return kind is not None and kind.name == "tuning"
 
 
 def json_hyperparameters(step, ctx, skip=()) -> dict:
@@ -446,8 +452,10 @@ def json_hyperparameters(step, ctx, skip=()) -> dict:
         program_name = entry[1] if entry else _text(step, "entry_point", program.literal)
         out["sagemaker_program"] = json.dumps(program_name)
     out["sagemaker_container_log_level"] = "20"
-    job_name = _text(step, "job_name", program.literal)
-    if job_name is not None:  # a tuning step: the tuner adds the job's name and the class
+    # a tuning step: the tuner adds the job's name and the class (a training step's job name
+    # keys only its code)
+    job_name = _text(step, "job_name", program.literal) if _is_tuning(step, program) else None
+    if job_name is not None:
         out["sagemaker_job_name"] = json.dumps(job_name)
     out["sagemaker_region"] = json.dumps(program.region)
     if ESTIMATORS[name].distribution != "mxnet":

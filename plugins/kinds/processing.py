@@ -17,6 +17,7 @@ from dsl.extension.layout import Slot
 from dsl.semantics.localcode import Upload, is_local, tarball_members
 from dsl.syntax import ir
 
+from . import _plain_session
 from ._common import (
     NETWORK_KEYS,
     check_map_keys,
@@ -134,6 +135,7 @@ class Processing(StepKind):
                    "sagemaker.sklearn.processing": ("SKLearnProcessor",),
                    "sagemaker.spark.processing": ("PySparkProcessor", "SparkJarProcessor"),
                    "sagemaker.workflow.properties": ("PropertyFile",),
+                   "sagemaker.session": (_plain_session.JOB_NAME_IMPORT,),
                    "sagemaker.workflow.steps": ("ProcessingStep",)}
     request_shape = "CreateProcessingJobRequest"
     property_root = "DescribeProcessingJobResponse"
@@ -176,6 +178,7 @@ class Processing(StepKind):
                                           "sourcedir.tar.gz (run by runproc.sh)"),
         "dependencies": Field("list", items="string", doc="FrameworkProcessor: local folders packed beside the code"),
         **SPARK_FIELDS,
+        **_plain_session.FIELDS,
     }
 
     def named_properties(self, step):
@@ -187,6 +190,13 @@ class Processing(StepKind):
         yield from check_role(step, ctx)
         yield from check_map_keys(step, ctx, "network_config", NETWORK_KEYS)
         code, command, entry = (step.attribute(n) for n in ("code", "command", "entrypoint"))
+        local = code is not None and is_local(ctx.literal(code.value))
+        yield from _plain_session.check(step, ctx, code.value.span if local else None)
+        if _plain_session.plain(step, ctx.program) and (
+                self.framework_processor(step, ctx.program) or self.is_spark(step, ctx.program)):
+            yield error("E0304", "`plain_session` is the legacy ProcessingStep(processor=..., code=...) of a script: "
+                        "not of a FrameworkProcessor or a Spark processor", step.attribute("plain_session").name_span,
+                        "not supported here", "leave `plain_session` out (the pipeline session's form)")
         framework = step.attribute("framework")
         if not self.is_spark(step, ctx.program):
             for name in SPARK_FIELDS:
@@ -456,6 +466,9 @@ class Processing(StepKind):
             return None
         if not is_local(code):
             return code
+        if _plain_session.plain(step, ctx.program):  # (a plain Session: under the job's name)
+            job = _plain_session.job_name(step, ctx.program)
+            return f"s3://{ctx.program.default_bucket}/{job}/input/code/{posixpath.basename(code)}"
         return ctx.program.code_uri(self.hash_paths(step, ctx.program), posixpath.basename(code))
 
     def uploads(self, step, ctx):
@@ -465,8 +478,9 @@ class Processing(StepKind):
                     Upload("runproc.sh", runproc, text=text)]
         code = ctx.literal(step.attribute("code").value) if step.attribute("code") else None
         out = self.spark_plan(step, ctx.program)["uploads"] if self.is_spark(step, ctx.program) else []
-        if isinstance(code, str) and is_local(code):
-            out.append(Upload(os.path.join(ctx.program.folder, code), self.code_uri(step, ctx)))
+        if isinstance(code, str) and is_local(code):  # (under a job name, the key is not the code's hash)
+            out.append(Upload(os.path.join(ctx.program.folder, code), self.code_uri(step, ctx),
+                              overwrite=_plain_session.plain(step, ctx.program)))
         return out
 
     def image(self, step, ctx):
@@ -566,11 +580,26 @@ class Processing(StepKind):
             return None
         return uri, entry[:-1]
 
+    @staticmethod
+    def _plain_code(uri, ctx) -> list:
+        """A plain Session's upload, `s3://BUCKET/JOB/input/code/FILE`, of a file of that name
+        under the output's folder (the nearest): `plain_session`, `job_name` and the file."""
+        bucket = ctx.default_bucket()
+        match = re.fullmatch(rf"s3://{re.escape(bucket or '')}/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){{0,62}})/input/code/"
+                             r"([^/]+)", uri) if bucket and isinstance(uri, str) else None
+        if match is None:
+            return []
+        local = next((p for p in ctx.project_files() if posixpath.basename(p) == match.group(2)), None)
+        if local is None:
+            return []
+        return ["plain_session = true", f"job_name = {ctx.value(match.group(1))}", f"code = {ctx.value(local)}"]
+
     def read_entrypoint(self, value, arguments, ctx):
         script = self._script(arguments)
         if script is not None:
             uri, command = script
-            return [f"code = {ctx.code(uri)}", f"command = {ctx.value(command)}"]
+            plain = self._plain_code(uri, ctx)
+            return (plain or [f"code = {ctx.code(uri)}"]) + [f"command = {ctx.value(command)}"]
         return [f"entrypoint = {ctx.value(value)}"] if value is not None else []
 
     def read_inputs(self, value, arguments, ctx):
@@ -843,18 +872,20 @@ class Processing(StepKind):
 
             args.append(("estimator_cls", ctx.imp(ESTIMATORS[framework or ""].sdk_class)))
         for name in self.fields:
-            if name in ("arguments", "code", "framework", "source_dir", "dependencies") + SPARK_RUN or (
-                    name == "command" and not script):
+            if name in ("arguments", "code", "framework", "source_dir", "dependencies") + SPARK_RUN + tuple(
+                    _plain_session.FIELDS) or (name == "command" and not script):
                 continue
             if name == "network_config" and step.attribute(name) is not None:
                 args.append((name, sdk_network(step, ctx)))
                 continue
             args.append((sdk_keyword(self.fields, name), ctx.attr(step, name)))
-        args.append(("sagemaker_session", ctx.session))
+        plain = _plain_session.plain(step, ctx.program)
+        session, made = _plain_session.session(ctx) if plain else (ctx.session, ())
+        args.append(("sagemaker_session", session))
         cls = ctx.imp("FrameworkProcessor" if framework_processor else
                       "SparkJarProcessor" if framework == "spark" and step.attribute("submit_class") is not None else
                       PROCESSORS[framework] if framework else "ScriptProcessor" if script else "Processor")
-        before = []
+        before = list(made)
         inputs = []
         for item in step.inputs:
             fields = [(a.name, ctx.py(a.value)) for a in item.attributes]
@@ -873,6 +904,11 @@ class Processing(StepKind):
                ("arguments", ctx.attr(step, "arguments"))]
         run += [(name, ctx.attr(step, name)) for name in SPARK_RUN]
         kwargs = [("step_args", f"{processor}.run({ctx.call_args(run)})")]
+        after: tuple = ()
+        if plain:  # ProcessingStep(processor=..., ...): the run() arguments are the step's
+            legacy = {"arguments": "job_arguments"}
+            kwargs = [("processor", processor)] + [(legacy.get(k, k), v) for k, v in run if v is not None]
+            after = (f"{ctx.step_var(step.name)}.job_name = {_plain_session.job_name(step, ctx.program)!r}",)
         files = []
         for pf in step.property_files:
             var = ctx.property_file_var(step.name, pf.name)
@@ -882,7 +918,7 @@ class Processing(StepKind):
         if files:
             kwargs.append(("property_files", f"[{', '.join(files)}]"))
         before.append(f"{processor} = {cls}({ctx.call_args(args)})")
-        return SdkStep("ProcessingStep", tuple(kwargs), tuple(before))
+        return SdkStep("ProcessingStep", tuple(kwargs), tuple(before), after)
 
 
 @hookimpl

@@ -13,7 +13,7 @@ from dsl.extension.kinds import Field, Names, SdkStep, StepKind
 from dsl.extension.layout import Slot
 from dsl.syntax import ir
 
-from . import _frameworks, _job_names, _profiling, _rules
+from . import _frameworks, _job_names, _plain_session, _profiling, _rules
 from ._common import read_tags, slot_tags
 from ._estimator import (
     CHANNEL_FIELDS,
@@ -102,7 +102,11 @@ class Training(StepKind):
                                                 "estimators turn it on from certain versions)",
                                                 json="AlgorithmSpecification.EnableSageMakerMetricsTimeSeries"),
               **_frameworks.FRAMEWORK_FIELDS,
-              **EXTRA_FIELDS}
+              **EXTRA_FIELDS,
+              **_plain_session.FIELDS,
+              "code_location": Field("string", doc="with `plain_session` and a framework's local code: the S3 "
+                                                   "prefix of its upload (CODE_LOCATION/JOB/source/; default "
+                                                   "s3://BUCKET)")}
     member_fields = {"input": CHANNEL_FIELDS}
 
     def named_properties(self, step):
@@ -117,11 +121,22 @@ class Training(StepKind):
         for spec in _frameworks.ESTIMATORS.values():
             imports[spec.module] = (spec.sdk_class,)
         imports.update(_frameworks.COMPILER_IMPORTS)
+        imports["sagemaker.session"] = (_plain_session.JOB_NAME_IMPORT,)
         return imports
 
     def check(self, step, ctx):
         yield from check_estimator(step, ctx)
         yield from self.check_configs(step, ctx)
+        local = step.attribute("framework") is not None and _frameworks.code_paths(step, ctx.program)
+        where = (step.attribute("source_dir") or step.attribute("entry_point")) if local else None
+        yield from _plain_session.check(step, ctx, where.value.span if where is not None else None,
+                                        extra=("code_location",))
+        location = step.attribute("code_location")
+        if location is not None and not local:
+            yield error("E0304", "`code_location` is where a framework estimator's local code goes: this step has "
+                        "none", location.name_span, "no local code")
+        elif location is not None and not str(ctx.program.literal(location.value) or "").startswith("s3://"):
+            yield error("E0304", "`code_location` is an S3 URI", location.value.span, "not s3://...")
         if step.attribute("framework") is not None:
             yield from _frameworks.check(step, ctx)
         else:
@@ -370,17 +385,27 @@ class Training(StepKind):
     def sdk_step(self, step, ctx) -> SdkStep:
         framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
         configs = ("debugger_hook_config", "profiler_config", "rules")
+        plain = _plain_session.plain(step, ctx.program)
+        session, made = _plain_session.session(ctx) if plain else (None, ())
         if framework is not None:
-            names = [n for n in self.fields if n not in ("image_uri", "framework", "compiler_config") + configs]
+            names = [n for n in self.fields if n not in ("image_uri", "framework", "compiler_config") + configs
+                     + tuple(_plain_session.FIELDS)]
             compiler = [("compiler_config", _frameworks.sdk_compiler(step, ctx))]
             estimator, before = sdk_estimator(step, ctx, {n: self.fields[n] for n in names},
                                               cls=_frameworks.ESTIMATORS[framework].sdk_class,
-                                              extra=self.sdk_configs(step, ctx) + compiler)
+                                              extra=self.sdk_configs(step, ctx) + compiler, session=session)
         else:
             fields = {**ESTIMATOR_FIELDS, "enable_sagemaker_metrics": self.fields["enable_sagemaker_metrics"],
                       **{k: v for k, v in EXTRA_FIELDS.items() if k not in configs}}
-            estimator, before = sdk_estimator(step, ctx, fields, extra=self.sdk_configs(step, ctx))
-        return SdkStep("TrainingStep", (("step_args", f"{estimator}.fit({sdk_inputs(step, ctx)})"),), (before,))
+            estimator, before = sdk_estimator(step, ctx, fields, extra=self.sdk_configs(step, ctx), session=session)
+        if not plain:
+            return SdkStep("TrainingStep", (("step_args", f"{estimator}.fit({sdk_inputs(step, ctx)})"),), (before,))
+        # TrainingStep(estimator=..., inputs=...): the legacy form, built with the plain Session
+        inputs = sdk_inputs(step, ctx)
+        kwargs = (("estimator", estimator),) + ((("inputs", inputs[len("inputs="):]),) if inputs else ())
+        job = _plain_session.job_name(step, ctx.program)
+        after = (f"{ctx.step_var(step.name)}.job_name = {job!r}",) if job else ()
+        return SdkStep("TrainingStep", kwargs, made + (before,), after)
 
 
 @hookimpl

@@ -1,0 +1,3 @@
+import argparse
+
+print("preprocess")
