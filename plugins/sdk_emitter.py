@@ -78,6 +78,7 @@ def import_aliases(kinds) -> dict:
 
 
 FIXED_NAMES = ("pipeline", "pipeline_session", "sagemaker", "_merge_patch", "_patch_arguments", "RawStep",
+               "SCHEDULES", "put_schedules", "_repack_lone_script",
                "_RawProperty", "_RawCondition")
 PARAMETER_CLASSES = {"String": "ParameterString", "Integer": "ParameterInteger",
                      "Float": "ParameterFloat", "Boolean": "ParameterBoolean"}
@@ -165,6 +166,13 @@ def _patch_arguments(step, patch):
     inner.__class__ = type(base.__name__, (base,), {"arguments": property(lambda self: _merge_patch(computed(self), patch))})
     return step'''
 
+
+# the `schedule` members' put: `SCHEDULES` holds (PipelineSchedule, role or None) pairs
+SCHEDULES_HELPER = '''def put_schedules(role_arn=None):
+    """Create or update the pipeline's schedules (EventBridge Scheduler) as `pipedsl deploy`
+    does, one put_triggers call per role; call it after pipeline.upsert()."""
+    for role in dict.fromkeys(given for _, given in SCHEDULES):
+        pipeline.put_triggers([s for s, given in SCHEDULES if given == role], role_arn=role or role_arn)'''
 
 RAW_CONDITION_HELPER = '''class _RawCondition(Condition):
     """A condition written as JSON (`condition({...})` in the .pipe)."""
@@ -592,39 +600,32 @@ class ModuleWriter:
         return lines + self.schedules()
 
     def schedules(self) -> List[str]:
-        """`put_schedules(role_arn)`: the `schedule` members as the SDK's PipelineSchedule
-        triggers, put with `Pipeline.put_triggers` (one call per role), after an upsert."""
+        """`SCHEDULES`: the `schedule` members as the SDK's PipelineSchedule triggers, each with
+        the role it is put with (None: `put_schedules(role_arn)`'s), and the `put_schedules`
+        helper that puts them (`Pipeline.put_triggers`), for after an upsert."""
         from dsl.semantics.schedules import resolved
 
         found = resolved(self.program)
         if not found:
             return []
         ctx = self.ctx
-        by_role: dict = {}
+        ctx.helpers["put_schedules"] = SCHEDULES_HELPER
+        items = []
         for schedule in found:
-            by_role.setdefault(schedule.role, []).append(schedule)
-        default = f"={self.program.role!r}" if self.program.role else ""
-        lines = ["", "", f"def put_schedules(role_arn{default}):",
-                 '    """Create or update the pipeline\'s schedules (EventBridge Scheduler), as `pipedsl deploy`',
-                 '    does; call it after pipeline.upsert()."""']
-        for role, schedules in by_role.items():
-            triggers = []
-            for schedule in schedules:
-                pairs = [("name", repr(schedule.name))]
-                if schedule.cron is not None:
-                    pairs.append(("cron", repr(schedule.cron)))
-                elif schedule.rate is not None:
-                    pairs.append(("rate", repr(schedule.rate)))
-                elif schedule.at is not None:
-                    pairs.append(("at", self.when(schedule.at)))
-                if not schedule.enabled:
-                    pairs.append(("enabled", "False"))
-                if schedule.start_date is not None:
-                    pairs.append(("start_date", self.when(schedule.start_date)))
-                triggers.append(f"{ctx.imp('PipelineSchedule')}({ctx.call_args(pairs)})")
-            lines.append(f"    pipeline.put_triggers([{', '.join(triggers)}], role_arn="
-                         f"{'role_arn' if role is None else repr(role)})")
-        return lines
+            pairs = [("name", repr(schedule.name))]
+            if schedule.cron is not None:
+                pairs.append(("cron", repr(schedule.cron)))
+            elif schedule.rate is not None:
+                pairs.append(("rate", repr(schedule.rate)))
+            elif schedule.at is not None:
+                pairs.append(("at", self.when(schedule.at)))
+            if not schedule.enabled:
+                pairs.append(("enabled", "False"))
+            if schedule.start_date is not None:
+                pairs.append(("start_date", self.when(schedule.start_date)))
+            role = schedule.role or self.program.role
+            items.append(f"({ctx.imp('PipelineSchedule')}({ctx.call_args(pairs)}), {role!r})")
+        return ["", "SCHEDULES = [" + ", ".join(items) + "]"]
 
     def when(self, moment) -> str:
         """A naive UTC datetime as code (the SDK takes one without a zone as UTC)."""

@@ -229,8 +229,9 @@ SCRIPT = '''pipeline P {
 
 @pytest.mark.parametrize("pipeline,members,code,words", [
     ('region = "us-east-1"\ndefault_bucket = "b"', "", "E0303", "needs `name`: the SDK uploads the code under"),
+    # (with `repack_output_path` a lone script is repacked, as PyTorchModel does: of step-made model data)
     ('region = "us-east-1"\ndefault_bucket = "b"', 'name = "m"\nrepack_output_path = "s3://b/r"', "E0304",
-     "a lone script is uploaded, not repacked"),
+     "with `entry_point`, `model_data` is another step's output"),
     ('region = "us-east-1"\ndefault_bucket = "b"\nparam N: String = "m"', "name = N", "E0304",
      "`name` is a literal here"),
     ('default_bucket = "b"', 'name = "m"', "E0210", "needs the pipeline's `region`"),

@@ -297,11 +297,10 @@ def test_repack_mistakes_are_at_their_values():
         ("E0304", 20, "with `entry_point`, `model_data` is another step's output (e.g. "
                       "Train.ModelArtifacts.S3ModelArtifacts)"),
         ("E0303", 22, "a model step that repacks its model needs `repack_output_path`"),
-        # without `source_dir`, `Create` is a lone script (the SKLearnModel form): the file is
-        # looked for beside the .pipe file, and nothing is repacked
+        # without `source_dir`, `Create` is a lone script repacked (the PyTorchModel form, as it
+        # keeps `repack_output_path`): the file is looked for beside the .pipe file
         ("E0212", 38, "local code `inference.py` does not exist (" + str(REPACK / "inference.py") + "; paths are "
                       "relative to the .pipe file's folder)"),
-        ("E0304", 39, "a lone script is uploaded, not repacked"),
     ]
 
 
@@ -362,3 +361,21 @@ def test_a_lone_inference_script_is_uploaded_as_the_sdk_packs_it(sdk):
     names = tarfile.open(fileobj=io.BytesIO(ours["s3://script-bucket/churn-sklearn/sourcedir.tar.gz"].body()),
                          mode="r:gz").getnames()
     assert sorted(names) == ["lib/helpers.py", "predict.py"]
+
+
+def test_a_repacked_lone_script_is_packed_as_the_sdk_packs_it(sdk):
+    """Issue 22: HuggingFaceModel/PyTorchModel with a lone `entry_point`: the repack job's
+    tarball holds the script and the SDK's two repack files, the same files as the SDK's."""
+    case = ROOT / "tests" / "parity" / "model-repack-script"
+    program, problems = dsl.analyse((case / "case.pipe").read_text(), str(case / "case.pipe"))
+    assert not problems
+    ours = {u.uri: u for u in program.uploads()}
+    theirs = sdk.uploads(path=str(case / "sdk.py"), raw_uploads=True)
+    assert set(ours) == set(theirs) and len(ours) == 2
+    for uri, upload in ours.items():
+        mine = tarfile.open(fileobj=io.BytesIO(upload.body()), mode="r:gz")
+        sdks = tarfile.open(fileobj=io.BytesIO(theirs[uri]), mode="r:gz")
+        assert sorted(mine.getnames()) == sorted(m.name for m in sdks.getmembers() if m.isfile()) == [
+            "_repack_model.py", "_repack_script_launcher.sh", "inference.py"]
+        for member in mine.getmembers():
+            assert mine.extractfile(member).read() == sdks.extractfile(member.name).read(), (uri, member.name)

@@ -93,3 +93,16 @@ def test_any_schedule_is_refused_at_its_member_or_gives_working_code(field, valu
     assert schedule.expression == f"{field}({value})"
     ast.parse(dsl.transpile(text, to="sdk"))
     assert "## Schedules" in dsl.transpile(text, to="docs")
+
+
+def test_the_generated_schedules_are_data_and_a_known_helper():
+    """The `sdk` emitter's SCHEDULES is an assignment of SDK objects and literals; the only
+    function is the fixed `put_schedules` helper (the generated code's rules)."""
+    from test_sdk_emitter import check_module
+
+    hostile = "arn:aws:iam::1:role/S'); x('"
+    text = BASE % ('    schedule Nightly { cron = "0 2 * * ? *", start_date = "2026-12-24T08:00:00" }\n'
+                   f'    schedule {{ rate = "12 hours", enabled = false, role = "{hostile}" }}')
+    code = dsl.transpile(text, to="sdk")
+    check_module(ast.parse(code))
+    assert repr(hostile) in code  # a string stays a literal

@@ -96,10 +96,12 @@ def test_generated_code_only_builds_the_pipeline(tmp_path):
 def _helpers():
     """The fixed helper functions and classes the emitter may add (pipedsl's code, never the
     .pipe's)."""
+    from dsl.plugins.kinds._repack import REPACK_SCRIPT_HELPER
     from dsl.plugins.kinds.raw import RAW_HELPERS
-    from dsl.plugins.sdk_emitter import PATCH_HELPERS, RAW_CONDITION_HELPER
+    from dsl.plugins.sdk_emitter import PATCH_HELPERS, RAW_CONDITION_HELPER, SCHEDULES_HELPER
 
-    return {ast.dump(node) for code in (PATCH_HELPERS, RAW_HELPERS, RAW_CONDITION_HELPER)
+    return {ast.dump(node) for code in (PATCH_HELPERS, RAW_HELPERS, RAW_CONDITION_HELPER, SCHEDULES_HELPER,
+                                        REPACK_SCRIPT_HELPER)
             for node in ast.parse(code).body}
 
 
@@ -115,7 +117,8 @@ def check_module(tree, user_functions=frozenset()):
         elif isinstance(node, ast.ImportFrom):
             assert node.module.startswith("sagemaker.") or (  # image(...): `image_uris.retrieve(...)`
                 node.module == "sagemaker" and [a.name for a in node.names] == ["image_uris"]) or (
-                node.module == "boto3" and [a.name for a in node.names] == ["Session"]), node.module  # `region`
+                node.module == "boto3" and [a.name for a in node.names] == ["Session"]) or (  # `region`
+                node.module == "datetime" and [a.name for a in node.names] == ["datetime"]), node.module  # schedules
             imported |= {alias.asname or alias.name for alias in node.names}
         elif isinstance(node, ast.Expr):
             assert isinstance(node.value, (ast.Constant, ast.Call)), ast.dump(node)

@@ -38,6 +38,12 @@ FIELDS = {
                                               "it runs: the SDK's default holds a timestamp)"),
 }
 DESCRIPTION = "Used to repack a model with customer scripts for a register/create model step"
+# the generated code's helper for a lone script repacked (`model.is_repack` is the SDK's switch)
+REPACK_SCRIPT_HELPER = '''def _repack_lone_script(model):
+    """Repack a lone inference script into step-made model data, as PyTorchModel and
+    HuggingFaceModel do (the generic Model repacks only a source_dir)."""
+    model.is_repack = lambda: True
+    return model'''
 
 
 @functools.lru_cache(maxsize=None)
@@ -51,12 +57,9 @@ def _text(step, name, program) -> Optional[str]:
     return program.literal(attribute.value) if attribute is not None else None
 
 
-def _source_dir(step, program) -> str:
-    """The folder a repacking model step packs (its checks require one)."""
-    directory = _text(step, "source_dir", program)
-    if directory is None:
-        raise ValueError(f"step `{step.name}` has no `source_dir`")
-    return directory
+def _source_dir(step, program) -> Optional[str]:
+    """The folder a repacking model step packs; None for a lone script repacked."""
+    return _text(step, "source_dir", program)
 
 
 def _dependencies(step, program) -> list:
@@ -67,8 +70,15 @@ def _dependencies(step, program) -> list:
 
 def repacks(step) -> bool:
     """A step whose inference code the SDK repacks into step-made model data (checked to
-    be so by `check`)."""
-    return step.attribute("entry_point") is not None and step.attribute("source_dir") is not None
+    be so by `check`): a `source_dir`, or a lone script with `repack_output_path` (the way
+    PyTorchModel, HuggingFaceModel and TensorFlowModel repack even a lone script)."""
+    return step.attribute("entry_point") is not None and (
+        step.attribute("source_dir") is not None or step.attribute("repack_output_path") is not None)
+
+
+def repacks_script(step) -> bool:
+    """A lone script repacked (no `source_dir`: the SDK's repack job packs a folder of its own)."""
+    return repacks(step) and step.attribute("source_dir") is None
 
 
 def uploads_script(step) -> bool:
@@ -76,7 +86,8 @@ def uploads_script(step) -> bool:
     SDK's `Model`/`SKLearnModel`/`XGBoostModel` do not repack it but upload it as
     `s3://BUCKET/NAME/sourcedir.tar.gz` (NAME: the model's `name`, else a timestamped one) and
     point SAGEMAKER_SUBMIT_DIRECTORY there."""
-    return step.attribute("entry_point") is not None and step.attribute("source_dir") is None and not legacy(step)
+    return (step.attribute("entry_point") is not None and step.attribute("source_dir") is None
+            and step.attribute("repack_output_path") is None and not legacy(step))
 
 
 def script_key(step, program) -> str:
@@ -112,22 +123,32 @@ def check(step, ctx):
                     "script is keyed by the time", entry.name_span, "`source_dir` missing",
                     'put the script in a folder: source_dir = "code", entry_point = "inference.py"')
         return
-    if source_dir is None:
+    if source_dir is None and step.attribute("repack_output_path") is None:
         yield from _check_script(step, entry, program)
         return
-    directory = _text(step, "source_dir", program)
-    if not is_local(directory):
-        yield error("E0304", "`source_dir` is a local folder here (an S3 one the SDK downloads and repacks while "
-                    "it builds the pipeline)", source_dir.value.span, "not local")
-        return
-    problem = program.local_problem(directory, directory=True)
-    if problem:
-        yield error("E0212", f"local code {problem}", source_dir.value.span, "no such folder")
-    else:
+    if source_dir is None:  # a lone script repacked
         script = _text(step, "entry_point", program)
-        problem = program.local_problem(os.path.join(str(directory), str(script)))
+        if not isinstance(script, str) or not is_local(script):
+            yield error("E0304", "`entry_point` is a local script here (the repack job packs it)", entry.value.span,
+                        "not a local file")
+            return
+        problem = program.local_problem(script)
         if problem:
-            yield error("E0212", f"`{script}` is not in `{directory}`", entry.value.span, "no such file")
+            yield error("E0212", f"local code {problem}", entry.value.span, "no such file")
+    else:
+        directory = _text(step, "source_dir", program)
+        if not is_local(directory):
+            yield error("E0304", "`source_dir` is a local folder here (an S3 one the SDK downloads and repacks while "
+                        "it builds the pipeline)", source_dir.value.span, "not local")
+            return
+        problem = program.local_problem(directory, directory=True)
+        if problem:
+            yield error("E0212", f"local code {problem}", source_dir.value.span, "no such folder")
+        else:
+            script = _text(step, "entry_point", program)
+            problem = program.local_problem(os.path.join(str(directory), str(script)))
+            if problem:
+                yield error("E0212", f"`{script}` is not in `{directory}`", entry.value.span, "no such file")
     for item in _dependencies(step, program):
         problem = program.local_problem(item, directory=None) if isinstance(item, str) else None
         if problem:
@@ -168,9 +189,6 @@ def _check_script(step, entry, program):
         problem = program.local_problem(item, directory=None) if isinstance(item, str) else None
         if problem:
             yield error("E0212", f"local code {problem}", step.attribute("dependencies").value.span, "not found")
-    if step.attribute("repack_output_path") is not None:
-        yield error("E0304", "a lone script is uploaded, not repacked: `repack_output_path` goes with `source_dir`",
-                    step.attribute("repack_output_path").name_span, "no repack job")
     name = step.attribute("name")
     if name is None:
         yield error("E0303", "a model whose code is a lone `entry_point` needs `name`: the SDK uploads the code "
@@ -220,10 +238,13 @@ def _added() -> dict:
 
 def job_name(step, program) -> str:
     """The repack job's name, which keys its code: the step's name and the code's hash (the
-    source folder with the SDK's two files added, and the dependencies)."""
+    source folder with the SDK's two files added, or the lone script, and the dependencies)."""
     directory = _source_dir(step, program)
-    paths = [directory] + [d for d in _dependencies(step, program) if isinstance(d, str)]
-    return f"{step_name(step, program)}-{code_hash(paths, program.folder, {directory: _added()})}"
+    dependencies = [d for d in _dependencies(step, program) if isinstance(d, str)]
+    if directory is None:  # (the SDK's two files are the pinned SDK's: the script and dependencies vary)
+        script = str(_text(step, "entry_point", program))
+        return f"{step_name(step, program)}-{code_hash([script] + dependencies, program.folder)}"
+    return f"{step_name(step, program)}-{code_hash([directory] + dependencies, program.folder, {directory: _added()})}"
 
 
 def submit_directory(step, program) -> str:
@@ -232,12 +253,13 @@ def submit_directory(step, program) -> str:
 
 def uploads(step, program) -> list:
     directory = _source_dir(step, program)
+    script = None if directory is not None else str(_text(step, "entry_point", program))
     added = _added()
-    members = [(path, name) for path, name in tarball_members(program.folder, directory, None,
+    members = [(path, name) for path, name in tarball_members(program.folder, directory, script,
                                                                _dependencies(step, program))
                if name not in added]
     members += [(content, name) for name, content in added.items()]
-    return [Upload(os.path.join(program.folder, directory), submit_directory(step, program),
+    return [Upload(os.path.join(program.folder, directory or script or ""), submit_directory(step, program),
                    tuple(members))]
 
 

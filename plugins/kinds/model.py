@@ -356,7 +356,9 @@ class _ModelKind(StepKind):
         members.append(f"model_data = {ctx.value(data)}")
         if environment:
             members.append(f"env = {ctx.value(environment)}")
-        members += [f"entry_point = {ctx.value(entry)}", f"source_dir = {ctx.value(source_dir)}"]
+        members.append(f"entry_point = {ctx.value(entry)}")
+        if source_dir is not None:  # (None: a lone script repacked)
+            members.append(f"source_dir = {ctx.value(source_dir)}")
         if dependencies:
             members.append(f"dependencies = {ctx.value(str(dependencies).split(' '))}")
         if not legacy:
@@ -376,8 +378,9 @@ class _ModelKind(StepKind):
         if not _repack.repacks(step):
             return []
         name = _repack.step_name(step, ctx.program)
+        code = step.attribute("source_dir") or step.attribute("entry_point")
         return [f"Preceded by the repack job {ctx.code(name)} (a training job the SDK adds): it puts the inference "
-                f"code of {ctx.code(ctx.text(step.attribute('source_dir').value))} into the model archive, and the "
+                f"code of {ctx.code(ctx.text(code.value))} into the model archive, and the "
                 "model reads the repacked archive.", ""]
 
     def uploads(self, step, ctx):
@@ -408,6 +411,15 @@ class _ModelKind(StepKind):
                 if name not in ("repack_output_path", "containers")]
         args.append(("sagemaker_session", ctx.session))
         return model, f"{model} = {ctx.imp('Model')}({ctx.call_args(args)})"
+
+    @staticmethod
+    def sdk_repack_script(step, model: str, ctx) -> tuple:
+        """A lone script repacked: the generic Model repacks only a `source_dir`, so the code
+        asks it to repack, as PyTorchModel and HuggingFaceModel do for a lone script."""
+        if not _repack.repacks_script(step):
+            return ()
+        ctx.helpers["_repack_lone_script"] = _repack.REPACK_SCRIPT_HELPER
+        return (f"_repack_lone_script({model})",)
 
     def sdk_repack(self, step, ctx) -> tuple:
         """ModelStep's `repack_model_step_settings`, and the line pinning the repack job's code key."""
@@ -496,7 +508,8 @@ class CreateModel(_ModelKind):
                            (build,))
         create = ctx.call_args([("instance_type", ctx.attr(step, "instance_type"))])
         settings, after = self.sdk_repack(step, ctx)
-        return SdkStep("ModelStep", (("step_args", f"{model}.create({create})"),) + settings, (build,), after)
+        return SdkStep("ModelStep", (("step_args", f"{model}.create({create})"),) + settings,
+                       (build,) + self.sdk_repack_script(step, model, ctx), after)
 
 
 class RegisterModel(_ModelKind):
@@ -803,7 +816,8 @@ class RegisterModel(_ModelKind):
         model, build = self.sdk_model(step, ctx)
         register = ctx.call_args(self.sdk_register_pairs(step, ctx))
         settings, after = self.sdk_repack(step, ctx)
-        return SdkStep("ModelStep", (("step_args", f"{model}.register({register})"),) + settings, (build,), after)
+        return SdkStep("ModelStep", (("step_args", f"{model}.register({register})"),) + settings,
+                       (build,) + self.sdk_repack_script(step, model, ctx), after)
 
 
 @hookimpl

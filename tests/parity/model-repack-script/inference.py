@@ -1,0 +1,5 @@
+import json
+
+
+def model_fn(model_dir):
+    return model_dir
