@@ -772,3 +772,30 @@ def test_the_generated_put_schedules_makes_the_schedules_deploy_makes(aws, tmp_p
     assert ran.returncode == 0, ran.stderr
     assert made() == ours
     assert ours["Nightly"][0] == "cron(0 2 * * ? *)" and ours["Scheduled"][1] == "DISABLED"
+
+
+@pytest.mark.parametrize("case", ["notebook-job", "plain-session", "model-script", "model-repack-script",
+                                  "register-model-legacy-repack"])
+def test_deploy_puts_the_new_forms_code_where_their_definition_names_it(aws, tmp_path, case):
+    """Issue 22: `deploy` of each new form's parity case (a copy, deployed to moto's server)
+    puts every local file at the S3 URI the definition names, with the bytes pipedsl made."""
+    import shutil
+
+    folder = tmp_path / case
+    shutil.copytree(TESTS / "parity" / case, folder, ignore=shutil.ignore_patterns("sdk.py", "__pycache__"))
+    path = folder / "case.pipe"
+    program, problems = dsl.analyse(path.read_text(), str(path))
+    assert not problems
+    uploads = {u.uri: u.body() for u in program.uploads()}
+    assert uploads
+    for bucket in {uri[len("s3://"):].split("/", 1)[0] for uri in uploads}:
+        aws.s3.create_bucket(Bucket=bucket)
+    deployed = aws("deploy", path, "--role", ROLE)
+    assert deployed.returncode == 0, deployed.stderr
+    definition = aws.sm.describe_pipeline(PipelineName=program.name)["PipelineDefinition"]
+    for uri, body in uploads.items():
+        bucket, key = uri[len("s3://"):].split("/", 1)
+        assert aws.s3.get_object(Bucket=bucket, Key=key)["Body"].read() == body, uri
+        # the definition names the object, or the folder or tarball it is in
+        named = uri if uri in definition else uri.rsplit("/", 1)[0]
+        assert named in definition or any(uri.startswith(u) for u in re.findall(r's3://[^"\\]+', definition)), uri
