@@ -799,3 +799,18 @@ def test_deploy_puts_the_new_forms_code_where_their_definition_names_it(aws, tmp
         # the definition names the object, or the folder or tarball it is in
         named = uri if uri in definition else uri.rsplit("/", 1)[0]
         assert named in definition or any(uri.startswith(u) for u in re.findall(r's3://[^"\\]+', definition)), uri
+
+
+def test_deploy_does_not_take_over_another_pipelines_schedule(aws, tmp_path):
+    """A `schedule` whose name another target's schedule has is refused, not updated (the
+    SDK's upsert would point it at this pipeline)."""
+    import boto3
+
+    scheduler = boto3.client("scheduler", endpoint_url=aws.url, region_name="us-east-1")
+    other = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/other"
+    scheduler.create_schedule(Name="Nightly", ScheduleExpression="rate(1 day)", FlexibleTimeWindow={"Mode": "OFF"},
+                              Target={"Arn": other, "RoleArn": ROLE})
+    refused = aws("deploy", write(tmp_path, SCHEDULED))
+    assert refused.returncode == 1
+    assert "schedule 'Nightly' already exists and starts something other than this pipeline" in refused.stderr
+    assert scheduler.get_schedule(Name="Nightly")["Target"]["Arn"] == other

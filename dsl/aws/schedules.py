@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Dict, List, Optional, Tuple
 
-from dsl.aws.commands import NotFound, call, client, shown
+from dsl.aws.commands import AwsProblem, NotFound, call, client, shown
 from dsl.semantics.schedules import Schedule, resolved
 
 MARK = "pipedsl: a schedule of pipeline "
@@ -108,10 +108,18 @@ def apply(scheduler, wanted: Dict[str, dict], changes, streams) -> None:
             streams.out(f"removed schedule {shown(name)}\n")
             continue
         req = wanted[name]
-        try:  # (as the SDK's upsert_schedule: update, else create)
+        if verb == "update":
             response = call(scheduler.update_schedule, **req)
-        except NotFound:
-            response = call(scheduler.create_schedule, **req)
+        else:
+            # (the SDK's upsert would update a schedule of that name that starts something else:
+            # pipedsl creates, and refuses to take over another target's schedule)
+            try:
+                response = call(scheduler.create_schedule, **req)
+            except AwsProblem as problem:
+                if problem.code not in ("ConflictException", "ScheduleExists"):
+                    raise
+                raise AwsProblem(f"schedule {name!r} already exists and starts something other than this pipeline: "
+                                 "give the `schedule` another name", 1, problem.code) from None
         streams.out(f"{'created' if verb == 'create' else 'updated'} schedule {shown(response.get('ScheduleArn', name))}\n")
 
 

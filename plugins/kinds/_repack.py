@@ -127,14 +127,10 @@ def check(step, ctx):
         yield from _check_script(step, entry, program)
         return
     if source_dir is None:  # a lone script repacked
-        script = _text(step, "entry_point", program)
-        if not isinstance(script, str) or not is_local(script):
-            yield error("E0304", "`entry_point` is a local script here (the repack job packs it)", entry.value.span,
-                        "not a local file")
+        problems = list(_script_file(entry, program, "the repack job packs it"))
+        yield from problems
+        if any(p.code == "E0304" for p in problems):
             return
-        problem = program.local_problem(script)
-        if problem:
-            yield error("E0212", f"local code {problem}", entry.value.span, "no such file")
     else:
         directory = _text(step, "source_dir", program)
         if not is_local(directory):
@@ -175,16 +171,23 @@ def check(step, ctx):
                     entry.name_span, "no region", 'add `region = "us-east-1"` to the pipeline')
 
 
-def _check_script(step, entry, program):
-    """A lone inference script: a literal file under the root, keyed by a literal `name`."""
-    script = _text(step, "entry_point", program)
+def _script_file(entry, program, why: str):
+    """A lone inference script is a literal local file under the root."""
+    script = program.literal(entry.value)
     if not isinstance(script, str) or not is_local(script):
-        yield error("E0304", "`entry_point` is a local script here (the SDK uploads it)", entry.value.span,
-                    "not a local file")
+        yield error("E0304", f"`entry_point` is a local script here ({why})", entry.value.span, "not a local file")
         return
     problem = program.local_problem(script)
     if problem:
         yield error("E0212", f"local code {problem}", entry.value.span, "no such file")
+
+
+def _check_script(step, entry, program):
+    """A lone inference script uploaded: the file, keyed by a literal `name`."""
+    problems = list(_script_file(entry, program, "the SDK uploads it"))
+    yield from problems
+    if any(p.code == "E0304" for p in problems):
+        return
     for item in _dependencies(step, program):
         problem = program.local_problem(item, directory=None) if isinstance(item, str) else None
         if problem:
