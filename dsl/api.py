@@ -56,16 +56,17 @@ def _no_cycle_collection():
 
 
 def analyse(text: str, filename: str = "<string>", registry: Optional[Registry] = None, vars: Optional[dict] = None,
-            root: Optional[str] = None) -> Tuple[Optional[Program], List[Diagnostic]]:
+            root: Optional[str] = None, sdk: Optional[int] = None) -> Tuple[Optional[Program], List[Diagnostic]]:
     """Parse and check; return the program (None if it could not be built) and every problem.
     `vars` gives the `var`s their values (name -> value, or `dsl.semantics.variables.Given`); local
-    paths and imports stay inside `root` (default: the folder of `filename`)."""
+    paths and imports stay inside `root` (default: the folder of `filename`); `sdk` (2 or 3)
+    is the SDK the definition is written for, over the pipeline's `sdk` attribute."""
     with _no_cycle_collection():
-        return _analyse(text, filename, registry, vars, root)
+        return _analyse(text, filename, registry, vars, root, sdk)
 
 
 def _analyse(text: str, filename: str, registry: Optional[Registry], vars: Optional[dict] = None,
-             root: Optional[str] = None) -> Tuple[Optional[Program], List[Diagnostic]]:
+             root: Optional[str] = None, sdk: Optional[int] = None) -> Tuple[Optional[Program], List[Diagnostic]]:
     registry = registry or default_registry()
     text = source.normalize(text)
     early = source.problems(text)
@@ -85,7 +86,7 @@ def _analyse(text: str, filename: str, registry: Optional[Registry], vars: Optio
         problems += found
     if not file.pipelines:
         return None, sorted(problems, key=sort_key)
-    program = Program(file, registry.kinds, vars, imported, root=root)  # names bound
+    program = Program(file, registry.kinds, vars, imported, root=root, sdk=sdk)  # names bound
     expand(program)  # templates, loops, `if`s, `${…}` names
     problems += check(program)
     return program, sorted(program.annotate(problems), key=sort_key)
@@ -101,18 +102,21 @@ def parse(text: str, filename: str = "<string>") -> ir.File:
 
 
 def transpile(text: str, to: str = "json", filename: str = "<string>", compact: bool = False,
-              registry: Optional[Registry] = None, vars: Optional[dict] = None, root: Optional[str] = None) -> str:
+              registry: Optional[Registry] = None, vars: Optional[dict] = None, root: Optional[str] = None,
+              sdk: Optional[int] = None) -> str:
     """Transpile `.pipe` text with the emitter `to`; raise PipeError on any error. `vars`
-    gives the `var`s their values (name -> value); `root` as for `analyse`."""
+    gives the `var`s their values (name -> value); `root` and `sdk` as for `analyse`."""
     with _no_cycle_collection():
-        return _transpile(text, to, filename, compact, registry, vars, root)
+        return _transpile(text, to, filename, compact, registry, vars, root, sdk)
 
 
 def _transpile(text: str, to: str, filename: str, compact: bool, registry: Optional[Registry],
-               vars: Optional[dict] = None, root: Optional[str] = None) -> str:
+               vars: Optional[dict] = None, root: Optional[str] = None, sdk: Optional[int] = None) -> str:
     registry = registry or default_registry()
     text = source.normalize(text)
-    program, problems = _analyse(text, filename, registry, vars, root)
+    if to == "sdk3" and sdk is None:  # (the v3 program builds the v3 definition)
+        sdk = 3
+    program, problems = _analyse(text, filename, registry, vars, root, sdk)
     return _emit(program, problems, text, filename, to, compact, registry)
 
 

@@ -188,6 +188,18 @@ def _program_options(command):
                          help="a var's value (repeatable; strongest)")
     command.add_argument("--vars", action="append", default=[], metavar="FILE",
                          help="a TOML (.toml) or JSON file of var values (repeatable; later files win)")
+    command.add_argument("--sdk", choices=("2", "3"), default=None,
+                         help="the SageMaker Python SDK the definition is written for (default: the pipeline's "
+                              "`sdk`, else 2)")
+
+
+def _sdk(args) -> Optional[int]:
+    """`--sdk 2|3`, else 3 for `--to sdk3` (the v3 program builds the v3 definition), else None
+    (the pipeline's `sdk`, or 2)."""
+    given = getattr(args, "sdk", None)
+    if given is not None:
+        return int(given)
+    return 3 if getattr(args, "to", None) == "sdk3" else None
 
 
 def _given_vars(args, streams: Streams):
@@ -306,7 +318,7 @@ def _transpile(args, registry, streams: Streams) -> int:
     if given is None:
         return 2
     try:
-        program, problems = analyse(text, name, registry, given, root=args.root)
+        program, problems = analyse(text, name, registry, given, root=args.root, sdk=_sdk(args))
         if _refuse_unknown_var(args, program, given, streams):
             return 2
         output = emit(program, problems, text, name, to=args.to, compact=args.compact, registry=registry)
@@ -357,7 +369,7 @@ def _check(args, registry, streams: Streams) -> int:
             else:
                 streams.err(f"pipedsl: error: {visible(str(exc))}\n")
             continue
-        program, problems = analyse(text, name, registry, given, root=args.root)
+        program, problems = analyse(text, name, registry, given, root=args.root, sdk=_sdk(args))
         if _refuse_unknown_var(args, program, given, streams):
             status = 2
             continue
@@ -468,7 +480,7 @@ def _aws_in_snapshot(args, registry, streams: Streams) -> int:
     given = _given_vars(args, streams)
     if given is None:
         return 2
-    program, problems = analyse(text, name, registry, given, root=args.root)
+    program, problems = analyse(text, name, registry, given, root=args.root, sdk=_sdk(args))
     if _refuse_unknown_var(args, program, given, streams):
         return 2
     try:

@@ -90,6 +90,7 @@ def examples(count: int) -> int:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "property: a hypothesis property test (`-m property` runs them all)")
+    config.addinivalue_line("markers", "sdk3: needs the cached SDK v3 virtualenv (`-m sdk3` runs them; .ci/run does)")
 
 
 def pytest_collection_modifyitems(items):
@@ -134,3 +135,37 @@ def case_id(path: Path) -> str:
 def no_plugin_env(monkeypatch):
     monkeypatch.delenv("PIPEDSL_PLUGINS", raising=False)
     return os.environ
+
+
+SDK3_LOCK = TESTS / "sdk-v3.lock"
+
+
+def sdk3_python() -> Path:
+    """The Python of a virtualenv with SageMaker SDK v3 (tests/sdk-v3.lock, the versions the
+    v3 parity is measured against), built once under the test cache (about 1 GB, 2 minutes
+    cold) and shared by the test workers, as `npm_tools` shares its installs."""
+    import fcntl
+    import hashlib
+    import shutil
+    import tempfile
+
+    digest = hashlib.sha256(SDK3_LOCK.read_bytes()).hexdigest()[:12]
+    home = Path(os.environ.get("PIPEDSL_TEST_CACHE", Path.home() / ".cache" / "pipedsl-tests"))
+    folder = home / f"sdk-v3-{digest}"
+    python = folder / "bin" / "python"
+    ready = folder / ".ready"
+    if ready.exists():
+        return python
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / ".sdk-v3.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not ready.exists():
+            fresh = Path(tempfile.mkdtemp(prefix=".sdk-v3-", dir=home))
+            subprocess.run([sys.executable, "-m", "venv", str(fresh)], check=True, capture_output=True, timeout=300)
+            subprocess.run([str(fresh / "bin" / "python"), "-m", "pip", "install", "-q", "-r", str(SDK3_LOCK)],
+                           check=True, capture_output=True, timeout=1800)
+            shutil.rmtree(folder, ignore_errors=True)
+            fresh.rename(folder)
+            # (a venv's scripts name its folder: the one it was built in is gone; `python -m` is used)
+            (folder / ".ready").write_text(digest)
+    return python

@@ -173,6 +173,10 @@ class StepKind:
     # collects the `DelayedReturn` arguments first; other steps list `depends_on` first)
     reads_before_depends_on: bool = False
 
+    # the SDK flavours whose requests this kind writes (dsl.semantics.sdk_flavours): "v2", and
+    # "v3" once its v3 layout (or the proof that v3 writes the same request) is declared
+    flavours: FrozenSet[str] = frozenset({"v2"})
+
     def request_layout(self, flavour: str = "v2") -> Layout:
         """The kind's request layout for an SDK flavour (v2's unless it declares another)."""
         return self.layouts.get(flavour, self.layout)
@@ -337,7 +341,9 @@ class StepKind:
         """The step's `Arguments`, keys in the SDK's order: by default its layout, filled."""
         if not self.layout:
             raise NotImplementedError(f"kind {self.name!r} declares no layout")
-        return layout.write(self, step, ctx, self.request_layout())
+        # (the SDK flavour the program is written for; a context without one is v2's)
+        flavour = getattr(getattr(ctx, "program", None), "flavour", "v2")
+        return layout.write(self, step, ctx, self.request_layout(flavour))
 
     def json_extras(self, step: ir.Step, ctx: JsonLowering) -> dict:
         """Top-level step keys after `CacheConfig` (e.g. `PropertyFiles`)."""

@@ -52,7 +52,7 @@ BUILTIN_PLUGINS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {  # modul
     "dsl.plugins.kinds.monitor_batch_transform": (("monitor_batch_transform",), ()),
     "dsl.plugins.kinds.raw": (("raw",), ()),
     "dsl.plugins.json_emitter": ((), ("json",)),
-    "dsl.plugins.sdk_emitter": ((), ("sdk",)),
+    "dsl.plugins.sdk_emitter": ((), ("sdk", "sdk3")),
     "dsl.plugins.docs_emitter": ((), ("docs",)),
 }
 ENTRY_POINT_GROUP = "pipedsl"

@@ -22,7 +22,7 @@ STEP_OR_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 EXPERIMENT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}")
 # the pipeline's own attributes; `role` is the IAM role `pipedsl deploy` gives the pipeline
 PIPELINE_ATTRIBUTES = {"description": "string", "default_bucket": "string", "role": "string", "name": "string",
-                       "region": "string", "use_custom_job_prefix": "boolean"}
+                       "region": "string", "use_custom_job_prefix": "boolean", "sdk": "sdk"}
 EXPERIMENT_ATTRIBUTES = ("name", "trial")
 STEP_EXCEPTIONS = ("Step.SERVICE_FAULT", "Step.THROTTLING")
 JOB_EXCEPTIONS = ("SageMaker.JOB_INTERNAL_ERROR", "SageMaker.CAPACITY_ERROR", "SageMaker.RESOURCE_LIMIT")
@@ -286,6 +286,12 @@ class Checker:
                     self.add(error("E0103", f"`{name}` is not a valid pipeline name", self._span_of(attribute.value),
                                    "breaks the service's name rule",
                                    "pipeline names are 1-256 letters, digits and single hyphens"))
+                continue
+            if wanted == "sdk":  # the SDK major version the definition is written for
+                if self.program.literal(attribute.value) not in (2, 3) or isinstance(
+                        self.program.literal(attribute.value), bool):
+                    self.add(error("E0304", "`sdk` is 2 or 3: the SageMaker Python SDK the definition is written for",
+                                   self._span_of(attribute.value), "not 2 or 3"))
                 continue
             if wanted == "boolean":  # (PipelineDefinitionConfig's flag)
                 if not isinstance(self.program.literal(attribute.value), bool):
@@ -650,6 +656,11 @@ class Checker:
             self.add(error("E0301", f"unknown step kind `{step.kind}`", step.kind_span, "unknown kind",
                            did_you_mean(step.kind, p.kinds) or "kinds: " + ", ".join(sorted(p.kinds))))
             return
+        if p.flavour not in kind.flavours:
+            self.add(error("E0320", f"`{kind.name}` steps are not written for SDK v{p.sdk} yet", step.kind_span,
+                           f"no SDK v{p.sdk} layout",
+                           "transpile with `--sdk 2` (the v2 definition), or keep this step's request as a "
+                           "`raw` step"))
         fields = self._step_fields.get(kind.name)
         if fields is None:  # (once per kind: a kind declares tens of fields)
             fields = dict(ENVELOPE_FIELDS)

@@ -234,9 +234,13 @@ class JsonContext:
         return out
 
     def experiment(self):
+        from dsl.semantics.sdk_flavours import default_experiment_written
+
         exp = self.program.pipeline.experiment
         if exp is not None and exp.none:
             return None
+        if exp is None and not default_experiment_written(self.program.sdk, self.program.region):
+            return None  # (dsl.semantics.sdk_flavours: what the pinned SDK does by region)
         settings = {a.name: a.value for a in exp.attributes} if exp else {}
         name = settings.get("name")
         trial = settings.get("trial")
@@ -247,10 +251,13 @@ class JsonContext:
 
     def definition(self) -> dict:
         p = self.program
-        return {
+        out = {
             "Version": "2020-12-01",
             "Metadata": {},
             "Parameters": [self.parameter(param) for param in p.pipeline.params],
             "PipelineExperimentConfig": self.experiment(),
-            "Steps": [out for step in p.top_level_steps() for out in self.steps(step)],
         }
+        if p.sdk == 3:
+            out["MlflowConfig"] = None  # (v3's Pipeline writes it; pipedsl has no MLflow setting yet)
+        out["Steps"] = [written for step in p.top_level_steps() for written in self.steps(step)]
+        return out

@@ -131,13 +131,14 @@ class Program:
     """Symbols and derived facts of one pipeline file."""
 
     def __init__(self, file: ir.File, kinds: Mapping[str, StepKind], vars: Optional[dict] = None, modules=(),
-                 root: Optional[str] = None):
+                 root: Optional[str] = None, sdk: Optional[int] = None):
         from dsl.semantics.expand import Expander
         from dsl.semantics.localcode import folder_of
 
         # local paths (code, source_dir, imports) stay inside it: `--root`, or the file's folder
         self.root: str = root if root is not None else folder_of(file.filename) or "."
 
+        self.sdk_given = sdk  # `--sdk`: over the pipeline's `sdk` attribute
         self.source_file = file  # as written; `file` and `pipeline` are the expanded ones
         self.modules = list(modules)  # the imported files (dsl.semantics.modules.Module), imported first
         imported = [m.file for m in self.modules]
@@ -505,6 +506,23 @@ class Program:
             where = step.attribute(field) or step.required("framework")
             return None, (problem.message, where.value.span if field != "region" else
                           self.pipeline.required("region").value.span, problem.hint)
+
+    @property
+    def sdk(self) -> int:
+        """The SDK major version the definition is written for (dsl.semantics.sdk_flavours):
+        `--sdk`, else the pipeline's `sdk = 3`, else 2."""
+        if self.sdk_given is not None:
+            return self.sdk_given
+        attribute = self.pipeline.attribute("sdk")
+        value = self.literal(attribute.value) if attribute is not None else None
+        return value if value in (2, 3) and not isinstance(value, bool) else 2
+
+    @property
+    def flavour(self) -> str:
+        """"v2" or "v3": the request layouts' flavour (StepKind.layouts)."""
+        from dsl.semantics.sdk_flavours import FLAVOURS
+
+        return FLAVOURS[self.sdk]
 
     @property
     def use_custom_job_prefix(self) -> bool:

@@ -12,6 +12,8 @@ OUTPUT_TYPES = ("String", "Integer", "Boolean", "Float")
 
 
 class _Callout(StepKind):
+    # SDK v3 writes the same request (oracle: examples/v3, and the v3 parity cases)
+    flavours = frozenset({"v2", "v3"})
     members = frozenset({"output"})
     retry = False
     property_root = "OutputParameters"

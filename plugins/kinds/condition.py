@@ -11,6 +11,8 @@ from dsl.syntax import ir
 
 class Condition(StepKind):
     name = "condition"
+    # SDK v3 writes the same request (oracle: examples/v3, and the v3 parity cases)
+    flavours = frozenset({"v2", "v3"})
     type = "Condition"
     sdk_class = "ConditionStep"
     summary = "branches on conditions; the service ANDs the `when` clauses"

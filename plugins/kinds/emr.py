@@ -24,6 +24,8 @@ def _block(step: ir.Step):
 
 class Emr(StepKind):
     name = "emr"
+    # SDK v3 writes the same request (oracle: examples/v3, and the v3 parity cases)
+    flavours = frozenset({"v2", "v3"})
     type = "EMR"
     sdk_class = "EMRStep"
     summary = "runs a Hadoop jar step on an Amazon EMR cluster"
@@ -38,6 +40,9 @@ class Emr(StepKind):
     }
 
     def check(self, step, ctx):
+        if ctx.program.sdk == 3 and step.retries:
+            yield error("E0320", "SDK v3's EMRStep takes no retry policies", step.retries[0].span,
+                        "not with SDK v3", "leave `retry` out, or transpile with `--sdk 2`")
         cluster_id, config = step.attribute("cluster_id"), step.attribute("cluster_config")
         role = step.attribute("execution_role_arn")
         if cluster_id is None and config is None:

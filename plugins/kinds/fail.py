@@ -7,6 +7,8 @@ from dsl.extension.kinds import Field, SdkStep, StepKind
 
 class Fail(StepKind):
     name = "fail"
+    # SDK v3 writes the same request (oracle: examples/v3, and the v3 parity cases)
+    flavours = frozenset({"v2", "v3"})
     type = "Fail"
     sdk_class = "FailStep"
     summary = "stops the execution as failed, with a message"

@@ -1,0 +1,42 @@
+"""Runs SageMaker SDK v3 programs offline and prints the pipeline definition: the v3 side of
+the v3 parity tests (`tests/test_sdk_v3.py`). It runs in the cached SDK v3 virtualenv
+(`conftest.sdk3_python`), never in pipedsl's: SDK v3 cannot share an environment with v2.
+
+    python sdk3_runner.py PROGRAM.py [NAME]    # the module-level `pipeline`'s definition()
+
+Offline as the shared oracle runs v3: fake credentials, a region (v3 needs one to import),
+no config files, no role check, and any AWS endpoint refused (a program that needs the
+network fails instead of reaching it).
+"""
+import json
+import os
+import runpy
+import sys
+
+OFFLINE = {
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_MAX_ATTEMPTS": "1", "SAGEMAKER_VALIDATE_ROLE": "false",
+    "SAGEMAKER_ADMIN_CONFIG_OVERRIDE": os.devnull, "SAGEMAKER_USER_CONFIG_OVERRIDE": os.devnull,
+    # every AWS endpoint is a closed local port: nothing leaves the machine
+    "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+}
+
+
+def main() -> None:
+    for key in [k for k in os.environ if k.startswith("AWS_")]:
+        del os.environ[key]
+    os.environ.update(OFFLINE)
+    path = os.path.abspath(sys.argv[1])
+    os.chdir(os.path.dirname(path))
+    sys.path.insert(0, os.path.dirname(path))
+    stdout = sys.stdout
+    sys.stdout = sys.stderr  # (what the SDK prints is not the definition)
+    namespace = runpy.run_path(path, run_name="__sdk3__")
+    sys.stdout = stdout
+    pipeline = namespace[sys.argv[2] if len(sys.argv) > 2 else "pipeline"]
+    print(json.dumps(json.loads(pipeline.definition())))
+
+
+if __name__ == "__main__":
+    main()
