@@ -517,9 +517,10 @@ class Program:
         value = self.literal(attribute.value) if attribute is not None else None
         return value if value in (2, 3) and not isinstance(value, bool) else 2
 
-    @property
+    @functools.cached_property
     def flavour(self) -> str:
-        """"v2" or "v3": the request layouts' flavour (StepKind.layouts)."""
+        """"v2" or "v3": the request layouts' flavour (StepKind.layouts); read for every step,
+        so computed once (the pipeline's attributes are final once the program is checked)."""
         from dsl.semantics.sdk_flavours import FLAVOURS
 
         return FLAVOURS[self.sdk]
