@@ -796,9 +796,11 @@ def test_deploy_puts_the_new_forms_code_where_their_definition_names_it(aws, tmp
     for uri, body in uploads.items():
         bucket, key = uri[len("s3://"):].split("/", 1)
         assert aws.s3.get_object(Bucket=bucket, Key=key)["Body"].read() == body, uri
-        # the definition names the object, or the folder or tarball it is in
-        named = uri if uri in definition else uri.rsplit("/", 1)[0]
-        assert named in definition or any(uri.startswith(u) for u in re.findall(r's3://[^"\\]+', definition)), uri
+        # the definition names the object itself, or the input folder a job reads it from (a
+        # notebook job's staged folder): not merely a bucket or an output prefix it lies under
+        inputs = re.findall(r'"S3Uri": "(s3://[^"]+)"', definition)
+        assert f'{uri}"' in definition or f'{uri}\\"' in definition or any(
+            uri.startswith(u + "/") for u in inputs), uri
 
 
 def test_deploy_does_not_take_over_another_pipelines_schedule(aws, tmp_path):

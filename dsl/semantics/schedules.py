@@ -42,7 +42,6 @@ class Schedule:
     """A schedule as `deploy` creates it (the request's values)."""
 
     name: str
-    expression: str
     enabled: bool
     start_date: Optional[_dt.datetime]
     role: Optional[str]  # None: the role `deploy` uses for the pipeline
@@ -50,6 +49,15 @@ class Schedule:
     cron: Optional[str] = None
     rate: Optional[tuple] = None
     at: Optional[_dt.datetime] = None
+
+    @property
+    def expression(self) -> str:
+        """The SDK's `resolve_schedule_expression()`: `cron(...)`, `rate(N unit)` or `at(...)`."""
+        if self.cron is not None:
+            return f"cron({self.cron})"
+        if self.rate is not None:
+            return f"rate({self.rate[0]} {self.rate[1]})"
+        return f"at({self.at.strftime('%Y-%m-%dT%H:%M:%S')})" if self.at is not None else ""
 
 
 def _time(text: object) -> Optional[_dt.datetime]:
@@ -67,15 +75,10 @@ def resolved(program) -> List[Schedule]:
     for node in program.pipeline.schedules:
         values = {a.name: program.literal(a.value) for a in node.attributes if a.name in FIELDS}
         cron, rate, at = values.get("cron"), values.get("rate"), _time(values.get("at"))
-        if cron is not None:
-            expression = f"cron({cron})"
-        elif rate is not None:
+        if cron is None and rate is not None:
             count, unit = str(rate).split(" ", 1)
             rate = (int(count), unit)
-            expression = f"rate({count} {unit})"
-        else:
-            expression = f"at({at.strftime('%Y-%m-%dT%H:%M:%S')})" if at is not None else ""
-        out.append(Schedule(name=node.name or program.name, expression=expression,
+        out.append(Schedule(name=node.name or program.name,
                             enabled=values.get("enabled", True) is not False,
                             start_date=_time(values.get("start_date")), role=values.get("role"),
                             cron=cron, rate=rate, at=at))

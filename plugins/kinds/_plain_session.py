@@ -35,9 +35,9 @@ def plain(step, program) -> bool:
 
 
 def job_name(step, program) -> Optional[str]:
-    attribute = step.attribute("job_name")
-    value = program.literal(attribute.value) if attribute is not None else None
-    return value if isinstance(value, str) else None
+    from ._job_names import literal_text
+
+    return literal_text(step, "job_name", program)
 
 
 def check(step, ctx, local_code_span, extra=()) -> list:

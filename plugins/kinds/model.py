@@ -600,7 +600,7 @@ class RegisterModel(_ModelKind):
         Estimator's training image)."""
         if step.attribute("image_uri") is not None:
             return ctx.attr(step, "image_uri")
-        train = ctx.program.steps.get(getattr(ctx.program.follow(step.attribute("estimator").value), "name", ""))
+        train = _repack.estimator_step(step, ctx.program)
         return ctx.attr(train, "image_uri") if train is not None else None
 
     def slot_package_description(self, step, ctx):
@@ -722,8 +722,7 @@ class RegisterModel(_ModelKind):
                             step.attribute("tags").name_span, "not with ModelStep",
                             "the legacy RegisterModel(estimator=...) tags the package: add `estimator = Train`")
             return
-        target = ctx.program.follow(estimator.value)
-        train = ctx.program.steps.get(target.name) if isinstance(target, ir.Ref) and not target.parts else None
+        train = _repack.estimator_step(step, ctx.program)
         kind = ctx.program.kind_of(train) if train is not None else None
         if train is None or kind is None or kind.name != "training":
             yield error("E0304", "`estimator` names a `training` step", estimator.value.span, "not a training step",

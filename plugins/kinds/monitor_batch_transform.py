@@ -197,9 +197,6 @@ class MonitorBatchTransform(StepKind):
             out += f".{part.name}" if isinstance(part, ir.Member) else f"[{part.key!r}]"
         return out
 
-    def property_names(self, step, path):
-        return None
-
     # --- SDK code -----------------------------------------------------------------------
     def sdk_step(self, step, ctx) -> SdkStep:
         first, second = self.parts(step)

@@ -27,6 +27,7 @@ from dsl.semantics.localcode import Upload, is_local
 from dsl.syntax import ir
 
 from ._common import tags as _tags
+from ._job_names import literal_text
 
 ENTRYPOINT = ["amazon_sagemaker_scheduler"]
 CHANNEL = "sagemaker_headless_execution_pipelinestep"
@@ -114,16 +115,10 @@ class NotebookJob(StepKind):
     )
 
     # --- values -------------------------------------------------------------------------
-    @staticmethod
-    def text(step, program, name: str) -> Optional[str]:
-        attribute = step.attribute(name)
-        value = program.literal(attribute.value) if attribute is not None else None
-        return value if isinstance(value, str) else None
-
     def files(self, step, program) -> List[str]:
         """The local files and folders staged for the job, in the SDK's order."""
-        out = [self.text(step, program, "notebook") or ""]
-        script = self.text(step, program, "initialization_script")
+        out = [literal_text(step, "notebook", program) or ""]
+        script = literal_text(step, "initialization_script", program)
         if script:
             out.append(script)
         attribute = step.attribute("additional_dependencies")
@@ -133,12 +128,12 @@ class NotebookJob(StepKind):
         return out
 
     def build_time(self, step, program) -> str:
-        pinned = self.text(step, program, "build_time")
+        pinned = literal_text(step, "build_time", program)
         if pinned:
             return pinned
         from dsl.semantics.localcode import code_hash
 
-        sha = hashlib.sha256(repr((program.name, step.name, self.text(step, program, "notebook_job_name"))).encode())
+        sha = hashlib.sha256(repr((program.name, step.name, literal_text(step, "notebook_job_name", program))).encode())
         try:
             sha.update(code_hash(self.files(step, program), program.folder).encode())
         except OSError:
@@ -146,14 +141,14 @@ class NotebookJob(StepKind):
         return sha.hexdigest()[:20]
 
     def job_name(self, step, program) -> str:
-        given = self.text(step, program, "notebook_job_name")
+        given = literal_text(step, "notebook_job_name", program)
         if given:
             return given
-        notebook = posixpath.basename(self.text(step, program, "notebook") or "")
+        notebook = posixpath.basename(literal_text(step, "notebook", program) or "")
         return f"{job_prefix(notebook)}-{self.build_time(step, program)}"
 
     def s3_root(self, step, program) -> str:
-        return self.text(step, program, "s3_root_uri") or f"s3://{program.default_bucket}"
+        return literal_text(step, "s3_root_uri", program) or f"s3://{program.default_bucket}"
 
     def input_folder(self, step, program) -> str:
         return s3_path_join(self.s3_root(step, program), program.name, step.name,
@@ -186,7 +181,7 @@ class NotebookJob(StepKind):
 
     def slot_tags(self, step, ctx):
         own = _tags(ctx, step.attribute("tags").value) if step.attribute("tags") is not None else []
-        notebook = posixpath.basename(self.text(step, ctx.program, "notebook") or "")
+        notebook = posixpath.basename(literal_text(step, "notebook", ctx.program) or "")
         return list(own) + [{"Key": "sagemaker:name", "Value": self.job_name(step, ctx.program)},
                             {"Key": "sagemaker:notebook-name", "Value": notebook},
                             {"Key": "sagemaker:notebook-job-origin", "Value": "PIPELINE_STEP"},
@@ -199,9 +194,9 @@ class NotebookJob(StepKind):
             "AWS_DEFAULT_REGION": program.region, "SM_JOB_DEF_VERSION": "1.0", "SM_ENV_NAME": "sagemaker-default-env",
             "SM_SKIP_EFS_SIMULATION": "true", "SM_EXECUTION_INPUT_PATH": f"/opt/ml/input/data/{CHANNEL}",
             "SM_KERNEL_NAME": ctx.attr(step, "kernel_name"),
-            "SM_INPUT_NOTEBOOK_NAME": posixpath.basename(self.text(step, program, "notebook") or ""),
+            "SM_INPUT_NOTEBOOK_NAME": posixpath.basename(literal_text(step, "notebook", program) or ""),
             "SM_OUTPUT_NOTEBOOK_NAME": f"{job_prefix(self.job_name(step, program))}.ipynb"})
-        script = self.text(step, program, "initialization_script")
+        script = literal_text(step, "initialization_script", program)
         if script:
             out["SM_INIT_SCRIPT"] = posixpath.basename(script)
         return out
@@ -275,8 +270,8 @@ class NotebookJob(StepKind):
                                                     else False)
                     if problem:
                         yield error("E0212", f"local file {problem}", value.span, "not found")
-        notebook = self.text(step, program, "notebook")
-        if notebook and self.text(step, program, "notebook_job_name") is None and not re.fullmatch(JOB_NAME, self.job_name(step, program)):
+        notebook = literal_text(step, "notebook", program)
+        if notebook and literal_text(step, "notebook_job_name", program) is None and not re.fullmatch(JOB_NAME, self.job_name(step, program)):
             yield error("E0303", "the notebook's file name gives no valid notebook job name: give "
                         "`notebook_job_name`", step.attribute("notebook").value.span, "not a job name",
                         'e.g. notebook_job_name = "nightly-report"')
