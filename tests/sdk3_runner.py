@@ -5,7 +5,7 @@ the v3 parity tests (`tests/test_sdk_v3.py`). It runs in the cached SDK v3 virtu
     python sdk3_runner.py PROGRAM.py [NAME]    # the module-level `pipeline`'s definition()
 
 Offline as the shared oracle runs v3: fake credentials, a region (v3 needs one to import),
-no config files, no role check, and any AWS endpoint refused (a program that needs the
+no config files, no role check, no default-bucket check, and any AWS endpoint refused (a program that needs the
 network fails instead of reaching it).
 """
 import json
@@ -30,6 +30,11 @@ def main() -> None:
     path = os.path.abspath(sys.argv[1])
     os.chdir(os.path.dirname(path))
     sys.path.insert(0, os.path.dirname(path))
+    # a default S3 path makes the SDK check (or create) the default bucket: the offline recipe
+    # of the shared oracle (../shared/oracle/README.md) turns that call into a no-op
+    from sagemaker.core.helper.session_helper import Session
+
+    Session._create_s3_bucket_if_it_does_not_exist = lambda self, bucket_name, region: None
     stdout = sys.stdout
     sys.stdout = sys.stderr  # (what the SDK prints is not the definition)
     namespace = runpy.run_path(path, run_name="__sdk3__")

@@ -109,6 +109,7 @@ class ImportReader(Protocol):
     before: Optional[dict]  # the definition step the step being read absorbs (StepKind.absorbs)
     step_json_name: str  # the definition name of the step being read
     data: dict  # the whole definition
+    flavour: str  # the SDK that wrote it: "v2", or "v3" (its `MlflowConfig`); its layouts are read
 
     def value(self, value: Any) -> str: ...
 

@@ -49,6 +49,9 @@ class Field:
     # the place of an object the field is written only inside of, when an earlier leaf of
     # the layout wrote it (an output config's KMS key, a checkpoint's local path)
     within: str = ""
+    # what SDK v3 does with the field when it cannot write it (a Debugger rule, a compiler):
+    # `--sdk 3` refuses the member with this reason (E0321); empty when v3 writes it too
+    v3: str = ""
 
     def sdk_keyword(self, name: str) -> str:
         return self.sdk or name
@@ -80,6 +83,12 @@ def sdk_keyword(fields: Dict[str, Field], name: str) -> str:
 def placed(fields: Dict[str, Field], places: Dict[str, str]) -> Dict[str, Field]:
     """`fields` with the JSON places of another request shape (a kind reusing fields)."""
     return {name: attrs.evolve(field, json=places.get(name, "")) for name, field in fields.items()}
+
+
+def v3_unwritten(fields: Dict[str, Field], reasons: Dict[str, str]) -> Dict[str, Field]:
+    """`fields` with what SDK v3 cannot write declared (`Field.v3`: the reason)."""
+    return {name: attrs.evolve(field, v3=reasons[name]) if name in reasons else field
+            for name, field in fields.items()}
 
 
 ENVELOPE_FIELDS = {
@@ -236,7 +245,8 @@ class StepKind:
         """Import: the members its layout's fields and slot readers give for `arguments`
         (`dsl.extension.layout.read`); without a layout, every field read at its declared place."""
         if self.layout:
-            return layout.read(self, self.request_layout(), arguments, ctx)
+            # (the layout of the SDK that wrote the definition: `ctx.flavour`)
+            return layout.read(self, self.request_layout(ctx.flavour), arguments, ctx)
         return ctx.fields(self, arguments)
 
     def envelope_default(self, name: str, step: ir.Step, ctx: JsonLowering) -> Optional[str]:

@@ -32,6 +32,9 @@ RETRY_FIELDS = {
     "max_attempts": ("integer", (1, 20)),
     "expire_after_min": ("integer", (0, 14400)),
 }
+# what a member SDK v3 cannot write can become instead
+V3_HINT = ("leave it out, transpile with `--sdk 2`, or keep SDK v2's exact request as a `raw` step "
+           "(`pipedsl import` of the v2 definition writes one)")
 TYPE_WORDS = {"string": "a string", "integer": "an integer", "number": "a number",
               "boolean": "a boolean", "list": "a list", "map": "a map", "null": "null",
               "any": "a value"}
@@ -670,6 +673,8 @@ class Checker:
             self._step_fields[kind.name] = fields
         seen = self.attributes(step.attributes, fields, f"`{kind.name}` step `{step.name}`",
                                owner_span=step.name_span, kind=kind)
+        if p.flavour == "v3" and p.flavour in kind.flavours:
+            self.check_v3_fields(step, fields)
         if "cache" in seen:
             self.check_cache(step.attribute("cache"))
         self.check_members(step, kind)
@@ -727,7 +732,23 @@ class Checker:
                        "not a cache setting", "a map takes `enabled` (a literal boolean) and `expire_after` (a "
                        "duration), as the SDK's CacheConfig(enable_caching=…, expire_after=…)"))
 
+    def check_v3_fields(self, step: ir.Step, fields):
+        """The members SDK v3 cannot write (`Field.v3` says why), each at its name."""
+        for attribute in step.attributes:
+            field = fields.get(attribute.name)
+            if field is not None and field.v3:
+                self.add(error("E0321", f"SDK v3 cannot write `{attribute.name}`: {field.v3}", attribute.name_span,
+                               "not with SDK v3", V3_HINT))
+
     def check_retry(self, retry: ir.Retry, kind):
+        if self.program.flavour == "v3":
+            bounds = [a for a in retry.attributes if a.name in ("max_attempts", "expire_after_min")]
+            if len(bounds) != 1:
+                self.add(error("E0321", "SDK v3's RetryPolicy takes exactly one of `max_attempts` and "
+                               "`expire_after_min`" + (" (it raises on both)" if bounds else ""),
+                               bounds[1].name_span if len(bounds) > 1 else retry.span.start(),
+                               "both bounds" if bounds else "no bound",
+                               "keep one bound (SDK v2 wrote both), or transpile with `--sdk 2`"))
         families = set()
         for exc in retry.exception_types:
             if exc.name in STEP_EXCEPTIONS:

@@ -268,6 +268,10 @@ def _validate(data, text: str):
                               ("PipelineExperimentConfig", dict, "an object or null")):
         if data.get(key) is not None and not isinstance(data[key], wanted):
             raise ImportError_([error("E0602", f"`{key}` must be {what}", _at(text, json.dumps(key)), "here")], text)
+    if data.get("MlflowConfig") is not None:
+        raise ImportError_([error("E0602", "an `MlflowConfig` other than null is not written by pipedsl yet",
+                                  _at(text, '"MlflowConfig"'), "not null",
+                                  "pipedsl writes SDK v3's definitions with `MlflowConfig: null`")], text)
     config = data.get("PipelineExperimentConfig") or {}
     for key in config:
         if key not in ("ExperimentName", "TrialName") or not isinstance(config[key], (str, dict)):
@@ -443,7 +447,15 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
 
 
 _TOP_LEVEL = ("Version", "Metadata", "Parameters", "PipelineExperimentConfig", "Steps")  # the SDK's order
-_LEFT_OUT: Dict[str, object] = {"Metadata": {}, "Parameters": [], "PipelineExperimentConfig": None}
+# SDK v3's: `MlflowConfig` (null) before the steps
+_TOP_LEVEL_V3 = ("Version", "Metadata", "Parameters", "PipelineExperimentConfig", "MlflowConfig", "Steps")
+_LEFT_OUT: Dict[str, object] = {"Metadata": {}, "Parameters": [], "PipelineExperimentConfig": None,
+                                "MlflowConfig": None}
+
+
+def _flavour(data: dict) -> str:
+    """The SDK a definition was written with: v3 writes `MlflowConfig`, v2 does not."""
+    return "v3" if "MlflowConfig" in data else "v2"
 
 
 def _as_the_sdk_writes(data: dict) -> dict:
@@ -451,9 +463,10 @@ def _as_the_sdk_writes(data: dict) -> dict:
     `PipelineExperimentConfig` (no experiment tracking), or order its top level otherwise;
     SageMaker reads it as the SDK's form, which the imported file gives back: `{}`, `[]`,
     `null` in the SDK's order."""
-    if list(data) == list(_TOP_LEVEL):
+    order = _TOP_LEVEL_V3 if _flavour(data) == "v3" else _TOP_LEVEL
+    if list(data) == list(order):
         return data
-    out = {key: data[key] if key in data else _LEFT_OUT[key] for key in _TOP_LEVEL if key in data or key in _LEFT_OUT}
+    out = {key: data[key] if key in data else _LEFT_OUT[key] for key in order if key in data or key in _LEFT_OUT}
     out.update((key, value) for key, value in data.items() if key not in out)
     return out
 
@@ -623,6 +636,8 @@ class _Writer:
         self.before: Optional[dict] = None
         # (each reads the whole definition: once, not once per step that asks)
         self._bucket, self._region = _default_bucket(data, kinds), _region(data, kinds)
+        # the SDK that wrote the definition: the kinds read their requests with its layouts
+        self.flavour = _flavour(data)
         # a job name kept in a request: the pipeline was built with use_custom_job_prefix
         self._job_names = any(kind is not None and kind.job_name_key and kind.job_name_key in (s.get("Arguments") or {})
                               for s in all_steps(data.get("Steps", [])) for kind in (kinds.for_step(s),))
@@ -753,6 +768,8 @@ class _Writer:
             out.append(f"    region = {_string(region)}")
         if self._job_names:
             out.append("    use_custom_job_prefix = true")
+        if self.flavour == "v3":
+            out.append("    sdk = 3")
         for param in self.data.get("Parameters", []) or []:
             out.append("    " + self.param(param))
         out += self.experiment()
@@ -969,6 +986,7 @@ def _default_bucket(data: dict, kinds: Optional[KindsByType] = None) -> Optional
     text = json.dumps(data)
     found = (re.search(r'"Values": \["s3:/", "([^"]+)"', text) or
              re.search(r'"S3OutputPath": "s3://([^"/]+)/"', text) or
+             re.search(r'"S3OutputPath": "s3://([^"/]+)/[^"]*", "CompressionType": "GZIP"', text) or  # ModelTrainer's
              re.search(r's3://([^/"]+)/[A-Za-z0-9-]+/code/[0-9a-f]{64}/', text) or  # local code's uploads
              re.search(r's3://([^/"]+)/[A-Za-z0-9-]+-[0-9a-f]{64}/source/sourcedir\.tar\.gz', text))  # a repack's
     if found or kinds is None:

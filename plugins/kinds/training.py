@@ -9,11 +9,11 @@ from typing import Any, List, Tuple
 
 from dsl.diagnostics import error
 from dsl.extension.hookspecs import hookimpl
-from dsl.extension.kinds import Field, Names, SdkStep, StepKind
+from dsl.extension.kinds import Field, Names, SdkStep, StepKind, v3_unwritten
 from dsl.extension.layout import Slot
 from dsl.syntax import ir
 
-from . import _frameworks, _job_names, _plain_session, _profiling, _rules
+from . import _frameworks, _job_names, _plain_session, _profiling, _rules, _trainer_v3
 from ._common import read_tags, slot_tags
 from ._estimator import (
     CHANNEL_FIELDS,
@@ -84,6 +84,22 @@ HOOK_FIELDS = {"s3_output_path": "string", "container_local_output_path": "strin
                "collection_configs": "list"}
 
 
+# what SDK v3's ModelTrainer cannot write (each refused with `--sdk 3`, E0321)
+V3_UNWRITTEN = {
+    "debugger_hook_config": "ModelTrainer writes no DebugHookConfig",
+    "profiler_config": "ModelTrainer writes no ProfilerConfig",
+    "disable_profiler": "ModelTrainer writes no ProfilerConfig (its jobs have no SDK profiler to turn off)",
+    "rules": "ModelTrainer takes no Debugger or Profiler rules",
+    "container_entry_point": "ModelTrainer sets the container's entry point only to run its own source-code driver",
+    "container_arguments": "ModelTrainer sets the container's arguments only to run its own source-code driver",
+    "enable_sagemaker_metrics": "ModelTrainer takes no SageMaker Metrics time-series flag",
+    **{name: "v3 has no framework estimators (ModelTrainer runs an image; `framework` and its fields are "
+             "SDK v2's)" for name in _frameworks.FRAMEWORK_FIELDS},
+    **{name: "v3 has no plain-Session `TrainingStep(estimator=...)` form" for name in _plain_session.FIELDS},
+    "code_location": "v3 has no framework estimators, whose local code this places",
+}
+
+
 class Training(StepKind):
     name = "training"
     type = "Training"
@@ -107,7 +123,9 @@ class Training(StepKind):
               "code_location": Field("string", doc="with `plain_session` and a framework's local code: the S3 "
                                                    "prefix of its upload (CODE_LOCATION/JOB/source/; default "
                                                    "s3://BUCKET)")}
+    fields = v3_unwritten(fields, V3_UNWRITTEN)
     member_fields = {"input": CHANNEL_FIELDS}
+    flavours = frozenset({"v2", "v3"})
 
     def named_properties(self, step):
         return {("InputDataConfig",): Names([c.name or "training" for c in step.inputs], "channel")}
@@ -122,10 +140,13 @@ class Training(StepKind):
             imports[spec.module] = (spec.sdk_class,)
         imports.update(_frameworks.COMPILER_IMPORTS)
         imports["sagemaker.session"] = (_plain_session.JOB_NAME_IMPORT,)
+        imports.update(_trainer_v3.SDK_IMPORTS)
         return imports
 
     def check(self, step, ctx):
         yield from check_estimator(step, ctx)
+        if ctx.program.flavour == "v3":
+            yield from _trainer_v3.check(step, ctx)
         yield from self.check_configs(step, ctx)
         local = step.attribute("framework") is not None and _frameworks.code_paths(step, ctx.program)
         where = (step.attribute("source_dir") or step.attribute("entry_point")) if local else None
@@ -256,6 +277,54 @@ class Training(StepKind):
         "max_retry_attempts",
     )
 
+    # CreateTrainingJob as SDK v3's ModelTrainer serializes it (plugins/kinds/_trainer_v3.py)
+    layouts = {"v3": (
+        "input_mode", Slot("AlgorithmSpecification.TrainingImage", "image"), "metric_definitions",
+        "training_repository_access_mode", "training_repository_credentials_provider_arn",
+        Slot("HyperParameters", "hyperparameters_v3"),
+        Slot("InputDataConfig", "channels_v3"),
+        "instance_type", "instance_count", "volume_size", "volume_kms_key", "keep_alive_period_in_seconds",
+        Slot("VpcConfig", "vpc_v3"),
+        "role",
+        Slot("Tags", "tags"),
+        Slot("StoppingCondition.MaxRuntimeInSeconds", "max_run_v3"), "max_wait",
+        Slot("OutputDataConfig", "output_v3"),
+        "checkpoint_s3_uri", "checkpoint_local_path",
+        "environment",
+        "use_spot_instances", "encrypt_inter_container_traffic", "enable_network_isolation",
+        "enable_remote_debug", "max_retry_attempts", "enable_session_tag_chaining",
+    )}
+
+    def slot_hyperparameters_v3(self, step, ctx):
+        return _trainer_v3.hyperparameters(step, ctx)
+
+    def slot_channels_v3(self, step, ctx):
+        return _trainer_v3.channels(step, ctx) or None
+
+    def slot_vpc_v3(self, step, ctx):
+        return _trainer_v3.vpc(step, ctx)
+
+    def slot_max_run_v3(self, step, ctx):
+        return ctx.attr(step, "max_run", _trainer_v3.DEFAULT_MAX_RUN)
+
+    def slot_output_v3(self, step, ctx):
+        return _trainer_v3.output_config(step, ctx)
+
+    def read_hyperparameters_v3(self, value, arguments, ctx):
+        return _trainer_v3.read_hyperparameters(value, ctx)
+
+    def read_channels_v3(self, value, arguments, ctx):
+        return _trainer_v3.read_channels(value, ctx)
+
+    def read_vpc_v3(self, value, arguments, ctx):
+        return read_vpc(self, value, arguments, ctx)
+
+    def read_max_run_v3(self, value, arguments, ctx):
+        return [f"max_run = {ctx.value(value)}"] if value not in (None, _trainer_v3.DEFAULT_MAX_RUN) else []
+
+    def read_output_v3(self, value, arguments, ctx):
+        return _trainer_v3.read_output(value, arguments, None, ctx)
+
     # --- the computed slots, written ----------------------------------------------------
 
     @staticmethod
@@ -331,6 +400,8 @@ class Training(StepKind):
 
     def read_forms(self, step, ctx):
         # a framework estimator's job: `framework = ...` instead of its image and hyperparameters
+        if ctx.flavour == "v3":  # (ModelTrainer: no framework estimators)
+            return [self.read_step(step, ctx)]
         return _frameworks.readings(self.read_step(step, ctx), step["Arguments"], ctx)
 
     def region_of(self, arguments):
@@ -383,6 +454,9 @@ class Training(StepKind):
         return docs_channels(step, ctx)
 
     def sdk_step(self, step, ctx) -> SdkStep:
+        if ctx.program.flavour == "v3":
+            trainer, before, train = _trainer_v3.sdk_trainer(step, ctx)
+            return SdkStep("TrainingStep", (("step_args", f"{trainer}.train({train})"),), (before,))
         framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
         configs = ("debugger_hook_config", "profiler_config", "rules")
         plain = _plain_session.plain(step, ctx.program)
