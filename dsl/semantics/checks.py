@@ -742,12 +742,12 @@ class Checker:
 
     def check_retry(self, retry: ir.Retry, kind):
         if self.program.flavour == "v3":
-            bounds = [a for a in retry.attributes if a.name in ("max_attempts", "expire_after_min")]
-            if len(bounds) != 1:
+            given_bounds = [a for a in retry.attributes if a.name in ("max_attempts", "expire_after_min")]
+            if len(given_bounds) != 1:
                 self.add(error("E0321", "SDK v3's RetryPolicy takes exactly one of `max_attempts` and "
-                               "`expire_after_min`" + (" (it raises on both)" if bounds else ""),
-                               bounds[1].name_span if len(bounds) > 1 else retry.span.start(),
-                               "both bounds" if bounds else "no bound",
+                               "`expire_after_min`" + (" (it raises on both)" if given_bounds else ""),
+                               given_bounds[1].name_span if len(given_bounds) > 1 else retry.span.start(),
+                               "both given_bounds" if given_bounds else "no bound",
                                "keep one bound (SDK v2 wrote both), or transpile with `--sdk 2`"))
         families = set()
         for exc in retry.exception_types:
