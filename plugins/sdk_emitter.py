@@ -440,7 +440,7 @@ class ModuleWriter:
             if self.program.sdk == 3:  # (v3 moved the modules: the names are the same)
                 from dsl.semantics.sdk_flavours import v3_module
 
-                module = v3_module(module) or module
+                module = v3_module(module, name) or module
             by_module.setdefault(module, []).append(aliases.get(name, name))
         lines = [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(by_module.items())]
         if self.ctx.user_imports:  # the user's functions, after the SDK's (isort's first-party section)

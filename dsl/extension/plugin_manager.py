@@ -15,6 +15,7 @@ Rules that keep plugins from hurting each other:
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import types
@@ -105,6 +106,7 @@ class SealedKind:
         if callable(value) and not name.startswith("__"):
             kind, plugin, builtin = self._kind, self._plugin, self._builtin
 
+            @functools.wraps(value)  # (its name and docstring: the docs read them)
             def guarded(*args, **kwargs):
                 try:
                     if builtin:

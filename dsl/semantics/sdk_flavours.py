@@ -21,8 +21,20 @@ V3_OTHER_MODULES = {"sagemaker.lambda_helper": "sagemaker.core.lambda_helper", "
                     "datetime": "datetime"}
 
 
-def v3_module(module: str) -> Optional[str]:
-    """The v3 module of a v2 module the generated code imports from, or None when v3 has none."""
+# v2 module -> v3 module where v3 moved a whole module; (v2 module, name) where v3 moved a
+# name elsewhere than its module (the processing shapes are sagemaker-core's pydantic shapes)
+V3_MOVED = {"sagemaker.processing": "sagemaker.core.processing", "sagemaker.network": "sagemaker.core.network"}
+V3_NAMES = {("sagemaker.processing", "ProcessingInput"): "sagemaker.core.shapes",
+            ("sagemaker.processing", "ProcessingOutput"): "sagemaker.core.shapes"}
+
+
+def v3_module(module: str, name: str = "") -> Optional[str]:
+    """The v3 module of a v2 module the generated code imports `name` from, or None when v3
+    has none (a module already v3's — `sagemaker.core.*`, `sagemaker.train` — is its own)."""
+    if (module, name) in V3_NAMES:
+        return V3_NAMES[module, name]
+    if module in V3_MOVED:
+        return V3_MOVED[module]
     if module.startswith("sagemaker.workflow."):
         name = module[len("sagemaker.workflow."):]
         return f"sagemaker.{'core' if name in V3_CORE_WORKFLOW else 'mlops'}.workflow.{name}"

@@ -296,18 +296,27 @@ class Training(StepKind):
     )}
 
     def slot_hyperparameters_v3(self, step, ctx):
+        """Always written (`{}` without hyperparameters); a string as it is, a pipeline value as
+        its expression, any other value `json.dumps`ed (v2: `str()`, so `true` is "true", not
+        "True")."""
         return _trainer_v3.hyperparameters(step, ctx)
 
     def slot_channels_v3(self, step, ctx):
+        """Each channel `ChannelName` first, then its data source and content type, and an
+        `InputMode` always ("File" unless the channel says)."""
         return _trainer_v3.channels(step, ctx) or None
 
     def slot_vpc_v3(self, step, ctx):
+        """`SecurityGroupIds` before `Subnets`."""
         return _trainer_v3.vpc(step, ctx)
 
     def slot_max_run_v3(self, step, ctx):
+        """`max_run`, by default 3600 seconds (v2: 86400)."""
         return ctx.attr(step, "max_run", _trainer_v3.DEFAULT_MAX_RUN)
 
     def slot_output_v3(self, step, ctx):
+        """Without `output_path`: `s3://BUCKET/BASE` with `CompressionType` "GZIP", BASE the
+        `base_job_name`, else the image's repository name + "-job" (v2: `s3://BUCKET/`)."""
         return _trainer_v3.output_config(step, ctx)
 
     def read_hyperparameters_v3(self, value, arguments, ctx):
