@@ -1,17 +1,18 @@
 # SDK v3 (3.27.0): a core Processor with every setting the `processing` kind writes, a
 # ScriptProcessor with S3 code, a property file read by a condition.
-from sagemaker.core.processing import Processor, ScriptProcessor
 from sagemaker.core.network import NetworkConfig
+from sagemaker.core.processing import Processor, ScriptProcessor
 from sagemaker.core.shapes import ProcessingInput, ProcessingOutput, ProcessingS3Input, ProcessingS3Output
 from sagemaker.core.workflow.conditions import ConditionGreaterThanOrEqualTo
 from sagemaker.core.workflow.functions import JsonGet
 from sagemaker.core.workflow.parameters import ParameterString
+from sagemaker.core.workflow.pipeline_context import PipelineSession
 from sagemaker.core.workflow.properties import PropertyFile
 from sagemaker.mlops.workflow.condition_step import ConditionStep
 from sagemaker.mlops.workflow.fail_step import FailStep
-from sagemaker.core.workflow.pipeline_context import PipelineSession
 from sagemaker.mlops.workflow.pipeline import Pipeline
 from sagemaker.mlops.workflow.steps import ProcessingStep
+
 s = PipelineSession(default_bucket="my-bucket")
 p = ParameterString(name="InputData", default_value="s3://bucket/raw")
 proc = Processor(image_uri="img:1", role="arn:aws:iam::1:role/R", instance_count=1, instance_type="ml.m5.xlarge",
