@@ -94,3 +94,32 @@ def test_v3_retry_policies_take_exactly_one_bound(bounds, error):
     line = text.splitlines().index(" retry Step.THROTTLING { %s }" % bounds) + 1
     assert [(p.code, p.span.line) for p in found] == ([("E0321", line)] if error else []), found
     assert not [p for p in dsl.analyse(text)[1] if p.is_error]  # (v2 writes both, or neither)
+
+
+TUNE = ('step T: tuning {\n image_uri = "a.dkr.ecr.us-east-1.amazonaws.com/r:1"\n role = "arn:aws:iam::1:role/R"\n'
+        ' instance_type = "ml.m5.large"\n instance_count = 1\n objective_metric_name = "auc"\n'
+        ' hyperparameter_ranges = { lr: continuous(0.1, 0.2) }\n%s}')
+
+
+@pytest.mark.parametrize("member,words", [
+    ('volume_kms_key = "k"', "drops the ModelTrainer's volume KMS key"),
+    ("enable_network_isolation = true", "drops the ModelTrainer's network isolation"),
+    ("encrypt_inter_container_traffic = true", "drops the ModelTrainer's traffic encryption"),
+    ('framework = "xgboost"', "v3 has no framework estimators"),
+    ("max_jobs = Count", "takes a literal `max_jobs`"),
+    ("max_parallel_jobs = Count", "takes a literal `max_parallel_jobs`"),
+])
+def test_what_v3s_tuner_drops_or_refuses_is_refused_at_the_member(member, words):
+    text = (FAIL.replace("}\n}\n", "}\n    " + TUNE % (" " + member + "\n") + "\n}\n")
+            % "    param Count: Integer = 2\n    default_bucket = \"b\"\n")
+    line = text.splitlines().index(" " + member) + 1
+    found = [(p.span.line, p.message) for p in dsl.analyse(text, sdk=3)[1] if p.code == "E0321"]
+    assert len(found) == 1 and found[0][0] == line and words in found[0][1], found
+    assert not [p for p in dsl.analyse(text)[1] if p.code == "E0321"]
+
+
+def test_v3_refuses_kept_job_names_at_the_pipeline_attribute():
+    text = FAIL % "    use_custom_job_prefix = true\n"
+    found = [(p.code, p.span.line) for p in dsl.analyse(text, sdk=3)[1] if p.is_error]
+    assert found == [("E0321", 2)]
+    assert not [p for p in dsl.analyse(text)[1] if p.is_error]

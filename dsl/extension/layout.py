@@ -5,6 +5,8 @@ A layout is an ordered tuple of leaves, in the SDK's key order:
 - a field's name: the value goes at the field's declared `json` place, or is left out by the
   field's `omit` rule (`dsl.extension.kinds.Field.omit`), or when the object its `within` names has
   not been written;
+- a `Moved(old, new)` directive: the fields declared under `old` are under `new` here (a
+  flavour's renamed object);
 - a `Slot`: a place whose value the kind computes (channels, hyperparameter strings, the
   image a framework picks). The kind's `slot_<name>(step, ctx)` gives it (None: left out),
   and import hands the JSON at that place to `read_<name>(value, arguments, ctx)`, which
@@ -40,6 +42,28 @@ class Slot:
     name: str
 
 
+@records.frozen
+class Moved:
+    """A layout's directive, not a leaf: the fields declared at places under `old` are at the
+    same places under `new` in this layout (SDK v3's tuning `ResourceConfig`, v2's
+    `HyperParameterTuningResourceConfig`)."""
+
+    old: str
+    new: str
+
+
+def place_of(field: "Field", layout: "Layout") -> str:
+    """Where a field's value is in a layout: its declared place, moved by the layout's `Moved`."""
+    for leaf in layout:
+        if isinstance(leaf, Moved) and (field.json == leaf.old or field.json.startswith(leaf.old + ".")):
+            return leaf.new + field.json[len(leaf.old):]
+    return field.json
+
+
+def _leaves(layout: "Layout"):
+    return (leaf for leaf in layout if not isinstance(leaf, Moved))
+
+
 class _Missing:
     def __repr__(self) -> str:
         return "MISSING"
@@ -47,7 +71,7 @@ class _Missing:
 
 MISSING: Any = _Missing()  # no value at a place / a leaf left out
 
-Leaf = Union[str, Slot]
+Leaf = Union[str, Slot, Moved]
 Layout = Tuple[Leaf, ...]
 
 # the values a field's `omit` rule takes
@@ -102,7 +126,7 @@ def field_value(name: str, field: "Field", step, ctx):
 def write(kind: "StepKind", step, ctx, layout: Layout) -> dict:
     """The step's `Arguments`, filled from its layout."""
     out: Dict[str, Any] = {}
-    for leaf in layout:
+    for leaf in _leaves(layout):
         if isinstance(leaf, Slot):
             value = getattr(kind, "slot_" + leaf.name)(step, ctx)
             if value is not None:
@@ -114,14 +138,14 @@ def write(kind: "StepKind", step, ctx, layout: Layout) -> dict:
             continue
         if field.within and at(out, field.within) is MISSING:
             continue  # (an output's KMS key without outputs: the SDK writes neither)
-        put(out, field.json, value)
+        put(out, place_of(field, layout), value)
     return out
 
 
 def places(kind: "StepKind", layout: Layout) -> Iterable[str]:
     """Every place a layout writes."""
-    for leaf in layout:
-        yield leaf.place if isinstance(leaf, Slot) else kind.fields[leaf].json
+    for leaf in _leaves(layout):
+        yield leaf.place if isinstance(leaf, Slot) else place_of(kind.fields[leaf], layout)
 
 
 def uncovered(kind: "StepKind", layout: Layout, arguments: dict) -> List[str]:
@@ -137,15 +161,15 @@ def read(kind: "StepKind", layout: Layout, arguments: dict, ctx) -> List[str]:
     if extra:
         raise ValueError(f"not in the `{kind.name}` layout: {', '.join(extra)}")
     members: List[str] = []
-    for leaf in layout:
+    for leaf in _leaves(layout):
         if isinstance(leaf, Slot):
             continue
         field = kind.fields[leaf]
-        value = at(arguments, field.json)
+        value = at(arguments, place_of(field, layout))
         if value is MISSING or value == field.default:
             continue
         members.append(f"{leaf} = {ctx.value(value)}")
-    for leaf in layout:
+    for leaf in _leaves(layout):
         if not isinstance(leaf, Slot):
             continue
         reader = getattr(kind, "read_" + leaf.name, None)
@@ -155,8 +179,9 @@ def read(kind: "StepKind", layout: Layout, arguments: dict, ctx) -> List[str]:
             continue
         # no reader: the fields declared at places inside the slot (a model's container)
         for name, field in kind.fields.items():
-            if field.json.startswith(leaf.place + ".") and name not in layout:
-                value = at(arguments, field.json)
+            place = place_of(field, layout)
+            if place.startswith(leaf.place + ".") and name not in layout:
+                value = at(arguments, place)
                 if value is not MISSING and value != field.default:
                     members.append(f"{name} = {ctx.value(value)}")
     return members

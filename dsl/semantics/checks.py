@@ -300,6 +300,10 @@ class Checker:
                 if not isinstance(self.program.literal(attribute.value), bool):
                     self.add(error("E0304", f"`{attribute.name}` is true or false", self._span_of(attribute.value),
                                    "not a literal boolean"))
+                elif self.program.literal(attribute.value) and self.program.flavour == "v3":
+                    # (v3's trainers name a kept job `BASE-TIMESTAMP`: no definition can pin it)
+                    self.add(error("E0321", f"`{attribute.name}` is not written for SDK v3 yet: its job names hold "
+                                   "the build time", attribute.name_span, "not with SDK v3", V3_HINT))
                 continue
             text = self.program.static_text(attribute.value)
             if text is None:

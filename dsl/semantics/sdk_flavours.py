@@ -23,7 +23,9 @@ V3_OTHER_MODULES = {"sagemaker.lambda_helper": "sagemaker.core.lambda_helper", "
 
 # v2 module -> v3 module where v3 moved a whole module; (v2 module, name) where v3 moved a
 # name elsewhere than its module (the processing shapes are sagemaker-core's pydantic shapes)
-V3_MOVED = {"sagemaker.processing": "sagemaker.core.processing", "sagemaker.network": "sagemaker.core.network"}
+V3_MOVED = {"sagemaker.processing": "sagemaker.core.processing", "sagemaker.network": "sagemaker.core.network",
+            "sagemaker.tuner": "sagemaker.train.tuner", "sagemaker.parameter": "sagemaker.core.parameter",
+            "sagemaker.transformer": "sagemaker.core.transformer"}
 V3_NAMES = {("sagemaker.processing", "ProcessingInput"): "sagemaker.core.shapes",
             ("sagemaker.processing", "ProcessingOutput"): "sagemaker.core.shapes"}
 

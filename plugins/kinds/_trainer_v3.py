@@ -78,7 +78,9 @@ def _channel_fields(channel, value) -> dict:
     return {a.name: value(a.value) for a in channel.attributes}
 
 
-def channels(step, ctx) -> List[dict]:
+def channels(step, ctx, default_mode: bool = True) -> List[dict]:
+    """`InputDataConfig`; `default_mode`: every channel has an `InputMode` (ModelTrainer's), or
+    only the channels that give one (a tuner's)."""
     out = []
     for channel in step.inputs:
         fields = _channel_fields(channel, ctx.value)
@@ -87,7 +89,8 @@ def channels(step, ctx) -> List[dict]:
             "S3DataDistributionType": fields.get("distribution", "FullyReplicated")}}}
         if fields.get("content_type") is not None:
             entry["ContentType"] = fields["content_type"]
-        entry["InputMode"] = fields.get("input_mode", "File")
+        if default_mode or fields.get("input_mode") is not None:
+            entry["InputMode"] = fields.get("input_mode", "File")
         out.append(entry)
     return out
 
@@ -113,10 +116,10 @@ def vpc(step, ctx):
 
 # --- import: the v3 request read back ----------------------------------------------------
 
-def read_channels(value, ctx) -> List[str]:
+def read_channels(value, ctx, default_mode: bool = True) -> List[str]:
     from ._estimator import read_channels as read_v2
 
-    return read_v2([{k: v for k, v in channel.items() if not (k == "InputMode" and v == "File")}
+    return read_v2([{k: v for k, v in channel.items() if not (default_mode and k == "InputMode" and v == "File")}
                     for channel in value or ()], ctx)
 
 
@@ -194,7 +197,7 @@ def _hyperparameters(step, ctx):
     return ctx.py(hyper.value) if hyper is not None else None
 
 
-def _input(channel, ctx) -> str:
+def _input(channel, ctx, default_mode: bool = True) -> str:
     fields = _channel_fields(channel, ctx.py)
     name = repr(channel.name or "training")
     if set(fields) <= {"s3_data", "content_type"}:
@@ -207,11 +210,19 @@ def _input(channel, ctx) -> str:
     return _call(ctx, "Channel", (("channel_name", name),
                                   ("data_source", _call(ctx, "DataSource", (("s3_data_source", source),))),
                                   ("content_type", fields.get("content_type")),
-                                  ("input_mode", fields.get("input_mode", repr("File")))))
+                                  ("input_mode", fields.get("input_mode", repr("File") if default_mode else None))))
 
 
-def sdk_trainer(step, ctx) -> tuple:
-    """(variable, statement) building the step's ModelTrainer, and the `train()` arguments."""
+def sdk_inputs(step, ctx, default_mode: bool = True) -> List[str]:
+    """`InputData(...)` (or `Channel(...)` for more than a URI and content type) of each channel;
+    `default_mode`: a Channel's input mode is written even when it is "File" (ModelTrainer's
+    channels carry one, a tuner's only when given)."""
+    return [_input(channel, ctx, default_mode) for channel in step.inputs]
+
+
+def sdk_trainer(step, ctx, metrics: bool = True) -> tuple:
+    """(variable, statement) building the step's ModelTrainer, and the `train()` arguments;
+    `metrics`: its metric definitions are the trainer's (a tuner takes them itself)."""
     attr = ctx.attr
     compute = _call(ctx, "Compute", (("instance_type", attr(step, "instance_type")),
                                      ("instance_count", attr(step, "instance_count")),
@@ -251,7 +262,7 @@ def sdk_trainer(step, ctx) -> tuple:
     trainer = ctx.var_for(step.name, "trainer")
     code = f"{ctx.imp('ModelTrainer')}({ctx.call_args(args)})"
     # the settings ModelTrainer takes through its `with_*` methods
-    if step.attribute("metric_definitions") is not None:
+    if metrics and step.attribute("metric_definitions") is not None:
         code += f".with_metric_definitions({_metric_definitions(step, ctx)})"
     if step.attribute("max_retry_attempts") is not None:
         code += f".with_retry_strategy({_call(ctx, 'RetryStrategy', (('maximum_retry_attempts', attr(step, 'max_retry_attempts')),))})"
@@ -260,7 +271,7 @@ def sdk_trainer(step, ctx) -> tuple:
     if step.attribute("enable_session_tag_chaining") is not None:
         code += (".with_session_chaining_config(" + _call(ctx, "SessionChainingConfig", (
             ("enable_session_tag_chaining", attr(step, "enable_session_tag_chaining")),)) + ")")
-    inputs = [_input(channel, ctx) for channel in step.inputs]
+    inputs = sdk_inputs(step, ctx)
     train = f"input_data_config=[{', '.join(inputs)}]" if inputs else ""
     return trainer, f"{trainer} = {code}", train
 

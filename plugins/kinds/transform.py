@@ -105,6 +105,18 @@ class Transform(StepKind):
         Slot("Tags", "tags"),
         "input_filter", "output_filter", "join_source",
     )
+    # SDK v3's (`sagemaker.core.transformer`): the output's accept type before its assembly and
+    # KMS key, the instance type before the count
+    layouts = {"v3": (
+        "model_name",
+        "data_type", "data", "content_type", "compression_type", "split_type",
+        Slot("TransformOutput.S3OutputPath", "output_path"), "accept", "assemble_with", "output_kms_key",
+        "instance_type", "instance_count", "volume_kms_key",
+        "strategy", "max_concurrent_transforms", "max_payload", "env",
+        Slot("Tags", "tags"),
+        "input_filter", "output_filter", "join_source",
+    )}
+    flavours = frozenset({"v2", "v3"})
     slot_tags, read_tags = slot_tags, read_tags
 
     @staticmethod

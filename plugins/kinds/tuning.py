@@ -8,11 +8,11 @@ import attrs
 
 from dsl.diagnostics import did_you_mean, error
 from dsl.extension.hookspecs import hookimpl
-from dsl.extension.kinds import Field, Names, SdkStep, StepKind, sdk_keyword
-from dsl.extension.layout import Slot
+from dsl.extension.kinds import Field, Names, SdkStep, StepKind, sdk_keyword, v3_unwritten
+from dsl.extension.layout import Moved, Slot
 from dsl.syntax import ir
 
-from . import _frameworks
+from . import _frameworks, _trainer_v3
 from ._common import read_tags, slot_tags
 from ._estimator import (
     CHANNEL_FIELDS,
@@ -74,6 +74,20 @@ TUNING_EXTRAS = ("use_spot_instances", "max_wait", "checkpoint_s3_uri", "checkpo
                  "encrypt_inter_container_traffic", "max_retry_attempts")
 
 
+# what SDK v3's HyperparameterTuner does not write (E0321 at the member): it builds the training
+# job definition from a few of the ModelTrainer's settings and drops the others
+V3_UNWRITTEN = {
+    "volume_kms_key": "HyperparameterTuner drops the ModelTrainer's volume KMS key",
+    "enable_network_isolation": "HyperparameterTuner drops the ModelTrainer's network isolation",
+    "encrypt_inter_container_traffic": "HyperparameterTuner drops the ModelTrainer's traffic encryption",
+    **{name: "v3 has no framework estimators (ModelTrainer runs an image; `framework` and its fields are SDK v2's)"
+       for name in _frameworks.FRAMEWORK_FIELDS},
+    "job_name": "v3 has no framework estimators, whose job name this pins",
+}
+# the ranges in the order v3's ParameterRanges shape serializes them (empty ones left out)
+V3_RANGE_ORDER = ("IntegerParameterRanges", "ContinuousParameterRanges", "CategoricalParameterRanges")
+
+
 class Tuning(StepKind):
     name = "tuning"
     type = "Tuning"
@@ -118,6 +132,8 @@ class Tuning(StepKind):
                               within=EXTRA_FIELDS[name].within and "TrainingJobDefinition." + EXTRA_FIELDS[name].within)
            for name in TUNING_EXTRAS},
     }
+    fields = v3_unwritten(fields, V3_UNWRITTEN)
+    flavours = frozenset({"v2", "v3"})
 
     @property
     def sdk_imports(self):  # type: ignore[override] # (computed: the classes this file's steps use)
@@ -125,6 +141,7 @@ class Tuning(StepKind):
         for spec in _frameworks.ESTIMATORS.values():
             imports[spec.module] = (spec.sdk_class,)
         imports.update(_frameworks.COMPILER_IMPORTS)
+        imports.update(_trainer_v3.SDK_IMPORTS)
         return imports
 
     def uploads(self, step, ctx):
@@ -135,6 +152,14 @@ class Tuning(StepKind):
 
     def check(self, step, ctx):
         yield from check_estimator(step, ctx)
+        if ctx.program.flavour == "v3":
+            yield from _trainer_v3.check(step, ctx)
+            for name in ("max_jobs", "max_parallel_jobs"):  # (ResourceLimits is a pydantic shape of ints)
+                attribute = step.attribute(name)
+                if attribute is not None and not isinstance(ctx.literal(attribute.value), int):
+                    yield error("E0321", f"SDK v3's HyperparameterTuner takes a literal `{name}` (its ResourceLimits "
+                                "refuses a pipeline parameter)", attribute.value.span, "not a literal",
+                                "give a number, or transpile with `--sdk 2`")
         if step.attribute("framework") is not None:
             yield from _frameworks.check(step, ctx)
             if step.attribute("job_name") is None and _frameworks.code_paths(step, ctx.program):
@@ -239,6 +264,64 @@ class Tuning(StepKind):
         "checkpoint_s3_uri", "checkpoint_local_path", "max_retry_attempts", "environment",
         Slot("Tags", "tags"),
     )
+    # CreateHyperParameterTuningJob as SDK v3's HyperparameterTuner serializes it: the core
+    # shapes' field order, and the training job definition of `_build_training_job_definition`
+    layouts = {"v3": (
+        Moved("TrainingJobDefinition.HyperParameterTuningResourceConfig", "TrainingJobDefinition.ResourceConfig"),
+        "strategy", "max_parallel_jobs", "max_jobs", "objective_type", "objective_metric_name",
+        Slot("HyperParameterTuningJobConfig.ParameterRanges", "ranges_v3"),
+        "early_stopping_type",
+        "input_mode", Slot("TrainingJobDefinition.AlgorithmSpecification.TrainingImage", "image"), "metric_definitions",
+        "role",
+        Slot("TrainingJobDefinition.OutputDataConfig", "output_v3"),
+        Slot("TrainingJobDefinition.StoppingCondition.MaxRuntimeInSeconds", "max_run_v3"), "max_wait",
+        Slot("TrainingJobDefinition.StaticHyperParameters", "static"),
+        Slot("TrainingJobDefinition.InputDataConfig", "channels_v3"),
+        Slot("TrainingJobDefinition.VpcConfig", "vpc_v3"),
+        "instance_type", "instance_count", "volume_size",
+        "use_spot_instances", "checkpoint_s3_uri", "checkpoint_local_path", "max_retry_attempts", "environment",
+        Slot("Tags", "tags"),
+    )}
+
+    def slot_ranges_v3(self, step, ctx):
+        """The integer ranges, then the continuous, then the categorical ones; a kind with
+        none is left out (v2: continuous, categorical, integer, each always written)."""
+        ranges = self.ranges(step, ctx)
+        return {key: ranges[key] for key in V3_RANGE_ORDER if ranges[key]}
+
+    def slot_output_v3(self, step, ctx):
+        """As a training step's: without `output_path`, `s3://BUCKET/BASE` with `CompressionType`
+        "GZIP" (v2: `s3://BUCKET/`)."""
+        return _trainer_v3.output_config(step, ctx)
+
+    def slot_max_run_v3(self, step, ctx):
+        """`max_run`, by default 3600 seconds (v2: 86400)."""
+        return ctx.attr(step, "max_run", _trainer_v3.DEFAULT_MAX_RUN)
+
+    def slot_channels_v3(self, step, ctx):
+        """`ChannelName` first; an `InputMode` only where the channel gives one."""
+        return _trainer_v3.channels(step, ctx, default_mode=False) or None
+
+    def slot_vpc_v3(self, step, ctx):
+        """`SecurityGroupIds` before `Subnets`."""
+        return _trainer_v3.vpc(step, ctx)
+
+    def read_ranges_v3(self, value, arguments, ctx):
+        return self.read_ranges(value, arguments, ctx)
+
+    def read_output_v3(self, value, arguments, ctx):
+        definition = arguments.get("TrainingJobDefinition", {})
+        return _trainer_v3.read_output(value, definition, None, ctx)
+
+    def read_max_run_v3(self, value, arguments, ctx):
+        return [f"max_run = {ctx.value(value)}"] if value not in (None, _trainer_v3.DEFAULT_MAX_RUN) else []
+
+    def read_channels_v3(self, value, arguments, ctx):
+        return _trainer_v3.read_channels(value, ctx, default_mode=False)
+
+    def read_vpc_v3(self, value, arguments, ctx):
+        return read_vpc(self, value, arguments, ctx)
+
     slot_tags, read_tags, slot_vpc, read_vpc, read_image = slot_tags, read_tags, slot_vpc, read_vpc, read_image
     read_output_path, read_channels = read_output_path, read_channels_slot
 
@@ -281,6 +364,8 @@ class Tuning(StepKind):
 
     def read_forms(self, step, ctx):
         # a framework estimator's job: `framework = ...` instead of its image and hyperparameters
+        if ctx.flavour == "v3":  # (ModelTrainer: no framework estimators)
+            return [self.read_step(step, ctx)]
         return _frameworks.readings(self.read_step(step, ctx), step["Arguments"], ctx, tuning=True)
 
     def region_of(self, arguments):
@@ -318,7 +403,10 @@ class Tuning(StepKind):
 
     def sdk_step(self, step, ctx) -> SdkStep:
         framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
-        if framework is not None:
+        v3 = ctx.program.flavour == "v3"
+        if v3:  # HyperparameterTuner(model_trainer=ModelTrainer(...), ...).tune(inputs=[...])
+            estimator, build, _ = _trainer_v3.sdk_trainer(step, ctx, metrics=False)
+        elif framework is not None:
             names = [f for f in ESTIMATOR_FIELDS if f not in ("metric_definitions", "image_uri")]
             names += [f for f in _frameworks.FRAMEWORK_FIELDS if f not in ("framework", "compiler_config")]
             names += list(TUNING_EXTRAS)
@@ -336,13 +424,17 @@ class Tuning(StepKind):
             shown = ", ".join(f"{k}={ctx.py(v)}" for k, v in range_args(entry.value).items())
             ranges.append(f"{entry.key!r}: {cls}({shown})")
         tuner = ctx.var_for(step.name, "tuner")
-        args = [("estimator", estimator)]
+        args = [("model_trainer" if v3 else "estimator", estimator)]
         for name in TUNER_FIELDS:
             if name == "hyperparameter_ranges":
                 args.append((name, "{" + ", ".join(ranges) + "}"))
             else:
                 args.append((sdk_keyword(self.fields, name), ctx.attr(step, name)))
         build_tuner = f"{tuner} = {ctx.imp('HyperparameterTuner')}({ctx.call_args(args)})"
+        if v3:
+            inputs = _trainer_v3.sdk_inputs(step, ctx, default_mode=False)
+            tune = f"inputs=[{', '.join(inputs)}]" if inputs else ""
+            return SdkStep("TuningStep", (("step_args", f"{tuner}.tune({tune})"),), (build, build_tuner))
         fit = ", ".join(x for x in (sdk_inputs(step, ctx), f"job_name={ctx.attr(step, 'job_name')}"
                                     if step.attribute("job_name") is not None else "") if x)
         return SdkStep("TuningStep", (("step_args", f"{tuner}.fit({fit})"),), (build, build_tuner))
