@@ -1,9 +1,9 @@
 # SDK v3 (3.27.0): sagemaker.core's Transformer with every setting, and its defaults.
 from sagemaker.core.transformer import Transformer
-from sagemaker.mlops.workflow.fail_step import FailStep
 from sagemaker.core.workflow.parameters import ParameterInteger, ParameterString
-from sagemaker.mlops.workflow.pipeline import Pipeline
 from sagemaker.core.workflow.pipeline_context import PipelineSession
+from sagemaker.mlops.workflow.fail_step import FailStep
+from sagemaker.mlops.workflow.pipeline import Pipeline
 from sagemaker.mlops.workflow.retry import SageMakerJobExceptionTypeEnum, SageMakerJobStepRetryPolicy
 from sagemaker.mlops.workflow.steps import CacheConfig, TransformStep
 

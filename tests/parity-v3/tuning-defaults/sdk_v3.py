@@ -6,6 +6,7 @@ from sagemaker.mlops.workflow.pipeline import Pipeline
 from sagemaker.mlops.workflow.steps import TuningStep
 from sagemaker.train import ModelTrainer
 from sagemaker.train.tuner import HyperparameterTuner
+
 session = PipelineSession(default_bucket="tune-bucket")
 trainer = ModelTrainer(training_image="1.dkr.ecr.us-east-1.amazonaws.com/xgb:1", role="arn:aws:iam::123456789012:role/R",
     compute=Compute(instance_type="ml.m5.xlarge", instance_count=1), hyperparameters={"lr": 0.1, "n": 3}, sagemaker_session=session)

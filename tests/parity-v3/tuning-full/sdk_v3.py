@@ -1,6 +1,6 @@
 # SDK v3 (3.27.0): a HyperparameterTuner over a ModelTrainer with every setting the tuner writes.
 from sagemaker.core.parameter import CategoricalParameter, ContinuousParameter, IntegerParameter
-from sagemaker.core.shapes import Channel, CheckpointConfig, DataSource, OutputDataConfig, RetryStrategy, S3DataSource, StoppingCondition, Tag, MetricDefinition
+from sagemaker.core.shapes import CheckpointConfig, OutputDataConfig, RetryStrategy, StoppingCondition, Tag
 from sagemaker.core.training.configs import Compute, InputData, Networking
 from sagemaker.core.workflow.parameters import ParameterInteger, ParameterString
 from sagemaker.core.workflow.pipeline_context import PipelineSession
