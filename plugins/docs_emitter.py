@@ -436,7 +436,7 @@ class DocsWriter:
                 out += [cell(step.doc), ""]
             summary = f" — {prose_with_code(kind.summary)}" if kind.summary else ""
             out += [f"Kind: `{kind.name}`, SDK class `{kind.sdk_class}`, definition type `{kind.type}`{summary}.", ""]
-            json_name = kind.json_name_of(step)
+            json_name = p.json_name(step.name)
             if json_name != step.name:
                 out += [f"Named {code(json_name)} in the definition and in SageMaker Studio (the SDK adds the suffix).", ""]
             defaults = self.defaults(step, kind)

@@ -123,3 +123,34 @@ def test_v3_refuses_kept_job_names_at_the_pipeline_attribute():
     found = [(p.code, p.span.line) for p in dsl.analyse(text, sdk=3)[1] if p.is_error]
     assert found == [("E0321", 2)]
     assert not [p for p in dsl.analyse(text)[1] if p.is_error]
+
+
+MODEL = 'step M: %s {\n image_uri = "img"\n model_data = "s3://b/m.tar.gz"\n role = "arn:aws:iam::1:role/R"\n%s}'
+
+
+@pytest.mark.parametrize("kind,member,words", [
+    ("model", "legacy = true", "v3 has no CreateModelStep"),
+    ("model", 'entry_point = "serve.py"', "inference code"),
+    ("register_model", 'framework = "XGBOOST"', "takes no framework"),
+    ("register_model", "model_metrics { }", "`model_metrics` is not written for SDK v3 yet"),
+])
+def test_what_v3s_model_builder_cannot_write_is_refused_at_the_member(kind, member, words):
+    extra = ' model_package_group_name = "G"\n' if kind == "register_model" else ""
+    text = FAIL.replace("}\n}\n", "}\n    " + MODEL % (kind, extra + " " + member + "\n") + "\n}\n") % \
+        '    region = "us-east-1"\n    default_bucket = "b"\n'
+    line = text.splitlines().index(" " + member) + 1
+    found = [(p.span.line, p.message) for p in dsl.analyse(text, sdk=3)[1] if p.code == "E0321"]
+    assert len(found) == 1 and found[0][0] == line and words in found[0][1], found
+
+
+def test_v3_model_steps_keep_their_names_and_registering_needs_the_region():
+    text = FAIL.replace("}\n}\n", "}\n    " + MODEL % ("model", "") + "\n    step G: fail { error_message = M.ModelName }"
+                        "\n}\n") % ""
+    definition = json.loads(dsl.transpile(text, sdk=3))
+    assert [s["Name"] for s in definition["Steps"]] == ["F", "M", "G"]
+    assert definition["Steps"][2]["Arguments"]["ErrorMessage"] == {"Get": "Steps.M.ModelName"}
+    assert json.loads(dsl.transpile(text))["Steps"][1]["Name"] == "M-CreateModel"
+    register = text.replace("step M: model {", 'step M: register_model {\n model_package_group_name = "G"')
+    register = register.replace("M.ModelName", "M.ModelPackageArn")
+    found = [(p.code, p.span.line) for p in dsl.analyse(register, sdk=3)[1] if p.is_error]
+    assert found == [("E0210", 4)]

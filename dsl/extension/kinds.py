@@ -264,14 +264,15 @@ class StepKind:
         """The step's JSON `Type` (the kind's `type`; a `raw` step says its own)."""
         return self.type
 
-    def json_name(self, name: str) -> str:
-        """The step's name in the definition (`ModelStep`s append a suffix)."""
+    def json_name(self, name: str, flavour: str = "v2") -> str:
+        """The step's name in the definition of an SDK flavour (SDK v2's `ModelStep`s append a
+        suffix, v3's do not)."""
         return name
 
-    def json_name_of(self, step: ir.Step) -> str:
+    def json_name_of(self, step: ir.Step, flavour: str = "v2") -> str:
         """The name of this very step in the definition: `json_name` unless a field of the step
         decides it (a legacy `CreateModelStep` keeps the name as written)."""
-        return self.json_name(step.name)
+        return self.json_name(step.name, flavour)
 
     def check(self, step: ir.Step, ctx: CheckContext) -> Iterable[Diagnostic]:
         """Kind-specific problems of `step` beyond unknown/missing/mistyped fields."""
@@ -345,7 +346,7 @@ class StepKind:
     def json_names(self, step: ir.Step, program) -> list:
         """Every definition name this step stands for in `depends_on`: a step collection's
         names, those of `json_steps_before` first."""
-        return [self.json_name_of(step)]
+        return [self.json_name_of(step, program.flavour)]
 
     def json_arguments(self, step: ir.Step, ctx: JsonLowering) -> dict:
         """The step's `Arguments`, keys in the SDK's order: by default its layout, filled."""

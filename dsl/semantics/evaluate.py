@@ -120,7 +120,7 @@ class JsonContext:
         patch = step.attribute("arguments_patch")
         if patch is not None:
             arguments = self.merge_patch(arguments, self.program.follow(patch.value))
-        out = {"Name": kind.json_name_of(step), "Type": kind.json_type(step, self), "Arguments": arguments}
+        out = {"Name": kind.json_name_of(step, self.program.flavour), "Type": kind.json_type(step, self), "Arguments": arguments}
         depends_on = self.depends_on(step) if depends else []
         read = self.read_dependencies(kind, arguments)
         if read:

@@ -364,7 +364,7 @@ class Program:
     def json_name(self, step_name: str) -> str:
         step = self.steps.get(step_name)
         kind = self.kind_of(step) if step else None
-        return kind.json_name_of(step) if kind and step else step_name
+        return kind.json_name_of(step, self.flavour) if kind and step else step_name
 
     def top_level_steps(self) -> List[ir.Step]:
         return [s for s in self.pipeline.steps if s.name not in self.branch_of]

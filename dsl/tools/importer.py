@@ -296,7 +296,7 @@ def _validate(data, text: str):
             problems.append(error("E0602", "a step needs a string `Name`, a string `Type` and an object `Arguments`",
                                   _at(text, json.dumps(name)) if isinstance(name, str) else Span(1, 1, 1, 2), "here"))
             continue
-        if not _writable(_pipe_name(step, kinds)):
+        if not _writable(_pipe_name(step, kinds, _flavour(data))):
             problems.append(error("E0606", f"step name {name!r} cannot be written in a .pipe file",
                                   _at(text, json.dumps(name)), "not a .pipe name",
                                   "step names are letters, digits, _ and -, starting with a letter or _"))
@@ -398,7 +398,7 @@ def import_definition(text: str, name: Optional[str] = None, fallback_name: str 
     name = name or _default_pipeline_name(data) or fallback_name
     steps = list(all_steps(data["Steps"]))
     kinds = _kinds_by_type()
-    json_names = {s["Name"]: _pipe_name(s, kinds) for s in steps}
+    json_names = {s["Name"]: _pipe_name(s, kinds, _flavour(data)) for s in steps}
     values = _Values(json_names)
     writer = _Writer(data, values, json_names, kinds, folder)
     import os
@@ -496,12 +496,12 @@ def _why_not(source: str, target: str, writer: "_Writer", text: str) -> Diagnost
                  f"({', '.join(wanted)}; a .pipe file gives {', '.join(got)})", Span(1, 1, 1, 2), "cannot be expressed")
 
 
-def _pipe_name(step: dict, kinds: KindsByType) -> str:
+def _pipe_name(step: dict, kinds: KindsByType, flavour: str = "v2") -> str:
     """A step's `.pipe` name: its JSON name without the suffix its kind appends
     (`json_name`: a `ModelStep`'s `-CreateModel`)."""
     name = step["Name"]
     kind = kinds.for_step(step)
-    suffix = kind.json_name("") if kind is not None else ""
+    suffix = kind.json_name("", flavour) if kind is not None else ""
     if suffix and name.endswith(suffix):
         name = name[: -len(suffix)]
     return pipe_name(name)

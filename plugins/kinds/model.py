@@ -8,6 +8,7 @@ import re
 
 from dsl.diagnostics import did_you_mean, error
 from dsl.extension.hookspecs import hookimpl
+from dsl.extension.kinds import v3_unwritten
 from dsl.extension.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, placed, sdk_keyword
 from dsl.extension.layout import Slot
 from dsl.syntax import ir
@@ -45,7 +46,22 @@ REGISTER_FIELDS = ("content_types", "response_types", "inference_instances", "tr
                    "customer_metadata_properties", "validation_specification", "domain", "sample_payload_url", "task", "source_uri",
                    "skip_model_validation", "framework", "framework_version", "nearest_model_name",
                    "data_input_configuration")
-IMPORTS = {"sagemaker.model": ("Model",), "sagemaker.workflow.model_step": ("ModelStep",),
+# SDK v3: ModelStep(step_args=ModelBuilder(...).build() / .register(...)); what it does not write
+V3_IMPORTS = {"sagemaker.serve.model_builder": ("ModelBuilder",), "sagemaker.serve.configs": ("Network",)}
+V3_UNWRITTEN = {
+    "containers": "pipedsl writes SDK v3's multi-container models (ModelBuilder's modelbuilder_list) in a later "
+                  "release",
+    "best_model_of": "pipedsl writes SDK v3's AutoML steps in a later release",
+    **{name: "pipedsl writes SDK v3's inference code (ModelBuilder's source_code and its repack) in a later release"
+       for name in ("entry_point", "source_dir", "dependencies", "repack_output_path")},
+    "legacy": "v3 has no CreateModelStep",
+    "estimator": "v3 has no RegisterModel step collection",
+    "tags": "v3 has no RegisterModel step collection, whose tags these are",
+    "framework": "ModelBuilder.register() takes no framework",
+    "framework_version": "ModelBuilder.register() takes no framework version",
+    "validation_specification": "pipedsl writes SDK v3's validation specification in a later release",
+}
+IMPORTS = {**V3_IMPORTS, "sagemaker.model": ("Model",), "sagemaker.workflow.model_step": ("ModelStep",),
            "sagemaker.pipeline": ("PipelineModel",),
            "sagemaker.workflow.step_collections": ("RegisterModel",),
            "sagemaker.workflow.steps": ("CreateModelStep",), "sagemaker.inputs": ("CreateModelInput",),
@@ -130,8 +146,8 @@ class _ModelKind(StepKind):
     cache = False
     suffix = ""
 
-    def json_name(self, name: str) -> str:
-        return f"{name}-{self.suffix}"
+    def json_name(self, name: str, flavour: str = "v2") -> str:
+        return name if flavour == "v3" else f"{name}-{self.suffix}"  # (v3's ModelStep adds no suffix)
 
     def check(self, step, ctx):
         yield from check_role(step, ctx)
@@ -372,7 +388,7 @@ class _ModelKind(StepKind):
 
     def json_names(self, step, program) -> list:
         before = [_repack.step_name(step, program)] if _repack.repacks(step) else []
-        return before + [self.json_name_of(step)]
+        return before + [self.json_name_of(step, program.flavour)]
 
     def docs_details(self, step, ctx) -> list:
         if not _repack.repacks(step):
@@ -391,6 +407,17 @@ class _ModelKind(StepKind):
     def needs_default_bucket(self, step, ctx):
         if step.attribute("entry_point") is not None:
             yield ("the upload of the inference code", step.attribute("entry_point").name_span)
+
+    def sdk_builder(self, step, ctx):
+        """(variable, statement) of SDK v3's ModelBuilder for the step's model."""
+        builder = ctx.var_for(step.name, "model_builder")
+        network = None
+        if step.attribute("vpc_config") is not None or step.attribute("enable_network_isolation") is not None:
+            network = f"{ctx.imp('Network')}({ctx.call_args([('vpc_config', ctx.attr(step, 'vpc_config')), ('enable_network_isolation', ctx.attr(step, 'enable_network_isolation'))])})"
+        args = [("image_uri", ctx.attr(step, "image_uri")), ("s3_model_data_url", ctx.attr(step, "model_data")),
+                ("role_arn", ctx.attr(step, "role")), ("env_vars", ctx.attr(step, "env")), ("network", network),
+                ("sagemaker_session", ctx.session)]
+        return builder, f"{builder} = {ctx.imp('ModelBuilder')}({ctx.call_args(args)})"
 
     def sdk_model(self, step, ctx):
         model = ctx.var_for(step.name, "model")
@@ -446,10 +473,13 @@ class CreateModel(_ModelKind):
               "instance_type": Field("string", doc="passed to Model.create(); no effect on the definition", **INSTANCE_TYPE),
               "legacy": Field("boolean", default=False, doc="the older `CreateModelStep(model=..., inputs="
                               "CreateModelInput(...))`: the step keeps its name (no `-CreateModel`)")}
+    fields = v3_unwritten(fields, V3_UNWRITTEN)
 
     # CreateModel as Model.create() builds it
     layout = (Slot("ModelName", "model_name"), "role", Slot("PrimaryContainer", "container"),
               Slot("Containers", "containers"), "vpc_config", "enable_network_isolation")
+    # SDK v3's ModelBuilder.build() writes the same request (the step's name has no suffix)
+    flavours = frozenset({"v2", "v3"})
     container_place = "PrimaryContainer"
 
     def slot_container(self, step, ctx):
@@ -477,8 +507,8 @@ class CreateModel(_ModelKind):
         attribute = step.attribute("legacy")
         return attribute is not None and isinstance(attribute.value, ir.Literal) and attribute.value.value is True
 
-    def json_name_of(self, step) -> str:
-        return step.name if self.is_legacy(step) else self.json_name(step.name)
+    def json_name_of(self, step, flavour: str = "v2") -> str:
+        return step.name if self.is_legacy(step) else self.json_name(step.name, flavour)
 
     def check(self, step, ctx):
         yield from super().check(step, ctx)
@@ -496,11 +526,15 @@ class CreateModel(_ModelKind):
 
     def read_forms(self, step, ctx):
         forms = super().read_forms(step, ctx)
-        if not str(step.get("Name", "")).endswith(self.json_name("")):
+        if ctx.flavour == "v2" and not str(step.get("Name", "")).endswith(self.json_name("")):
             return [forms[-1] + ["legacy = true"]] + forms  # CreateModelStep: the name as written
         return forms
 
     def sdk_step(self, step, ctx) -> SdkStep:
+        if ctx.program.flavour == "v3":  # ModelStep(step_args=ModelBuilder(...).build(model_name=...))
+            builder, make = self.sdk_builder(step, ctx)
+            named = ctx.call_args([("model_name", ctx.attr(step, "name"))])
+            return SdkStep("ModelStep", (("step_args", f"{builder}.build({named})"),), (make,))
         model, build = self.sdk_model(step, ctx)
         if self.is_legacy(step):
             inputs = ctx.call_args([("instance_type", ctx.attr(step, "instance_type"))])
@@ -564,6 +598,8 @@ class RegisterModel(_ModelKind):
         "tags": Field("any", doc="with `estimator`: the model package's tags, a map or a list of {Key, Value}"),
     }
 
+    fields = v3_unwritten(fields, V3_UNWRITTEN)
+    flavours = frozenset({"v2", "v3"})
     container_place = "InferenceSpecification.Containers.0"
 
     # CreateModelPackage as Model.register() builds it
@@ -580,6 +616,41 @@ class RegisterModel(_ModelKind):
         Slot("ModelCard", "model_card"),
         Slot("ModelLifeCycle", "model_life_cycle"),
     )
+
+    # SDK v3's ModelBuilder.register(): v2's request, its container's environment completed
+    layouts = {"v3": tuple(Slot(leaf.place, "containers_v3") if isinstance(leaf, Slot) and leaf.name == "containers"
+                           else leaf for leaf in layout)}
+    # (what ModelBuilder.register() adds to the container's environment, a model without code's too)
+    V3_ENVIRONMENT = ("SAGEMAKER_PROGRAM", "SAGEMAKER_SUBMIT_DIRECTORY", "SAGEMAKER_CONTAINER_LOG_LEVEL",
+                      "SAGEMAKER_REGION")
+
+    def slot_containers_v3(self, step, ctx):
+        """The container's `Environment` gets the script-mode variables even without inference
+        code: `SAGEMAKER_PROGRAM` and `SAGEMAKER_SUBMIT_DIRECTORY` empty, the log level "20",
+        `SAGEMAKER_REGION` the pipeline's `region`."""
+        container = self.container(step, ctx)
+        container["Environment"] = {**container["Environment"], "SAGEMAKER_PROGRAM": "",
+                                    "SAGEMAKER_SUBMIT_DIRECTORY": "", "SAGEMAKER_CONTAINER_LOG_LEVEL": "20",
+                                    "SAGEMAKER_REGION": ctx.program.region}
+        return [container]
+
+    def read_containers_v3(self, value, arguments, ctx):
+        containers = value or []
+        environment = dict(containers[0].get("Environment") or {}) if len(containers) == 1 else {}
+        added = {key: environment.pop(key, None) for key in self.V3_ENVIRONMENT}
+        if list(added.values())[:3] != ["", "", "20"] or added["SAGEMAKER_REGION"] != ctx.region():
+            raise ValueError("not the environment ModelBuilder.register() writes")
+        container = {k: v for k, v in containers[0].items() if k != "Environment"}
+        members = [f"image_uri = {ctx.value(container.pop('Image'))}"]
+        if "ModelDataUrl" in container:
+            members.append(f"model_data = {ctx.value(container.pop('ModelDataUrl'))}")
+        if environment:
+            members.append(f"env = {ctx.value(environment)}")
+        for key in ("NearestModelName", "ModelInput"):  # (their fields are the layout's leaves)
+            container.pop(key, None)
+        if container:
+            raise ValueError(f"container keys ModelBuilder.register() does not write: {', '.join(container)}")
+        return members
 
     def slot_containers(self, step, ctx):
         if step.attribute("containers") is not None:  # a PipelineModel's
@@ -675,6 +746,7 @@ class RegisterModel(_ModelKind):
     def check(self, step, ctx):
         yield from super().check(step, ctx)
         yield from self.check_legacy(step, ctx)
+        yield from self.check_v3(step, ctx)
         for block in step.blocks:
             if block.name in PLAIN_BLOCKS:
                 ctx.attributes(block.attributes, self.member_fields[f"block:{block.name}"], f"`{block.name}`",
@@ -709,6 +781,17 @@ class RegisterModel(_ModelKind):
                         yield error("E0303", f"`{attribute.name}` (a {cls}) needs `{key}`", attribute.name_span,
                                     f"`{key}` missing", f"e.g. {attribute.name} = {{ s3_uri: ..., content_type: "
                                     '"application/json" }')
+
+    def check_v3(self, step, ctx):
+        """What SDK v3's ModelBuilder.register() needs beyond its fields."""
+        if ctx.program.flavour != "v3":
+            return
+        for block in step.blocks:  # (ModelBuilder.register() takes them as sagemaker.core classes)
+            yield error("E0321", f"`{block.name}` is not written for SDK v3 yet", block.name_span, "not with SDK v3",
+                        "leave it out, or transpile with `--sdk 2`")
+        if ctx.program.region is None:
+            yield error("E0210", "SDK v3's ModelBuilder.register() writes SAGEMAKER_REGION: the pipeline needs "
+                        "`region`", step.name_span, "no region", 'add `region = "us-east-1"` to the pipeline')
 
     # the ModelStep-only fields the legacy RegisterModel has no place for
     NOT_LEGACY = ("env", "role", "name", "vpc_config", "enable_network_isolation", "package_description",
@@ -810,6 +893,10 @@ class RegisterModel(_ModelKind):
         return f"{ctx.imp(METRICS_BLOCKS[block][1])}({ctx.call_args(args)})"
 
     def sdk_step(self, step, ctx) -> SdkStep:
+        if ctx.program.flavour == "v3":  # ModelStep(step_args=ModelBuilder(...).register(...))
+            builder, make = self.sdk_builder(step, ctx)
+            register = ctx.call_args(self.sdk_register_pairs(step, ctx))
+            return SdkStep("ModelStep", (("step_args", f"{builder}.register({register})"),), (make,))
         if step.attribute("estimator") is not None:
             return self.sdk_legacy(step, ctx)
         model, build = self.sdk_model(step, ctx)

@@ -126,7 +126,7 @@ class MonitorBatchTransform(StepKind):
                         "not with model_quality", "the SDK refuses it")
 
     # --- JSON ---------------------------------------------------------------------------
-    def json_name_of(self, step) -> str:
+    def json_name_of(self, step, flavour: str = "v2") -> str:
         return f"{step.name}-transform"
 
     def json_names(self, step, program) -> list:
