@@ -8,8 +8,7 @@ import re
 
 from dsl.diagnostics import did_you_mean, error
 from dsl.extension.hookspecs import hookimpl
-from dsl.extension.kinds import v3_unwritten
-from dsl.extension.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, placed, sdk_keyword
+from dsl.extension.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, placed, sdk_keyword, v3_unwritten
 from dsl.extension.layout import Slot
 from dsl.syntax import ir
 
@@ -413,7 +412,9 @@ class _ModelKind(StepKind):
         builder = ctx.var_for(step.name, "model_builder")
         network = None
         if step.attribute("vpc_config") is not None or step.attribute("enable_network_isolation") is not None:
-            network = f"{ctx.imp('Network')}({ctx.call_args([('vpc_config', ctx.attr(step, 'vpc_config')), ('enable_network_isolation', ctx.attr(step, 'enable_network_isolation'))])})"
+            settings = [("vpc_config", ctx.attr(step, "vpc_config")),
+                        ("enable_network_isolation", ctx.attr(step, "enable_network_isolation"))]
+            network = f"{ctx.imp('Network')}({ctx.call_args(settings)})"
         args = [("image_uri", ctx.attr(step, "image_uri")), ("s3_model_data_url", ctx.attr(step, "model_data")),
                 ("role_arn", ctx.attr(step, "role")), ("env_vars", ctx.attr(step, "env")), ("network", network),
                 ("sagemaker_session", ctx.session)]
