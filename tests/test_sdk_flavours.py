@@ -63,8 +63,7 @@ TRAIN = ('step T: training {\n image_uri = "a.dkr.ecr.us-east-1.amazonaws.com/r:
     ("disable_profiler = true", "no SDK profiler to turn off"),
     ('container_entry_point = ["python"]', "entry point only to run its own source-code driver"),
     ("enable_sagemaker_metrics = true", "no SageMaker Metrics"),
-    ('framework = "pytorch"', "v3 has no framework estimators"),
-    ('compiler_config = { }', "v3 has no framework estimators"),
+    ('compiler_config = { }', "v3 has no Training Compiler"),
     ("plain_session = true", "plain-Session"),
 ])
 def test_what_v3s_model_trainer_cannot_write_is_refused_at_the_member(member, words):
@@ -154,3 +153,17 @@ def test_v3_model_steps_keep_their_names_and_registering_needs_the_region():
     register = register.replace("M.ModelName", "M.ModelPackageArn")
     found = [(p.code, p.span.line) for p in dsl.analyse(register, sdk=3)[1] if p.is_error]
     assert found == [("E0210", 4)]
+
+
+def test_a_v3_framework_step_keeps_v2s_runtime_contract_with_a_literal_entry_point():
+    step = ('step T: training {\n framework = "xgboost"\n framework_version = "1.7-1"\n entry_point = %s\n'
+            ' role = "arn:aws:iam::1:role/R"\n instance_type = "ml.m5.large"\n instance_count = 1\n}')
+    text = (FAIL % '    region = "us-east-1"\n    default_bucket = "b"\n').replace("}\n}\n", "}\n    " + step + "\n}\n")
+    definition = json.loads(dsl.transpile(text % '"boost.py"\n source_dir = "s3://b/code.tar.gz"', sdk=3))
+    hyper = definition["Steps"][1]["Arguments"]["HyperParameters"]
+    assert hyper["sagemaker_submit_directory"] == '"s3://b/code.tar.gz"'
+    assert hyper["sagemaker_program"] == '"boost.py"' and hyper["sagemaker_region"] == '"us-east-1"'
+    assert "EnableSageMakerMetricsTimeSeries" not in definition["Steps"][1]["Arguments"]["AlgorithmSpecification"]
+    found = [(p.code, p.span.line) for p in dsl.analyse(text % 'Reason\n source_dir = "s3://b/c.tar.gz"',
+                                                         sdk=3)[1] if p.is_error]
+    assert found == [("E0321", 9)]

@@ -10,6 +10,12 @@ What v3 changes, measured against SDK 3.27.0 (tests/test_sdk_v3.py):
 - each channel gets `ChannelName` first and an `InputMode` ("File" unless the channel says);
 - with no `output_path`: `s3://BUCKET/BASE` with `CompressionType` "GZIP", where BASE is the
   `base_job_name`, or the image's repository name + "-job".
+
+v3 has no framework estimators. A `framework` step keeps SDK v2's runtime contract, which the
+framework images read: the framework's image, the hyperparameters JSON-encoded as v2's
+estimators encode them, and `sagemaker_program`/`sagemaker_submit_directory` naming the code
+pipedsl packs and `deploy` uploads at its hash-keyed key (the definition stays reproducible).
+ModelTrainer keeps a string as it is, so the generated code passes each value already encoded.
 """
 from __future__ import annotations
 
@@ -43,13 +49,27 @@ def base_job_name(step, ctx):
     if given is not None:
         value = ctx.program.literal(given.value, NOT_LITERAL)
         return value if isinstance(value, str) else None
-    image = ctx.program.literal(step.attribute("image_uri").value, NOT_LITERAL) \
-        if step.attribute("image_uri") is not None else NOT_LITERAL
+    if step.attribute("framework") is not None:
+        from . import _frameworks
+
+        image = _frameworks.image(step, ctx.program)[0]
+    else:
+        image = ctx.program.literal(step.attribute("image_uri").value, NOT_LITERAL) \
+            if step.attribute("image_uri") is not None else NOT_LITERAL
     return f"{repository(image)}-job" if isinstance(image, str) else None
 
 
-def check(step, ctx):
+def check(step, ctx, framework_refused: bool = False):
     """What the v3 request needs beyond its fields' own checks."""
+    entry = step.attribute("entry_point")
+    framework_refused = framework_refused and step.attribute("framework") is not None
+    if step.attribute("framework") is not None and not framework_refused and entry is not None and \
+            not isinstance(ctx.literal(entry.value), str):
+        yield error("E0321", "with SDK v3 a framework's `entry_point` is a literal (the generated code writes "
+                    "`sagemaker_program` itself)", entry.value.span, "not a literal",
+                    "give the script's path, or transpile with `--sdk 2`")
+    if framework_refused:  # (a tuning step: its framework fields are refused, E0321)
+        return
     if step.attribute("output_path") is None and base_job_name(step, ctx) is None:
         where = step.attribute("base_job_name") or step.attribute("image_uri")
         yield error("E0321", "SDK v3 names the default output path after the base job name, which it takes from "
@@ -59,7 +79,11 @@ def check(step, ctx):
 
 def hyperparameters(step, ctx) -> dict:
     """`safe_serialize` of each value: a string as it is, a pipeline value as its expression,
-    anything else `json.dumps`ed."""
+    anything else `json.dumps`ed; a framework's as its v2 estimator encodes them."""
+    if step.attribute("framework") is not None:
+        from . import _frameworks
+
+        return _frameworks.json_hyperparameters(step, ctx)
     hyper = step.attribute("hyperparameters")
     target = ctx.program.follow(hyper.value) if hyper is not None else None
     out: Dict[str, Any] = {}
@@ -192,7 +216,35 @@ def _metric_definitions(step, ctx):
     return "[" + ", ".join(items) + "]"
 
 
+def _to_string(expr, ctx) -> str:
+    """Python giving what SDK v2's `to_string()` makes of a pipeline value (a framework
+    estimator's hyperparameter): a String parameter or execution variable as it is, any other
+    value inside `Join(on="", values=[...])`."""
+    target = ctx.program.follow(expr)
+    params = ctx.program.params
+    if isinstance(target, ir.Ref) and (target.name == "Execution" or (
+            target.name in params and params[target.name].type == "String")):
+        return ctx.py(expr)
+    if isinstance(target, ir.Ref) or (isinstance(target, ir.Call) and target.name == "json_get"):
+        return f"{ctx.imp('Join')}(on='', values=[{ctx.py(expr)}])"
+    return ctx.py(expr)
+
+
 def _hyperparameters(step, ctx):
+    if step.attribute("framework") is not None:  # each value as v2's estimator encodes it
+        from dsl.semantics.evaluate import JsonContext
+
+        from . import _frameworks
+
+        given = ctx.program.follow(step.attribute("hyperparameters").value) \
+            if step.attribute("hyperparameters") is not None else None
+        exprs = {e.key: e.value for e in getattr(given, "entries", ())}
+        spec = _frameworks.ESTIMATORS[_frameworks.framework_name(step, ctx.program.literal)]
+        if spec.extra_hyperparameter and step.attribute(spec.extra_hyperparameter) is not None:
+            exprs[spec.extra_hyperparameter] = step.attribute(spec.extra_hyperparameter).value
+        encoded = _frameworks.json_hyperparameters(step, JsonContext(ctx.program))
+        return "{" + ", ".join(f"{key!r}: {value!r}" if isinstance(value, str) else
+                               f"{key!r}: {_to_string(exprs[key], ctx)}" for key, value in encoded.items()) + "}"
     hyper = step.attribute("hyperparameters")
     return ctx.py(hyper.value) if hyper is not None else None
 
@@ -221,7 +273,7 @@ def sdk_inputs(step, ctx, default_mode: bool = True) -> List[str]:
 
 
 def sdk_trainer(step, ctx, metrics: bool = True) -> tuple:
-    """(variable, statement) building the step's ModelTrainer, and the `train()` arguments;
+    """(variable, statements) building the step's ModelTrainer, and the `train()` arguments;
     `metrics`: its metric definitions are the trainer's (a tuner takes them itself)."""
     attr = ctx.attr
     compute = _call(ctx, "Compute", (("instance_type", attr(step, "instance_type")),
@@ -250,7 +302,16 @@ def sdk_trainer(step, ctx, metrics: bool = True) -> tuple:
         image_config = _call(ctx, "TrainingImageConfig", (
             ("training_repository_access_mode", attr(step, "training_repository_access_mode")),
             ("training_repository_auth_config", auth)))
-    args = [("training_image", attr(step, "image_uri")), ("role", attr(step, "role")),
+    image = attr(step, "image_uri")
+    before = []
+    if step.attribute("framework") is not None:  # (SDK v2's runtime contract: the module docstring)
+        from . import _frameworks
+
+        image = repr(_frameworks.image(step, ctx.program)[0])
+        upload = _frameworks.submit_directory(step, ctx.program)
+        if upload is not None and upload.startswith(f"s3://{ctx.program.default_bucket}/"):
+            before.append(f"# the training code: {upload}, packed and uploaded by `pipedsl deploy`")
+    args = [("training_image", image), ("role", attr(step, "role")),
             ("base_job_name", attr(step, "base_job_name")), ("compute", compute),
             ("networking", _call(ctx, "Networking", network) if any(v is not None for _, v in network) else None),
             ("stopping_condition", _call(ctx, "StoppingCondition", stopping)
@@ -273,5 +334,5 @@ def sdk_trainer(step, ctx, metrics: bool = True) -> tuple:
             ("enable_session_tag_chaining", attr(step, "enable_session_tag_chaining")),)) + ")")
     inputs = sdk_inputs(step, ctx)
     train = f"input_data_config=[{', '.join(inputs)}]" if inputs else ""
-    return trainer, f"{trainer} = {code}", train
+    return trainer, tuple(before) + (f"{trainer} = {code}",), train
 

@@ -93,10 +93,9 @@ V3_UNWRITTEN = {
     "container_entry_point": "ModelTrainer sets the container's entry point only to run its own source-code driver",
     "container_arguments": "ModelTrainer sets the container's arguments only to run its own source-code driver",
     "enable_sagemaker_metrics": "ModelTrainer takes no SageMaker Metrics time-series flag",
-    **{name: "v3 has no framework estimators (ModelTrainer runs an image; `framework` and its fields are "
-             "SDK v2's)" for name in _frameworks.FRAMEWORK_FIELDS},
+    "compiler_config": "v3 has no Training Compiler (ModelTrainer takes no compiler config)",
     **{name: "v3 has no plain-Session `TrainingStep(estimator=...)` form" for name in _plain_session.FIELDS},
-    "code_location": "v3 has no framework estimators, whose local code this places",
+    "code_location": "v3 has no plain-Session `TrainingStep(estimator=...)` form, whose code this places",
 }
 
 
@@ -465,7 +464,7 @@ class Training(StepKind):
     def sdk_step(self, step, ctx) -> SdkStep:
         if ctx.program.flavour == "v3":
             trainer, before, train = _trainer_v3.sdk_trainer(step, ctx)
-            return SdkStep("TrainingStep", (("step_args", f"{trainer}.train({train})"),), (before,))
+            return SdkStep("TrainingStep", (("step_args", f"{trainer}.train({train})"),), before)
         framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
         configs = ("debugger_hook_config", "profiler_config", "rules")
         plain = _plain_session.plain(step, ctx.program)

@@ -153,7 +153,7 @@ class Tuning(StepKind):
     def check(self, step, ctx):
         yield from check_estimator(step, ctx)
         if ctx.program.flavour == "v3":
-            yield from _trainer_v3.check(step, ctx)
+            yield from _trainer_v3.check(step, ctx, framework_refused=True)
             for name in ("max_jobs", "max_parallel_jobs"):  # (ResourceLimits is a pydantic shape of ints)
                 attribute = step.attribute(name)
                 if attribute is not None and not isinstance(ctx.literal(attribute.value), int):
@@ -405,7 +405,7 @@ class Tuning(StepKind):
         framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
         v3 = ctx.program.flavour == "v3"
         if v3:  # HyperparameterTuner(model_trainer=ModelTrainer(...), ...).tune(inputs=[...])
-            estimator, build, _ = _trainer_v3.sdk_trainer(step, ctx, metrics=False)
+            estimator, builds, _ = _trainer_v3.sdk_trainer(step, ctx, metrics=False)
         elif framework is not None:
             names = [f for f in ESTIMATOR_FIELDS if f not in ("metric_definitions", "image_uri")]
             names += [f for f in _frameworks.FRAMEWORK_FIELDS if f not in ("framework", "compiler_config")]
@@ -434,7 +434,7 @@ class Tuning(StepKind):
         if v3:
             inputs = _trainer_v3.sdk_inputs(step, ctx, default_mode=False)
             tune = f"inputs=[{', '.join(inputs)}]" if inputs else ""
-            return SdkStep("TuningStep", (("step_args", f"{tuner}.tune({tune})"),), (build, build_tuner))
+            return SdkStep("TuningStep", (("step_args", f"{tuner}.tune({tune})"),), builds + (build_tuner,))
         fit = ", ".join(x for x in (sdk_inputs(step, ctx), f"job_name={ctx.attr(step, 'job_name')}"
                                     if step.attribute("job_name") is not None else "") if x)
         return SdkStep("TuningStep", (("step_args", f"{tuner}.fit({fit})"),), (build, build_tuner))
