@@ -167,3 +167,14 @@ def test_a_v3_framework_step_keeps_v2s_runtime_contract_with_a_literal_entry_poi
     found = [(p.code, p.span.line) for p in dsl.analyse(text % 'Reason\n source_dir = "s3://b/c.tar.gz"',
                                                          sdk=3)[1] if p.is_error]
     assert found == [("E0321", 9)]
+
+
+def test_v3_refuses_a_check_jobs_network_config_which_it_cannot_serialize():
+    step = ('step Q: quality_check {\n check_type = "data_quality"\n role = "arn:aws:iam::1:role/R"\n'
+            ' instance_type = "ml.m5.large"\n instance_count = 1\n baseline_dataset = "s3://b/d.csv"\n'
+            ' dataset_format = { csv: { header: false } }\n output_s3_uri = "s3://b/o"\n'
+            ' network_config = { enable_network_isolation: true }\n}')
+    text = (FAIL % '    region = "us-east-1"\n').replace("}\n}\n", "}\n    " + step + "\n}\n")
+    found = [(p.code, p.span.line, p.message) for p in dsl.analyse(text, sdk=3)[1] if p.is_error]
+    assert [(c, line) for c, line, _ in found] == [("E0321", 13)] and "cannot serialize a NetworkConfig" in found[0][2]
+    assert not [p for p in dsl.analyse(text)[1] if p.is_error]
