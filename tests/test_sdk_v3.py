@@ -21,7 +21,7 @@ pytestmark = pytest.mark.sdk3
 
 # the v2 parity cases whose kinds SDK v3 writes the same way (`StepKind.flavours`)
 V3_CASES = ["callouts", "empty-pipeline", "experiment-both", "experiment-default", "experiment-name-param",
-            "experiment-none", "experiment-trial-literal", "expressions", "params", "raw-condition"]
+            "experiment-none", "experiment-trial-literal", "expressions", "inference-component", "params", "raw-condition", "raw-step"]
 
 
 def v3_program(v2: str) -> str:

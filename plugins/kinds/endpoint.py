@@ -83,6 +83,12 @@ class EndpointConfig(StepKind):
     layout = ("endpoint_config_name", Slot("ProductionVariants", "variants"), Slot("Tags", "tags"),
               "kms_key", "data_capture_config", "async_inference_config", "explainer_config")
     slot_tags, read_tags = _tags_or_empty, _read_tags
+    # SDK v3's Session.create_endpoint_config() takes the production variants as written and
+    # writes `Tags` only when there are some
+    flavours = frozenset({"v2", "v3"})
+    layouts = {"v3": ("endpoint_config_name", Slot("ProductionVariants", "variants"), Slot("Tags", "tags_v3"),
+                      "kms_key", "data_capture_config", "async_inference_config", "explainer_config")}
+    slot_tags_v3, read_tags_v3 = _tags_if_given, _read_tags
 
     def slot_variants(self, step, ctx):
         # production_variant(): the name and weight are its defaults; the rest in its order
@@ -98,6 +104,20 @@ class EndpointConfig(StepKind):
         return [variant]
 
     def sdk_step(self, step, ctx) -> SdkStep:
+        if ctx.program.flavour == "v3":  # (v3 takes the variants: the ones production_variant() made in v2)
+            variant = [("VariantName", repr("AllTraffic")), ("ModelName", ctx.attr(step, "model_name")),
+                       ("InitialVariantWeight", "1")]
+            variant += [(self.fields[name].json[len(_VARIANT):], ctx.attr(step, name) or (
+                "1" if name == "initial_instance_count" else None))
+                for name in ("accelerator_type", "initial_instance_count", "instance_type", "volume_size",
+                             "model_data_download_timeout", "container_startup_health_check_timeout",
+                             "routing_config", "inference_ami_version")]
+            variants = "[{" + ", ".join(f"{key!r}: {value}" for key, value in variant if value is not None) + "}]"
+            args = [("name", ctx.attr(step, "endpoint_config_name")), ("production_variants", variants)]
+            args += [(field.sdk_keyword(name), ctx.attr(step, name)) for name, field in self.fields.items()
+                     if not field.json.startswith(_VARIANT) and name != "endpoint_config_name"]
+            call = f"{ctx.session}.create_endpoint_config({ctx.call_args(args)})"
+            return SdkStep("EndpointConfigStep", (("step_args", call),))
         return SdkStep("EndpointConfigStep", (("step_args", _sdk_call(self, step, ctx, "create_endpoint_config")),))
 
 
@@ -107,6 +127,7 @@ class Endpoint(StepKind):
     sdk_class = "EndpointStep"
     summary = "creates or updates an endpoint (Session.create_endpoint)"
     sdk_imports = {"sagemaker.workflow.endpoint_step": ("EndpointStep",)}
+    flavours = frozenset({"v2", "v3"})  # (SDK v3 writes the same request)
     property_root = "DescribeEndpointOutput"
     request_shape = "CreateEndpointInput"
     retry = False  # EndpointStep takes no retry policies
@@ -129,6 +150,7 @@ class InferenceComponent(StepKind):
     sdk_class = "InferenceComponentStep"
     summary = "deploys a model onto an endpoint as an inference component (Session.create_inference_component)"
     sdk_imports = {"sagemaker.workflow.inference_component_step": ("InferenceComponentStep",)}
+    flavours = frozenset({"v2", "v3"})  # (SDK v3 writes the same request)
     property_root = "DescribeInferenceComponentOutput"
     request_shape = "CreateInferenceComponentInput"
     retry = False  # a plain Step: no retry policies

@@ -78,6 +78,8 @@ class Raw(StepKind):
     sdk_class = "RawStep"
     summary = "any step, written as given (escape hatch)"
     sdk_imports = {"sagemaker.workflow.steps": ("Step",), "sagemaker.workflow.entities": ("PipelineVariable",)}
+    # its request is as given, whichever SDK: the escape hatch of what SDK v3 cannot write
+    flavours = frozenset({"v2", "v3"})
     job_step = True  # it may be a job: every retry type is allowed
     property_root = ""  # it has properties: the shape named by `properties`, or any path
     verbatim = True  # its JSON may name itself (a raw condition holding its branch steps)
