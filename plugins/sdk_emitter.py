@@ -533,13 +533,22 @@ class ModuleWriter:
                 self.deferred.add((step.name, min(waiting, key=[s.name for s in steps].index)))
         return order
 
+    def step_ref(self, name: str) -> str:
+        """A step where the SDK takes steps (`steps=`, `depends_on=`): its variable, or with SDK
+        v3 a step collection's steps (v3's pipeline compiler refuses a StepCollection)."""
+        step = self.program.steps.get(name)
+        kind = self.program.kind_of(step) if step is not None else None
+        if self.program.flavour == "v3" and kind is not None and kind.sdk_step_collection:
+            return f"*{self.ctx.step_var(name)}.steps"
+        return self.ctx.step_var(name)
+
     def envelope(self, step: ir.Step, kind) -> List[Tuple[str, str]]:
         ctx, p = self.ctx, self.program
         out: List[Tuple[str, Any]] = []
         depends = step.attribute("depends_on")
         items = depends.value.items if depends is not None and isinstance(depends.value, ir.ListExpr) else ()
         if items:
-            out.append(("depends_on", "[" + ", ".join(ctx.step_var(getattr(i, "name", "")) for i in items) + "]"))
+            out.append(("depends_on", "[" + ", ".join(self.step_ref(getattr(i, "name", "")) for i in items) + "]"))
         for name in ("display_name", "description"):
             if step.attribute(name) is not None:
                 out.append((name, ctx.attr(step, name)))
@@ -595,7 +604,7 @@ class ModuleWriter:
                 args.append(f"pipeline_experiment_config={ctx.imp('PipelineExperimentConfig')}({name}, {trial})")
             if exp.doc:  # a comment line inside the call, right above the argument it documents
                 args[-1] = "\n".join(comment(exp.doc)) + "\n" + args[-1]
-        args.append("steps=[" + ", ".join(ctx.step_var(s.name) for s in p.top_level_steps()) + "]")
+        args.append("steps=[" + ", ".join(self.step_ref(s.name) for s in p.top_level_steps()) + "]")
         if p.use_custom_job_prefix:
             args.append(f"pipeline_definition_config={ctx.imp('PipelineDefinitionConfig')}(use_custom_job_prefix=True)")
         if ctx.session:

@@ -182,6 +182,10 @@ class StepKind:
     # collects the `DelayedReturn` arguments first; other steps list `depends_on` first)
     reads_before_depends_on: bool = False
 
+    # its SDK object is a StepCollection (MonitorBatchTransformStep): SDK v3's pipeline compiler
+    # takes none, so the v3 code lists its `.steps` where a step goes (`steps=`, `depends_on=`)
+    sdk_step_collection: bool = False
+
     # the SDK flavours whose requests this kind writes (dsl.semantics.sdk_flavours): "v2", and
     # "v3" once its v3 layout (or the proof that v3 writes the same request) is declared
     flavours: FrozenSet[str] = frozenset({"v2"})

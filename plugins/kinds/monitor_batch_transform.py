@@ -47,6 +47,9 @@ class MonitorBatchTransform(StepKind):
     sdk_class = "MonitorBatchTransformStep"
     summary = "a batch transform and a quality check of its data or predictions (MonitorBatchTransformStep)"
     sdk_imports = {"sagemaker.workflow.monitor_batch_transform_step": ("MonitorBatchTransformStep",)}
+    # each part is written by its own kind, for the program's SDK flavour (transform, quality_check)
+    flavours = frozenset({"v2", "v3"})
+    sdk_step_collection = True
     members = frozenset({"block:transform", "block:monitor"})
     member_fields = {"block:transform": _transform_fields(), "block:monitor": _monitor_fields()}
     retry = False  # a step collection: no retry policies
@@ -98,6 +101,13 @@ class MonitorBatchTransform(StepKind):
                         "its transform reads what it needs; or write the two steps yourself")
         if transform is None or monitor is None:
             return
+        if program.flavour == "v3":  # (the parts' fields SDK v3 does not write, as the kinds refuse them)
+            for block, kind in ((transform, program.kinds["transform"]), (monitor, program.kinds["quality_check"])):
+                for attribute in block.attributes:
+                    field = kind.fields.get(attribute.name)
+                    if field is not None and field.v3:
+                        yield error("E0321", f"SDK v3 cannot write `{attribute.name}`: {field.v3}",
+                                    attribute.name_span, "not with SDK v3", "leave it out, or transpile with `--sdk 2`")
         check_type = monitor.attribute("check_type")
         kind_name = program.literal(check_type.value) if check_type is not None else None
         if check_type is not None and kind_name in CLARIFY:
