@@ -5,7 +5,8 @@ the v3 parity tests (`tests/test_sdk_v3.py`). It runs in the cached SDK v3 virtu
     python sdk3_runner.py PROGRAM.py [NAME]    # the module-level `pipeline`'s definition()
 
 Offline as the shared oracle runs v3: fake credentials, a region (v3 needs one to import),
-no config files, no role check, no default-bucket check, and any AWS endpoint refused (a program that needs the
+no config files, no role check, no default-bucket check, uploads of local code answered, and
+any other AWS request refused (a program that needs the
 network fails instead of reaching it).
 """
 import json
@@ -23,6 +24,31 @@ OFFLINE = {
 }
 
 
+def answer_uploads() -> None:
+    """S3 uploads (PUT) and object checks (HEAD) of local code are answered here, with 200, as
+    the oracle answers them: the SDK computes its keys itself. Any other request still goes to
+    the closed port and fails."""
+    import botocore.httpsession
+    from botocore.awsrequest import AWSResponse
+
+    class Empty:
+        def stream(self, *a, **k):
+            return iter(())
+
+        def read(self, *a, **k):
+            return b""
+
+    original = botocore.httpsession.URLLib3Session.send
+
+    def send(self, request):
+        if request.method in ("PUT", "HEAD"):
+            return AWSResponse(request.url, 200, {"ETag": '"00000000000000000000000000000000"',
+                                                  "Content-Length": "0"}, Empty())
+        return original(self, request)
+
+    botocore.httpsession.URLLib3Session.send = send
+
+
 def main() -> None:
     for key in [k for k in os.environ if k.startswith("AWS_")]:
         del os.environ[key]
@@ -30,6 +56,7 @@ def main() -> None:
     path = os.path.abspath(sys.argv[1])
     os.chdir(os.path.dirname(path))
     sys.path.insert(0, os.path.dirname(path))
+    answer_uploads()
     # a default S3 path makes the SDK check (or create) the default bucket: the offline recipe
     # of the shared oracle (../shared/oracle/README.md) turns that call into a no-op
     from sagemaker.core.helper.session_helper import Session

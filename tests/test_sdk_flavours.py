@@ -25,7 +25,7 @@ def test_the_pipelines_sdk_attribute_is_the_default_and_the_option_wins():
 
 
 @pytest.mark.parametrize("member,line,words", [
-    ('step L: lineage { }', 4, "`lineage` steps are not written for SDK v3 yet"),
+    ('step N: notebook_job { }', 4, "`notebook_job` steps are not written for SDK v3 yet"),
     ('step E: emr { cluster_id = "j-1"\n step_config { jar = "s3://b/x.jar" }\n retry Step.THROTTLING }', 6,
      "SDK v3's EMRStep takes no retry policies"),
 ])
@@ -178,3 +178,11 @@ def test_v3_refuses_a_check_jobs_network_config_which_it_cannot_serialize():
     found = [(p.code, p.span.line, p.message) for p in dsl.analyse(text, sdk=3)[1] if p.is_error]
     assert [(c, line) for c, line, _ in found] == [("E0321", 13)] and "cannot serialize a NetworkConfig" in found[0][2]
     assert not [p for p in dsl.analyse(text)[1] if p.is_error]
+
+
+def test_a_kind_v3_cannot_write_at_all_says_why_at_the_kind():
+    step = ('step A: automl {\n role = "arn:aws:iam::1:role/R"\n target_attribute_name = "y"\n'
+            ' inputs = "s3://b/train.csv"\n mode = "ENSEMBLING"\n}')
+    text = (FAIL % '    default_bucket = "b"\n').replace("}\n}\n", "}\n    " + step + "\n}\n")
+    found = [(p.code, p.span.line, p.message) for p in dsl.analyse(text, sdk=3)[1] if p.code in ("E0320", "E0321")]
+    assert [(c, line) for c, line, _ in found] == [("E0321", 5)] and "no AutoML class" in found[0][2]

@@ -9,6 +9,7 @@ for the kinds that have a v3 layout the SDK's classes keep their names and argum
 """
 import json
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.sdk3
 
 # the v2 parity cases whose kinds SDK v3 writes the same way (`StepKind.flavours`)
 V3_CASES = ["callouts", "empty-pipeline", "experiment-both", "experiment-default", "experiment-name-param",
-            "experiment-none", "experiment-trial-literal", "expressions", "inference-component", "params", "raw-condition", "raw-step"]
+            "experiment-none", "experiment-trial-literal", "expressions", "inference-component", "lineage", "params", "raw-condition", "raw-step"]
 
 
 def v3_program(v2: str) -> str:
@@ -86,4 +87,6 @@ def test_a_v3_case_is_its_sdk_v3_programs_definition(case, tmp_path):
     assert json.dumps(json.loads(ours)) == json.dumps(json.loads(theirs))
     generated = dsl.transpile(text, to="sdk3", filename=str(folder / "case.pipe"))
     assert "sagemaker.workflow" not in generated
-    assert json.dumps(json.loads(run_v3(tmp_path, "generated.py", generated))) == json.dumps(json.loads(theirs))
+    copy = tmp_path / case  # (beside the case's local code, which the module names relative to itself)
+    shutil.copytree(folder, copy)
+    assert json.dumps(json.loads(run_v3(copy, "generated.py", generated))) == json.dumps(json.loads(theirs))

@@ -663,7 +663,10 @@ class Checker:
             self.add(error("E0301", f"unknown step kind `{step.kind}`", step.kind_span, "unknown kind",
                            did_you_mean(step.kind, p.kinds) or "kinds: " + ", ".join(sorted(p.kinds))))
             return
-        if p.flavour not in kind.flavours:
+        if p.flavour == "v3" and p.flavour not in kind.flavours and kind.v3:
+            self.add(error("E0321", f"SDK v3 cannot write `{kind.name}` steps: {kind.v3}", step.kind_span,
+                           "not with SDK v3", V3_HINT))
+        elif p.flavour not in kind.flavours:
             self.add(error("E0320", f"`{kind.name}` steps are not written for SDK v{p.sdk} yet", step.kind_span,
                            f"no SDK v{p.sdk} layout",
                            "transpile with `--sdk 2` (the v2 definition), or keep this step's request as a "

@@ -18,7 +18,10 @@ DEFAULT = 2
 V3_CORE_WORKFLOW = frozenset({"conditions", "entities", "execution_variables", "functions", "parameters",
                               "pipeline_context", "pipeline_definition_config", "properties"})
 V3_OTHER_MODULES = {"sagemaker.lambda_helper": "sagemaker.core.lambda_helper", "boto3": "boto3",
-                    "datetime": "datetime"}
+                    "datetime": "datetime",
+                    # (v3 kept these where they were)
+                    **{f"sagemaker.lineage.{name}": f"sagemaker.lineage.{name}" for name in ("action", "artifact",
+                                                                                             "context")}}
 
 
 # v2 module -> v3 module where v3 moved a whole module; (v2 module, name) where v3 moved a

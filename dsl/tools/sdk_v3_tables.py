@@ -36,7 +36,7 @@ def _cell(text: str) -> str:
 
 def _status(kind: StepKind) -> str:
     if "v3" not in kind.flavours:
-        return "not written for v3 yet: E0320 at the kind"
+        return f"SDK v3 cannot write it: {kind.v3} (E0321)" if kind.v3 else "not written for v3 yet: E0320 at the kind"
     if "v3" in kind.layouts:
         return "its own v3 request (below)"
     return "the same request as v2"

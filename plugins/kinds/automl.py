@@ -31,6 +31,8 @@ class AutoML(StepKind):
     name = "automl"
     type = "AutoML"
     sdk_class = "AutoMLStep"
+    # (v3's AutoMLStep takes the arguments of `AutoML.fit()`, and SDK 3.27.0 has no AutoML class)
+    v3 = "SDK 3.27.0 has no AutoML class, whose fit() gives an AutoMLStep its arguments"
     summary = "runs an Autopilot job that trains and tunes candidate models (AutoML.fit)"
     property_root = "DescribeAutoMLJobResponse"
     request_shape = "CreateAutoMLJobRequest"

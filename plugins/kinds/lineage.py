@@ -104,6 +104,7 @@ class Lineage(StepKind):
     sdk_imports = {"sagemaker.workflow.lineage_step": ("LineageAssociation", "LineageEntityReference", "LineageStep"),
                    "sagemaker.lineage.action": ("Action",), "sagemaker.lineage.artifact": ("Artifact",),
                    "sagemaker.lineage.context": ("Context",)}
+    flavours = frozenset({"v2", "v3"})  # (SDK v3 writes the same request; `sagemaker.lineage` kept its modules)
     fields = {
         "actions": Field("list", items="map", doc="actions to create: { action_name, source_uri, source_type, "
                          "action_type, description, status, properties, tags } (Action.create's keywords)"),

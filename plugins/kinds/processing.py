@@ -203,10 +203,7 @@ class Processing(StepKind):
         yield from check_map_keys(step, ctx, "network_config", NETWORK_KEYS)
         code, command, entry = (step.attribute(n) for n in ("code", "command", "entrypoint"))
         local = code is not None and is_local(ctx.literal(code.value))
-        if local and ctx.program.flavour == "v3":
-            yield error("E0321", "`code` as a local file is not written for SDK v3 yet (its upload key is not "
-                        "pinned by pipedsl's v3 parity)", code.value.span, "local file with SDK v3",
-                        "upload the script and give its s3:// URI, or transpile with `--sdk 2`")
+
         yield from _plain_session.check(step, ctx, code.value.span if local else None)
         if _plain_session.plain(step, ctx.program) and (
                 self.framework_processor(step, ctx.program) or self.is_spark(step, ctx.program)):
