@@ -816,3 +816,35 @@ def test_deploy_does_not_take_over_another_pipelines_schedule(aws, tmp_path):
     assert refused.returncode == 1
     assert "schedule 'Nightly' already exists and starts something other than this pipeline" in refused.stderr
     assert scheduler.get_schedule(Name="Nightly")["Target"]["Arn"] == other
+
+
+@pytest.mark.parametrize("case", ["frameworks", "processing-local-code"])
+def test_deploy_of_a_v3_pipeline_uploads_its_code_and_stores_the_v3_definition(aws, tmp_path, case):
+    """Issue 24: `deploy` of an SDK v3 case (`sdk = 3`): the stored definition is v3's (its
+    `MlflowConfig`, its requests) and the code is where it names it (framework training keeps
+    v2's runtime contract: the packed code at sagemaker_submit_directory)."""
+    import shutil
+
+    folder = tmp_path / case
+    shutil.copytree(TESTS / "parity-v3" / case, folder, ignore=shutil.ignore_patterns("sdk_v3.py", "__pycache__"))
+    path = folder / "case.pipe"
+    program, problems = dsl.analyse(path.read_text(), str(path))
+    assert not problems and program.flavour == "v3"
+    uploads = {u.uri: u.body() for u in program.uploads()}
+    assert uploads
+    for bucket in {uri[len("s3://"):].split("/", 1)[0] for uri in uploads}:
+        aws.s3.create_bucket(Bucket=bucket)
+    deployed = aws("deploy", path, "--role", ROLE)
+    assert deployed.returncode == 0, deployed.stderr
+    stored = json.loads(aws.sm.describe_pipeline(PipelineName=program.name)["PipelineDefinition"])
+    expected = json.loads((folder / "expected.json").read_text())
+    assert json.dumps(stored) == json.dumps(expected) and stored["MlflowConfig"] is None
+    text = json.dumps(stored)
+    for uri, body in uploads.items():
+        bucket, key = uri[len("s3://"):].split("/", 1)
+        assert aws.s3.get_object(Bucket=bucket, Key=key)["Body"].read() == body, uri
+        assert f'{uri}"' in text or f'{uri}\\"' in text, uri  # (as a JSON-encoded hyperparameter)
+    # `--sdk 2` deploys the same file's v2 definition
+    again = aws("deploy", path, "--role", ROLE, "--sdk", "2", "--yes")
+    assert again.returncode == 0, again.stderr
+    assert "MlflowConfig" not in json.loads(aws.sm.describe_pipeline(PipelineName=program.name)["PipelineDefinition"])

@@ -33,11 +33,13 @@ def outcome(text: str):
     program, problems = dsl.analyse(text, "fuzz.pipe")
     for problem in problems:
         assert problem.span.line >= 1 and problem.span.column >= 1
-    for to, compact in (("json", False), ("json", True), ("sdk", False), ("docs", False)):
-        if to != "json" and any(p.is_error for p in problems):
+    v3_problems = dsl.analyse(text, "fuzz.pipe", sdk=3)[1]  # (and as SDK v3's definition)
+    for to, compact, sdk in (("json", False, None), ("json", True, None), ("sdk", False, None), ("docs", False, None),
+                             ("json", True, 3), ("sdk3", False, 3)):
+        if to != "json" and any(p.is_error for p in (v3_problems if sdk == 3 else problems)):
             continue  # the other emitters only run on valid files; json checks the errors
         try:
-            dsl.transpile(text, to=to, compact=compact)
+            dsl.transpile(text, to=to, compact=compact, sdk=sdk)
         except dsl.PipeError as error:
             assert error.diagnostics
             assert not [d for d in error.diagnostics if d.code == "E0402"], error.render()  # an emitter crashed
