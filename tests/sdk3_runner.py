@@ -24,12 +24,19 @@ OFFLINE = {
 }
 
 
+UPLOADS: dict = {}  # s3:// URI -> the uploaded bytes, base64
+
+
 def answer_uploads() -> None:
     """S3 uploads (PUT) and object checks (HEAD) of local code are answered here, with 200, as
     the oracle answers them: the SDK computes its keys itself. Any other request still goes to
     the closed port and fails."""
+    import base64
+    from urllib.parse import unquote, urlsplit
+
     import botocore.httpsession
     from botocore.awsrequest import AWSResponse
+    from sdk_runner import _unchunk  # (the v2 runner's; its module imports no SDK)
 
     class Empty:
         def stream(self, *a, **k):
@@ -41,12 +48,29 @@ def answer_uploads() -> None:
     original = botocore.httpsession.URLLib3Session.send
 
     def send(self, request):
+        if request.method == "PUT":  # (kept: PIPEDSL_SDK3_UPLOADS names a file to write them to)
+            body = request.body or b""
+            body = body.read() if hasattr(body, "read") else body
+            body = body.encode() if isinstance(body, str) else body
+            if "aws-chunked" in str(request.headers.get("Content-Encoding", "")):
+                body = _unchunk(body)
+            path = unquote(urlsplit(request.url).path).lstrip("/")  # (path-style: the endpoint is local)
+            UPLOADS[f"s3://{path}"] = base64.b64encode(body).decode("ascii")
         if request.method in ("PUT", "HEAD"):
             return AWSResponse(request.url, 200, {"ETag": '"00000000000000000000000000000000"',
                                                   "Content-Length": "0"}, Empty())
         return original(self, request)
 
     botocore.httpsession.URLLib3Session.send = send
+
+
+def pin_notebook_jobs() -> None:
+    """NotebookJobStep's two names from the clock, pinned as the v2 runner pins them (the
+    parity cases' `build_time`)."""
+    import sagemaker.mlops.workflow.notebook_job_step as notebook
+    from sdk_runner import PINNED_BUILD_TIME
+
+    notebook.name_from_base = lambda base: f"{base}-{PINNED_BUILD_TIME}"
 
 
 def main() -> None:
@@ -57,6 +81,7 @@ def main() -> None:
     os.chdir(os.path.dirname(path))
     sys.path.insert(0, os.path.dirname(path))
     answer_uploads()
+    pin_notebook_jobs()
     # a default S3 path makes the SDK check (or create) the default bucket: the offline recipe
     # of the shared oracle (../shared/oracle/README.md) turns that call into a no-op
     from sagemaker.core.helper.session_helper import Session
@@ -68,6 +93,9 @@ def main() -> None:
     sys.stdout = stdout
     pipeline = namespace[sys.argv[2] if len(sys.argv) > 2 else "pipeline"]
     print(json.dumps(json.loads(pipeline.definition())))
+    if os.environ.get("PIPEDSL_SDK3_UPLOADS"):
+        with open(os.environ["PIPEDSL_SDK3_UPLOADS"], "w") as out:
+            json.dump(UPLOADS, out)
 
 
 if __name__ == "__main__":

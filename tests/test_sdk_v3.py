@@ -7,7 +7,9 @@ The v3 program of a case is its v2 program (`tests/parity/CASE/sdk.py`) with the
 moved (`sagemaker.workflow.X` to `sagemaker.core.workflow.X` or `sagemaker.mlops.workflow.X`):
 for the kinds that have a v3 layout the SDK's classes keep their names and arguments.
 """
+import base64
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -34,11 +36,14 @@ def v3_program(v2: str) -> str:
     return re.sub(r"^from ([\w.]+) import", move, v2, flags=re.M)
 
 
-def run_v3(folder, name: str, code: str) -> str:
+def run_v3(folder, name: str, code: str, uploads=None) -> str:
+    """The definition SDK v3 gives for the program `code` (written as `folder/name`); `uploads`:
+    a file where the runner puts what the program uploaded (s3:// URI -> base64)."""
     path = folder / name
     path.write_text(code)
+    env = dict(os.environ, PIPEDSL_SDK3_UPLOADS=str(uploads)) if uploads else None
     ran = subprocess.run([str(sdk3_python()), str(TESTS / "sdk3_runner.py"), str(path)], capture_output=True,
-                         text=True, timeout=300)
+                         text=True, timeout=300, env=env)
     assert ran.returncode == 0, ran.stderr[-3000:]
     return ran.stdout.strip()
 
@@ -79,7 +84,9 @@ V3_ONLY = sorted(p.name for p in (ROOT / "tests" / "parity-v3").iterdir() if (p 
 @pytest.mark.parametrize("case", V3_ONLY)
 def test_a_v3_case_is_its_sdk_v3_programs_definition(case, tmp_path):
     folder = ROOT / "tests" / "parity-v3" / case
-    theirs = run_v3(folder, "sdk_v3.py", (folder / "sdk_v3.py").read_text())
+    copy = tmp_path / case  # (beside the case's local code, which the programs name relative to themselves)
+    shutil.copytree(folder, copy)
+    theirs = run_v3(copy, "sdk_v3.py", (folder / "sdk_v3.py").read_text(), uploads=tmp_path / "uploads.json")
     expected = (folder / "expected.json").read_text()
     assert json.dumps(json.loads(theirs)) == json.dumps(json.loads(expected))  # key order included
     text = (folder / "case.pipe").read_text()
@@ -87,6 +94,13 @@ def test_a_v3_case_is_its_sdk_v3_programs_definition(case, tmp_path):
     assert json.dumps(json.loads(ours)) == json.dumps(json.loads(theirs))
     generated = dsl.transpile(text, to="sdk3", filename=str(folder / "case.pipe"))
     assert "sagemaker.workflow" not in generated
-    copy = tmp_path / case  # (beside the case's local code, which the module names relative to itself)
-    shutil.copytree(folder, copy)
     assert json.dumps(json.loads(run_v3(copy, "generated.py", generated))) == json.dumps(json.loads(theirs))
+    # what the SDK uploaded where the definition names it (local code, analysis configs) is
+    # what `deploy` uploads (the SDK's other copies, under clock-derived keys, nothing names)
+    uploaded = json.loads((tmp_path / "uploads.json").read_text())
+    program, _ = dsl.analyse(text, str(folder / "case.pipe"))
+    ours = {u.uri: u.body() for u in program.uploads()}
+    both = set(ours) & set(uploaded)
+    assert both or case not in ("clarify-check", "processing-local-code"), (sorted(ours), sorted(uploaded))
+    for uri in both:
+        assert base64.b64decode(uploaded[uri]) == ours[uri], uri

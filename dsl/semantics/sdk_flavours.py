@@ -29,7 +29,8 @@ V3_OTHER_MODULES = {"sagemaker.lambda_helper": "sagemaker.core.lambda_helper", "
 V3_MOVED = {"sagemaker.processing": "sagemaker.core.processing", "sagemaker.network": "sagemaker.core.network",
             "sagemaker.tuner": "sagemaker.train.tuner", "sagemaker.parameter": "sagemaker.core.parameter",
             "sagemaker.transformer": "sagemaker.core.transformer",
-            "sagemaker.model_monitor.dataset_format": "sagemaker.core.model_monitor.dataset_format"}
+            "sagemaker.model_monitor.dataset_format": "sagemaker.core.model_monitor.dataset_format",
+            "sagemaker.clarify": "sagemaker.core.clarify"}
 V3_NAMES = {("sagemaker.processing", "ProcessingInput"): "sagemaker.core.shapes",
             ("sagemaker.processing", "ProcessingOutput"): "sagemaker.core.shapes"}
 

@@ -32,6 +32,10 @@ JOB_FIELDS = {
                             "check's own"),
     "tags": Field("any", doc="a map or a list of {Key, Value} (CheckJobConfig)", json="Tags"),
 }
+# what SDK v3 does not write of a check job (the kinds declare it on their fields)
+V3_UNWRITTEN = {"network_config": "SDK 3.27.0's check steps cannot serialize a NetworkConfig "
+                                  "(Pipeline.definition() raises a TypeError)"}
+V3_MAX_RUNTIME = 86400  # the StoppingCondition SDK v3's check job always writes
 # CheckJobConfig's keywords, in its signature's order, for the SDK code
 JOB_KEYWORDS = ("role", "instance_count", "instance_type", "volume_size_in_gb", "volume_kms_key", "output_kms_key",
                 "max_runtime_in_seconds", "env", "tags", "network_config")
@@ -90,6 +94,55 @@ class CheckStepKind(StepKind):
         Slot("Tags", "tags"),
     )
     slot_tags, read_tags, slot_network, read_network = slot_tags, read_tags, slot_network, read_network
+    # SDK v3's (QualityCheckStep and ClarifyCheckStep of sagemaker.mlops.workflow): the inputs
+    # and outputs first, the job's resources after them, a StoppingCondition always
+    layouts = {"v3": (
+        Slot("ProcessingInputs", "inputs_v3"),
+        Slot("ProcessingOutputConfig.Outputs", "outputs_v3"), "output_kms_key",
+        "instance_count", "instance_type", "volume_size_in_gb", "volume_kms_key",
+        Slot("AppSpecification.ImageUri", "image_uri"),
+        "role",
+        Slot("StoppingCondition.MaxRuntimeInSeconds", "max_runtime_v3"),
+        Slot("Environment", "environment"),
+        Slot("Tags", "tags"),
+    )}
+
+    # (each kind's own: the inputs and outputs its config makes, and their readers)
+    def slot_inputs(self, step, ctx) -> list:
+        raise NotImplementedError
+
+    def slot_outputs(self, step, ctx) -> list:
+        raise NotImplementedError
+
+    def read_inputs(self, inputs, arguments, ctx) -> list:
+        raise NotImplementedError
+
+    def read_outputs(self, outputs, arguments, ctx) -> list:
+        return []  # (a check's output is its config's: a kind that reads one says so)
+
+    def slot_inputs_v3(self, step, ctx):
+        """v2's without `AppManaged`, and each `S3Input` without its distribution and
+        compression types."""
+        return [{"InputName": item["InputName"], "S3Input": {
+            k: v for k, v in item["S3Input"].items() if k not in ("S3DataDistributionType", "S3CompressionType")}}
+            for item in self.slot_inputs(step, ctx)]
+
+    def slot_outputs_v3(self, step, ctx):
+        """v2's without `AppManaged`."""
+        return [{k: v for k, v in item.items() if k != "AppManaged"} for item in self.slot_outputs(step, ctx)]
+
+    def slot_max_runtime_v3(self, step, ctx):
+        """`max_runtime_in_seconds`, 86400 when not given (v2 writes none)."""
+        return ctx.attr(step, "max_runtime_in_seconds", V3_MAX_RUNTIME)
+
+    def read_inputs_v3(self, inputs, arguments, ctx):
+        return self.read_inputs(inputs, arguments, ctx)
+
+    def read_outputs_v3(self, outputs, arguments, ctx):
+        return self.read_outputs(outputs, arguments, ctx)
+
+    def read_max_runtime_v3(self, value, arguments, ctx):
+        return [f"max_runtime_in_seconds = {ctx.value(value)}"] if value not in (None, V3_MAX_RUNTIME) else []
 
     def slot_image_uri(self, step, ctx):
         return self.image(ctx)

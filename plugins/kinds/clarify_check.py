@@ -21,11 +21,11 @@ from typing import Dict, Optional
 
 from dsl.diagnostics import did_you_mean, error
 from dsl.extension.hookspecs import hookimpl
-from dsl.extension.kinds import INSTANCE_TYPE, Field, SdkStep
+from dsl.extension.kinds import INSTANCE_TYPE, Field, SdkStep, v3_unwritten
 from dsl.semantics.localcode import Upload
 from dsl.syntax import ir
 
-from ._check_job import JOB_FIELDS, CheckStepKind
+from ._check_job import JOB_FIELDS, V3_UNWRITTEN, CheckStepKind
 from ._common import NETWORK_KEYS, check_map_keys, check_role
 
 CONFIG_INPUT = "/opt/ml/processing/input/config"
@@ -219,6 +219,8 @@ class ClarifyCheck(CheckStepKind):
                                                "a RawStep: the SDK's ClarifyCheckStep always writes its own",
                                  json="ProcessingInputs.0.S3Input.S3Uri"),
     }
+    fields = v3_unwritten(fields, V3_UNWRITTEN)
+    flavours = frozenset({"v2", "v3"})  # (its v3 layout is the check kinds': _check_job.CheckStepKind)
 
     # --- checks ---------------------------------------------------------------------------
     def check(self, step, ctx):

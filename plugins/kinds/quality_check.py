@@ -17,9 +17,8 @@ from typing import Any, Dict, Tuple
 from dsl.diagnostics import did_you_mean, error
 from dsl.extension.hookspecs import hookimpl
 from dsl.extension.kinds import Field, SdkStep, v3_unwritten
-from dsl.extension.layout import Slot
 
-from ._check_job import JOB_FIELDS, CheckStepKind
+from ._check_job import JOB_FIELDS, V3_UNWRITTEN, CheckStepKind
 from ._common import NETWORK_KEYS, check_map_keys, check_role
 
 INPUT = "/opt/ml/processing/input/baseline_dataset_input"
@@ -44,9 +43,6 @@ SCRIPTS = ("record_preprocessor_script", "post_analytics_processor_script")
 SCRIPT_INPUT = "/opt/ml/processing/input"
 PROPERTIES = ("CalculatedBaselineConstraints", "CalculatedBaselineStatistics",
               "BaselineUsedForDriftCheckStatistics", "BaselineUsedForDriftCheckConstraints")
-
-
-V3_MAX_RUNTIME = 86400  # the StoppingCondition SDK v3's check job always writes
 
 
 class QualityCheck(CheckStepKind):
@@ -89,45 +85,8 @@ class QualityCheck(CheckStepKind):
         "record_preprocessor_script": Field("string", doc="S3 URI of a script run on each record first"),
         "post_analytics_processor_script": Field("string", doc="S3 URI of a script run on the results"),
     }
-    fields = v3_unwritten(fields, {"network_config": "SDK 3.27.0's check steps cannot serialize a NetworkConfig "
-                                                     "(Pipeline.definition() raises a TypeError)"})
-    flavours = frozenset({"v2", "v3"})
-    # SDK v3's (sagemaker.mlops.workflow.quality_check_step): the inputs and outputs first, the
-    # job's resources after them, a StoppingCondition always
-    layouts = {"v3": (
-        Slot("ProcessingInputs", "inputs_v3"),
-        Slot("ProcessingOutputConfig.Outputs", "outputs_v3"), "output_kms_key",
-        "instance_count", "instance_type", "volume_size_in_gb", "volume_kms_key",
-        Slot("AppSpecification.ImageUri", "image_uri"),
-        "role",
-        Slot("StoppingCondition.MaxRuntimeInSeconds", "max_runtime_v3"),
-        Slot("Environment", "environment"),
-        Slot("Tags", "tags"),
-    )}
-
-    def slot_inputs_v3(self, step, ctx):
-        """v2's without `AppManaged`, and each `S3Input` without its distribution and
-        compression types."""
-        return [{"InputName": item["InputName"], "S3Input": {
-            k: v for k, v in item["S3Input"].items() if k not in ("S3DataDistributionType", "S3CompressionType")}}
-            for item in self.slot_inputs(step, ctx)]
-
-    def slot_outputs_v3(self, step, ctx):
-        """v2's without `AppManaged`."""
-        return [{k: v for k, v in item.items() if k != "AppManaged"} for item in self.slot_outputs(step, ctx)]
-
-    def slot_max_runtime_v3(self, step, ctx):
-        """`max_runtime_in_seconds`, 86400 when not given (v2 writes none)."""
-        return ctx.attr(step, "max_runtime_in_seconds", V3_MAX_RUNTIME)
-
-    def read_inputs_v3(self, inputs, arguments, ctx):
-        return self.read_inputs(inputs, arguments, ctx)
-
-    def read_outputs_v3(self, outputs, arguments, ctx):
-        return self.read_outputs(outputs, arguments, ctx)
-
-    def read_max_runtime_v3(self, value, arguments, ctx):
-        return [f"max_runtime_in_seconds = {ctx.value(value)}"] if value not in (None, V3_MAX_RUNTIME) else []
+    fields = v3_unwritten(fields, V3_UNWRITTEN)
+    flavours = frozenset({"v2", "v3"})  # (its v3 layout is the check kinds': _check_job.CheckStepKind)
 
 
     def check(self, step, ctx):
