@@ -4,6 +4,7 @@ run by CI with `-m sdk3`, checks that it still does). `transpile` gives it byte 
 order included, and `import` reads it back to a `.pipe` file that gives it again."""
 import json
 import re
+import shutil
 
 import pytest
 from conftest import ROOT
@@ -34,8 +35,15 @@ def test_transpile_gives_the_sdk_v3_definition(case):
 def test_import_reads_the_v3_definition_back(case, tmp_path):
     folder = CASES / case
     expected = (folder / "expected.json").read_text()
-    text = import_definition(expected, name="Imported", folder=str(tmp_path))
+    beside = tmp_path / case  # (beside the case's files: a notebook's definition names them by file name)
+    shutil.copytree(folder, beside, ignore=shutil.ignore_patterns("case.pipe", "sdk_v3.py", "expected.json"))
+    text = import_definition(expected, name=_name(folder), folder=str(beside))
     assert re.search(r"^    sdk +=  *3$", text, re.M)  # (MlflowConfig: the SDK v3 wrote it)
     assert "arguments_patch" not in text and ": raw" not in text  # read natively, not kept as given
-    again = dsl.transpile(text, filename=str(tmp_path / "imported.pipe"), compact=True)
+    again = dsl.transpile(text, filename=str(beside / "imported.pipe"), compact=True)
     assert json.dumps(json.loads(again)) == json.dumps(json.loads(expected))
+
+
+def _name(folder) -> str:
+    """The case's pipeline name (a definition does not hold it; the SDK's staged files' keys do)."""
+    return re.search(r"^pipeline (\S+)", (folder / "case.pipe").read_text(), re.M).group(1)

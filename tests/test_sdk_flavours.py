@@ -25,7 +25,7 @@ def test_the_pipelines_sdk_attribute_is_the_default_and_the_option_wins():
 
 
 @pytest.mark.parametrize("member,line,words", [
-    ('step N: notebook_job { }', 4, "`notebook_job` steps are not written for SDK v3 yet"),
+    ('step N: function { }', 4, "`function` steps are not written for SDK v3 yet"),
     ('step E: emr { cluster_id = "j-1"\n step_config { jar = "s3://b/x.jar" }\n retry Step.THROTTLING }', 6,
      "SDK v3's EMRStep takes no retry policies"),
 ])

@@ -62,6 +62,8 @@ class NotebookJob(StepKind):
     sdk_class = "NotebookJobStep"
     summary = "runs a Jupyter notebook headless, as a training job (NotebookJobStep)"
     sdk_imports = {"sagemaker.workflow.notebook_job_step": ("NotebookJobStep",)}
+    # SDK v3's NotebookJobStep writes the same request, stages the same files at the same keys
+    flavours = frozenset({"v2", "v3"})
     request_shape = "CreateTrainingJobRequest"
     job_step = True
     claims_some = True
