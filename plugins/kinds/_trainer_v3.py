@@ -147,7 +147,9 @@ def read_channels(value, ctx, default_mode: bool = True) -> List[str]:
                     for channel in value or ()], ctx)
 
 
-def read_output(value, arguments, step_name, ctx) -> List[str]:
+def read_output(value, arguments, ctx) -> List[str]:
+    """Import: `output_path` (or the base job name a default path names) and `output_kms_key`;
+    `arguments` is the request (or training job definition) holding the image."""
     value = dict(value or {})
     out = []
     if value.pop("CompressionType", None) == "GZIP":  # the default path: the base job name says it

@@ -331,7 +331,7 @@ class Training(StepKind):
         return [f"max_run = {ctx.value(value)}"] if value not in (None, _trainer_v3.DEFAULT_MAX_RUN) else []
 
     def read_output_v3(self, value, arguments, ctx):
-        return _trainer_v3.read_output(value, arguments, None, ctx)
+        return _trainer_v3.read_output(value, arguments, ctx)
 
     # --- the computed slots, written ----------------------------------------------------
 

@@ -311,7 +311,7 @@ class Tuning(StepKind):
 
     def read_output_v3(self, value, arguments, ctx):
         definition = arguments.get("TrainingJobDefinition", {})
-        return _trainer_v3.read_output(value, definition, None, ctx)
+        return _trainer_v3.read_output(value, definition, ctx)
 
     def read_max_run_v3(self, value, arguments, ctx):
         return [f"max_run = {ctx.value(value)}"] if value not in (None, _trainer_v3.DEFAULT_MAX_RUN) else []
