@@ -91,6 +91,23 @@ def v3_unwritten(fields: Dict[str, Field], reasons: Dict[str, str]) -> Dict[str,
             for name, field in fields.items()}
 
 
+# what a member SDK v3 cannot write can become instead
+V3_HINT = ("leave it out, transpile with `--sdk 2`, or keep SDK v2's exact request as a `raw` step "
+           "(`pipedsl import` of the v2 definition writes one)")
+
+
+def v3_refusals(attributes, fields: Dict[str, Field]) -> Iterable[Diagnostic]:
+    """E0321 at each attribute whose field SDK v3 cannot write (`Field.v3` says why): a step's
+    own, or the blocks a kind fills other kinds' fields from (a monitored transform's parts)."""
+    from dsl.diagnostics import error
+
+    for attribute in attributes:
+        field = fields.get(attribute.name)
+        if field is not None and field.v3:
+            yield error("E0321", f"SDK v3 cannot write `{attribute.name}`: {field.v3}", attribute.name_span,
+                        "not with SDK v3", V3_HINT)
+
+
 ENVELOPE_FIELDS = {
     "depends_on": Field("step_list", doc="steps that must finish first"),
     "display_name": Field("string", doc="the step's display name"),

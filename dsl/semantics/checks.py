@@ -11,7 +11,7 @@ import re
 from typing import Dict, List, Optional, Tuple
 
 from dsl.diagnostics import Diagnostic, Span, did_you_mean, error, warning
-from dsl.extension.kinds import ENVELOPE_FIELDS, Field
+from dsl.extension.kinds import ENVELOPE_FIELDS, V3_HINT, Field, v3_refusals
 from dsl.extension.plugin_manager import KindFailure
 from dsl.semantics.functions import FUNCTIONS
 from dsl.semantics.program import EXECUTION_VARIABLES, EXPERIMENT_PROPERTIES, NOT_LITERAL, PARAM_TYPES, Program, raw_condition_map
@@ -32,9 +32,6 @@ RETRY_FIELDS = {
     "max_attempts": ("integer", (1, 20)),
     "expire_after_min": ("integer", (0, 14400)),
 }
-# what a member SDK v3 cannot write can become instead
-V3_HINT = ("leave it out, transpile with `--sdk 2`, or keep SDK v2's exact request as a `raw` step "
-           "(`pipedsl import` of the v2 definition writes one)")
 TYPE_WORDS = {"string": "a string", "integer": "an integer", "number": "a number",
               "boolean": "a boolean", "list": "a list", "map": "a map", "null": "null",
               "any": "a value"}
@@ -681,7 +678,8 @@ class Checker:
         seen = self.attributes(step.attributes, fields, f"`{kind.name}` step `{step.name}`",
                                owner_span=step.name_span, kind=kind)
         if p.flavour == "v3" and p.flavour in kind.flavours:
-            self.check_v3_fields(step, fields)
+            for problem in v3_refusals(step.attributes, fields):
+                self.add(problem)
         if "cache" in seen:
             self.check_cache(step.attribute("cache"))
         self.check_members(step, kind)
@@ -738,14 +736,6 @@ class Checker:
                        "\"30d\", or { enabled: false, expire_after: \"30d\" }", self._span_of(attribute.value),
                        "not a cache setting", "a map takes `enabled` (a literal boolean) and `expire_after` (a "
                        "duration), as the SDK's CacheConfig(enable_caching=…, expire_after=…)"))
-
-    def check_v3_fields(self, step: ir.Step, fields):
-        """The members SDK v3 cannot write (`Field.v3` says why), each at its name."""
-        for attribute in step.attributes:
-            field = fields.get(attribute.name)
-            if field is not None and field.v3:
-                self.add(error("E0321", f"SDK v3 cannot write `{attribute.name}`: {field.v3}", attribute.name_span,
-                               "not with SDK v3", V3_HINT))
 
     def check_retry(self, retry: ir.Retry, kind):
         if self.program.flavour == "v3":

@@ -105,16 +105,13 @@ def _channel_fields(channel, value) -> dict:
 def channels(step, ctx, default_mode: bool = True) -> List[dict]:
     """`InputDataConfig`; `default_mode`: every channel has an `InputMode` (ModelTrainer's), or
     only the channels that give one (a tuner's)."""
+    from ._estimator import channels as v2_channels
+
     out = []
-    for channel in step.inputs:
-        fields = _channel_fields(channel, ctx.value)
-        entry: Dict[str, Any] = {"ChannelName": channel.name or "training", "DataSource": {"S3DataSource": {
-            "S3DataType": fields.get("s3_data_type", "S3Prefix"), "S3Uri": fields.get("s3_data"),
-            "S3DataDistributionType": fields.get("distribution", "FullyReplicated")}}}
-        if fields.get("content_type") is not None:
-            entry["ContentType"] = fields["content_type"]
-        if default_mode or fields.get("input_mode") is not None:
-            entry["InputMode"] = fields.get("input_mode", "File")
+    for entry in v2_channels(step, ctx):  # (v2's TrainingInput channels, the name moved first)
+        entry = {"ChannelName": entry.pop("ChannelName"), **entry}
+        if default_mode:
+            entry.setdefault("InputMode", "File")
         out.append(entry)
     return out
 

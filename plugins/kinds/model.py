@@ -8,7 +8,7 @@ import re
 
 from dsl.diagnostics import did_you_mean, error
 from dsl.extension.hookspecs import hookimpl
-from dsl.extension.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, placed, sdk_keyword, v3_unwritten
+from dsl.extension.kinds import INSTANCE_TYPE, V3_HINT, Field, SdkStep, StepKind, placed, sdk_keyword, v3_unwritten
 from dsl.extension.layout import Slot
 from dsl.syntax import ir
 
@@ -789,7 +789,7 @@ class RegisterModel(_ModelKind):
             return
         for block in step.blocks:  # (ModelBuilder.register() takes them as sagemaker.core classes)
             yield error("E0321", f"`{block.name}` is not written for SDK v3 yet", block.name_span, "not with SDK v3",
-                        "leave it out, or transpile with `--sdk 2`")
+                        V3_HINT)
         if ctx.program.region is None:
             yield error("E0210", "SDK v3's ModelBuilder.register() writes SAGEMAKER_REGION: the pipeline needs "
                         "`region`", step.name_span, "no region", 'add `region = "us-east-1"` to the pipeline')

@@ -19,7 +19,7 @@ import attrs
 
 from dsl.diagnostics import error
 from dsl.extension.hookspecs import hookimpl
-from dsl.extension.kinds import Field, SdkStep, StepKind
+from dsl.extension.kinds import Field, SdkStep, StepKind, v3_refusals
 from dsl.syntax import ir
 
 # the check step's keys the collection sets itself (`skip_check` False, `register_new_baseline`
@@ -103,11 +103,7 @@ class MonitorBatchTransform(StepKind):
             return
         if program.flavour == "v3":  # (the parts' fields SDK v3 does not write, as the kinds refuse them)
             for block, kind in ((transform, program.kinds["transform"]), (monitor, program.kinds["quality_check"])):
-                for attribute in block.attributes:
-                    field = kind.fields.get(attribute.name)
-                    if field is not None and field.v3:
-                        yield error("E0321", f"SDK v3 cannot write `{attribute.name}`: {field.v3}",
-                                    attribute.name_span, "not with SDK v3", "leave it out, or transpile with `--sdk 2`")
+                yield from v3_refusals(block.attributes, kind.fields)
         check_type = monitor.attribute("check_type")
         kind_name = program.literal(check_type.value) if check_type is not None else None
         if check_type is not None and kind_name in CLARIFY:
