@@ -169,3 +169,24 @@ def sdk3_python() -> Path:
             # (a venv's scripts name its folder: the one it was built in is gone; `python -m` is used)
             (folder / ".ready").write_text(digest)
     return python
+
+
+def pipedsl_beside_sdk3(folder: Path) -> Path:
+    """A folder to put on the SDK v3 virtualenv's PYTHONPATH so that it imports this source tree
+    as `dsl` (links laid out as the wheel lays out the package: `grammar/` as `dsl.grammar`,
+    `plugins/` as `dsl.plugins`) with lark and pluggy, pure Python, linked from pipedsl's own
+    environment; the v3 environment has attrs. Made under `folder`, nothing installed."""
+    import lark
+    import pluggy
+
+    site = folder / "pipedsl-site"
+    package = site / "dsl"
+    package.mkdir(parents=True)
+    for entry in (ROOT / "dsl").iterdir():
+        if entry.name != "__pycache__":
+            (package / entry.name).symlink_to(entry)
+    (package / "grammar").symlink_to(ROOT / "grammar")
+    (package / "plugins").symlink_to(ROOT / "plugins")
+    for module in (lark, pluggy):
+        (site / module.__name__).symlink_to(Path(module.__file__).parent)
+    return site

@@ -73,6 +73,26 @@ def pin_notebook_jobs() -> None:
     notebook.name_from_base = lambda base: f"{base}-{PINNED_BUILD_TIME}"
 
 
+def pin_function_steps() -> None:
+    """What `@step` takes from the clock and from chance, pinned as the v2 runner pins the clock:
+    the build time (the parity cases' `build_time`) and the key that signs the payloads (the
+    private key in the file `$PIPEDSL_SDK3_SIGNING_KEY`, the cases' `signing_key`; the SDK makes
+    a new one for every definition)."""
+    import types
+
+    import sagemaker.mlops.workflow._steps_compiler as compiler
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    from sdk_runner import PINNED_BUILD_TIME
+
+    compiler.sagemaker_timestamp = lambda: PINNED_BUILD_TIME
+    key_file = os.environ.get("PIPEDSL_SDK3_SIGNING_KEY")
+    if key_file:
+        def generate_private_key(curve):
+            with open(key_file, "rb") as pem:
+                return load_pem_private_key(pem.read(), password=None)
+        compiler.ec = types.SimpleNamespace(**{**vars(compiler.ec), "generate_private_key": generate_private_key})
+
+
 def main() -> None:
     for key in [k for k in os.environ if k.startswith("AWS_")]:
         del os.environ[key]
@@ -82,6 +102,7 @@ def main() -> None:
     sys.path.insert(0, os.path.dirname(path))
     answer_uploads()
     pin_notebook_jobs()
+    pin_function_steps()
     # a default S3 path makes the SDK check (or create) the default bucket: the offline recipe
     # of the shared oracle (../shared/oracle/README.md) turns that call into a no-op
     from sagemaker.core.helper.session_helper import Session

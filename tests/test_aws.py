@@ -848,3 +848,18 @@ def test_deploy_of_a_v3_pipeline_uploads_its_code_and_stores_the_v3_definition(a
     again = aws("deploy", path, "--role", ROLE, "--sdk", "2", "--yes")
     assert again.returncode == 0, again.stderr
     assert "MlflowConfig" not in json.loads(aws.sm.describe_pipeline(PipelineName=program.name)["PipelineDefinition"])
+
+
+def test_deploy_of_a_v3_function_step_beside_sdk_v2_says_which_sdk_serializes_it(aws, tmp_path):
+    """Issue 24: SDK v3 function steps are serialized and signed by SDK v3, which cannot share
+    an environment with v2 (this one's): deploy says so, with the extra to install, and creates
+    no pipeline (tests/test_sdk_v3.py makes the uploads in the v3 environment)."""
+    import shutil
+
+    folder = tmp_path / "function-chain"
+    shutil.copytree(TESTS / "parity-v3" / "function-chain", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    aws.s3.create_bucket(Bucket="chain-bucket")
+    refused = aws("deploy", folder / "case.pipe", "--role", ROLE)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "pipedsl-sagemaker[functions3]" in refused.stderr, refused.stderr
+    assert not aws.sm.list_pipelines()["PipelineSummaries"]

@@ -1,8 +1,12 @@
 """Issue 24 without the SDK: what `--sdk 3` writes at the pipeline level, which kinds it
 refuses (located), and how the flavour is chosen. The v3 parity is tests/test_sdk_v3.py."""
+import base64
 import json
 
 import pytest
+from conftest import examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_cli import pipedsl
 
 import dsl
@@ -25,7 +29,6 @@ def test_the_pipelines_sdk_attribute_is_the_default_and_the_option_wins():
 
 
 @pytest.mark.parametrize("member,line,words", [
-    ('step N: function { }', 4, "`function` steps are not written for SDK v3 yet"),
     ('step E: emr { cluster_id = "j-1"\n step_config { jar = "s3://b/x.jar" }\n retry Step.THROTTLING }', 6,
      "SDK v3's EMRStep takes no retry policies"),
 ])
@@ -186,3 +189,94 @@ def test_a_kind_v3_cannot_write_at_all_says_why_at_the_kind():
     text = (FAIL % '    default_bucket = "b"\n').replace("}\n}\n", "}\n    " + step + "\n}\n")
     found = [(p.code, p.span.line, p.message) for p in dsl.analyse(text, sdk=3)[1] if p.code in ("E0320", "E0321")]
     assert [(c, line) for c, line, _ in found] == [("E0321", 5)] and "no AutoML class" in found[0][2]
+
+
+SIGNED = """pipeline P {
+    sdk            = 3
+    default_bucket = "b"
+    region         = "us-east-1"
+    step F: function {
+        call          = "steps:run"
+        role          = "arn:aws:iam::1:role/R"
+        image_uri     = "img:1"
+        instance_type = "ml.m5.large"
+%s    }
+}
+"""
+
+
+@pytest.mark.parametrize("member,words", [
+    ("", "a `function` step in SDK v3 needs `signing_key`"),
+    ('        signing_key = "missing.pem"\n', "`signing_key`: "),
+    ('        signing_key = "steps.py"\n', "`signing_key`: not a PEM private key"),
+    ('        signing_key = "../outside.pem"\n', "`signing_key`: "),
+])
+def test_a_v3_function_step_needs_a_readable_signing_key(member, words, tmp_path):
+    """SDK v3 signs a function step's payloads and writes the public key into the definition:
+    without the key (in the project) there is no definition to give."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "steps.py").write_text("def run():\n    return 1\n")
+    (tmp_path / "outside.pem").write_text(KEY)
+    (project / "pyproject.toml").write_text("")
+    path = project / "p.pipe"
+    path.write_text(SIGNED % member)
+    _, problems = dsl.analyse(path.read_text(), str(path))
+    found = [(p.code, p.message) for p in problems if p.is_error]
+    assert [c for c, m in found if words in m] == ["E0304"], found
+    _, problems = dsl.analyse(path.read_text(), str(path), sdk=2)  # (v2 signs nothing)
+    assert not [p for p in problems if p.is_error and "signing_key" in p.message]
+
+
+def test_the_signing_keys_public_half_is_in_the_v3_definition_and_v2s_has_none(tmp_path):
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_private_key
+
+    (tmp_path / "steps.py").write_text("def run():\n    return 1\n")
+    (tmp_path / "key.pem").write_text(KEY)
+    path = tmp_path / "p.pipe"
+    path.write_text(SIGNED % '        signing_key = "key.pem"\n')
+    public = load_pem_private_key(KEY.encode(), None).public_key().public_bytes(
+        Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+    v3 = json.loads(dsl.transpile(path.read_text(), filename=str(path)))
+    assert v3["Steps"][0]["Arguments"]["Environment"]["REMOTE_FUNCTION_SECRET_KEY"] == public
+    v2 = json.loads(dsl.transpile(path.read_text(), filename=str(path), sdk=2))
+    assert "REMOTE_FUNCTION_SECRET_KEY" not in v2["Steps"][0]["Arguments"]["Environment"]
+
+
+# a P-256 key made for these tests (openssl ecparam -name prime256v1 -genkey -noout)
+KEY = """-----BEGIN EC PRIVATE KEY-----
+MHcCAQEEIKCkugTUbGzemVcLcFWPzqgswZTgvOGpLu755EC5Y9rtoAoGCCqGSM49
+AwEHoUQDQgAEyNN7smjNoMgZGf8dEWIOClw6FgsoebLyMcLP+CbnTA51ioLRfRP6
++VMNHpSxqzrztDrr+kaqSFYUQTWPy5nmZQ==
+-----END EC PRIVATE KEY-----
+"""
+
+
+@given(st.binary(max_size=300) | st.binary(max_size=200).map(
+    lambda der: b"-----BEGIN EC PRIVATE KEY-----\n" + base64.encodebytes(der) + b"-----END EC PRIVATE KEY-----\n"))
+@settings(max_examples=examples(300), deadline=None)
+def test_any_key_file_is_a_public_key_or_a_key_problem(data):
+    """The key file is input: whatever it holds, its reading ends in a public key or in the
+    KeyProblem the check reports (never another exception)."""
+    from dsl.plugins.kinds._signing_key import KeyProblem, public_key_pem
+
+    try:
+        assert public_key_pem(data).startswith("-----BEGIN PUBLIC KEY-----\n")
+    except KeyProblem:
+        pass
+
+
+def test_the_public_key_is_the_one_cryptography_derives_for_both_pem_forms():
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat, load_pem_private_key
+    from dsl.plugins.kinds._signing_key import KeyProblem, public_key_pem
+
+    for _ in range(5):
+        key = ec.generate_private_key(ec.SECP256R1())
+        public = key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+        for form in (PrivateFormat.TraditionalOpenSSL, PrivateFormat.PKCS8):
+            assert public_key_pem(key.private_bytes(Encoding.PEM, form, NoEncryption())) == public
+    other = ec.generate_private_key(ec.SECP384R1()).private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    with pytest.raises(KeyProblem, match="P-256"):
+        public_key_pem(other)
+    assert load_pem_private_key(KEY.encode(), None)  # (the tests' key is one)

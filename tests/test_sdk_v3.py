@@ -8,14 +8,16 @@ moved (`sagemaker.workflow.X` to `sagemaker.core.workflow.X` or `sagemaker.mlops
 for the kinds that have a v3 layout the SDK's classes keep their names and arguments.
 """
 import base64
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
+import zipfile
 
 import pytest
-from conftest import ROOT, TESTS, sdk3_python
+from conftest import ROOT, TESTS, pipedsl_beside_sdk3, sdk3_python
 
 import dsl
 from dsl.semantics.sdk_flavours import v3_module
@@ -33,7 +35,7 @@ def v3_program(v2: str) -> str:
         module = v3_module(match.group(1))
         assert module is not None, match.group(1)
         return f"from {module} import"
-    return re.sub(r"^from ([\w.]+) import", move, v2, flags=re.M)
+    return re.sub(r"^from (sagemaker[\w.]*) import", move, v2, flags=re.M)  # (the case's own modules stay)
 
 
 def run_v3(folder, name: str, code: str, uploads=None) -> str:
@@ -41,7 +43,9 @@ def run_v3(folder, name: str, code: str, uploads=None) -> str:
     a file where the runner puts what the program uploaded (s3:// URI -> base64)."""
     path = folder / name
     path.write_text(code)
-    env = dict(os.environ, PIPEDSL_SDK3_UPLOADS=str(uploads)) if uploads else None
+    env = dict(os.environ, PIPEDSL_SDK3_UPLOADS=str(uploads)) if uploads else dict(os.environ)
+    if (folder / "test-signing-key.pem").exists():  # (the key the function steps sign with, pinned)
+        env["PIPEDSL_SDK3_SIGNING_KEY"] = str(folder / "test-signing-key.pem")
     ran = subprocess.run([str(sdk3_python()), str(TESTS / "sdk3_runner.py"), str(path)], capture_output=True,
                          text=True, timeout=300, env=env)
     assert ran.returncode == 0, ran.stderr[-3000:]
@@ -97,10 +101,40 @@ def test_a_v3_case_is_its_sdk_v3_programs_definition(case, tmp_path):
     assert json.dumps(json.loads(run_v3(copy, "generated.py", generated))) == json.dumps(json.loads(theirs))
     # what the SDK uploaded where the definition names it (local code, analysis configs) is
     # what `deploy` uploads (the SDK's other copies, under clock-derived keys, nothing names)
-    uploaded = json.loads((tmp_path / "uploads.json").read_text())
-    program, _ = dsl.analyse(text, str(folder / "case.pipe"))
-    ours = {u.uri: u.body() for u in program.uploads()}
+    uploaded = {uri: base64.b64decode(body) for uri, body in json.loads((tmp_path / "uploads.json").read_text()).items()}
+    if (folder / "test-signing-key.pem").exists():
+        # function steps: made by SDK v3's serializer, in its environment, and checked there
+        ours = deploy_uploads_in_sdk3(folder / "case.pipe", tmp_path)
+        assert set(ours) == set(uploaded)
+    else:
+        program, _ = dsl.analyse(text, str(folder / "case.pipe"))
+        ours = {u.uri: u.body() for u in program.uploads()}
     both = set(ours) & set(uploaded)
     assert both or case not in ("clarify-check", "notebook-job", "processing-local-code"), (sorted(ours), sorted(uploaded))
     for uri in both:
-        assert base64.b64decode(uploaded[uri]) == ours[uri], uri
+        if uri.endswith("/metadata.json"):  # (ECDSA signs with a random nonce: the helper verified ours)
+            signed = [json.loads(body) for body in (uploaded[uri], ours[uri])]
+            assert all(m.pop("asymmetric_signature") for m in signed) and signed[0] == signed[1], uri
+        elif uri.endswith(".zip"):  # (the SDK zips its working directory, the programs with it)
+            theirs_zip, ours_zip = (zipfile.ZipFile(io.BytesIO(body)) for body in (uploaded[uri], ours[uri]))
+            programs = ("/", "/sdk_v3.py", "/generated.py")
+            files = {n for n in ours_zip.namelist() if not n.endswith(programs)}
+            assert files and files == {n for n in theirs_zip.namelist() if not n.endswith(programs)}
+            assert all(ours_zip.read(n) == theirs_zip.read(n) for n in files), uri
+        else:
+            assert uploaded[uri] == ours[uri], uri
+
+
+def deploy_uploads_in_sdk3(case, tmp_path) -> dict:
+    """What `deploy` uploads for `case`, made in the SDK v3 virtualenv (tests/sdk3_uploads.py),
+    where each signed payload's signature is checked against the definition's public key."""
+    site = pipedsl_beside_sdk3(tmp_path)
+    env = dict(os.environ, PYTHONPATH=str(site))
+    ran = subprocess.run([str(sdk3_python()), str(TESTS / "sdk3_uploads.py"), str(case)], capture_output=True,
+                         text=True, timeout=300, env=env, cwd=str(TESTS))
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    made = json.loads(ran.stdout)
+    bodies = {uri: base64.b64decode(body) for uri, body in made["uploads"].items()}
+    assert sorted(made["verified"]) == sorted(uri for uri in bodies if uri.endswith("/metadata.json"))
+    assert made["verified"]
+    return bodies

@@ -16,7 +16,9 @@ def test_the_tables_say_what_v3_changes_and_refuses():
     generated = render(build_registry(entry_points=False).kinds)
     assert "| `training` | TrainingStep | its own v3 request (below) |" in generated
     assert "| `fail` | FailStep | the same request as v2 |" in generated
-    assert "not written for v3 yet: E0320 at the kind" in generated
+    assert "| `automl` | AutoMLStep | SDK v3 cannot write it: " in generated  # (E0321 at the kind)
+    function = generated.split("### `function`")[1].split("### ")[0]
+    assert "`Environment`: adds `REMOTE_FUNCTION_SECRET_KEY`" in function
     training = generated.split("### `training`")[1].split("### ")[0]
     assert "`DebugHookConfig`" in training and "`rules`: ModelTrainer takes no Debugger or Profiler rules" in training
     assert "`StoppingCondition.MaxRuntimeInSeconds`: " in training and "3600" in training

@@ -16,7 +16,7 @@ DEFAULT = 2
 # v2 module -> v3 module of the names the generated code imports (v3 moved `sagemaker.workflow`
 # into `sagemaker.core.workflow`, the values, and `sagemaker.mlops.workflow`, the steps)
 V3_CORE_WORKFLOW = frozenset({"conditions", "entities", "execution_variables", "functions", "parameters",
-                              "pipeline_context", "pipeline_definition_config", "properties"})
+                              "pipeline_context", "pipeline_definition_config", "properties", "step_outputs"})
 V3_OTHER_MODULES = {"sagemaker.lambda_helper": "sagemaker.core.lambda_helper", "boto3": "boto3",
                     "datetime": "datetime",
                     # (v3 kept these where they were)

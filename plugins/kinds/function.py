@@ -22,6 +22,10 @@ same bytes: `build_time` (the SDK's build timestamp, the S3 folder of this build
 The callable is found without importing anything: `call`'s module is a file under the `.pipe`
 file's folder, parsed with `ast`; `deploy` alone imports it, to serialize it with the SDK's
 serializer (the `functions` extra).
+
+SDK v3 (the `_v3` slots of its layout) also takes a new signing key from chance for every
+definition; here it is a field too, `signing_key`, a file whose public key goes into the job
+(`_signing_key`), and with which `deploy` signs (the `functions3` extra).
 """
 from __future__ import annotations
 
@@ -44,6 +48,7 @@ from dsl.syntax import ir
 from ._common import check_role, read_tags, slot_tags
 
 SDK_VERSION = "2.257.7"  # the SDK v2 release whose `@step` this kind writes
+SDK_VERSIONS = {"v2": SDK_VERSION, "v3": "3.27.0"}  # the SDK release of each flavour
 CALL = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*):([A-Za-z_]\w*)")
 BOOTSTRAP = "sagemaker_remote_function_bootstrap"
 DEPENDENCIES_CHANNEL = "pre_exec_script_and_dependencies"
@@ -244,9 +249,14 @@ class Function(StepKind):
                                 "deploy serializes with it, and the job checks it)",
                                 pattern=r"3\.\d{1,2}", pattern_doc="a Python version such as \"3.10\"",
                                 sdk="(the running Python)"),
-        "sdk_version": Field("string", default=SDK_VERSION, doc="the client SageMaker SDK version the job is told",
-                             sdk="(the installed SDK)"),
+        "sdk_version": Field("string", default=SDK_VERSION, doc="the client SageMaker SDK version the job is told "
+                             f"(SDK v3: {SDK_VERSIONS['v3']})", sdk="(the installed SDK)"),
+        "signing_key": Field("string", doc="SDK v3: a local PEM file with the ECDSA P-256 private key that signs the "
+                             "function's payloads (its public key is written into the job; the SDK makes a new key "
+                             "for every definition). Keep it out of version control; e.g. `openssl ecparam -name "
+                             "prime256v1 -genkey -noout -out signing-key.pem`", sdk="(the SDK's new key)"),
     }
+    flavours = frozenset({"v2", "v3"})
     layout = (
         Slot("TrainingJobName", "job_name"),
         "role", "max_runtime_in_seconds", "max_wait_time_in_seconds", "max_retry_attempts",
@@ -261,6 +271,9 @@ class Function(StepKind):
         "use_spot_instances",
         Slot("Environment", "environment"),
     )
+    # SDK v3's `@step`: the same keys, four of them computed differently (the `_v3` slots)
+    layouts = {"v3": tuple(Slot(leaf.place, leaf.name + "_v3") if isinstance(leaf, Slot) and leaf.name in
+                           ("channels", "output", "algorithm", "environment") else leaf for leaf in layout)}
 
     slot_tags, read_tags = slot_tags, read_tags
 
@@ -287,11 +300,38 @@ class Function(StepKind):
         bucket = ctx.program.default_bucket
         return f"s3://{bucket}/{ctx.program.name}"
 
-    def dependency_file(self, step, ctx) -> str:
+    def sdk_version(self, step, ctx) -> str:
+        return self.text(step, ctx, "sdk_version") or SDK_VERSIONS[ctx.program.flavour]
+
+    def dependency_file(self, step, ctx) -> Optional[str]:
+        """The dependency file's name; with none given, SDK v2's generated requirements file
+        (SDK v3 writes none: None)."""
         dependencies = self.text(step, ctx, "dependencies")
         if isinstance(dependencies, str):
             return os.path.basename(dependencies)
-        return requirements_file_name(ctx.program.name, step.name)
+        return requirements_file_name(ctx.program.name, step.name) if ctx.program.flavour == "v2" else None
+
+    def signing_key(self, step, ctx) -> Optional[bytes]:
+        """The bytes of the `signing_key` file (SDK v3), None when not given or not readable
+        (the checks say which)."""
+        from dsl.semantics.localcode import read_bytes
+
+        path = self.text(step, ctx, "signing_key")
+        if not isinstance(path, str) or ctx.program.local_problem(path) is not None:
+            return None
+        try:
+            return read_bytes(os.path.join(ctx.program.folder, path))
+        except OSError:
+            return None
+
+    def public_key(self, step, ctx) -> Optional[str]:
+        from ._signing_key import KeyProblem, public_key_pem
+
+        key = self.signing_key(step, ctx)
+        try:
+            return public_key_pem(key) if key is not None else None
+        except KeyProblem:
+            return None
 
     def arguments_of(self, step) -> List[Tuple[Optional[str], ir.Expr]]:
         """(keyword or None, value) of each argument, positional first."""
@@ -334,11 +374,17 @@ class Function(StepKind):
             return found.docstring or (os.path.abspath(found.path) if found.path else None)
         return None
 
+    def slot_channels_v3(self, step, ctx):
+        """the dependency folder only when a dependency file, pre-execution commands or a script is
+        given (v2 always names it: SDK v2 writes a requirements file of its own)"""
+        return self.slot_channels(step, ctx)
+
     def slot_channels(self, step, ctx):
         base = self.s3_base(ctx)
         build = self.build_time(step, ctx)
-        channels = [_channel(BOOTSTRAP, f"{base}/{BOOTSTRAP}"),
-                    _channel(DEPENDENCIES_CHANNEL, f"{base}/{step.name}/{build}/{DEPENDENCIES_CHANNEL}")]
+        channels = [_channel(BOOTSTRAP, f"{base}/{BOOTSTRAP}")]
+        if self.has_dependency_folder(step, ctx):
+            channels.append(_channel(DEPENDENCIES_CHANNEL, f"{base}/{step.name}/{build}/{DEPENDENCIES_CHANNEL}"))
         if self.text(step, ctx, "include_local_workdir") is True:
             # the step that uploads the workspace names the zip; the later ones its folder (the
             # SDK's S3Uploader returns the file's URI, and then `s3_path_join` of the folder)
@@ -347,9 +393,28 @@ class Function(StepKind):
             channels.append(_channel(build, uri))
         return channels
 
+    def has_dependency_folder(self, step, ctx) -> bool:
+        """Whether the step uploads a dependency file or pre-execution script: always in v2 (the
+        SDK writes a requirements file when none is named), in v3 only when one is given."""
+        return ctx.program.flavour == "v2" or any(  # (the SDK's test: an empty list is none)
+            bool(self.text(step, ctx, name)) for name in ("dependencies", "pre_execution_commands",
+                                                          "pre_execution_script"))
+
     def slot_output(self, step, ctx):
-        return {"S3OutputPath": ctx.join("/", [self.s3_base(ctx), {"Get": "Execution.PipelineExecutionId"},
-                                               step.name, "results"])}
+        execution = {"Get": "Execution.PipelineExecutionId"}
+        return {"S3OutputPath": ctx.join("/", [self.s3_base(ctx), execution, step.name, "results"])}
+
+    def slot_output_v3(self, step, ctx):
+        """`S3OutputPath` under the build's folder: BASE/STEP/BUILD/EXECUTION_ID/results (v2:
+        BASE/EXECUTION_ID/STEP/results)"""
+        execution = {"Get": "Execution.PipelineExecutionId"}
+        return {"S3OutputPath": ctx.join("/", [self.s3_base(ctx), step.name, self.build_time(step, ctx), execution,
+                                               "results"])}
+
+    def slot_algorithm_v3(self, step, ctx):
+        """the job is told SDK 3.27.0 (`--client_sagemaker_pysdk_version`), and
+        `--dependency_settings` names no file when none is given"""
+        return self.slot_algorithm(step, ctx)
 
     def slot_algorithm(self, step, ctx):
         return {"TrainingImage": self.image(step, ctx), "TrainingInputMode": "File",
@@ -365,7 +430,7 @@ class Function(StepKind):
         program = ctx.program
         out = ["--s3_base_uri", self.s3_base(ctx), "--region", program.region or "",
                "--client_python_version", self.python_version(step, ctx),
-               "--client_sagemaker_pysdk_version", self.text(step, ctx, "sdk_version") or SDK_VERSION,
+               "--client_sagemaker_pysdk_version", self.sdk_version(step, ctx),
                "--dependency_settings", json.dumps({"dependency_file": self.dependency_file(step, ctx)})]
         conda = step.attribute("job_conda_env")
         if conda is not None:
@@ -424,6 +489,13 @@ class Function(StepKind):
     def slot_environment(self, step, ctx):
         env = dict(ctx.attr(step, "environment", {}) or {})
         env["AWS_DEFAULT_REGION"] = ctx.program.region or ""
+        return env
+
+    def slot_environment_v3(self, step, ctx):
+        """adds `REMOTE_FUNCTION_SECRET_KEY`: the public key of `signing_key`, which signs the
+        payloads (the SDK makes a new key for every definition)"""
+        env = self.slot_environment(step, ctx)
+        env["REMOTE_FUNCTION_SECRET_KEY"] = self.public_key(step, ctx) or ""
         return env
 
     def json_property(self, step, parts, ctx):
@@ -505,8 +577,49 @@ class Function(StepKind):
                             workdir.name_span, "not the same on every function step",
                             "the SDK reads it from its config, once for the whole pipeline: set it the same on "
                             "every function step (a template does it once)")
+        yield from self.check_signing_key(step, ctx)
         yield from self.check_arguments(step, ctx)
         yield from self.check_callable(step, ctx)
+
+    def check_signing_key(self, step, ctx):
+        """SDK v3 signs the payloads: the key is a readable P-256 private key in the project,
+        the same on every function step (the SDK has one per definition)."""
+        program = ctx.program
+        attribute = step.attribute("signing_key")
+        if program.flavour != "v3":
+            return  # (SDK v2 signs nothing: a file for v3 alone need not be there)
+        if attribute is None:
+            yield error("E0304", "a `function` step in SDK v3 needs `signing_key`", step.kind_span,
+                        "no signing key", "SDK v3 signs the function's payloads and writes the public key into "
+                        "the definition: name a PEM file with a P-256 private key, e.g. made by `openssl ecparam "
+                        "-name prime256v1 -genkey -noout -out signing-key.pem` (keep it out of version control)")
+            return
+        path = ctx.literal(attribute.value, NOT_LITERAL)
+        if not isinstance(path, str):
+            yield error("E0304", "`signing_key` must be a literal path", attribute.value.span, "not known before running")
+            return
+        problem = program.local_problem(path)
+        if problem is None and self.signing_key(step, ctx) is None:
+            problem = "cannot be read"
+        if problem is not None:
+            yield error("E0304", f"`signing_key`: {problem}", attribute.value.span, "not a local file",
+                        "name a PEM file with a P-256 private key inside the project")
+            return
+        from ._signing_key import KeyProblem, public_key_pem
+
+        try:
+            public_key_pem(self.signing_key(step, ctx) or b"")
+        except KeyProblem as exc:
+            yield error("E0304", f"`signing_key`: {exc}", attribute.value.span, "not a P-256 private key",
+                        "SDK v3 signs with ECDSA P-256: `openssl ecparam -name prime256v1 -genkey -noout -out KEY.pem`")
+            return
+        keys = {self.text(s, ctx, "signing_key") for s in program.pipeline.steps
+                if getattr(program.kind_of(s), "name", None) == self.name}
+        if len(keys) > 1:
+            yield error("E0304", "`signing_key` differs between the pipeline's function steps", attribute.name_span,
+                        "not the same on every function step",
+                        "the SDK signs a whole definition with one key: set it the same on every function step "
+                        "(a template does it once)")
 
     def check_arguments(self, step, ctx):
         program = ctx.program
@@ -584,7 +697,8 @@ class Function(StepKind):
         used = ctx.import_from(module, function)
         kwargs: List[Tuple[str, str]] = []
         for name, field in self.fields.items():
-            if name in ("call", "args", "kwargs", "build_time", "python_version", "sdk_version", "include_local_workdir"):
+            if name in ("call", "args", "kwargs", "build_time", "python_version", "sdk_version", "include_local_workdir",
+                        "signing_key"):
                 continue
             value = ctx.attr(step, name)
             if value is not None:
@@ -597,8 +711,14 @@ class Function(StepKind):
             # `@step` takes no depends_on: the SDK's way is add_depends_on on the step behind the result
             names = ", ".join(ctx.step_var(getattr(item, "name", "")) for item in depends.value.items)
             after = (f"{ctx.imp('get_step')}({ctx.step_var(step.name)}).add_depends_on([{names}])",)
-        return SdkStep(ctx.imp("step"), tuple(kwargs), leading=(used,), applied=", ".join(applied), after=after,
-                       envelope_written=("depends_on",))
+        before: Tuple[str, ...] = ()
+        key = self.text(step, ctx, "signing_key")
+        if ctx.program.flavour == "v3" and isinstance(key, str):
+            # (`@step` takes no key: what the definition holds and what runs here differ there)
+            before = (f"# SDK v3 signs the payloads with a new key for every definition(); pipedsl's definition and "
+                      f"deploy use {key!r}",)
+        return SdkStep(ctx.imp("step"), tuple(kwargs), before=before, leading=(used,), applied=", ".join(applied),
+                       after=after, envelope_written=("depends_on",))
 
     def sdk_session_config(self, steps, ctx) -> dict:
         # `@step` has no include_local_workdir keyword: the SDK reads it from its config only

@@ -6,6 +6,7 @@ step that is not the SDK's `@step` shape raises, and is imported as a `raw` step
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any, List
 
@@ -34,7 +35,7 @@ def read_function_step(kind, step: dict, ctx, results: bool = True) -> List[str]
     members = [f"call = {ctx.value(f'{module}:{function}')}"]
     reader: Any = _Reader(kind, step, ctx)  # (the kind, its slot readers bound to this step)
     reader.results = results
-    members += layout.read(reader, kind.request_layout(), arguments, ctx)
+    members += layout.read(reader, kind.request_layout(ctx.flavour), arguments, ctx)
     return members
 
 
@@ -51,12 +52,28 @@ class _Reader:
         return self.kind.read_tags(value, arguments, ctx)
 
     def read_channels(self, value, arguments, ctx):
-        if not isinstance(value, list) or len(value) not in (2, 3):
+        # v2: the bootstrap and dependency folders, then the workspace; v3 names the dependency
+        # folder only when there are dependencies or pre-execution commands (the round trip checks it)
+        if not isinstance(value, list) or not 1 <= len(value) <= 3:
             raise ValueError("not the @step channels")
-        names = [channel.get("ChannelName") for channel in value]
-        if names[:2] != ["sagemaker_remote_function_bootstrap", "pre_exec_script_and_dependencies"]:
+        names = [channel.get("ChannelName") if isinstance(channel, dict) else None for channel in value]
+        if names[0] != "sagemaker_remote_function_bootstrap":
             raise ValueError("not the @step channels")
-        return ["include_local_workdir = true"] if len(value) == 3 else []
+        rest, members = names[1:], []
+        if rest[:1] == ["pre_exec_script_and_dependencies"]:
+            rest = rest[1:]
+            if self.ctx.flavour == "v3" and self.kind._container_setting(arguments, "--dependency_settings") == \
+                    json.dumps({"dependency_file": None}):
+                # v3 names the folder without a dependency file only for a pre-execution script or
+                # commands, which live in S3 alone
+                members += ["# pipedsl import: the job runs a pre-execution script or commands, kept in S3 only; "
+                            "name the script here, or give `pre_execution_commands`",
+                            f"pre_execution_script = {ctx.value('pre_exec.sh')}"]
+        elif self.ctx.flavour == "v2":
+            raise ValueError("not the @step channels")
+        if len(rest) > 1:
+            raise ValueError("not the @step channels")
+        return members + (["include_local_workdir = true"] if rest else [])
 
     def read_output(self, value, arguments, ctx):
         return []  # (written from the bucket, the pipeline and the step: the round trip checks it)
@@ -73,11 +90,15 @@ class _Reader:
                 f"security_group_ids = {ctx.value(value['SecurityGroupIds'])}"]
 
     def read_environment(self, value, arguments, ctx):
-        env = {k: v for k, v in (value or {}).items() if k != "AWS_DEFAULT_REGION"}
-        return [f"environment = {ctx.value(env)}"] if env else []
+        env = {k: v for k, v in (value or {}).items() if k not in ("AWS_DEFAULT_REGION", "REMOTE_FUNCTION_SECRET_KEY")}
+        members = [f"environment = {ctx.value(env)}"] if env else []
+        public_key = (value or {}).get("REMOTE_FUNCTION_SECRET_KEY")
+        if ctx.flavour == "v3" and isinstance(public_key, str):
+            members += _signing_key(public_key, ctx)
+        return members
 
     def read_algorithm(self, value, arguments, ctx):
-        from .function import SDK_VERSION, base_python_image, default_python_version
+        from .function import SDK_VERSIONS, base_python_image, default_python_version
 
         args = value["ContainerArguments"]
         settings, references, i = {}, [], 0
@@ -95,7 +116,7 @@ class _Reader:
         python = settings.get("--client_python_version")
         if python != default_python_version():
             members.append(f"python_version = {ctx.value(python)}")
-        if settings.get("--client_sagemaker_pysdk_version") != SDK_VERSION:
+        if settings.get("--client_sagemaker_pysdk_version") != SDK_VERSIONS[ctx.flavour]:
             members.append(f"sdk_version = {ctx.value(settings.get('--client_sagemaker_pysdk_version'))}")
         members.append(f"build_time = {ctx.value(settings['--func_step_s3_dir'])}")
         dependency = json.loads(settings.get("--dependency_settings") or "{}").get("dependency_file")
@@ -112,6 +133,32 @@ class _Reader:
                            "check `args` against the function")
             members.append(f"args = [{', '.join(run_time)}]")
         return members
+
+    # SDK v3's slots read as v2's: the readers look at the flavour where the two differ
+    read_channels_v3 = read_channels
+    read_output_v3 = read_output
+    read_algorithm_v3 = read_algorithm
+    read_environment_v3 = read_environment
+
+
+def _signing_key(public_key: str, ctx) -> List[str]:
+    """`signing_key`: the definition holds only the public key, so the private key is looked for
+    among the `.pem` files under the output's folder; when none matches, the usual name, with a
+    note (transpile then says the file is missing until it is there)."""
+    from dsl.semantics.localcode import read_bytes
+
+    from ._signing_key import KeyProblem, public_key_pem
+
+    for relative in ctx.project_files():
+        if not relative.endswith(".pem"):
+            continue
+        try:
+            if public_key_pem(read_bytes(os.path.join(ctx.folder, relative))) == public_key:
+                return [f"signing_key = {ctx.value(relative)}"]
+        except (OSError, KeyProblem):
+            continue
+    return ["# pipedsl import: the definition holds the public key only; name the private key that signs "
+            "the payloads", f"signing_key = {ctx.value('signing-key.pem')}"]
 
 
 def _argument(path: str, ctx, results: bool = True) -> str:

@@ -14,6 +14,13 @@ for the same `@step` (sagemaker.remote_function.job), at the same keys under
 
 Pickling a function is the SDK's job: its serializer is imported only here, when an upload is
 made, from the `functions` extra (`pip install 'pipedsl-sagemaker[functions]'`).
+
+SDK v3 (`sdk = 3`) differs: its own job driver and runtime scripts (`sagemaker.core.
+remote_function`), no requirements file of its own and the user's uploaded as it is, and the
+function and arguments signed (ECDSA P-256, the `signing_key` file; `metadata.json` holds the
+signature, which the job checks with the definition's public key). Those are made by SDK v3's
+serializer, from the `functions3` extra, in an environment of their own (SDK v3 cannot share
+one with v2).
 """
 from __future__ import annotations
 
@@ -30,6 +37,8 @@ from dsl.syntax import ir
 from .function import first_step
 
 EXTRA_HINT = "function steps are serialized by the SageMaker SDK: pip install 'pipedsl-sagemaker[functions]'"
+EXTRA_HINT_V3 = ("function steps written for SDK v3 (`sdk = 3`) are serialized by SDK v3: deploy from an environment "
+                 "with pip install 'pipedsl-sagemaker[functions3]' (SDK v3 cannot share one with v2)")
 RUNTIME_SCRIPTS = ("bootstrap_runtime_environment.py", "mpi_utils_remote.py", "runtime_environment_manager.py")
 
 
@@ -37,14 +46,37 @@ class FunctionsExtraMissing(OSError):
     """The SDK is not installed: raised when an upload is made, said as the deploy error."""
 
 
-def _sdk():
+def _sdk(flavour: str = "v2", region: str = ""):
     try:
         with contextlib.redirect_stdout(sys.stderr):  # (the SDK logs `sagemaker.config INFO` to stdout)
-            from sagemaker.remote_function import job
-            from sagemaker.remote_function.core import pipeline_variables, serialization
+            if flavour == "v3":
+                with _region(region):
+                    from sagemaker.core.remote_function import job
+                    from sagemaker.core.remote_function.core import pipeline_variables, serialization
+            else:
+                from sagemaker.remote_function import job
+                from sagemaker.remote_function.core import pipeline_variables, serialization
     except ImportError:
-        raise FunctionsExtraMissing(0, EXTRA_HINT, "sagemaker") from None
+        v3 = flavour == "v3"
+        raise FunctionsExtraMissing(0, EXTRA_HINT_V3 if v3 else EXTRA_HINT,
+                                    "sagemaker.core" if v3 else "sagemaker") from None
+    except Exception as exc:  # noqa: BLE001 - importing SDK v3 makes AWS clients, which can refuse
+        raise OSError(0, f"importing the SageMaker SDK failed: {type(exc).__name__}: {exc}", "sagemaker") from None
     return job, pipeline_variables, serialization
+
+
+@contextlib.contextmanager
+def _region(region: str):
+    """SDK v3 makes AWS clients when it is imported, and they need a region: the pipeline's,
+    when the environment names none (put back after the import)."""
+    if os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or not region:
+        yield
+        return
+    os.environ["AWS_DEFAULT_REGION"] = region
+    try:
+        yield
+    finally:
+        os.environ.pop("AWS_DEFAULT_REGION", None)
 
 
 def uploads(kind, step: ir.Step, program) -> List[Upload]:
@@ -53,13 +85,14 @@ def uploads(kind, step: ir.Step, program) -> List[Upload]:
     at = f"{base}/{step.name}/{build}"
     found = kind.callable_of(step, program)
     source = found.path if found is not None and found.path else program.folder
+    flavour = program.flavour
     out: List[Upload] = []
     if first_step(program, lambda s: True) is step:
         out.append(Upload(path="(the SDK's job driver)", uri=f"{base}/sagemaker_remote_function_bootstrap/job_driver.sh",
-                          overwrite=True, produce=lambda: _sdk()[0].ENTRYPOINT_SCRIPT.encode("utf-8")))
+                          overwrite=True, produce=lambda: _sdk(flavour, program.region or "")[0].ENTRYPOINT_SCRIPT.encode("utf-8")))
         for name in RUNTIME_SCRIPTS:
             out.append(Upload(path=f"(the SDK's {name})", uri=f"{base}/sagemaker_remote_function_bootstrap/{name}",
-                              overwrite=True, produce=functools.partial(_runtime_script, name)))
+                              overwrite=True, produce=functools.partial(_runtime_script, name, flavour, program.region or "")))
     function = _Payloads(kind, step, program)
     for what in ("function", "arguments"):
         out.append(Upload(path=source, uri=f"{at}/{what}/payload.pkl", overwrite=True,
@@ -71,13 +104,13 @@ def uploads(kind, step: ir.Step, program) -> List[Upload]:
     if isinstance(dependencies, str):
         path = os.path.join(program.folder, dependencies)
         out.append(Upload(path=path, uri=f"{folder}/{os.path.basename(dependencies)}", overwrite=True,
-                          produce=lambda: _dependency_file(path)))
-    else:
+                          produce=lambda: _dependency_file(path, flavour)))
+    elif flavour == "v2":  # (SDK v3 writes no requirements file of its own)
         out.append(Upload(path="(the SDK's requirement)", uri=f"{folder}/{kind.dependency_file(step, program)}",
                           overwrite=True, text=kind_requirement()))
     commands = kind.text(step, program, "pre_execution_commands")
     script = kind.text(step, program, "pre_execution_script")
-    if isinstance(commands, list):
+    if isinstance(commands, list) and commands:  # (the SDK writes no script for an empty list)
         out.append(Upload(path="(pre_execution_commands)", uri=f"{folder}/pre_exec.sh", overwrite=True,
                           text="".join(f"{command}\n" for command in commands)))
     elif isinstance(script, str):
@@ -94,20 +127,20 @@ def kind_requirement() -> str:
     return SAGEMAKER_REQUIREMENT + "\n"
 
 
-def _runtime_script(name: str) -> bytes:
-    job = _sdk()[0]
+def _runtime_script(name: str, flavour: str = "v2", region: str = "") -> bytes:
+    job = _sdk(flavour, region)[0]
     with open(os.path.join(os.path.dirname(job.__file__), "runtime_environment", name), "rb") as handle:
         return handle.read()
 
 
-def _dependency_file(path: str) -> bytes:
-    """The file as the SDK uploads it: a requirements file gets the SDK's own requirement
-    appended when it names no `sagemaker` (the SDK appends to the user's file; here only to
-    the copy uploaded)."""
+def _dependency_file(path: str, flavour: str = "v2") -> bytes:
+    """The file as the SDK uploads it: SDK v2 appends its own requirement to a requirements file
+    that names no `sagemaker` (to the user's file; here only to the copy uploaded); SDK v3
+    uploads it as it is."""
     from .function import SAGEMAKER_REQUIREMENT
 
     data = read_bytes(path)
-    if path.endswith(".txt") and b"sagemaker" not in data.lower():
+    if flavour == "v2" and path.endswith(".txt") and b"sagemaker" not in data.lower():
         data += f"\n{SAGEMAKER_REQUIREMENT}\n".encode("utf-8")
     return data
 
@@ -125,13 +158,26 @@ class _Payloads:
         return self.made[what]
 
     def metadata(self, what: str) -> bytes:
-        serialization = _sdk()[2]
+        serialization = _sdk(self.program.flavour, self.program.region or "")[2]
+        if self.program.flavour == "v3":  # (signed with the key whose public half the definition holds)
+            payload = self.payload(what)
+            return serialization._MetaData(sha256_hash=serialization._compute_sha256(payload),
+                                           asymmetric_signature=serialization._sign_payload(payload, self.private_key())
+                                           ).to_json()
         return serialization._MetaData(serialization._compute_hash(self.payload(what))).to_json()
+
+    def private_key(self):
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+        key = self.kind.signing_key(self.step, self.program)
+        if key is None:
+            raise OSError(0, "no readable `signing_key`", self.step.name)
+        return load_pem_private_key(key, password=None)
 
     def make(self) -> dict:
         from .function import default_python_version
 
-        job, pipeline_variables, serialization = _sdk()
+        job, pipeline_variables, serialization = _sdk(self.program.flavour, self.program.region or "")
         wanted = self.kind.python_version(self.step, self.program)
         if wanted != default_python_version():
             raise OSError(0, f"the step is pinned to Python {wanted} (`python_version`), and pipedsl runs in Python "
