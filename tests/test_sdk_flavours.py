@@ -134,7 +134,6 @@ MODEL = 'step M: %s {\n image_uri = "img"\n model_data = "s3://b/m.tar.gz"\n rol
     ("model", "legacy = true", "v3 has no CreateModelStep"),
     ("model", 'entry_point = "serve.py"', "inference code"),
     ("register_model", 'framework = "XGBOOST"', "takes no framework"),
-    ("register_model", "model_metrics { }", "`model_metrics` is not written for SDK v3 yet"),
 ])
 def test_what_v3s_model_builder_cannot_write_is_refused_at_the_member(kind, member, words):
     extra = ' model_package_group_name = "G"\n' if kind == "register_model" else ""

@@ -30,9 +30,14 @@ V3_MOVED = {"sagemaker.processing": "sagemaker.core.processing", "sagemaker.netw
             "sagemaker.tuner": "sagemaker.train.tuner", "sagemaker.parameter": "sagemaker.core.parameter",
             "sagemaker.transformer": "sagemaker.core.transformer",
             "sagemaker.model_monitor.dataset_format": "sagemaker.core.model_monitor.dataset_format",
-            "sagemaker.clarify": "sagemaker.core.clarify"}
+            "sagemaker.clarify": "sagemaker.core.clarify",
+            # a registration's blocks (ModelBuilder.register() takes v2's classes, moved)
+            **{f"sagemaker.{name}": f"sagemaker.core.{name}" for name in ("metadata_properties", "model_life_cycle",
+                                                                         "drift_check_baselines", "model_metrics")}}
 V3_NAMES = {("sagemaker.processing", "ProcessingInput"): "sagemaker.core.shapes",
-            ("sagemaker.processing", "ProcessingOutput"): "sagemaker.core.shapes"}
+            ("sagemaker.processing", "ProcessingOutput"): "sagemaker.core.shapes",
+            # (sagemaker-core's shape: its content is JSON text)
+            ("sagemaker.model_card", "ModelPackageModelCard"): "sagemaker.core.shapes"}
 
 
 def v3_module(module: str, name: str = "") -> Optional[str]:

@@ -8,7 +8,7 @@ import re
 
 from dsl.diagnostics import did_you_mean, error
 from dsl.extension.hookspecs import hookimpl
-from dsl.extension.kinds import INSTANCE_TYPE, V3_HINT, Field, SdkStep, StepKind, placed, sdk_keyword, v3_unwritten
+from dsl.extension.kinds import INSTANCE_TYPE, Field, SdkStep, StepKind, placed, sdk_keyword, v3_unwritten
 from dsl.extension.layout import Slot
 from dsl.syntax import ir
 
@@ -58,7 +58,6 @@ V3_UNWRITTEN = {
     "tags": "v3 has no RegisterModel step collection, whose tags these are",
     "framework": "ModelBuilder.register() takes no framework",
     "framework_version": "ModelBuilder.register() takes no framework version",
-    "validation_specification": "pipedsl writes SDK v3's validation specification in a later release",
 }
 IMPORTS = {**V3_IMPORTS, "sagemaker.model": ("Model",), "sagemaker.workflow.model_step": ("ModelStep",),
            "sagemaker.pipeline": ("PipelineModel",),
@@ -618,9 +617,10 @@ class RegisterModel(_ModelKind):
         Slot("ModelLifeCycle", "model_life_cycle"),
     )
 
-    # SDK v3's ModelBuilder.register(): v2's request, its container's environment completed
-    layouts = {"v3": tuple(Slot(leaf.place, "containers_v3") if isinstance(leaf, Slot) and leaf.name == "containers"
-                           else leaf for leaf in layout)}
+    # SDK v3's ModelBuilder.register(): v2's request, its container's environment completed and
+    # the model card's keys in the order of sagemaker-core's shape
+    layouts = {"v3": tuple(Slot(leaf.place, leaf.name + "_v3") if isinstance(leaf, Slot) and leaf.name in
+                           ("containers", "model_card") else leaf for leaf in layout)}
     # (what ModelBuilder.register() adds to the container's environment, a model without code's too)
     V3_ENVIRONMENT = ("SAGEMAKER_PROGRAM", "SAGEMAKER_SUBMIT_DIRECTORY", "SAGEMAKER_CONTAINER_LOG_LEVEL",
                       "SAGEMAKER_REGION")
@@ -701,6 +701,12 @@ class RegisterModel(_ModelKind):
 
     def slot_model_card(self, step, ctx):
         return self.block_json(step, "model_card", ctx)
+
+    def slot_model_card_v3(self, step, ctx):
+        """`ModelCardContent` before `ModelCardStatus` (sagemaker-core's ModelPackageModelCard
+        shape, whose content is JSON text)"""
+        card = self.block_json(step, "model_card", ctx)
+        return {key: card[key] for key in ("ModelCardContent", "ModelCardStatus") if key in card} if card else None
 
     def slot_model_life_cycle(self, step, ctx):
         return self.block_json(step, "model_life_cycle", ctx)
@@ -787,9 +793,6 @@ class RegisterModel(_ModelKind):
         """What SDK v3's ModelBuilder.register() needs beyond its fields."""
         if ctx.program.flavour != "v3":
             return
-        for block in step.blocks:  # (ModelBuilder.register() takes them as sagemaker.core classes)
-            yield error("E0321", f"`{block.name}` is not written for SDK v3 yet", block.name_span, "not with SDK v3",
-                        V3_HINT)
         if ctx.program.region is None:
             yield error("E0210", "SDK v3's ModelBuilder.register() writes SAGEMAKER_REGION: the pipeline needs "
                         "`region`", step.name_span, "no region", 'add `region = "us-east-1"` to the pipeline')
@@ -876,9 +879,19 @@ class RegisterModel(_ModelKind):
         for block, (_, cls, _) in PLAIN_BLOCKS.items():
             found = next((b for b in step.blocks if b.name == block), None)
             if found is not None:
-                fields = ctx.call_args((a.name, ctx.py(a.value)) for a in found.attributes)
+                fields = ctx.call_args((a.name, self.sdk_block_value(block, a, ctx)) for a in found.attributes)
                 pairs.append((block, f"{ctx.imp(cls)}({fields})"))
         return pairs
+
+    @staticmethod
+    def sdk_block_value(block: str, attribute, ctx) -> str:
+        """A plain block's value as Python: SDK v3's model card shape takes its content as the
+        JSON text v2's class makes of the map (a literal here, as every generated string is)."""
+        if ctx.program.flavour == "v3" and PLAIN_BLOCKS[block][2][attribute.name][1] == "map":
+            import json
+
+            return repr(json.dumps(ctx.program.literal(attribute.value)))
+        return ctx.py(attribute.value)
 
     def sdk_metrics(self, step, block: str, ctx):
         found = next((b for b in step.blocks if b.name == block), None)
