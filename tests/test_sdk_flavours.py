@@ -279,3 +279,27 @@ def test_the_public_key_is_the_one_cryptography_derives_for_both_pem_forms():
     with pytest.raises(KeyProblem, match="P-256"):
         public_key_pem(other)
     assert load_pem_private_key(KEY.encode(), None)  # (the tests' key is one)
+
+
+def test_v3_writes_spark_processors_but_not_a_local_folder_of_dependencies_nor_a_framework_processor(tmp_path):
+    """SDK v3's Spark processors stage local files only (a folder is its ValueError), and its
+    FrameworkProcessor is not written yet: E0321 at the item and at `framework`."""
+    (tmp_path / "job.py").write_text("print(1)\n")
+    (tmp_path / "deps").mkdir()
+    (tmp_path / "deps" / "util.py").write_text("X = 1\n")
+    (tmp_path / "deps" / "job.py").write_text("print(1)\n")
+    step = ('    step S: processing {\n        framework = "%s"\n        framework_version = "%s"\n'
+            '        code = "job.py"\n        role = "arn:aws:iam::1:role/R"\n        instance_type = "ml.m5.xlarge"\n'
+            '        instance_count = 1\n%s    }\n')
+    text = ('pipeline P {\n    sdk = 3\n    region = "us-east-1"\n    default_bucket = "b"\n' +
+            step % ("spark", "3.3", '        submit_py_files = ["deps/util.py", "deps"]\n') + "}\n")
+    path = tmp_path / "p.pipe"
+    path.write_text(text)
+    found = [(p.code, p.span.line, p.message) for p in dsl.analyse(text, str(path))[1] if p.is_error]
+    assert [(c, line) for c, line, _ in found] == [("E0321", 12)] and "local folder in `submit_py_files`" in found[0][2]
+    assert not [p for p in dsl.analyse(text, str(path), sdk=2)[1] if p.is_error]
+    framework = text.replace('"spark"', '"pytorch"').replace('"3.3"', '"2.1"\n        py_version = "py310"').replace(
+        '        submit_py_files = ["deps/util.py", "deps"]\n', '        source_dir = "deps"\n')
+    found = [(p.code, p.span.line) for p in dsl.analyse(framework, str(path))[1] if p.is_error]
+    assert found == [("E0321", 6), ("E0321", 8), ("E0321", 13)], found  # framework, py_version, source_dir
+    assert not [p for p in dsl.analyse(framework, str(path), sdk=2)[1] if p.is_error]

@@ -30,7 +30,7 @@ V3_MOVED = {"sagemaker.processing": "sagemaker.core.processing", "sagemaker.netw
             "sagemaker.tuner": "sagemaker.train.tuner", "sagemaker.parameter": "sagemaker.core.parameter",
             "sagemaker.transformer": "sagemaker.core.transformer",
             "sagemaker.model_monitor.dataset_format": "sagemaker.core.model_monitor.dataset_format",
-            "sagemaker.clarify": "sagemaker.core.clarify",
+            "sagemaker.clarify": "sagemaker.core.clarify", "sagemaker.spark.processing": "sagemaker.core.spark.processing",
             # a registration's blocks (ModelBuilder.register() takes v2's classes, moved)
             **{f"sagemaker.{name}": f"sagemaker.core.{name}" for name in ("metadata_properties", "model_life_cycle",
                                                                          "drift_check_baselines", "model_metrics")}}

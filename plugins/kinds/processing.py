@@ -12,7 +12,7 @@ import re
 
 from dsl.diagnostics import did_you_mean, error
 from dsl.extension.hookspecs import hookimpl
-from dsl.extension.kinds import INSTANCE_TYPE, Field, Names, SdkStep, StepKind, sdk_keyword, v3_unwritten
+from dsl.extension.kinds import INSTANCE_TYPE, V3_HINT, Field, Names, SdkStep, StepKind, sdk_keyword, v3_unwritten
 from dsl.extension.layout import Slot
 from dsl.semantics.localcode import Upload, is_local, tarball_members
 from dsl.syntax import ir
@@ -104,6 +104,7 @@ SPARK_FIELDS = {
 SPARK_RUN = ("submit_class", "submit_py_files", "submit_jars", "submit_files", "configuration", "spark_event_logs_s3_uri")
 SPARK_CONF_INPUT = "/opt/ml/processing/input/"
 SPARK_EVENTS = "/opt/ml/processing/spark-events/"
+SPARK_EVENTS_OUTPUT_V3 = "spark-event-logs"  # (v2 names the output by its position, output-N)
 SPARK_CLASSIFICATIONS = ("core-site", "hadoop-env", "hadoop-log4j", "hive-env", "hive-log4j", "hive-exec-log4j",
                          "hive-site", "spark-defaults", "spark-env", "spark-log4j", "spark-hive-site",
                          "spark-metrics", "yarn-env", "yarn-site", "export")
@@ -125,10 +126,9 @@ def _spark_configuration_problem(value) -> str:
 
 
 # what `--sdk 3` does not write for a processing step (E0321 at the member)
+V3_FRAMEWORKS = "pipedsl writes SDK v3's FrameworkProcessor (an image, its code under a clock-named job) in a later release"
 V3_UNWRITTEN = {
-    **{name: "pipedsl writes SDK v3's framework and Spark processors (`sagemaker.core.spark`, FrameworkProcessor) "
-             "in a later release" for name in ("framework", "framework_version", "py_version", "source_dir",
-                                               "dependencies", *SPARK_FIELDS)},
+    **{name: V3_FRAMEWORKS for name in ("py_version", "source_dir", "dependencies")},
     **{name: "v3 has no plain-Session `ProcessingStep(processor=...)` form" for name in _plain_session.FIELDS},
 }
 
@@ -218,6 +218,10 @@ class Processing(StepKind):
                                 step.attribute(name).name_span, "not a spark step")
         if framework is not None:
             yield from self.check_framework(step, ctx, framework)
+            if ctx.program.flavour == "v3" and not self.is_spark(step, ctx.program) and \
+                    ctx.literal(framework.value) in FRAMEWORK_PROCESSOR:
+                yield error("E0321", f"SDK v3 cannot write `framework`: {V3_FRAMEWORKS}", framework.name_span,
+                            "not with SDK v3", V3_HINT)
         elif step.attribute("image_uri") is None:
             yield error("E0303", f"`processing` step `{step.name}` needs `image_uri` (or `framework`)",
                         step.name_span, "`image_uri` missing", "add `image_uri = ...`, or e.g. "
@@ -338,6 +342,10 @@ class Processing(StepKind):
                     problem = program.local_problem(value, directory=None)
                     if problem:
                         yield error("E0212", f"local code {problem}", item.span, "not found")
+                    elif program.flavour == "v3" and program.local_problem(value) is not None:
+                        yield error("E0321", f"SDK v3 cannot write a local folder in `{field}`", item.span,
+                                    "a folder", "SDK v3's Spark processors take local files only (v2 uploads a "
+                                    "folder's tree): name its files, zip the folder, or put it in S3; " + V3_HINT)
                     if not is_local(code):
                         yield error("E0304", "local dependencies need a local `code`: with an S3 `code` the SDK "
                                     "uploads them under a timestamped job name", item.span, "code is in S3")
@@ -533,8 +541,12 @@ class Processing(StepKind):
         return _processor_v3.without_app_managed(self.slot_inputs(step, ctx))
 
     def slot_outputs_v3(self, step, ctx):
-        """v2's outputs without `"AppManaged": false`."""
-        return _processor_v3.without_app_managed(self.slot_outputs(step, ctx))
+        """v2's outputs without `"AppManaged": false`; a Spark job's event logs output is named
+        `spark-event-logs` (v2: `output-N`, by its position)."""
+        outputs = _processor_v3.without_app_managed(self.slot_outputs(step, ctx))
+        if outputs and self.writes_event_logs(step, ctx):
+            outputs[-1]["OutputName"] = SPARK_EVENTS_OUTPUT_V3
+        return outputs
 
     def read_inputs_v3(self, value, arguments, ctx):
         return self.read_inputs(_processor_v3.with_app_managed(value, "InputName"), arguments, ctx)
@@ -576,10 +588,13 @@ class Processing(StepKind):
             inputs.append(self.s3_input("code", {"source": code, "destination": CODE_DIR}))
         return inputs or None
 
+    def writes_event_logs(self, step, ctx) -> bool:
+        return self.is_spark(step, ctx.program) and self.code_uri(step, ctx) is not None and \
+            step.attribute("spark_event_logs_s3_uri") is not None
+
     def slot_outputs(self, step, ctx):
         outputs = [self.output(step, o, ctx) for o in step.outputs]
-        spark = self.is_spark(step, ctx.program) and self.code_uri(step, ctx) is not None
-        if spark and step.attribute("spark_event_logs_s3_uri") is not None:  # named as the SDK names it
+        if self.writes_event_logs(step, ctx):  # named as the SDK names it
             outputs.append({"OutputName": f"output-{len(outputs) + 1}", "AppManaged": False, "S3Output": {
                 "S3Uri": ctx.attr(step, "spark_event_logs_s3_uri"), "LocalPath": SPARK_EVENTS,
                 "S3UploadMode": "Continuous"}})
@@ -724,11 +739,15 @@ class Processing(StepKind):
             else:
                 return None
         outputs = (arguments.get("ProcessingOutputConfig") or {}).get("Outputs") or []
+        events_name = SPARK_EVENTS_OUTPUT_V3 if ctx.flavour == "v3" else f"output-{len(outputs)}"
         if events:
             last = outputs[-1] if outputs else {}
             uri = last.get("S3Output", {}).get("S3Uri")
-            if last != {"OutputName": f"output-{len(outputs)}", "AppManaged": False, "S3Output": {
-                    "S3Uri": uri, "LocalPath": SPARK_EVENTS, "S3UploadMode": "Continuous"}}:
+            expected = {"OutputName": events_name, "AppManaged": False, "S3Output": {
+                "S3Uri": uri, "LocalPath": SPARK_EVENTS, "S3UploadMode": "Continuous"}}
+            if ctx.flavour == "v3":  # (SDK v3 writes no AppManaged)
+                del expected["AppManaged"]
+            if last != expected:
                 return None
             added.append(f"spark_event_logs_s3_uri = {ctx.value(uri)}")
         environment = arguments.get("Environment")
@@ -737,7 +756,7 @@ class Processing(StepKind):
         dropped = ("image_uri =", "command =", "env =")
         members = [m for m in plain if not m.startswith(dropped)]
         if events:
-            members = [m for m in members if not m.startswith(f"output output-{len(outputs)} ")]
+            members = [m for m in members if not m.startswith(f"output {ctx.name_text(events_name)} ")]
         framework = ['framework = "spark"', f"framework_version = {ctx.value(version)}"]
         if environment:
             framework.append(f"env = {ctx.value(environment)}")
