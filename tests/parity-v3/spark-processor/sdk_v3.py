@@ -1,5 +1,6 @@
 # SDK v3 (3.27.0): sagemaker.core's PySparkProcessor: local and S3 dependencies (files only: v3
 # refuses a local folder), configurations, event logs (an output v3 names spark-event-logs).
+from sagemaker.core.shapes import ProcessingOutput, ProcessingS3Output
 from sagemaker.core.spark.processing import PySparkProcessor
 from sagemaker.core.workflow.pipeline_context import PipelineSession
 from sagemaker.mlops.workflow.pipeline import Pipeline
@@ -13,8 +14,6 @@ spark = ProcessingStep(name="Spark", step_args=PySparkProcessor(
 spark_env = ProcessingStep(name="SparkEnv", step_args=PySparkProcessor(
     framework_version="3.1", role=role, instance_type="ml.m5.xlarge", instance_count=1, env={"MODE": "fast"},
     sagemaker_session=session).run(submit_app="s3://b/app.py"))
-from sagemaker.core.shapes import ProcessingOutput, ProcessingS3Output
-
 spark_deps = ProcessingStep(name="SparkDeps", step_args=PySparkProcessor(
     framework_version="3.3", role=role, instance_type="ml.m5.xlarge", instance_count=2,
     sagemaker_session=session).run(
