@@ -107,7 +107,7 @@ TUNE = ('step T: tuning {\n image_uri = "a.dkr.ecr.us-east-1.amazonaws.com/r:1"\
     ('volume_kms_key = "k"', "drops the ModelTrainer's volume KMS key"),
     ("enable_network_isolation = true", "drops the ModelTrainer's network isolation"),
     ("encrypt_inter_container_traffic = true", "drops the ModelTrainer's traffic encryption"),
-    ('framework = "xgboost"', "v3 has no framework estimators"),
+    ('job_name = "tune"', "v3 has no framework estimators, whose tuning job name"),
     ("max_jobs = Count", "takes a literal `max_jobs`"),
     ("max_parallel_jobs = Count", "takes a literal `max_parallel_jobs`"),
 ])

@@ -59,17 +59,14 @@ def base_job_name(step, ctx):
     return f"{repository(image)}-job" if isinstance(image, str) else None
 
 
-def check(step, ctx, framework_refused: bool = False):
-    """What the v3 request needs beyond its fields' own checks."""
+def check(step, ctx):
+    """What the v3 request needs beyond its fields' own checks (a training or tuning step's)."""
     entry = step.attribute("entry_point")
-    framework_refused = framework_refused and step.attribute("framework") is not None
-    if step.attribute("framework") is not None and not framework_refused and entry is not None and \
+    if step.attribute("framework") is not None and entry is not None and \
             not isinstance(ctx.literal(entry.value), str):
         yield error("E0321", "with SDK v3 a framework's `entry_point` is a literal (the generated code writes "
                     "`sagemaker_program` itself)", entry.value.span, "not a literal",
                     "give the script's path, or transpile with `--sdk 2`")
-    if framework_refused:  # (a tuning step: its framework fields are refused, E0321)
-        return
     if step.attribute("output_path") is None and base_job_name(step, ctx) is None:
         where = step.attribute("base_job_name") or step.attribute("image_uri")
         yield error("E0321", "SDK v3 names the default output path after the base job name, which it takes from "

@@ -80,9 +80,9 @@ V3_UNWRITTEN = {
     "volume_kms_key": "HyperparameterTuner drops the ModelTrainer's volume KMS key",
     "enable_network_isolation": "HyperparameterTuner drops the ModelTrainer's network isolation",
     "encrypt_inter_container_traffic": "HyperparameterTuner drops the ModelTrainer's traffic encryption",
-    **{name: "v3 has no framework estimators (ModelTrainer runs an image; `framework` and its fields are SDK v2's)"
-       for name in _frameworks.FRAMEWORK_FIELDS},
-    "job_name": "v3 has no framework estimators, whose job name this pins",
+    # (a framework keeps SDK v2's runtime contract, as a training step's: the code at its hash's key)
+    "job_name": "v3 has no framework estimators, whose tuning job name v2 pins the code's key and "
+                "`sagemaker_job_name` with",
 }
 # the ranges in the order v3's ParameterRanges shape serializes them (empty ones left out)
 V3_RANGE_ORDER = ("IntegerParameterRanges", "ContinuousParameterRanges", "CategoricalParameterRanges")
@@ -153,7 +153,7 @@ class Tuning(StepKind):
     def check(self, step, ctx):
         yield from check_estimator(step, ctx)
         if ctx.program.flavour == "v3":
-            yield from _trainer_v3.check(step, ctx, framework_refused=True)
+            yield from _trainer_v3.check(step, ctx)
             for name in ("max_jobs", "max_parallel_jobs"):  # (ResourceLimits is a pydantic shape of ints)
                 attribute = step.attribute(name)
                 if attribute is not None and not isinstance(ctx.literal(attribute.value), int):
@@ -162,7 +162,8 @@ class Tuning(StepKind):
                                 "give a number, or transpile with `--sdk 2`")
         if step.attribute("framework") is not None:
             yield from _frameworks.check(step, ctx)
-            if step.attribute("job_name") is None and _frameworks.code_paths(step, ctx.program):
+            if step.attribute("job_name") is None and _frameworks.code_paths(step, ctx.program) and \
+                    ctx.program.flavour == "v2":  # (v3: the code's hash keys it, as a training step's)
                 yield error("E0303", "a tuning step with a framework's local code needs `job_name`",
                             step.attribute("framework").name_span, "`job_name` missing",
                             "the SDK names the code's S3 key and `sagemaker_job_name` after the job, with a "
