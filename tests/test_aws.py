@@ -818,7 +818,7 @@ def test_deploy_does_not_take_over_another_pipelines_schedule(aws, tmp_path):
     assert scheduler.get_schedule(Name="Nightly")["Target"]["Arn"] == other
 
 
-@pytest.mark.parametrize("case", ["frameworks", "processing-local-code", "tuning-framework"])
+@pytest.mark.parametrize("case", ["frameworks", "processing-local-code", "tuning-framework", "framework-processor"])
 def test_deploy_of_a_v3_pipeline_uploads_its_code_and_stores_the_v3_definition(aws, tmp_path, case):
     """Issue 24: `deploy` of an SDK v3 case (`sdk = 3`): the stored definition is v3's (its
     `MlflowConfig`, its requests) and the code is where it names it (framework training keeps
@@ -843,7 +843,10 @@ def test_deploy_of_a_v3_pipeline_uploads_its_code_and_stores_the_v3_definition(a
     for uri, body in uploads.items():
         bucket, key = uri[len("s3://"):].split("/", 1)
         assert aws.s3.get_object(Bucket=bucket, Key=key)["Body"].read() == body, uri
-        assert f'{uri}"' in text or f'{uri}\\"' in text, uri  # (as a JSON-encoded hyperparameter)
+        # named as it is (or JSON-encoded in a hyperparameter), or by its folder (a v3
+        # FrameworkProcessor's code: its job's `source/`)
+        named = (uri, uri.rsplit("/", 1)[0] + "/")
+        assert any(f'{name}"' in text or f'{name}\\"' in text for name in named), uri
     # `--sdk 2` deploys the same file's v2 definition (v2's framework tuner keys the code by the
     # tuning job's name, which the v3 file need not pin: said before anything is made)
     again = aws("deploy", path, "--role", ROLE, "--sdk", "2", "--yes")

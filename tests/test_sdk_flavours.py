@@ -281,9 +281,10 @@ def test_the_public_key_is_the_one_cryptography_derives_for_both_pem_forms():
     assert load_pem_private_key(KEY.encode(), None)  # (the tests' key is one)
 
 
-def test_v3_writes_spark_processors_but_not_a_local_folder_of_dependencies_nor_a_framework_processor(tmp_path):
+def test_v3_refuses_a_local_folder_of_spark_dependencies_and_a_framework_processor_without_local_code(tmp_path):
     """SDK v3's Spark processors stage local files only (a folder is its ValueError), and its
-    FrameworkProcessor is not written yet: E0321 at the item and at `framework`."""
+    FrameworkProcessor is written with a local source_dir: E0321 at the item, at `framework`
+    without source_dir, at code in S3."""
     (tmp_path / "job.py").write_text("print(1)\n")
     (tmp_path / "deps").mkdir()
     (tmp_path / "deps" / "util.py").write_text("X = 1\n")
@@ -300,6 +301,9 @@ def test_v3_writes_spark_processors_but_not_a_local_folder_of_dependencies_nor_a
     assert not [p for p in dsl.analyse(text, str(path), sdk=2)[1] if p.is_error]
     framework = text.replace('"spark"', '"pytorch"').replace('"3.3"', '"2.1"\n        py_version = "py310"').replace(
         '        submit_py_files = ["deps/util.py", "deps"]\n', '        source_dir = "deps"\n')
-    found = [(p.code, p.span.line) for p in dsl.analyse(framework, str(path))[1] if p.is_error]
-    assert found == [("E0321", 6), ("E0321", 8), ("E0321", 13)], found  # framework, py_version, source_dir
-    assert not [p for p in dsl.analyse(framework, str(path), sdk=2)[1] if p.is_error]
+    assert not [p for p in dsl.analyse(framework, str(path))[1] if p.is_error]  # (v3's FrameworkProcessor)
+    for changed, line in ((framework.replace('        source_dir = "deps"\n', ""), 6),  # (it packs all of code's folder)
+                          (framework.replace('"job.py"', '"s3://b/job.py"'), 9)):
+        found = [(p.code, p.span.line) for p in dsl.analyse(changed, str(path))[1] if p.is_error]
+        assert found == [("E0321", line)], found
+        assert not [p for p in dsl.analyse(changed, str(path), sdk=2)[1] if p.is_error]

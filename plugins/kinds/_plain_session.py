@@ -24,7 +24,8 @@ FIELDS = {
     "job_name": Field("string", pattern=r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}",
                       pattern_doc="1-63 letters, digits and single hyphens",
                       doc="with `plain_session`: the job name whose S3 folder holds the local code (the SDK's "
-                          "default holds a timestamp)"),
+                          "default holds a timestamp); with SDK v3, a FrameworkProcessor's (s3://BUCKET/JOB/source/; "
+                          "default: the base job name and the code's hash)"),
 }
 JOB_NAME_IMPORT = "Session as SageMakerSession"
 
@@ -40,13 +41,17 @@ def job_name(step, program) -> Optional[str]:
     return literal_text(step, "job_name", program)
 
 
-def check(step, ctx, local_code_span, extra=()) -> list:
+def check(step, ctx, local_code_span, extra=(), job_name_pins: bool = False) -> list:
     """`job_name` (and `extra` fields, e.g. `code_location`) only with `plain_session`, and
-    then required when the step has local code (`local_code_span`: where, or None)."""
+    then required when the step has local code (`local_code_span`: where, or None);
+    `job_name_pins`: the step's `job_name` names its code folder anyway (SDK v3's
+    FrameworkProcessor), so it may come without `plain_session`."""
     program = ctx.program
     out = []
     if not plain(step, program):
         for name in ("job_name",) + tuple(extra):
+            if name == "job_name" and job_name_pins:
+                continue
             if step.attribute(name) is not None:
                 out.append(error("E0304", f"`{name}` goes with `plain_session = true` (with the pipeline session the "
                                  "code's S3 key is its hash)", step.attribute(name).name_span,

@@ -38,6 +38,40 @@ FRAMEWORK_PROCESSOR = ("pytorch", "tensorflow", "mxnet", "xgboost", "sklearn")
 # the command a processor class runs `code` with, when `command` is not given
 DEFAULT_COMMAND = {"spark": ["smspark-submit"]}
 ENTRYPOINT_DIR = "/opt/ml/processing/input/entrypoint"
+# SDK v3's FrameworkProcessor (3.27.0): `_generate_framework_script` for a local source_dir, whose
+# sha256 keys runproc.sh too; the code goes to CODE_PREFIX/JOB_NAME/source/ (sourcedir.tar.gz
+# and the SDK's install_requirements.py, vendored beside this module from SDK 3.27.0)
+RUNPROC_V3 = """#!/bin/bash
+
+# Exit on any error. SageMaker uses error code to mark failed job.
+set -e
+
+cd /opt/ml/processing/input/code/
+
+# Debug: List files before extraction
+echo "Files in /opt/ml/processing/input/code/ before extraction:"
+ls -la
+
+# Extract source code
+if [ -f sourcedir.tar.gz ]; then
+    tar -xzf sourcedir.tar.gz
+    echo "Files after extraction:"
+    ls -la
+else
+    echo "ERROR: sourcedir.tar.gz not found!"
+    exit 1
+fi
+
+if [[ -f 'requirements.txt' ]]; then
+    # Some py3 containers has typing, which may breaks pip install
+    pip uninstall --yes typing
+
+    python3 /opt/ml/processing/input/code/install_requirements.py requirements.txt
+fi
+
+{command} {script} "$@"
+"""
+INSTALL_REQUIREMENTS_V3 = "sdk_v3_install_requirements.py.txt"
 # `FrameworkProcessor._generate_framework_script`, as the pinned SDK writes it: its sha256 is
 # the S3 key of runproc.sh
 RUNPROC = """#!/bin/bash
@@ -126,10 +160,10 @@ def _spark_configuration_problem(value) -> str:
 
 
 # what `--sdk 3` does not write for a processing step (E0321 at the member)
-V3_FRAMEWORKS = "pipedsl writes SDK v3's FrameworkProcessor (an image, its code under a clock-named job) in a later release"
 V3_UNWRITTEN = {
-    **{name: V3_FRAMEWORKS for name in ("py_version", "source_dir", "dependencies")},
-    **{name: "v3 has no plain-Session `ProcessingStep(processor=...)` form" for name in _plain_session.FIELDS},
+    # (`job_name` pins a v3 FrameworkProcessor's code folder: allowed, checked by the kind)
+    **{name: "v3 has no plain-Session `ProcessingStep(processor=...)` form" for name in _plain_session.FIELDS
+       if name != "job_name"},
 }
 
 
@@ -204,7 +238,9 @@ class Processing(StepKind):
         code, command, entry = (step.attribute(n) for n in ("code", "command", "entrypoint"))
         local = code is not None and is_local(ctx.literal(code.value))
 
-        yield from _plain_session.check(step, ctx, code.value.span if local else None)
+        # (`job_name` also names a FrameworkProcessor's code folder in SDK v3)
+        yield from _plain_session.check(step, ctx, code.value.span if local else None,
+                                        job_name_pins=self.framework_processor(step, ctx.program))
         if _plain_session.plain(step, ctx.program) and (
                 self.framework_processor(step, ctx.program) or self.is_spark(step, ctx.program)):
             yield error("E0304", "`plain_session` is the legacy ProcessingStep(processor=..., code=...) of a script: "
@@ -218,10 +254,8 @@ class Processing(StepKind):
                                 step.attribute(name).name_span, "not a spark step")
         if framework is not None:
             yield from self.check_framework(step, ctx, framework)
-            if ctx.program.flavour == "v3" and not self.is_spark(step, ctx.program) and \
-                    ctx.literal(framework.value) in FRAMEWORK_PROCESSOR:
-                yield error("E0321", f"SDK v3 cannot write `framework`: {V3_FRAMEWORKS}", framework.name_span,
-                            "not with SDK v3", V3_HINT)
+            if ctx.program.flavour == "v3" and ctx.literal(framework.value) in FRAMEWORK_PROCESSOR:
+                yield from self.check_framework_v3(step, ctx, framework)
         elif step.attribute("image_uri") is None:
             yield error("E0303", f"`processing` step `{step.name}` needs `image_uri` (or `framework`)",
                         step.name_span, "`image_uri` missing", "add `image_uri = ...`, or e.g. "
@@ -324,6 +358,22 @@ class Processing(StepKind):
         if name == "spark":
             yield from self.check_spark(step, ctx)
 
+    def check_framework_v3(self, step, ctx, framework):
+        """SDK v3's FrameworkProcessor packs a local `source_dir` (the folder of `code` without
+        one: the whole folder, which pipedsl does not do) and has no SKLearnProcessor."""
+        program = ctx.program
+        source_dir = program.literal(step.attribute("source_dir").value) if step.attribute("source_dir") else None
+        code = program.literal(step.attribute("code").value) if step.attribute("code") else None
+        if source_dir is None:
+            yield error("E0321", "SDK v3 writes a framework's processing step as FrameworkProcessor with a "
+                        "`source_dir` (without one it packs the whole folder of `code`; it has no "
+                        "SKLearnProcessor)", framework.name_span, "no source_dir",
+                        "give `source_dir`, the folder holding `code`; " + V3_HINT)
+        elif not is_local(source_dir) or not is_local(code):
+            where = step.attribute("source_dir") if not is_local(source_dir) else step.attribute("code")
+            yield error("E0321", "pipedsl writes SDK v3's FrameworkProcessor with local code only (with code in S3 "
+                        "it mounts its helpers from a folder of its own)", where.value.span, "in S3", V3_HINT)
+
     def check_spark(self, step, ctx):
         program = ctx.program
         if step.attribute("submit_class") is not None and step.attribute("submit_py_files") is not None:
@@ -385,12 +435,33 @@ class Processing(StepKind):
             paths = [code, source_dir] + dependencies if is_local(code) else [source_dir] + dependencies
         else:
             paths = [code] + dependencies
-        sourcedir = program.code_uri(paths, "sourcedir.tar.gz")
         command = program.literal(step.attribute("command").value) if step.attribute("command") else ["python"]
-        text = RUNPROC.format(command=" ".join(command), script=code)
+        if program.flavour == "v3":  # (the folder of the job's code, the script by its name)
+            sourcedir = f"s3://{program.default_bucket}/{self.code_job_name(step, program)}/source/"
+            text = RUNPROC_V3.format(command=" ".join(command), script=posixpath.basename(code))
+        else:
+            sourcedir = program.code_uri(paths, "sourcedir.tar.gz")
+            text = RUNPROC.format(command=" ".join(command), script=code)
         runproc = f"s3://{program.default_bucket}/{program.name}/code/{hashlib.sha256(text.encode()).hexdigest()}/runproc.sh"
         members = tarball_members(folder, source_dir, code, dependencies)
         return sourcedir, text, runproc, members
+
+    def code_job_name(self, step, program) -> str:
+        """SDK v3's FrameworkProcessor packs the code under its job's name (s3://BUCKET/JOB/
+        source/), by default the base job name (or the image's repository) and the clock:
+        `job_name` pins it, else the base and 23 hex digits of the code's hash take the clock's
+        place, so the same code gives the same key and a change a new one."""
+        from dsl.semantics.localcode import code_hash
+
+        from . import _job_names
+
+        given = _plain_session.job_name(step, program)
+        if given is not None:
+            return given
+        base = _job_names.literal_text(step, "base_job_name", program) or _job_names.base_name_from_image(
+            self.image(step, program), program, "Processor")
+        base = re.sub(r"[^a-zA-Z0-9-]", "-", base)
+        return f"{base[:63 - 23 - 1]}-{code_hash(self.hash_paths(step, program), program.folder)[:23]}"
 
     @staticmethod
     def is_spark(step, program) -> bool:
@@ -495,6 +566,11 @@ class Processing(StepKind):
     def uploads(self, step, ctx):
         if self.framework_processor(step, ctx.program):
             sourcedir, text, runproc, members = self.payload(step, ctx.program)
+            if ctx.program.flavour == "v3":  # (under the job's name: put again on every deploy)
+                return [Upload(members[0][0] if members else "", sourcedir + "sourcedir.tar.gz", members, overwrite=True),
+                        Upload("(SDK v3's install_requirements.py)", sourcedir + "install_requirements.py",
+                               overwrite=True, text=_install_requirements_v3()),
+                        Upload("runproc.sh", runproc, text=text)]
             return [Upload(members[0][0] if members else "", sourcedir, members),
                     Upload("runproc.sh", runproc, text=text)]
         code = ctx.literal(step.attribute("code").value) if step.attribute("code") else None
@@ -918,13 +994,17 @@ class Processing(StepKind):
         args = []
         framework = ctx.program.literal(step.attribute("framework").value) if step.attribute("framework") else None
         framework_processor = self.framework_processor(step, ctx.program)
-        if framework_processor:
+        v3_framework = framework_processor and ctx.program.flavour == "v3"
+        if v3_framework:  # (v3's FrameworkProcessor takes the framework's image)
+            args.append(("image_uri", repr(self.image(step, ctx))))
+        elif framework_processor:
             from ._frameworks import ESTIMATORS
 
             args.append(("estimator_cls", ctx.imp(ESTIMATORS[framework or ""].sdk_class)))
         for name in self.fields:
             if name in ("arguments", "code", "framework", "source_dir", "dependencies") + SPARK_RUN + tuple(
-                    _plain_session.FIELDS) or (name == "command" and not script):
+                    _plain_session.FIELDS) or (name == "command" and not script) or (
+                    v3_framework and name in ("framework_version", "py_version")):
                 continue
             if name == "network_config" and step.attribute(name) is not None:
                 args.append((name, sdk_network(step, ctx)))
@@ -948,6 +1028,8 @@ class Processing(StepKind):
                ("outputs", f"[{', '.join(outputs)}]" if outputs else None),
                ("arguments", ctx.attr(step, "arguments"))]
         run += [(name, ctx.attr(step, name)) for name in SPARK_RUN]
+        if v3_framework:  # (the code's folder, pinned: the SDK's default name holds the clock)
+            run.append(("job_name", repr(self.code_job_name(step, ctx.program))))
         kwargs = [("step_args", f"{processor}.run({ctx.call_args(run)})")]
         after: tuple = ()
         if plain:  # ProcessingStep(processor=..., ...): the run() arguments are the step's
@@ -987,6 +1069,13 @@ class Processing(StepKind):
 @hookimpl
 def pipedsl_step_kinds():
     return [Processing()]
+
+
+def _install_requirements_v3() -> str:
+    """SDK v3's `sagemaker.core.utils.install_requirements` (3.27.0), which its FrameworkProcessor
+    uploads beside the code and runproc.sh runs (the v3 parity test compares the two)."""
+    with open(os.path.join(os.path.dirname(__file__), INSTALL_REQUIREMENTS_V3), encoding="utf-8") as handle:
+        return handle.read()
 
 
 def _local_s3_place(member, field: str, what: str, ctx):
