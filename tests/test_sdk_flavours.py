@@ -209,6 +209,7 @@ SIGNED = """pipeline P {
     ('        signing_key = "missing.pem"\n', "`signing_key`: "),
     ('        signing_key = "steps.py"\n', "`signing_key`: not a PEM private key"),
     ('        signing_key = "../outside.pem"\n', "`signing_key`: "),
+    ('        signing_key = "big.pem"\n', "`signing_key`: `big.pem` is larger than a key"),
 ])
 def test_a_v3_function_step_needs_a_readable_signing_key(member, words, tmp_path):
     """SDK v3 signs a function step's payloads and writes the public key into the definition:
@@ -217,6 +218,7 @@ def test_a_v3_function_step_needs_a_readable_signing_key(member, words, tmp_path
     project.mkdir()
     (project / "steps.py").write_text("def run():\n    return 1\n")
     (tmp_path / "outside.pem").write_text(KEY)
+    (project / "big.pem").write_text(KEY + "#" * 70000)  # (not read at all)
     (project / "pyproject.toml").write_text("")
     path = project / "p.pipe"
     path.write_text(SIGNED % member)

@@ -49,6 +49,7 @@ from ._common import check_role, read_tags, slot_tags
 
 SDK_VERSION = "2.257.7"  # the SDK v2 release whose `@step` this kind writes
 SDK_VERSIONS = {"v2": SDK_VERSION, "v3": "3.27.0"}  # the SDK release of each flavour
+MAX_KEY_BYTES = 64 * 1024  # the largest `signing_key` file read
 CALL = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*):([A-Za-z_]\w*)")
 BOOTSTRAP = "sagemaker_remote_function_bootstrap"
 DEPENDENCIES_CHANNEL = "pre_exec_script_and_dependencies"
@@ -319,8 +320,11 @@ class Function(StepKind):
         path = self.text(step, ctx, "signing_key")
         if not isinstance(path, str) or ctx.program.local_problem(path) is not None:
             return None
+        full = os.path.join(ctx.program.folder, path)
         try:
-            return read_bytes(os.path.join(ctx.program.folder, path))
+            if os.path.getsize(full) > MAX_KEY_BYTES:  # (a key is a few hundred bytes: never read a big file)
+                return None
+            return read_bytes(full)
         except OSError:
             return None
 
@@ -600,7 +604,11 @@ class Function(StepKind):
             return
         problem = program.local_problem(path)
         if problem is None and self.signing_key(step, ctx) is None:
-            problem = "cannot be read"
+            try:
+                big = os.path.getsize(os.path.join(program.folder, path)) > MAX_KEY_BYTES
+            except OSError:
+                big = False
+            problem = f"`{path}` is larger than a key ({MAX_KEY_BYTES // 1024} KiB)" if big else "cannot be read"
         if problem is not None:
             yield error("E0304", f"`signing_key`: {problem}", attribute.value.span, "not a local file",
                         "name a PEM file with a P-256 private key inside the project")
