@@ -329,13 +329,23 @@ class Function(StepKind):
             return None
 
     def public_key(self, step, ctx) -> Optional[str]:
+        return self.derived_key(step, ctx)[0]
+
+    def derived_key(self, step, ctx) -> Tuple[Optional[str], Optional[str]]:
+        """(the public half of `signing_key`, or why there is none): derived once per key and
+        program (a few milliseconds each)."""
         from ._signing_key import KeyProblem, public_key_pem
 
         key = self.signing_key(step, ctx)
-        try:
-            return public_key_pem(key) if key is not None else None
-        except KeyProblem:
-            return None
+        if key is None:
+            return None, None
+        cache = ctx.program.__dict__.setdefault("_function_public_keys", {})
+        if key not in cache:
+            try:
+                cache[key] = (public_key_pem(key), None)
+            except KeyProblem as exc:
+                cache[key] = (None, str(exc))
+        return cache[key]
 
     def arguments_of(self, step) -> List[Tuple[Optional[str], ir.Expr]]:
         """(keyword or None, value) of each argument, positional first."""
@@ -613,16 +623,15 @@ class Function(StepKind):
             yield error("E0304", f"`signing_key`: {problem}", attribute.value.span, "not a local file",
                         "name a PEM file with a P-256 private key inside the project")
             return
-        from ._signing_key import KeyProblem, public_key_pem
-
-        try:
-            public_key_pem(self.signing_key(step, ctx) or b"")
-        except KeyProblem as exc:
-            yield error("E0304", f"`signing_key`: {exc}", attribute.value.span, "not a P-256 private key",
+        why = self.derived_key(step, ctx)[1]
+        if why is not None:
+            yield error("E0304", f"`signing_key`: {why}", attribute.value.span, "not a P-256 private key",
                         "SDK v3 signs with ECDSA P-256: `openssl ecparam -name prime256v1 -genkey -noout -out KEY.pem`")
             return
-        keys = {self.text(s, ctx, "signing_key") for s in program.pipeline.steps
-                if getattr(program.kind_of(s), "name", None) == self.name}
+        keys = program.__dict__.get("_function_signing_keys")
+        if keys is None:  # (once per program: every function step is checked against it)
+            keys = program._function_signing_keys = {self.text(s, ctx, "signing_key") for s in program.pipeline.steps
+                                                     if getattr(program.kind_of(s), "name", None) == self.name}
         if len(keys) > 1:
             yield error("E0304", "`signing_key` differs between the pipeline's function steps", attribute.name_span,
                         "not the same on every function step",
