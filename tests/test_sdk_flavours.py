@@ -309,3 +309,18 @@ def test_v3_refuses_a_local_folder_of_spark_dependencies_and_a_framework_process
         found = [(p.code, p.span.line) for p in dsl.analyse(changed, str(path))[1] if p.is_error]
         assert found == [("E0321", line)], found
         assert not [p for p in dsl.analyse(changed, str(path), sdk=2)[1] if p.is_error]
+
+
+def test_a_v3_framework_processor_without_literal_code_is_reported_not_raised(tmp_path):
+    """Regression: the v3 FrameworkProcessor check read `code` as a local path even when it was
+    missing or a parameter; the usual checks report those."""
+    step = ('    step %s: processing {\n        framework = "pytorch"\n        framework_version = "2.1"\n'
+            '        py_version = "py310"\n        source_dir = %s\n%s        role = "arn:aws:iam::1:role/R"\n'
+            '        instance_type = "ml.m5.large"\n        instance_count = 1\n    }\n')
+    text = ('pipeline Q {\n    sdk = 3\n    region = "us-east-1"\n    default_bucket = "b"\n'
+            '    param Code: String = "x.py"\n' + step % ("P", '"."', "") +
+            step % ("S", '"s3://b/src.tar.gz"', "        code = Code\n") + "}\n")
+    path = tmp_path / "q.pipe"
+    path.write_text(text)
+    codes = sorted(p.code for p in dsl.analyse(text, str(path))[1] if p.is_error)
+    assert codes == ["E0303", "E0304", "E0321"], codes

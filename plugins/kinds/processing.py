@@ -369,8 +369,9 @@ class Processing(StepKind):
                         "`source_dir` (without one it packs the whole folder of `code`; it has no "
                         "SKLearnProcessor)", framework.name_span, "no source_dir",
                         "give `source_dir`, the folder holding `code`; " + V3_HINT)
-        elif not is_local(source_dir) or not is_local(code):
-            where = step.attribute("source_dir") if not is_local(source_dir) else step.attribute("code")
+        elif not is_local(source_dir) or (isinstance(code, str) and not is_local(code)):
+            # (a missing or computed `code` is the usual checks' to report)
+            where = step.attribute("source_dir") if not is_local(source_dir) else step.required("code")
             yield error("E0321", "pipedsl writes SDK v3's FrameworkProcessor with local code only (with code in S3 "
                         "it mounts its helpers from a folder of its own)", where.value.span, "in S3", V3_HINT)
 
