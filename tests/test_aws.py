@@ -870,3 +870,54 @@ def test_deploy_of_a_v3_function_step_beside_sdk_v2_says_which_sdk_serializes_it
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert "pipedsl-sagemaker[functions3]" in refused.stderr, refused.stderr
     assert not aws.sm.list_pipelines()["PipelineSummaries"]
+
+
+VERIFY_SIGNATURES = """
+import json, sys, boto3
+from sagemaker.core.remote_function.core import serialization
+url, bucket, pipeline = sys.argv[1:4]
+s3 = boto3.client("s3", endpoint_url=url)
+stored = json.loads(boto3.client("sagemaker", endpoint_url=url).describe_pipeline(
+    PipelineName=pipeline)["PipelineDefinition"])
+checked = 0
+for step in stored["Steps"]:
+    key = step["Arguments"].get("Environment", {}).get("REMOTE_FUNCTION_SECRET_KEY")
+    for what in ("function", "arguments") if key else ():
+        base = f"{pipeline}/{step['Name']}/2025-11-26-12-00-00-123/{what}/"
+        read = lambda name: s3.get_object(Bucket=bucket, Key=base + name)["Body"].read()
+        serialization._verify_asymmetric_signature(serialization._MetaData.from_json(read("metadata.json")),
+                                                   read("payload.pkl"), key)
+        checked += 1
+print(checked)
+"""
+
+
+@pytest.mark.sdk3
+def test_deploy_of_v3_function_steps_from_an_sdk_v3_environment(aws, tmp_path):
+    """Issue 24, as a user with SDK v3 runs it (`pip install 'pipedsl-sagemaker[functions3]'`):
+    `pipedsl deploy` inside the SDK v3 virtualenv, this source tree on its path, to moto's server,
+    with no region in the environment (SDK v3 needs one to import: the pipeline's is given).
+    The stored definition is the SDK v3 program's, every object the SDK uploads is there, and
+    each signed payload passes the job's check against the stored public key."""
+    import shutil
+
+    from conftest import pipedsl_beside_sdk3, sdk3_python
+
+    folder = tmp_path / "function-chain"
+    shutil.copytree(TESTS / "parity-v3" / "function-chain", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    aws.s3.create_bucket(Bucket="chain-bucket")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({k: v for k, v in FAKE.items() if k != "AWS_DEFAULT_REGION"},
+               PYTHONPATH=str(pipedsl_beside_sdk3(tmp_path)))
+    deployed = subprocess.run([str(sdk3_python()), "-m", "dsl", "deploy", str(folder / "case.pipe"), "--region",
+                               "us-east-1", "--role", ROLE, "--endpoint-url", aws.url], capture_output=True, text=True,
+                              timeout=300, env=env, cwd=tmp_path)
+    assert deployed.returncode == 0, deployed.stderr[-3000:]
+    stored = json.loads(aws.sm.describe_pipeline(PipelineName="FunctionChain")["PipelineDefinition"])
+    assert json.dumps(stored) == json.dumps(json.loads((folder / "expected.json").read_text()))
+    keys = {o["Key"] for o in aws.s3.list_objects_v2(Bucket="chain-bucket")["Contents"]}
+    assert len(keys) == 17 and "FunctionChain/sagemaker_remote_function_bootstrap/job_driver.sh" in keys
+    checked = subprocess.run([str(sdk3_python()), "-c", VERIFY_SIGNATURES, aws.url, "chain-bucket", "FunctionChain"],
+                             capture_output=True, text=True, timeout=300, env=dict(env, AWS_DEFAULT_REGION="us-east-1"))
+    assert checked.returncode == 0, checked.stderr[-3000:]
+    assert checked.stdout.split()[-1] == "6"  # (three steps: each one's function and arguments)
