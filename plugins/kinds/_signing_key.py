@@ -63,9 +63,9 @@ def private_scalar(pem: bytes) -> int:
         for tag, body in items[2:]:
             if tag == 0xA0 and _expect(_read(body, 0)[0:2], 0x06) != _P256_OID:
                 raise KeyProblem("not a P-256 (prime256v1) key, the curve SDK v3 signs with")
-    except (IndexError, ValueError) as exc:
-        if isinstance(exc, KeyProblem):
-            raise
+    except KeyProblem:
+        raise
+    except (IndexError, ValueError):  # (malformed DER or base64)
         raise KeyProblem("not a readable EC private key") from None
     if not 0 < scalar < _N:
         raise KeyProblem("not a valid P-256 private key")

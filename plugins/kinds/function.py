@@ -314,19 +314,29 @@ class Function(StepKind):
 
     def signing_key(self, step, ctx) -> Optional[bytes]:
         """The bytes of the `signing_key` file (SDK v3), None when not given or not readable
-        (the checks say which)."""
+        (`key_file` says why)."""
+        return self.key_file(step, ctx)[0]
+
+    def key_file(self, step, ctx) -> Tuple[Optional[bytes], Optional[str]]:
+        """(the `signing_key` file's bytes, or why it cannot be used): read once per path and
+        program (every function step names the same file; the checks, the definition and
+        deploy all ask)."""
         from dsl.semantics.localcode import read_bytes
 
         path = self.text(step, ctx, "signing_key")
-        if not isinstance(path, str) or ctx.program.local_problem(path) is not None:
-            return None
-        full = os.path.join(ctx.program.folder, path)
-        try:
-            if os.path.getsize(full) > MAX_KEY_BYTES:  # (a key is a few hundred bytes: never read a big file)
-                return None
-            return read_bytes(full)
-        except OSError:
-            return None
+        if not isinstance(path, str):
+            return None, None
+        cache = ctx.program.__dict__.setdefault("_function_key_files", {})
+        if path not in cache:
+            problem = ctx.program.local_problem(path)
+            full = os.path.join(ctx.program.folder, path)
+            try:
+                if problem is None and os.path.getsize(full) > MAX_KEY_BYTES:  # (never read a big file)
+                    problem = f"`{path}` is larger than a key ({MAX_KEY_BYTES // 1024} KiB)"
+                cache[path] = (None, problem) if problem is not None else (read_bytes(full), None)
+            except OSError:
+                cache[path] = (None, "cannot be read")
+        return cache[path]
 
     def public_key(self, step, ctx) -> Optional[str]:
         return self.derived_key(step, ctx)[0]
@@ -612,13 +622,7 @@ class Function(StepKind):
         if not isinstance(path, str):
             yield error("E0304", "`signing_key` must be a literal path", attribute.value.span, "not known before running")
             return
-        problem = program.local_problem(path)
-        if problem is None and self.signing_key(step, ctx) is None:
-            try:
-                big = os.path.getsize(os.path.join(program.folder, path)) > MAX_KEY_BYTES
-            except OSError:
-                big = False
-            problem = f"`{path}` is larger than a key ({MAX_KEY_BYTES // 1024} KiB)" if big else "cannot be read"
+        problem = self.key_file(step, ctx)[1]
         if problem is not None:
             yield error("E0304", f"`signing_key`: {problem}", attribute.value.span, "not a local file",
                         "name a PEM file with a P-256 private key inside the project")
