@@ -2,6 +2,7 @@
 refuses (located), and how the flavour is chosen. The v3 parity is tests/test_sdk_v3.py."""
 import base64
 import json
+import re
 
 import pytest
 from conftest import examples
@@ -324,3 +325,26 @@ def test_a_v3_framework_processor_without_literal_code_is_reported_not_raised(tm
     path.write_text(text)
     codes = sorted(p.code for p in dsl.analyse(text, str(path))[1] if p.is_error)
     assert codes == ["E0303", "E0304", "E0321"], codes
+
+
+def test_a_v3_framework_processors_default_job_name_follows_its_code(tmp_path):
+    """The default code folder of a v3 FrameworkProcessor holds the code's hash where SDK v3
+    puts the clock: an edit to a file in `source_dir` gives a new folder, the same files the same."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "run.py").write_text("print(1)\n")
+    text = ('pipeline P {\n    sdk = 3\n    region = "us-east-1"\n    default_bucket = "b"\n'
+            '    step S: processing {\n        framework = "sklearn"\n        framework_version = "1.2-1"\n'
+            '        code = "run.py"\n        source_dir = "src"\n        role = "arn:aws:iam::1:role/R"\n'
+            '        instance_type = "ml.m5.large"\n        instance_count = 1\n    }\n}\n')
+    path = tmp_path / "p.pipe"
+    path.write_text(text)
+
+    def code_folder():
+        inputs = json.loads(dsl.transpile(text, filename=str(path)))["Steps"][0]["Arguments"]["ProcessingInputs"]
+        return next(i["S3Input"]["S3Uri"] for i in inputs if i["InputName"] == "code")
+
+    first = code_folder()
+    assert re.fullmatch(r"s3://b/sagemaker-scikit-learn-[0-9a-f]{23}/source/", first), first
+    assert code_folder() == first
+    (tmp_path / "src" / "run.py").write_text("print(2)\n")
+    assert code_folder() != first

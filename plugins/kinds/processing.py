@@ -427,25 +427,33 @@ class Processing(StepKind):
         """A FrameworkProcessor's (sourcedir.tar.gz URI, runproc.sh text, its URI, tarball members)."""
         import hashlib
 
-        folder = program.folder
-        code = program.literal(step.attribute("code").value)
-        source_dir = program.literal(step.attribute("source_dir").value) if step.attribute("source_dir") else None
-        target = program.follow(step.attribute("dependencies").value) if step.attribute("dependencies") else None
-        dependencies = [program.literal(i) for i in target.items] if isinstance(target, ir.ListExpr) else []
-        if source_dir is not None:
-            paths = [code, source_dir] + dependencies if is_local(code) else [source_dir] + dependencies
-        else:
-            paths = [code] + dependencies
+        code, source_dir, dependencies = self.framework_code(step, program)
         command = program.literal(step.attribute("command").value) if step.attribute("command") else ["python"]
         if program.flavour == "v3":  # (the folder of the job's code, the script by its name)
             sourcedir = f"s3://{program.default_bucket}/{self.code_job_name(step, program)}/source/"
             text = RUNPROC_V3.format(command=" ".join(command), script=posixpath.basename(code))
         else:
-            sourcedir = program.code_uri(paths, "sourcedir.tar.gz")
+            sourcedir = program.code_uri(self.framework_code_paths(step, program), "sourcedir.tar.gz")
             text = RUNPROC.format(command=" ".join(command), script=code)
         runproc = f"s3://{program.default_bucket}/{program.name}/code/{hashlib.sha256(text.encode()).hexdigest()}/runproc.sh"
-        members = tarball_members(folder, source_dir, code, dependencies)
+        members = tarball_members(program.folder, source_dir, code, dependencies)
         return sourcedir, text, runproc, members
+
+    @staticmethod
+    def framework_code(step, program):
+        """A FrameworkProcessor's (code, source_dir or None, dependencies), as written."""
+        code = program.literal(step.attribute("code").value)
+        source_dir = program.literal(step.attribute("source_dir").value) if step.attribute("source_dir") else None
+        target = program.follow(step.attribute("dependencies").value) if step.attribute("dependencies") else None
+        dependencies = [program.literal(i) for i in target.items] if isinstance(target, ir.ListExpr) else []
+        return code, source_dir, dependencies
+
+    def framework_code_paths(self, step, program) -> list:
+        """What a FrameworkProcessor's code hash covers (SDK v2's key; the default of v3's job name)."""
+        code, source_dir, dependencies = self.framework_code(step, program)
+        if source_dir is not None:
+            return [code, source_dir] + dependencies if is_local(code) else [source_dir] + dependencies
+        return [code] + dependencies
 
     def code_job_name(self, step, program) -> str:
         """SDK v3's FrameworkProcessor packs the code under its job's name (s3://BUCKET/JOB/
@@ -462,7 +470,7 @@ class Processing(StepKind):
         base = _job_names.literal_text(step, "base_job_name", program) or _job_names.base_name_from_image(
             self.image(step, program), program, "Processor")
         base = re.sub(r"[^a-zA-Z0-9-]", "-", base)
-        return f"{base[:63 - 23 - 1]}-{code_hash(self.hash_paths(step, program), program.folder)[:23]}"
+        return f"{base[:63 - 23 - 1]}-{code_hash(self.framework_code_paths(step, program), program.folder)[:23]}"
 
     @staticmethod
     def is_spark(step, program) -> bool:

@@ -19,5 +19,5 @@ torch = ProcessingStep(name="Torch", step_args=FrameworkProcessor(
     arguments=["--a"]))
 sk = ProcessingStep(name="Sk", step_args=FrameworkProcessor(
     image_uri="683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3", command=["python3"], role=role, instance_type="ml.m5.xlarge",
-    instance_count=1, sagemaker_session=session).run(code="process.py", source_dir="src", job_name="sagemaker-scikit-learn-404b6ff3559b5d75d5b19c5"))
+    instance_count=1, sagemaker_session=session).run(code="process.py", source_dir="src", job_name="sagemaker-scikit-learn-72f95596a96b2c0e1a1845e"))
 pipeline = Pipeline(name="FrameworkProcessing", steps=[torch, sk], sagemaker_session=session)
