@@ -93,6 +93,25 @@ def pin_function_steps() -> None:
         compiler.ec = types.SimpleNamespace(**{**vars(compiler.ec), "generate_private_key": generate_private_key})
 
 
+def pin_trainer_clock() -> None:
+    """ModelTrainer's job names (`BASE-%Y%m%d%H%M%S`, sagemaker.train.utils._get_unique_name),
+    pinned to the parity cases' `build_time`: a model repack job's channels are uploaded
+    under its name (the cases' `build_time` on such a model is that time)."""
+    import datetime
+
+    import sagemaker.train.utils as utils
+    from sdk_runner import PINNED_BUILD_TIME
+
+    pinned = datetime.datetime.strptime(PINNED_BUILD_TIME[:19], "%Y-%m-%d-%H-%M-%S")
+
+    class Pinned(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return pinned
+
+    utils.datetime = Pinned
+
+
 def main() -> None:
     for key in [k for k in os.environ if k.startswith("AWS_")]:
         del os.environ[key]
@@ -103,6 +122,7 @@ def main() -> None:
     answer_uploads()
     pin_notebook_jobs()
     pin_function_steps()
+    pin_trainer_clock()
     # a default S3 path makes the SDK check (or create) the default bucket: the offline recipe
     # of the shared oracle (../shared/oracle/README.md) turns that call into a no-op
     from sagemaker.core.helper.session_helper import Session

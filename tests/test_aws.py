@@ -818,7 +818,8 @@ def test_deploy_does_not_take_over_another_pipelines_schedule(aws, tmp_path):
     assert scheduler.get_schedule(Name="Nightly")["Target"]["Arn"] == other
 
 
-@pytest.mark.parametrize("case", ["frameworks", "processing-local-code", "tuning-framework", "framework-processor"])
+@pytest.mark.parametrize("case", ["frameworks", "processing-local-code", "tuning-framework", "framework-processor",
+                                  "model-inference-code"])
 def test_deploy_of_a_v3_pipeline_uploads_its_code_and_stores_the_v3_definition(aws, tmp_path, case):
     """Issue 24: `deploy` of an SDK v3 case (`sdk = 3`): the stored definition is v3's (its
     `MlflowConfig`, its requests) and the code is where it names it (framework training keeps
@@ -843,15 +844,19 @@ def test_deploy_of_a_v3_pipeline_uploads_its_code_and_stores_the_v3_definition(a
     for uri, body in uploads.items():
         bucket, key = uri[len("s3://"):].split("/", 1)
         assert aws.s3.get_object(Bucket=bucket, Key=key)["Body"].read() == body, uri
-        # named as it is (or JSON-encoded in a hyperparameter), or by its folder (a v3
-        # FrameworkProcessor's code: its job's `source/`)
-        named = (uri, uri.rsplit("/", 1)[0] + "/")
+        # named as it is (or JSON-encoded in a hyperparameter), or by a folder it is in (a v3
+        # FrameworkProcessor's code: its job's `source/`; a v3 repack job's channels)
+        folders = [uri[:i] for i in range(len("s3://"), len(uri)) if uri[i] == "/"]
+        named = [uri] + folders + [folder + "/" for folder in folders]
         assert any(f'{name}"' in text or f'{name}\\"' in text for name in named), uri
     # `--sdk 2` deploys the same file's v2 definition (v2's framework tuner keys the code by the
     # tuning job's name, which the v3 file need not pin: said before anything is made)
     again = aws("deploy", path, "--role", ROLE, "--sdk", "2", "--yes")
     if case == "tuning-framework":
         assert again.returncode == 1 and "E0303" in again.stderr and "needs `job_name`" in again.stderr
+        return
+    if case == "model-inference-code":  # (v2's repack job writes to a timestamped path by default)
+        assert again.returncode == 1 and "E0303" in again.stderr and "`repack_output_path`" in again.stderr
         return
     assert again.returncode == 0, again.stderr
     assert "MlflowConfig" not in json.loads(aws.sm.describe_pipeline(PipelineName=program.name)["PipelineDefinition"])

@@ -133,7 +133,8 @@ MODEL = 'step M: %s {\n image_uri = "img"\n model_data = "s3://b/m.tar.gz"\n rol
 
 @pytest.mark.parametrize("kind,member,words", [
     ("model", "legacy = true", "v3 has no CreateModelStep"),
-    ("model", 'entry_point = "serve.py"', "inference code"),
+    ("model", 'entry_point = "serve.py"', "drops a lone inference script"),
+    ("model", 'dependencies = ["lib"]', "no dependency folders"),
     ("register_model", 'framework = "XGBOOST"', "takes no framework"),
 ])
 def test_what_v3s_model_builder_cannot_write_is_refused_at_the_member(kind, member, words):
@@ -348,3 +349,113 @@ def test_a_v3_framework_processors_default_job_name_follows_its_code(tmp_path):
     assert code_folder() == first
     (tmp_path / "src" / "run.py").write_text("print(2)\n")
     assert code_folder() != first
+
+
+REPACK = """pipeline P {
+    sdk = 3
+    region = "us-east-1"
+    default_bucket = "b"
+    step T: training {
+        image_uri = "a.dkr.ecr.us-east-1.amazonaws.com/r:1"
+        role = "arn:aws:iam::1:role/R"
+        instance_type = "ml.m5.large"
+        instance_count = 1
+    }
+    step M: %s {
+        image_uri = "img"
+        model_data = T.ModelArtifacts.S3ModelArtifacts
+        role = "arn:aws:iam::1:role/R"
+        source_dir = "code"
+        entry_point = "serve.py"
+%s    }
+}
+"""
+
+
+def _repack_project(tmp_path, kind="model", members=' name = "m"\n'):
+    (tmp_path / "code").mkdir(exist_ok=True)
+    (tmp_path / "code" / "serve.py").write_text("def model_fn(d):\n    return d\n")
+    path = tmp_path / "p.pipe"
+    path.write_text(REPACK % (kind, members))
+    return path
+
+
+def test_a_v3_model_with_inference_code_is_followed_by_its_repack_job_last(tmp_path):
+    path = _repack_project(tmp_path, members=' name = "m"\n build_time = "2025-11-26-12-00-00-123"\n')
+    text = path.read_text()
+    definition = json.loads(dsl.transpile(text, filename=str(path), sdk=3))
+    assert [s["Name"] for s in definition["Steps"]] == ["T", "M", "M-RepackModel-m"]
+    repack = definition["Steps"][2]["Arguments"]
+    channels = {c["ChannelName"]: c["DataSource"]["S3DataSource"]["S3Uri"] for c in repack["InputDataConfig"]}
+    folder = "s3://b/sagemaker-scikit-learn-job/sagemaker-scikit-learn-job-20251126120000/input"
+    assert channels == {"training": {"Get": "Steps.T.ModelArtifacts.S3ModelArtifacts"}, "code": f"{folder}/code",
+                        "sm_drivers": f"{folder}/sm_drivers"}
+    assert repack["OutputDataConfig"] == {"S3OutputPath": "s3://b/m"}
+    assert definition["Steps"][1]["Arguments"]["PrimaryContainer"]["ModelDataUrl"] == {
+        "Get": "Steps.M-RepackModel-m.ModelArtifacts.S3ModelArtifacts"}
+    # deploy: the folder's files, the SDK's two added to the code and its drivers beside it
+    program, _ = dsl.analyse(text, str(path), sdk=3)
+    uploads = {u.uri[len(folder) + 1:] for u in program.uploads()}
+    assert {"code/serve.py", "code/_repack_model.py", "code/_repack_script_launcher.sh", "sm_drivers/sm_train.sh",
+            "sm_drivers/sourcecode.json", "sm_drivers/scripts/environment.py"} <= uploads
+    # SDK v2 keys its repack job by the code's hash: `build_time` changes nothing there
+    assert dsl.transpile(text.replace(' build_time = "2025-11-26-12-00-00-123"\n', ' repack_output_path = "s3://b/r"\n'),
+                         filename=str(path), sdk=2) == dsl.transpile(
+        text.replace(' build_time', ' repack_output_path = "s3://b/r"\n build_time'), filename=str(path), sdk=2)
+
+
+def test_a_v3_repack_folder_follows_the_code_by_default(tmp_path):
+    path = _repack_project(tmp_path)
+
+    def code_folder():
+        steps = json.loads(dsl.transpile(path.read_text(), filename=str(path), sdk=3))["Steps"]
+        return steps[2]["Arguments"]["InputDataConfig"][1]["DataSource"]["S3DataSource"]["S3Uri"]
+
+    first = code_folder()
+    assert re.fullmatch(r"s3://b/sagemaker-scikit-learn-job/sagemaker-scikit-learn-job-[0-9a-f]{14}/input/code", first)
+    assert code_folder() == first
+    (tmp_path / "code" / "serve.py").write_text("def model_fn(d):\n    return None\n")
+    assert code_folder() != first
+
+
+@pytest.mark.parametrize("kind,members,code,words", [
+    ("model", "", "E0303", "needs a literal `name`"),
+    ("register_model", ' model_package_group_name = "G"\n', "E0321", "at random"),
+    ("model", ' name = "m"\n build_time = "../x"\n', "E0304", ""),
+])
+def test_what_a_v3_repack_needs_is_located(kind, members, code, words, tmp_path):
+    path = _repack_project(tmp_path, kind, members)
+    found = [(p.code, p.message) for p in dsl.analyse(path.read_text(), str(path), sdk=3)[1] if p.is_error]
+    assert len(found) == 1 and found[0][0] == code and words in found[0][1], found
+
+
+def test_two_v3_repacks_of_different_code_cannot_share_a_build_time(tmp_path):
+    path = _repack_project(tmp_path, members=' name = "m"\n build_time = "20251126120000"\n')
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "serve.py").write_text("x = 1\n")
+    second = ('    step N: model {\n image_uri = "img"\n model_data = T.ModelArtifacts.S3ModelArtifacts\n'
+              ' role = "arn:aws:iam::1:role/R"\n source_dir = "%s"\n entry_point = "serve.py"\n name = "n"\n'
+              ' build_time = "2025-11-26-12-00-00-999"\n    }\n}\n')
+    same = path.read_text()[:-2] + second % "code"
+    assert not [p for p in dsl.analyse(same, str(path), sdk=3)[1] if p.is_error]
+    other = path.read_text()[:-2] + second % "other"
+    found = [(p.code, p.span.line) for p in dsl.analyse(other, str(path), sdk=3)[1] if p.is_error]
+    assert sorted(found) == [("E0304", 18), ("E0304", 27)], found
+
+
+def test_a_v3_repack_job_counts_as_its_models_in_a_plan_but_not_in_depends_on(tmp_path):
+    from dsl.aws.plan import _pipe_names
+
+    path = _repack_project(tmp_path)
+    text = path.read_text()[:-2] + "    step D: fail {\n error_message = \"x\"\n depends_on = [M]\n    }\n}\n"
+    program, problems = dsl.analyse(text, str(path), sdk=3)
+    assert not [p for p in problems if p.is_error]
+    names = _pipe_names(program)
+    assert names["M"] == names["M-RepackModel-m"] == "M"
+    definition = json.loads(dsl.transpile(text, filename=str(path), sdk=3))
+    assert [s["Name"] for s in definition["Steps"]] == ["T", "M", "D", "M-RepackModel-m"]
+    assert definition["Steps"][2]["DependsOn"] == ["M"]
+    v2 = json.loads(dsl.transpile(text.replace(' name = "m"', ' name = "m"\n repack_output_path = "s3://b/r"'),
+                                  filename=str(path), sdk=2))
+    assert [s["Name"] for s in v2["Steps"]] == ["T", "M-RepackModel-m", "M-CreateModel", "D"]
+    assert v2["Steps"][3]["DependsOn"] == ["M-RepackModel-m", "M-CreateModel"]

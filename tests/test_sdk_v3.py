@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tarfile
+import tempfile
 import zipfile
 
 import pytest
@@ -112,7 +113,10 @@ def test_a_v3_case_is_its_sdk_v3_programs_definition(case, tmp_path):
         ours = {u.uri: u.body() for u in program.uploads()}
     both = set(ours) & set(uploaded)
     assert both or case not in ("clarify-check", "notebook-job", "processing-local-code", "framework-processor",
-                                "spark-processor"), (sorted(ours), sorted(uploaded))
+                                "spark-processor", "model-inference-code"), (sorted(ours), sorted(uploaded))
+    if case == "model-inference-code":  # (a repack job's channels: every file the SDK uploads but the
+        # byte code its own install happens to hold, which no container reads)
+        assert set(ours) == {uri for uri in uploaded if "/__pycache__/" not in uri}
     for uri in both:
         if uri.endswith("/metadata.json"):  # (ECDSA signs with a random nonce: the helper verified ours)
             signed = [json.loads(body) for body in (uploaded[uri], ours[uri])]
@@ -128,6 +132,10 @@ def test_a_v3_case_is_its_sdk_v3_programs_definition(case, tmp_path):
             files = [{m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
                      for tar in (theirs_tar, ours_tar)]
             assert files[0] and files[0] == files[1], uri
+        elif uri.endswith("/sm_drivers/sourcecode.json"):  # (the SDK names its staging copy's temporary path)
+            sources = [json.loads(body) for body in (uploaded[uri], ours[uri])]
+            assert sources[0].pop("source_dir").startswith(tempfile.gettempdir())
+            assert sources[1].pop("source_dir") == "code" and sources[0] == sources[1], uri
         else:
             assert uploaded[uri] == ours[uri], uri
 
@@ -145,3 +153,11 @@ def deploy_uploads_in_sdk3(case, tmp_path) -> dict:
     assert sorted(made["verified"]) == sorted(uri for uri in bodies if uri.endswith("/metadata.json"))
     assert made["verified"]
     return bodies
+
+
+def test_the_v3_repack_table_is_sdk_v3s():
+    """plugins/kinds/repack_v3.json (what `deploy` uploads for a v3 model's repack job) holds
+    the texts of the SDK v3 in the test environment: tools/gen_repack_v3.py --check there."""
+    ran = subprocess.run([str(sdk3_python()), str(ROOT / "tools" / "gen_repack_v3.py"), "--check"],
+                         capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0 and "up to date" in ran.stdout, ran.stdout + ran.stderr[-2000:]

@@ -539,7 +539,7 @@ def selected_steps(program, only: List[str], from_step: Optional[str]) -> Option
     out: List[str] = []
     for step in program.pipeline.steps:
         if step.name in chosen and program.steps.get(step.name) is step:
-            out += program.kind_of(step).json_names(step, program)
+            out += program.kind_of(step).json_names_written(step, program)
     return out
 
 

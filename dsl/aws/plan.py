@@ -85,7 +85,7 @@ def _pipe_names(program) -> Dict[str, str]:
     out: dict = {}
     for name, step in program.steps.items():
         kind = program.kind_of(step)
-        for json_name in (kind.json_names(step, program) if kind is not None else [name]):
+        for json_name in (kind.json_names_written(step, program) if kind is not None else [name]):
             out.setdefault(json_name, name)
     return out
 

@@ -362,6 +362,13 @@ class StepKind:
         step's repack job). They carry the step's `depends_on`; `json_names` lists them too."""
         return []
 
+    def json_steps_found(self, step: ir.Step, ctx: JsonLowering) -> list:
+        """Whole step objects the SDK finds only through this step's arguments (SDK v3's
+        ModelStep: its repack job, which the model's data reads). SDK v3's compiler builds
+        them after every listed step, in the order it finds them, so the definition ends
+        with them; they are not in `json_names` (a `depends_on` names the step alone)."""
+        return []
+
     def json_steps(self, step: ir.Step, ctx: JsonLowering) -> Optional[list]:
         """The whole step objects of a step collection that is made of other kinds' steps
         (MonitorBatchTransformStep: a transform and a check), each written by its kind through
@@ -372,6 +379,11 @@ class StepKind:
         """Every definition name this step stands for in `depends_on`: a step collection's
         names, those of `json_steps_before` first."""
         return [self.json_name_of(step, program.flavour)]
+
+    def json_names_written(self, step: ir.Step, program) -> list:
+        """Every definition step this one writes (`json_names` and those of `json_steps_found`):
+        what a plan and a selective execution count as the step's."""
+        return self.json_names(step, program)
 
     def json_arguments(self, step: ir.Step, ctx: JsonLowering) -> dict:
         """The step's `Arguments`, keys in the SDK's order: by default its layout, filled."""

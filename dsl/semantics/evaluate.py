@@ -191,6 +191,8 @@ class JsonContext:
         if whole is not None:
             return list(whole)
         before = list(kind.json_steps_before(step, self))
+        # (steps the SDK finds through this one's arguments: written after every listed step)
+        self.__dict__.setdefault("_found", []).extend(kind.json_steps_found(step, self))
         return before + [self.step(step, depends=not before)]
 
     def merge_patch(self, target, patch: ir.MapExpr):
@@ -259,5 +261,7 @@ class JsonContext:
         }
         if p.sdk == 3:
             out["MlflowConfig"] = None  # (v3's Pipeline writes it; pipedsl has no MLflow setting yet)
+        self._found: list = []
         out["Steps"] = [written for step in p.top_level_steps() for written in self.steps(step)]
+        out["Steps"] += self._found  # (SDK v3's compiler builds them last, in the order it finds them)
         return out

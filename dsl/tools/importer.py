@@ -577,6 +577,25 @@ def _small(path: str) -> bool:
     return True
 
 
+def _read_steps(arguments) -> List[str]:
+    """The names of the steps whose properties `arguments` read (`{"Get": "Steps.NAME..."}`),
+    in the order a walk meets them."""
+    found: List[str] = []
+    stack = [arguments]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            got = value.get("Get")
+            if isinstance(got, str) and got.startswith("Steps."):
+                name = got[len("Steps."):].split(".", 1)[0].split("[", 1)[0]
+                if name not in found:
+                    found.append(name)
+            stack.extend(reversed(list(value.values())))
+        elif isinstance(value, list):
+            stack.extend(reversed(value))
+    return found
+
+
 def _absorbs(kind, before: dict, step: dict) -> bool:
     """`kind.absorbs(before, step)`, False for steps not of the shape it writes."""
     from dsl.extension.plugin_manager import KindFailure
@@ -782,14 +801,21 @@ class _Writer:
         self.values.hidden = {self.json_names[n] for n in inside_raw}
         self.absorbed_by = {}
         ordered = list(all_steps(self.data["Steps"]))
-        for before, step in zip(ordered, ordered[1:]):
-            kind = self.kinds.for_step(step)
-            if (kind is not None and self.forms.get(step["Name"], 0) == 0 and not {before["Name"], step["Name"]} & (
-                    self.raw | inside_raw) and _absorbs(kind, before, step)):
-                self.absorbed_by[before["Name"]] = step["Name"]
-                self.absorbing.add(step["Name"])
-        absorbed = {owner: name for name, owner in self.absorbed_by.items()}  # owner -> the step it reads with it
         by_name = {s["Name"]: s for s in ordered}
+        for before, step in zip([None] + ordered, ordered):
+            kind = self.kinds.for_step(step)
+            if kind is None or self.forms.get(step["Name"], 0) != 0 or step["Name"] in self.raw | inside_raw:
+                continue
+            # a step collection's other step: right before its owner (SDK v2), or a step the
+            # owner reads, which SDK v3's compiler writes last (its repack job)
+            for other in [before] + [by_name[n] for n in _read_steps(step.get("Arguments")) if n in by_name]:
+                if (other is not None and other is not step and other["Name"] not in self.raw | inside_raw
+                        and other["Name"] not in self.absorbed_by and other["Name"] not in self.absorbing
+                        and _absorbs(kind, other, step)):
+                    self.absorbed_by[other["Name"]] = step["Name"]
+                    self.absorbing.add(step["Name"])
+                    break
+        absorbed = {owner: name for name, owner in self.absorbed_by.items()}  # owner -> the step it reads with it
         self.lines: Dict[str, Tuple[int, int]] = {}
         for step in ordered:
             if step["Name"] in self.absorbed_by:
@@ -988,7 +1014,8 @@ def _default_bucket(data: dict, kinds: Optional[KindsByType] = None) -> Optional
              re.search(r'"S3OutputPath": "s3://([^"/]+)/"', text) or
              re.search(r'"S3OutputPath": "s3://([^"/]+)/[^"]*", "CompressionType": "GZIP"', text) or  # ModelTrainer's
              re.search(r's3://([^/"]+)/[A-Za-z0-9-]+/code/[0-9a-f]{64}/', text) or  # local code's uploads
-             re.search(r's3://([^/"]+)/[A-Za-z0-9-]+-[0-9a-f]{64}/source/sourcedir\.tar\.gz', text))  # a repack's
+             re.search(r's3://([^/"]+)/[A-Za-z0-9-]+-[0-9a-f]{64}/source/sourcedir\.tar\.gz', text) or  # a repack's
+             re.search(r's3://([^/"]+)/sagemaker-scikit-learn-job/[^/"]+/input/code"', text))  # a v3 repack's
     if found or kinds is None:
         return found.group(1) if found else None
     return _said_by_a_kind(data, kinds, "bucket_of", lambda bucket: True)

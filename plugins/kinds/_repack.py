@@ -34,8 +34,15 @@ FIELDS = {
                                        "script uploaded to s3://BUCKET/NAME/sourcedir.tar.gz (`name` required)"),
     "source_dir": Field("string", doc="with `entry_point`: the local folder of the inference code"),
     "dependencies": Field("list", items="string", doc="with `entry_point`: local folders packed beside the code"),
-    "repack_output_path": Field("string", doc="where the repack job writes the repacked model (required when "
-                                              "it runs: the SDK's default holds a timestamp)"),
+    "repack_output_path": Field("string", doc="where the repack job writes the repacked model (SDK v2: required "
+                                              "when it runs, the SDK's default holds a timestamp; SDK v3: default "
+                                              "s3://BUCKET/NAME)"),
+    "build_time": Field("string", pattern=r"[A-Za-z0-9][A-Za-z0-9-]{0,35}", pattern_doc="a job name's end",
+                        sdk="(the SDK's clock)",
+                        doc="SDK v3, with `source_dir`: the repack job's folder is s3://BUCKET/sagemaker-scikit-learn-"
+                            "job/sagemaker-scikit-learn-job-TIME (SDK v3's clock, YYYYMMDDhhmmss; a build timestamp "
+                            "such as \"2025-11-26-12-00-00-123\" is read as \"20251126120000\"; default: a digest of "
+                            "the code, the same on every run). SDK v2 keys its repack job by the code's hash instead"),
 }
 DESCRIPTION = "Used to repack a model with customer scripts for a register/create model step"
 # the generated code's helper for a lone script repacked (`model.is_repack` is the SDK's switch)
@@ -112,11 +119,17 @@ def estimator_step(step, program):
 def check(step, ctx):
     program = ctx.program
     entry, source_dir = step.attribute("entry_point"), step.attribute("source_dir")
-    for field in ("source_dir", "dependencies", "repack_output_path"):
+    for field in ("source_dir", "dependencies", "repack_output_path", "build_time"):
         if step.attribute(field) is not None and entry is None:
             yield error("E0304", f"`{field}` goes with `entry_point`", step.attribute(field).name_span,
                         "no `entry_point`")
     if entry is None:
+        return
+    v3 = program.flavour == "v3"
+    if v3 and source_dir is None and not legacy(step):
+        yield error("E0321", "SDK v3's ModelBuilder drops a lone inference script (it repacks only a `source_dir`, "
+                    "and uploads no script)", entry.name_span, "not with SDK v3",
+                    'put the script in a folder: source_dir = "code", entry_point = "inference.py"')
         return
     if source_dir is None and legacy(step):
         yield error("E0303", "with `estimator`, `entry_point` needs `source_dir`: the legacy repack job of a lone "
@@ -157,7 +170,17 @@ def check(step, ctx):
                     "repacks it while it builds the pipeline", where, "not a step's output")
     if legacy(step):
         return  # (its output, role and VPC are the estimator's: model.py checks the rest)
-    if step.attribute("repack_output_path") is None:
+    registers = v3 and program.kind_of(step).name == "register_model"  # (E0321: its repack is named at random)
+    if v3 and not registers and not isinstance(_text(step, "name", program), str):
+        name = step.attribute("name")
+        yield error("E0303" if name is None else "E0304", "with SDK v3, a model that repacks its code needs a literal "
+                    "`name`: ModelBuilder names the repack step and its output after the model, else at random "
+                    "(model-RANDOM)", name.value.span if name is not None else entry.name_span,
+                    "`name` missing" if name is None else "not a literal",
+                    'e.g. name = "churn-model" (the repack step is NAME-RepackModel-churn-model)')
+    if v3 and step.attribute("build_time") is not None:
+        yield from _check_shared_folder(step, program)
+    if not v3 and step.attribute("repack_output_path") is None:
         yield error("E0303", "a model step that repacks its model needs `repack_output_path`: the SDK's default "
                     "holds a timestamp", entry.name_span, "`repack_output_path` missing",
                     'e.g. repack_output_path = "s3://bucket/repacked"')
@@ -169,6 +192,27 @@ def check(step, ctx):
     if program.region is None:
         yield error("E0210", "the repack job needs the pipeline's `region`: its image differs by region",
                     entry.name_span, "no region", 'add `region = "us-east-1"` to the pipeline')
+
+
+def _check_shared_folder(step, program):
+    """Two v3 repack jobs with one `build_time` upload to one folder: only the same code may."""
+    from . import _repack_v3
+
+    folders = program.__dict__.get("_v3_repack_folders")
+    if folders is None:  # (once per program: the folder of each repacking model, in order)
+        folders = program._v3_repack_folders = {}
+        for other in program.steps.values():
+            kind = program.kind_of(other)
+            if kind is not None and kind.name in ("model", "register_model") and repacks(other) and \
+                    other.attribute("source_dir") is not None:
+                folders.setdefault(_repack_v3.job_folder(other, program), []).append(other)
+    first = next((other for other in folders.get(_repack_v3.job_folder(step, program), ())
+                  if _source_dir(other, program) != _source_dir(step, program)), None)
+    if first is not None:
+        yield error("E0304", f"`{step.name}` and `{first.name}` repack different code into one folder "
+                    f"({_repack_v3.job_folder(step, program)}): their `build_time` is the same",
+                    step.attribute("build_time").value.span, "folder shared",
+                    "give each a different `build_time`, or leave it out (a digest of each one's code)")
 
 
 def _script_file(entry, program, why: str):
@@ -255,6 +299,10 @@ def submit_directory(step, program) -> str:
 
 
 def uploads(step, program) -> list:
+    if program.flavour == "v3":
+        from . import _repack_v3
+
+        return _repack_v3.uploads(step, program)
     directory = _source_dir(step, program)
     script = None if directory is not None else str(_text(step, "entry_point", program))
     added = _added()
@@ -271,6 +319,10 @@ def json_step(step, ctx, depends_on) -> dict:
     from dsl.semantics.images import retrieve
 
     program = ctx.program
+    if program.flavour == "v3":
+        from . import _repack_v3
+
+        return _repack_v3.json_step(step, ctx, depends_on, DESCRIPTION)
     table = settings()
     train = estimator_step(step, program) if legacy(step) else None
     # (the legacy job's estimator gets no output_path: the SDK's default is the bucket's root)

@@ -46,17 +46,13 @@ REGISTER_FIELDS = ("content_types", "response_types", "inference_instances", "tr
                    "skip_model_validation", "framework", "framework_version", "nearest_model_name",
                    "data_input_configuration")
 # SDK v3: ModelStep(step_args=ModelBuilder(...).build() / .register(...)); what it does not write
-V3_IMPORTS = {"sagemaker.serve.model_builder": ("ModelBuilder",), "sagemaker.serve.configs": ("Network",)}
+V3_IMPORTS = {"sagemaker.serve.model_builder": ("ModelBuilder",), "sagemaker.serve.configs": ("Network",),
+              "sagemaker.core.training.configs": ("SourceCode",), "sagemaker.core.shapes": ("OutputDataConfig",)}
 V3_UNWRITTEN = {
     "containers": "SDK v3 has no PipelineModel: ModelBuilder builds one container (its modelbuilder_list builds "
                   "inference components, not a serial pipeline)",
     "best_model_of": "SDK v3 has no AutoML step, whose best candidate this names",
-    # (measured with SDK 3.27.0: tests cannot pin what it names, so it is not written yet)
-    **{name: "SDK v3's ModelBuilder names its inference code's places from the clock and chance (a repack "
-             "ModelTrainer job `IMAGE-job-TIME` that uploads the SDK's own drivers, a step `NAME-RepackModel-"
-             "model-RANDOM`, or s3://BUCKET/model-RANDOM/sourcedir.tar.gz), so its definition changes with every "
-             "build: pipedsl writes it, those names pinned, in a later release"
-       for name in ("entry_point", "source_dir", "dependencies", "repack_output_path")},
+    "dependencies": "SDK v3's SourceCode takes no dependency folders: put them inside `source_dir`",
     "legacy": "v3 has no CreateModelStep",
     "estimator": "v3 has no RegisterModel step collection",
     "tags": "v3 has no RegisterModel step collection, whose tags these are",
@@ -280,7 +276,9 @@ class _ModelKind(StepKind):
         return found if isinstance(found, dict) and found is not MISSING else {}
 
     def absorbs(self, before, step):
-        base = step.get("Name", "")[: -len(self.json_name(""))]
+        suffix = self.json_name("")  # (v2's `-CreateModel`/`-RegisterModel`; SDK v3 adds none)
+        base = str(step.get("Name", ""))
+        base = base[: -len(suffix)] if base.endswith(suffix) else base
         name = str(before.get("Name", ""))  # (the legacy RegisterModel's has no suffix)
         return (before.get("Type") == "Training" and (name.startswith(f"{base}-RepackModel-")
                                                       or name == f"{base}-RepackModel")
@@ -350,6 +348,8 @@ class _ModelKind(StepKind):
         if before is None:
             script = self.read_script(step, plain, ctx)
             return [script, plain] if script is not None else [plain]
+        if ctx.flavour == "v3":
+            return self.read_repack_v3(step, before, plain, ctx)
         import json as _json
 
         hyper = (before.get("Arguments") or {}).get("HyperParameters") or {}
@@ -383,21 +383,69 @@ class _ModelKind(StepKind):
             members.append(f"repack_output_path = {ctx.value(output)}")
         return [members, plain]
 
+    def read_repack_v3(self, step, after, plain, ctx):
+        """The readings of a v3 model step with the repack job SDK v3's ModelStep appends (its
+        `after`): the inference code, its folder's build time and the job's output."""
+        from . import _repack_v3
+
+        arguments = after.get("Arguments") or {}
+        hyper = arguments.get("HyperParameters") or {}
+        channels = {c["ChannelName"]: c["DataSource"]["S3DataSource"]["S3Uri"] for c in arguments["InputDataConfig"]}
+        time = _repack_v3.read_build_time(channels.get("code"))
+        name = after["Name"][len(step["Name"]) + len("-RepackModel-"):]
+        if time is None or not isinstance(hyper.get("source_dir"), str):
+            return [plain]
+        environment = dict(self._container_json(step).get("Environment") or {})
+        for key in self.V3_SCRIPT_MODE:
+            environment.pop(key, None)  # (the script-mode variables the repacking model adds)
+        members = [m for m in plain if not m.startswith(("model_data =", "env =", "name ="))]
+        if not any(m.startswith("role =") for m in members):
+            members.append(f"role = {ctx.value(arguments['RoleArn'])}")
+        members.append(f"name = {ctx.value(name)}")
+        members.append(f"model_data = {ctx.value(hyper['model_archive'])}")
+        if environment:
+            members.append(f"env = {ctx.value(environment)}")
+        members += [f"entry_point = {ctx.value(hyper['inference_script'])}",
+                    f"source_dir = {ctx.value(hyper['source_dir'])}", f"build_time = {ctx.value(time)}"]
+        output = arguments["OutputDataConfig"]["S3OutputPath"]
+        if output != f"s3://{ctx.default_bucket()}/{name}":
+            members.append(f"repack_output_path = {ctx.value(output)}")
+        return [members, plain]
+
+    V3_SCRIPT_MODE = ("SAGEMAKER_PROGRAM", "SAGEMAKER_SUBMIT_DIRECTORY", "SAGEMAKER_CONTAINER_LOG_LEVEL",
+                      "SAGEMAKER_REGION")
+
     def json_steps_before(self, step, ctx) -> list:
-        if not _repack.repacks(step):
+        if not _repack.repacks(step) or ctx.program.flavour == "v3":
+            return []
+        return [_repack.json_step(step, ctx, ctx.depends_on(step))]
+
+    def json_steps_found(self, step, ctx) -> list:
+        """SDK v3's ModelStep: the compiler finds the repack job through the model's data and
+        writes it last; it carries the step's `depends_on` too."""
+        if not _repack.repacks(step) or ctx.program.flavour != "v3":
             return []
         return [_repack.json_step(step, ctx, ctx.depends_on(step))]
 
     def json_names(self, step, program) -> list:
-        before = [_repack.step_name(step, program)] if _repack.repacks(step) else []
-        return before + [self.json_name_of(step, program.flavour)]
+        own = [self.json_name_of(step, program.flavour)]
+        if not _repack.repacks(step):
+            return own
+        return own if program.flavour == "v3" else [_repack.step_name(step, program)] + own
+
+    def json_names_written(self, step, program) -> list:
+        names = self.json_names(step, program)
+        if program.flavour == "v3" and _repack.repacks(step):  # (its repack job, written last)
+            return names + [_repack.step_name(step, program)]
+        return names
 
     def docs_details(self, step, ctx) -> list:
         if not _repack.repacks(step):
             return []
         name = _repack.step_name(step, ctx.program)
         code = step.attribute("source_dir") or step.attribute("entry_point")
-        return [f"Preceded by the repack job {ctx.code(name)} (a training job the SDK adds): it puts the inference "
+        order = "Followed by" if ctx.program.flavour == "v3" else "Preceded by"  # (v3 writes it last)
+        return [f"{order} the repack job {ctx.code(name)} (a training job the SDK adds): it puts the inference "
                 f"code of {ctx.code(ctx.text(code.value))} into the model archive, and the "
                 "model reads the repacked archive.", ""]
 
@@ -418,9 +466,13 @@ class _ModelKind(StepKind):
             settings = [("vpc_config", ctx.attr(step, "vpc_config")),
                         ("enable_network_isolation", ctx.attr(step, "enable_network_isolation"))]
             network = f"{ctx.imp('Network')}({ctx.call_args(settings)})"
+        source_code = None
+        if step.attribute("entry_point") is not None:  # (checked: a source folder with its script)
+            code = [("source_dir", ctx.attr(step, "source_dir")), ("entry_script", ctx.attr(step, "entry_point"))]
+            source_code = f"{ctx.imp('SourceCode')}({ctx.call_args(code)})"
         args = [("image_uri", ctx.attr(step, "image_uri")), ("s3_model_data_url", ctx.attr(step, "model_data")),
                 ("role_arn", ctx.attr(step, "role")), ("env_vars", ctx.attr(step, "env")), ("network", network),
-                ("sagemaker_session", ctx.session)]
+                ("source_code", source_code), ("sagemaker_session", ctx.session)]
         return builder, f"{builder} = {ctx.imp('ModelBuilder')}({ctx.call_args(args)})"
 
     def sdk_model(self, step, ctx):
@@ -439,7 +491,7 @@ class _ModelKind(StepKind):
             args.append(("sagemaker_session", ctx.session))
             return model, f"{model} = {ctx.imp('PipelineModel')}({ctx.call_args(args)})"
         args = [(sdk_keyword(self.fields, name), ctx.attr(step, name)) for name in MODEL_FIELDS
-                if name not in ("repack_output_path", "containers")]
+                if name not in ("repack_output_path", "containers", "build_time")]
         args.append(("sagemaker_session", ctx.session))
         return model, f"{model} = {ctx.imp('Model')}({ctx.call_args(args)})"
 
@@ -538,7 +590,11 @@ class CreateModel(_ModelKind):
         if ctx.program.flavour == "v3":  # ModelStep(step_args=ModelBuilder(...).build(model_name=...))
             builder, make = self.sdk_builder(step, ctx)
             named = ctx.call_args([("model_name", ctx.attr(step, "name"))])
-            return SdkStep("ModelStep", (("step_args", f"{builder}.build({named})"),), (make,))
+            settings: tuple = ()
+            if _repack.repacks(step) and step.attribute("repack_output_path") is not None:
+                output = f"{ctx.imp('OutputDataConfig')}(s3_output_path={ctx.attr(step, 'repack_output_path')})"
+                settings = (("repack_model_step_settings", f"{{'output_data_config': {output}}}"),)
+            return SdkStep("ModelStep", (("step_args", f"{builder}.build({named})"),) + settings, (make,))
         model, build = self.sdk_model(step, ctx)
         if self.is_legacy(step):
             inputs = ctx.call_args([("instance_type", ctx.attr(step, "instance_type"))])
@@ -800,6 +856,13 @@ class RegisterModel(_ModelKind):
         if ctx.program.region is None:
             yield error("E0210", "SDK v3's ModelBuilder.register() writes SAGEMAKER_REGION: the pipeline needs "
                         "`region`", step.name_span, "no region", 'add `region = "us-east-1"` to the pipeline')
+        entry = step.attribute("entry_point")
+        if entry is not None and step.attribute("source_dir") is not None:
+            # (ModelBuilder takes no model name: register() names it `model-` and 8 random hex digits)
+            yield error("E0321", "SDK v3's ModelBuilder.register() names the repack step and its output at random "
+                        "(NAME-RepackModel-model-RANDOM), so no two builds agree", entry.name_span,
+                        "not with SDK v3", "repack in a `model` step (its `name` names the job) and register its "
+                        "model_data, or transpile with `--sdk 2`")
 
     # the ModelStep-only fields the legacy RegisterModel has no place for
     NOT_LEGACY = ("env", "role", "name", "vpc_config", "enable_network_isolation", "package_description",
