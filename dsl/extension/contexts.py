@@ -8,7 +8,7 @@ on what its hook's protocol lists, and on nothing else.
 | hook | `ctx` | implemented by |
 |---|---|---|
 | `check`, `property_problem`, `needs_default_bucket` | `CheckContext` | `dsl.semantics.checks.Checker` |
-| `json_arguments`, `json_extras`, `json_steps_before`, `json_steps_found`, `json_steps`, `json_property`, `slot_*` | `JsonLowering` | `dsl.semantics.evaluate.JsonContext` |
+| `json_arguments`, `json_extras`, `json_steps*` (`_before`, `_found`), `json_property`, `slot_*` | `JsonLowering` | `dsl.semantics.evaluate.JsonContext` |
 | `uploads` | `Resolved` | `dsl.semantics.program.Program` (and `JsonContext`) |
 | `sdk_step`, `sdk_property` | `SdkWriter` | the `sdk` emitter's `SdkContext` |
 | `docs_details` | `DocsWriter` | the `docs` emitter's `DocsContext` |
