@@ -29,17 +29,23 @@ def build() -> dict:
             "instance_type": _utils.INSTANCE_TYPE}
 
 
-def main(argv) -> int:
-    text = json.dumps(build(), indent=1) + "\n"
+def write_or_check(out: str, table: dict, argv, script: str) -> int:
+    """Write `table` to `out` as JSON, or with `--check` say whether `out` already holds it
+    (shared with tools/gen_repack_v3.py, which runs in SDK v3's environment)."""
+    text = json.dumps(table, indent=1) + "\n"
     if "--check" in argv:
-        with open(OUT, encoding="utf-8") as handle:
+        with open(out, encoding="utf-8") as handle:
             same = handle.read() == text
-        print("up to date" if same else f"{OUT} differs from the SDK's: run tools/gen_repack.py")
+        print("up to date" if same else f"{out} differs from the SDK's: run tools/{script}")
         return 0 if same else 1
-    with open(OUT, "w", encoding="utf-8") as handle:
+    with open(out, "w", encoding="utf-8") as handle:
         handle.write(text)
-    print(f"wrote {OUT}")
+    print(f"wrote {out}")
     return 0
+
+
+def main(argv) -> int:
+    return write_or_check(OUT, build(), argv, "gen_repack.py")
 
 
 if __name__ == "__main__":

@@ -59,16 +59,10 @@ def build() -> dict:
 
 
 def main(argv) -> int:
-    text = json.dumps(build(), indent=1) + "\n"
-    if "--check" in argv:
-        with open(OUT, encoding="utf-8") as handle:
-            same = handle.read() == text
-        print("up to date" if same else f"{OUT} differs from the SDK's: run tools/gen_repack_v3.py")
-        return 0 if same else 1
-    with open(OUT, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    print(f"wrote {OUT}")
-    return 0
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from gen_repack import write_or_check  # (it imports no SDK at module level)
+
+    return write_or_check(OUT, build(), argv, "gen_repack_v3.py")
 
 
 if __name__ == "__main__":
