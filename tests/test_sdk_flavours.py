@@ -459,3 +459,16 @@ def test_a_v3_repack_job_counts_as_its_models_in_a_plan_but_not_in_depends_on(tm
                                   filename=str(path), sdk=2))
     assert [s["Name"] for s in v2["Steps"]] == ["T", "M-RepackModel-m", "M-CreateModel", "D"]
     assert v2["Steps"][3]["DependsOn"] == ["M-RepackModel-m", "M-CreateModel"]
+
+
+@pytest.mark.parametrize("sdk,extra", [(3, ""), (2, ' repack_output_path = "s3://b/r"\n')])
+def test_a_repacking_models_name_is_checked_before_it_names_a_step_and_a_folder(sdk, extra, tmp_path):
+    """The name of a model whose code is repacked names its repack step (`M-RepackModel-NAME`)
+    and, in v3, the job's default output (`s3://BUCKET/NAME`): a name the service refuses, or
+    one that walks the S3 path, is an error at the name, before anything reaches AWS."""
+    for bad in ("a/../b", "a b", "-a", "x" * 64):
+        path = _repack_project(tmp_path, members=f' name = "{bad}"\n' + extra)
+        found = [(p.code, p.span.line) for p in dsl.analyse(path.read_text(), str(path), sdk=sdk)[1] if p.is_error]
+        assert found == [("E0304", 17)], (bad, found)
+    path = _repack_project(tmp_path, members=' name = "churn-model-2"\n' + extra)
+    assert not [p for p in dsl.analyse(path.read_text(), str(path), sdk=sdk)[1] if p.is_error]

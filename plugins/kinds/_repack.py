@@ -21,6 +21,7 @@ import functools
 import json
 import os
 import posixpath
+import re
 from typing import Optional
 
 from dsl.diagnostics import error
@@ -44,6 +45,7 @@ FIELDS = {
                             "such as \"2025-11-26-12-00-00-123\" is read as \"20251126120000\"; default: a digest of "
                             "the code, the same on every run). SDK v2 keys its repack job by the code's hash instead"),
 }
+MODEL_NAME = re.compile(r"[A-Za-z0-9](?:[-A-Za-z0-9]{0,61}[A-Za-z0-9])?")  # (CreateModel's ModelName rule)
 DESCRIPTION = "Used to repack a model with customer scripts for a register/create model step"
 # the generated code's helper for a lone script repacked (`model.is_repack` is the SDK's switch)
 REPACK_SCRIPT_HELPER = '''def _repack_lone_script(model):
@@ -125,6 +127,12 @@ def check(step, ctx):
                         "no `entry_point`")
     if entry is None:
         return
+    name = _text(step, "name", program)
+    if isinstance(name, str) and not MODEL_NAME.fullmatch(name):
+        # (it names the repack step, `STEP-RepackModel-NAME`, and an S3 folder: checked before AWS sees it)
+        yield error("E0304", f"`{name}` is not a model name the service takes, and with inference code it names "
+                    "the repack step and the code's S3 folder", step.attribute("name").value.span,
+                    "not a model name", "1-63 letters, digits and hyphens, not first or last, e.g. \"churn-model\"")
     v3 = program.flavour == "v3"
     if v3 and source_dir is None and not legacy(step):
         yield error("E0321", "SDK v3's ModelBuilder drops a lone inference script (it repacks only a `source_dir`, "
