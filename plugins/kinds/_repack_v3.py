@@ -56,11 +56,13 @@ def build_time(step, program) -> str:
         match = SDK_TIMESTAMP.fullmatch(pinned)
         return "".join(match.groups()) if match else pinned
     directory = literal_text(step, "source_dir", program) or ""
-    try:
-        digest = code_hash([directory], program.folder, {directory: _added()})
-    except OSError:  # (checked: unreadable code stops before anything is written)
-        digest = "0" * 64
-    return digest[:14]
+    digests = program.__dict__.setdefault("_v3_repack_digests", {})  # (a folder is read once per program)
+    if directory not in digests:
+        try:
+            digests[directory] = code_hash([directory], program.folder, {directory: _added()})
+        except OSError:  # (checked: unreadable code stops before anything is written)
+            digests[directory] = "0" * 64
+    return digests[directory][:14]
 
 
 def job_folder(step, program) -> str:
