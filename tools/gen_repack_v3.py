@@ -6,7 +6,9 @@ source-code mode on the SKLearn image. Its `code` channel holds the source folde
 SDK's `_repack_model.py` and `_repack_script_launcher.sh` added; its `sm_drivers` channel holds
 the SDK's container drivers, the `sm_train.sh` the trainer writes for them, `sourcecode.json`
 and `distributed.json`. The table keeps those texts (the drivers' Python sources, not the
-`__pycache__` files the SDK's own install happens to hold) and the job's settings;
+`__pycache__` files the SDK's own install happens to hold; sagemaker-core's
+`install_requirements.py` is kept once, in `_sdk_v3_files`, which `--check` compares too) and
+the job's settings;
 plugins/kinds/_repack_v3.py reads it, and `deploy` uploads from it without SDK v3.
 
 Run it with SDK v3's Python (it cannot share an environment with v2):
@@ -21,11 +23,11 @@ import os
 import sys
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "plugins", "kinds", "repack_v3.json")
+INSTALL_REQUIREMENTS = os.path.join(os.path.dirname(__file__), "..", "plugins", "kinds", "sdk_v3_install_requirements.py.txt")
 
 
 def build() -> dict:
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")  # (sagemaker.mlops needs one to import)
-    import sagemaker.core.utils.install_requirements as install
     from sagemaker.mlops.workflow import _utils
     from sagemaker.train import constants, templates
 
@@ -38,8 +40,8 @@ def build() -> dict:
             relative = os.path.relpath(os.path.join(root, name), constants.SM_DRIVERS_LOCAL_PATH).replace(os.sep, "/")
             with open(os.path.join(root, name), encoding="utf-8") as handle:
                 drivers[relative] = handle.read()
-    with open(install.__file__, encoding="utf-8") as handle:  # (ModelTrainer puts sagemaker-core's in its place)
-        drivers["scripts/install_requirements.py"] = handle.read()
+    # (ModelTrainer puts sagemaker-core's in its place: plugins/kinds/_sdk_v3_files.py keeps that one)
+    drivers.pop("scripts/install_requirements.py", None)
     # ModelTrainer._prepare_train_script for the repack job: its folder, no requirements, one script
     drivers[constants.TRAIN_SCRIPT] = templates.TRAIN_SCRIPT_TEMPLATE.format(
         working_dir=f"cd {constants.SM_CODE_CONTAINER_PATH} \n", install_requirements="",
@@ -58,11 +60,22 @@ def build() -> dict:
             "drivers": drivers}
 
 
+def check_install_requirements() -> int:
+    """plugins/kinds/sdk_v3_install_requirements.py.txt is sagemaker-core's
+    `install_requirements.py`, which a FrameworkProcessor and a ModelTrainer upload."""
+    import sagemaker.core.utils.install_requirements as install
+
+    with open(install.__file__, encoding="utf-8") as sdk, open(INSTALL_REQUIREMENTS, encoding="utf-8") as kept:
+        same = sdk.read() == kept.read()
+    print("sdk_v3_install_requirements.py.txt: up to date" if same else f"{INSTALL_REQUIREMENTS} differs from the SDK's {install.__file__}: copy it")
+    return 0 if same else 1
+
+
 def main(argv) -> int:
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from gen_repack import write_or_check  # (it imports no SDK at module level)
 
-    return write_or_check(OUT, build(), argv, "gen_repack_v3.py")
+    return write_or_check(OUT, build(), argv, "gen_repack_v3.py") or check_install_requirements()
 
 
 if __name__ == "__main__":

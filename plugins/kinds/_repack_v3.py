@@ -29,6 +29,7 @@ from typing import Optional
 
 from dsl.semantics.localcode import Upload, code_hash, listdir
 
+from . import _sdk_v3_files
 from ._job_names import literal_text
 
 # SourceCode's default ignore_patterns: names the trainer leaves out of the `code` channel
@@ -148,13 +149,14 @@ def uploads(step, program) -> list:
     added = _added()
     out = [Upload(full, f"{code}/{name}", overwrite=True)
            for full, name in _code_files(os.path.join(program.folder, directory)) if name not in added]
-    out += [Upload("", f"{code}/{name}", overwrite=True, text=content.decode("utf-8"))
+    out += [Upload(f"(SDK v3's {name})", f"{code}/{name}", overwrite=True, text=content.decode("utf-8"))
             for name, content in added.items()]
     drivers = f"{folder}/{table['drivers_channel']}"
-    out += [Upload("", f"{drivers}/{name}", overwrite=True, text=text) for name, text in table["drivers"].items()]
-    # (the SDK writes its staging copy's temporary path here; the container reads the script)
-    source_code = {**table["source_code"], "source_dir": directory}
-    out.append(Upload("", f"{drivers}/{table['source_code_json']}", overwrite=True, text=json.dumps(source_code)))
+    made = {**table["drivers"], "scripts/install_requirements.py": _sdk_v3_files.install_requirements(),
+            # (the SDK writes its staging copy's temporary path here; the container reads the script)
+            table["source_code_json"]: json.dumps({**table["source_code"], "source_dir": directory})}
+    out += [Upload(f"(SDK v3's {table['drivers_channel']}/{name})", f"{drivers}/{name}", overwrite=True, text=text)
+            for name, text in made.items()]
     return out
 
 

@@ -17,7 +17,7 @@ from dsl.extension.layout import Slot
 from dsl.semantics.localcode import Upload, is_local, tarball_members
 from dsl.syntax import ir
 
-from . import _plain_session, _processor_v3
+from . import _plain_session, _processor_v3, _sdk_v3_files
 from ._common import (
     NETWORK_KEYS,
     check_map_keys,
@@ -40,7 +40,7 @@ DEFAULT_COMMAND = {"spark": ["smspark-submit"]}
 ENTRYPOINT_DIR = "/opt/ml/processing/input/entrypoint"
 # SDK v3's FrameworkProcessor (3.27.0): `_generate_framework_script` for a local source_dir, whose
 # sha256 keys runproc.sh too; the code goes to CODE_PREFIX/JOB_NAME/source/ (sourcedir.tar.gz
-# and the SDK's install_requirements.py, vendored beside this module from SDK 3.27.0)
+# and the SDK's install_requirements.py, kept in _sdk_v3_files)
 RUNPROC_V3 = """#!/bin/bash
 
 # Exit on any error. SageMaker uses error code to mark failed job.
@@ -71,7 +71,6 @@ fi
 
 {command} {script} "$@"
 """
-INSTALL_REQUIREMENTS_V3 = "sdk_v3_install_requirements.py.txt"
 # `FrameworkProcessor._generate_framework_script`, as the pinned SDK writes it: its sha256 is
 # the S3 key of runproc.sh
 RUNPROC = """#!/bin/bash
@@ -578,7 +577,7 @@ class Processing(StepKind):
             if ctx.program.flavour == "v3":  # (under the job's name: put again on every deploy)
                 return [Upload(members[0][0] if members else "", sourcedir + "sourcedir.tar.gz", members, overwrite=True),
                         Upload("(SDK v3's install_requirements.py)", sourcedir + "install_requirements.py",
-                               overwrite=True, text=_install_requirements_v3()),
+                               overwrite=True, text=_sdk_v3_files.install_requirements()),
                         Upload("runproc.sh", runproc, text=text)]
             return [Upload(members[0][0] if members else "", sourcedir, members),
                     Upload("runproc.sh", runproc, text=text)]
@@ -1078,13 +1077,6 @@ class Processing(StepKind):
 @hookimpl
 def pipedsl_step_kinds():
     return [Processing()]
-
-
-def _install_requirements_v3() -> str:
-    """SDK v3's `sagemaker.core.utils.install_requirements` (3.27.0), which its FrameworkProcessor
-    uploads beside the code and runproc.sh runs (the v3 parity test compares the two)."""
-    with open(os.path.join(os.path.dirname(__file__), INSTALL_REQUIREMENTS_V3), encoding="utf-8") as handle:
-        return handle.read()
 
 
 def _local_s3_place(member, field: str, what: str, ctx):
